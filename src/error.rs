@@ -1,0 +1,57 @@
+//! Typed errors of the library. Messages name the file, the dotted field path, the value and what
+//! is allowed.
+
+use std::path::PathBuf;
+
+/// One invalid value in a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Dotted path of the field, e.g. `data_sharing.orr_to_ice_probability`.
+    pub field: String,
+    /// The value found, as written.
+    pub value: String,
+    /// What is allowed.
+    pub allowed: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "field `{}` = {}: {}", self.field, self.value, self.allowed)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not valid TOML: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: `extends = \"{target}\"`: {message}")]
+    Extends {
+        path: PathBuf,
+        target: String,
+        message: String,
+    },
+    #[error("{path}{chain}: field `{field}`: {message}")]
+    Schema {
+        path: PathBuf,
+        /// " (extends a.toml, b.toml)" or empty.
+        chain: String,
+        field: String,
+        message: String,
+    },
+    #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
+    Invalid {
+        path: PathBuf,
+        chain: String,
+        problems: Vec<Problem>,
+    },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+}

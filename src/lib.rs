@@ -1,0 +1,13 @@
+//! custody-sim: an agent-based discrete-event simulator of the US custody pipeline for
+//! unaccompanied children. Every child in the program is synthetic.
+//!
+//! Dependencies point one way: `cli -> app -> (scenario, runner, output) -> sim`.
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod output;
+pub mod rng;
+pub mod runner;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,195 @@
+//! Everything that leaves the program as files: CSV tables, the manifest, and the printed table.
+//! The only code that writes files.
+
+pub mod files;
+pub mod stats;
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::runner::RunResult;
+use crate::sim::model::{Agency, State};
+use files::write_atomic;
+use stats::{interval, Interval};
+
+/// What every output carries: the model's limits and the fact that every child is synthetic.
+pub const CAVEATS: &[&str] = &[
+    "Every child in this program is synthetic; no personal data is used.",
+    "Results are model estimates with sampling uncertainty (95% intervals across replications), not counts of real children.",
+    "Many inputs are assumptions (marked in the scenario file); read results as comparisons between scenarios, not forecasts.",
+    "Agencies' real record systems, court outcomes and family circumstances are far richer than modelled here.",
+    "\"Unlocatable\" follows the model's definition: no agency holds the true current address and none made contact within the window.",
+];
+
+/// Headline metrics printed in the table, in order, with their labels.
+pub const HEADLINE: &[(&str, &str)] = &[
+    ("transferred_to_orr", "Transferred to ORR"),
+    ("released", "Released to sponsors"),
+    ("over_72h", "Held by CBP over 72 h"),
+    ("ntas_issued", "NTAs issued"),
+    ("no_shows", "Court no-shows (in absentia)"),
+    ("wellbeing_calls_not_reached", "Well-being calls not reached"),
+    ("located", "Located by welfare checks"),
+    ("rescued", "Rescued from exploitation"),
+    ("unlocatable_at_horizon", "Unlocatable at horizon"),
+    ("unlocatable_peak", "Unlocatable, peak"),
+];
+
+/// Mean and interval of every metric across replications, in metric order.
+pub fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
+    let Some(first) = runs.first() else { return Vec::new() };
+    let names: Vec<&'static str> = first.summary.metrics().iter().map(|m| m.0).collect();
+    let per_run: Vec<Vec<(&'static str, f64)>> = runs.iter().map(|r| r.summary.metrics()).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, &name)| {
+            let values: Vec<f64> = per_run.iter().map(|m| m[i].1).collect();
+            (name, interval(&values))
+        })
+        .collect()
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.6}")
+    }
+}
+
+/// `summary.csv`: one row per replication, one column per metric.
+pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        if let Some(first) = runs.first() {
+            let mut header = vec!["replication".to_string()];
+            header.extend(first.summary.metrics().iter().map(|m| m.0.to_string()));
+            out.write_record(&header)?;
+        }
+        for r in runs {
+            let mut row = vec![r.replication.to_string()];
+            row.extend(r.summary.metrics().iter().map(|m| fmt_num(m.1)));
+            out.write_record(&row)?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// `headline.csv`: per metric, mean, standard deviation and 95% interval across replications.
+pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["metric", "replications", "mean", "sd", "ci95_low", "ci95_high"])?;
+        for (name, i) in summary {
+            out.write_record([
+                name.to_string(),
+                i.n.to_string(),
+                fmt_num(i.mean),
+                fmt_num(i.sd),
+                fmt_num(i.low),
+                fmt_num(i.high),
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// `timeseries.csv`: one row per replication and simulated day.
+pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        let mut header: Vec<String> = ["replication", "day", "date", "arrived", "released"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        header.extend(State::ALL.iter().map(|s| s.name().to_string()));
+        header.extend(["followed", "unlocatable", "waiting_for_bed", "beds"].iter().map(|s| s.to_string()));
+        header.extend(Agency::ALL.iter().map(|a| format!("accurate_share_{}", a.name())));
+        out.write_record(&header)?;
+        let dates: Vec<String> = match runs.first() {
+            Some(r) => (0..r.days.len() as u32).map(|d| crate::scenario::date_of(start_date, d)).collect(),
+            None => Vec::new(),
+        };
+        let mut row: Vec<String> = Vec::with_capacity(header.len());
+        for r in runs {
+            for (day, s) in r.days.iter().enumerate() {
+                row.clear();
+                let followed: u32 = State::ALL.iter().filter(|x| x.is_followed()).map(|&x| s.states[x as usize]).sum();
+                row.push(r.replication.to_string());
+                row.push(day.to_string());
+                row.push(dates[day].clone());
+                row.push(s.arrived.to_string());
+                row.push(s.released.to_string());
+                row.extend(s.states.iter().map(|x| x.to_string()));
+                row.push(followed.to_string());
+                row.push(s.unlocatable.to_string());
+                row.push(s.waiting_for_bed.to_string());
+                row.push(s.beds.to_string());
+                for a in 0..Agency::ALL.len() {
+                    let share = if followed > 0 { s.accurate[a] as f64 / followed as f64 } else { 0.0 };
+                    row.push(format!("{share:.6}"));
+                }
+                out.write_record(&row)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// `manifest.json`: what was run, how, and with which program.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub program: &'static str,
+    pub version: &'static str,
+    pub scenario: String,
+    pub scenario_files: Vec<ScenarioFile>,
+    /// SHA-256 over the bytes of every file in the `extends` chain, in chain order.
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub children_per_second: f64,
+    pub events_per_second: f64,
+    pub outputs: Vec<&'static str>,
+    pub caveats: Vec<&'static str>,
+}
+
+pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, m)?;
+        writeln!(w)?;
+        Ok(())
+    })
+}
+
+/// The printed results table.
+pub fn table(summary: &[(&'static str, Interval)]) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("{:<34} {:>14} {:>29}\n", "metric", "mean", "95% interval"));
+    for (key, label) in HEADLINE {
+        if let Some((_, i)) = summary.iter().find(|(n, _)| n == key) {
+            let ci = if i.low.is_nan() {
+                "(needs 2+ replications)".to_string()
+            } else {
+                format!("[{:.0}, {:.0}]", i.low, i.high)
+            };
+            s.push_str(&format!("{:<34} {:>14.0} {:>29}\n", label, i.mean, ci));
+        }
+    }
+    s
+}

@@ -1,0 +1,37 @@
+//! Runs replications in parallel with rayon and collects them in replication order, so that results
+//! are identical whatever the number of threads.
+
+use rayon::prelude::*;
+
+use crate::sim::{simulate, DailyLog, DaySnapshot, Params, RunSummary};
+
+/// One finished replication.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub replication: u64,
+    pub summary: RunSummary,
+    pub days: Vec<DaySnapshot>,
+}
+
+/// Run `replications` replications of `params` with master seed `seed` on `threads` threads
+/// (0: all cores). `on_done` is called once per finished replication (for progress bars).
+pub fn run_replications(
+    params: &Params,
+    seed: u64,
+    replications: u64,
+    threads: usize,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<RunResult>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    Ok(pool.install(|| {
+        (0..replications)
+            .into_par_iter()
+            .map(|replication| {
+                let mut log = DailyLog::default();
+                let summary = simulate(params, seed, replication, &mut log);
+                on_done();
+                RunResult { replication, summary, days: log.0 }
+            })
+            .collect()
+    }))
+}

@@ -1,0 +1,39 @@
+//! Scenario files: raw TOML schema, `extends` inheritance, and validation into engine parameters.
+
+pub mod load;
+pub mod raw;
+pub mod validate;
+
+use std::path::Path;
+
+use crate::error::ScenarioError;
+use crate::sim::Params;
+
+pub use load::Loaded;
+pub use validate::date_of;
+
+/// A scenario read, merged and validated.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub loaded: Loaded,
+    pub params: Params,
+}
+
+impl Scenario {
+    pub fn name(&self) -> &str {
+        &self.loaded.raw.meta.name
+    }
+}
+
+/// Read and validate a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let loaded = load::load(path)?;
+    match validate::validate(&loaded.raw) {
+        Ok(params) => Ok(Scenario { loaded, params }),
+        Err(problems) => Err(ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            chain: loaded.chain_note(),
+            problems,
+        }),
+    }
+}

@@ -1,0 +1,288 @@
+//! The raw scenario schema, exactly as written in TOML. Units are in the field names (days, hours,
+//! per year). Unknown keys are rejected. Nothing here is trusted: `validate` checks every value and
+//! builds the engine's `Params`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Path of a scenario this one extends (resolved relative to this file). Removed by the loader.
+    #[serde(default)]
+    pub extends: Option<String>,
+    pub meta: Meta,
+    pub time: Time,
+    pub arrivals: Arrivals,
+    pub children: Children,
+    pub sponsors: Sponsors,
+    pub cbp: Cbp,
+    pub orr: Orr,
+    pub vetting: Vetting,
+    pub release: Release,
+    pub data_sharing: DataSharing,
+    pub life: Life,
+    pub wellbeing_calls: WellbeingCalls,
+    pub post_release_services: PostReleaseServices,
+    pub ice: Ice,
+    pub court: Court,
+    pub welfare_checks: WelfareChecks,
+    pub recovery: Recovery,
+    pub deterrence: Deterrence,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Time {
+    /// First simulated day, "YYYY-MM-DD".
+    pub start_date: String,
+    /// Last simulated day, "YYYY-MM-DD" (inclusive).
+    pub horizon_date: String,
+    /// A released child with agency contact within this many days counts as locatable.
+    pub contact_window_days: u32,
+}
+
+/// A value in force from a date until the next entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub from: String,
+    pub value: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiscalYear {
+    /// US federal fiscal year (FY2019 runs 2018-10-01 to 2019-09-30).
+    pub fiscal_year: i32,
+    /// Expected children in the year.
+    pub children: f64,
+    /// Relative weights of October..September; the scenario's `seasonal_weights` when absent.
+    #[serde(default)]
+    pub monthly_weights: Option<Vec<f64>>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arrivals {
+    /// Relative weights of October..September (12 values).
+    pub seasonal_weights: Vec<f64>,
+    pub fiscal_years: Vec<FiscalYear>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryGroup {
+    pub name: String,
+    pub share: f64,
+    pub reach_multiplier: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Children {
+    /// Relative weights of age at encounter 0, 1, ..., 17 (18 values).
+    pub age_weights: Vec<f64>,
+    pub country_groups: Vec<CountryGroup>,
+    pub propensity_log_sd: f64,
+}
+
+/// One value per sponsor category 1, 2, 3.
+pub type PerCategory = [f64; 3];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sponsors {
+    pub category_shares: PerCategory,
+    pub no_viable_sponsor_probability: f64,
+    pub neglectful_probability: PerCategory,
+    pub exploitative_probability: PerCategory,
+    pub identification_days_mean: PerCategory,
+    pub identification_cv: f64,
+    pub incomplete_record_extra_days_mean: f64,
+    pub incomplete_record_extra_days_cv: f64,
+    pub next_sponsor_category_shares: PerCategory,
+    pub max_sponsor_attempts: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cbp {
+    pub processing_agents: Vec<Step>,
+    pub processing_hours_mean: f64,
+    pub processing_hours_cv: f64,
+    pub transport_hours_mean: f64,
+    pub transport_hours_cv: f64,
+    pub transfer_limit_hours: f64,
+    pub record_completeness_probability: f64,
+    pub records_sponsor_address_probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orr {
+    pub standard_beds: Vec<Step>,
+    pub influx_beds: Vec<Step>,
+    pub influx_trigger_waiting_children: u32,
+    pub influx_open_delay_days: u32,
+    pub influx_close_occupancy_share: f64,
+    pub case_managers: Vec<Step>,
+    pub cases_per_case_manager: u32,
+    pub voluntary_departure_rate_per_year: f64,
+    pub release_processing_days_mean: f64,
+    pub release_processing_days_cv: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vetting {
+    pub background_check_days_mean: PerCategory,
+    pub background_check_cv: f64,
+    pub home_study_probability: PerCategory,
+    pub home_study_days_mean: f64,
+    pub home_study_cv: f64,
+    pub detection_probability_background: f64,
+    pub detection_probability_home_study: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    pub address_error_probability: f64,
+    pub post_release_services_probability: PerCategory,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSharing {
+    pub integrated_record: bool,
+    pub orr_to_ice_probability: f64,
+    pub orr_to_ice_delay_days_mean: f64,
+    pub orr_to_ice_delay_cv: f64,
+    pub orr_to_court_probability: f64,
+    pub orr_to_court_delay_days_mean: f64,
+    pub orr_to_court_delay_cv: f64,
+    pub ice_record_match_probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByAgency {
+    pub orr: f64,
+    pub ice: f64,
+    pub court: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByRisk {
+    pub safe: f64,
+    pub neglectful: f64,
+    pub exploitative: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Life {
+    pub move_rate_per_year: f64,
+    pub move_reported_probability: ByAgency,
+    pub runaway_rate_per_year: ByRisk,
+    pub exploitation_rate_per_year: ByRisk,
+    pub exploitation_relocates_probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WellbeingCalls {
+    pub days_after_release: Vec<u32>,
+    pub staff: Vec<Step>,
+    pub calls_per_staff_day: f64,
+    pub max_wait_days: u32,
+    pub answer_probability_if_current: f64,
+    pub reach_probability_if_stale: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostReleaseServices {
+    pub contact_interval_days: u32,
+    pub duration_days: u32,
+    pub reach_probability_if_current: f64,
+    pub reach_probability_if_stale: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ice {
+    pub nta_officers: Vec<Step>,
+    pub ntas_per_officer_day: f64,
+    pub nta_probability: f64,
+    pub nta_filing_days_mean: f64,
+    pub nta_filing_cv: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Court {
+    pub hearings_per_day: Vec<Step>,
+    pub min_notice_days: u32,
+    pub representation_probability: f64,
+    pub appear_probability_notice_represented: f64,
+    pub appear_probability_notice_unrepresented: f64,
+    pub appear_probability_no_notice: f64,
+    pub case_closes_probability_per_hearing: f64,
+    pub next_hearing_days_mean: f64,
+    pub next_hearing_cv: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WelfareChecks {
+    pub enabled: bool,
+    pub start_date: String,
+    pub teams: Vec<Step>,
+    pub checks_per_team_day: f64,
+    pub local_partner_checks_per_day: Vec<Step>,
+    pub max_checks: u64,
+    pub list_refresh_days: u32,
+    /// Order of the groups "in_absentia", "no_nta", "other".
+    pub priority: Vec<String>,
+    pub missing_report_probability_if_not_found: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recovery {
+    pub sponsor_reports_absence_probability: f64,
+    pub missing_report_delay_days_mean: f64,
+    pub missing_report_delay_cv: f64,
+    pub ncic_match_rate_per_year: f64,
+    pub exploitation_leads_per_year: f64,
+    pub hsi_investigators: Vec<Step>,
+    pub reassigned_to_removal_share: f64,
+    pub cases_per_investigator: u32,
+    pub investigation_days_mean: f64,
+    pub investigation_cv: f64,
+    pub rescue_probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deterrence {
+    pub enabled: bool,
+    /// "YYYY-MM-DD" from which sponsor data shared with ICE is used for enforcement, or "never".
+    pub sharing_used_for_enforcement_from: String,
+    pub arrests_during_checks: bool,
+    pub pressure_from_sharing: f64,
+    pub pressure_from_arrests: f64,
+    pub identification_delay_increase: f64,
+    pub shift_to_category3_probability: f64,
+    pub contact_avoidance_probability: f64,
+}

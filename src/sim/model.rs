@@ -1,0 +1,215 @@
+//! States, agencies, per-run results and the observer interface through which all outputs leave
+//! the engine.
+
+/// Where a child truly is. Every arrived child is in exactly one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum State {
+    /// In CBP custody: processing, waiting for an ORR bed, or in ICE transport.
+    Cbp = 0,
+    /// In ORR care.
+    Orr = 1,
+    /// Released and living with the sponsor.
+    WithSponsor = 2,
+    /// Released, then left the sponsor (ran away or moved to a non-sponsor).
+    LeftSponsor = 3,
+    /// Released, then in labour or sexual exploitation.
+    Exploited = 4,
+    /// Found in exploitation and placed in safety.
+    Rescued = 5,
+    /// Turned 18 (in care or after release): no longer followed as a child.
+    AgedOut = 6,
+    /// Left care by voluntary departure.
+    Departed = 7,
+}
+
+pub const N_STATES: usize = 8;
+
+impl State {
+    pub const ALL: [State; N_STATES] = [
+        State::Cbp,
+        State::Orr,
+        State::WithSponsor,
+        State::LeftSponsor,
+        State::Exploited,
+        State::Rescued,
+        State::AgedOut,
+        State::Departed,
+    ];
+
+    /// Column name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Cbp => "cbp_custody",
+            State::Orr => "orr_care",
+            State::WithSponsor => "with_sponsor",
+            State::LeftSponsor => "left_sponsor",
+            State::Exploited => "exploited",
+            State::Rescued => "rescued",
+            State::AgedOut => "aged_out",
+            State::Departed => "departed",
+        }
+    }
+
+    /// Released children still followed as children: the population in which "unlocatable" is counted.
+    #[inline]
+    pub fn is_followed(self) -> bool {
+        matches!(self, State::WithSponsor | State::LeftSponsor | State::Exploited)
+    }
+}
+
+/// The agencies that keep their own record of a child's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agency {
+    Cbp = 0,
+    Orr = 1,
+    Ice = 2,
+    Court = 3,
+}
+
+pub const N_AGENCIES: usize = 4;
+
+impl Agency {
+    pub const ALL: [Agency; N_AGENCIES] = [Agency::Cbp, Agency::Orr, Agency::Ice, Agency::Court];
+    pub fn name(self) -> &'static str {
+        match self {
+            Agency::Cbp => "cbp",
+            Agency::Orr => "orr",
+            Agency::Ice => "ice",
+            Agency::Court => "court",
+        }
+    }
+}
+
+/// The state of the whole system at the end of one simulated day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DaySnapshot {
+    /// Children arrived so far (cumulative).
+    pub arrived: u32,
+    /// Children in each [`State`], indexed by `State as usize`.
+    pub states: [u32; N_STATES],
+    /// Followed released children that no agency can locate.
+    pub unlocatable: u32,
+    /// Followed released children whose record at each agency holds the true current address.
+    pub accurate: [u32; N_AGENCIES],
+    /// Children in CBP custody waiting for an ORR bed.
+    pub waiting_for_bed: u32,
+    /// ORR beds in service (standard plus open influx).
+    pub beds: u32,
+    /// Cumulative releases to sponsors.
+    pub released: u32,
+}
+
+/// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
+pub trait Observer {
+    /// Called once at the end of every simulated day, in order.
+    fn on_day(&mut self, day: u32, snapshot: &DaySnapshot);
+}
+
+/// An observer that ignores everything.
+pub struct NoObserver;
+impl Observer for NoObserver {
+    fn on_day(&mut self, _: u32, _: &DaySnapshot) {}
+}
+
+/// Collects every daily snapshot.
+#[derive(Default)]
+pub struct DailyLog(pub Vec<DaySnapshot>);
+impl Observer for DailyLog {
+    fn on_day(&mut self, _: u32, s: &DaySnapshot) {
+        self.0.push(s.clone());
+    }
+}
+
+/// Totals of one replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    pub arrived: u64,
+    pub transferred_to_orr: u64,
+    pub over_72h: u64,
+    pub cbp_hours_total: f64,
+    pub cbp_processing_wait_hours_total: f64,
+    pub cbp_processing_started: u64,
+    pub released: u64,
+    pub care_days_total: f64,
+    pub sponsors_rejected: u64,
+    pub aged_out_in_care: u64,
+    pub departed: u64,
+    pub moves: u64,
+    pub ran_away: u64,
+    pub exploited: u64,
+    pub calls_due: u64,
+    pub calls_reached: u64,
+    pub calls_not_reached: u64,
+    pub calls_child_not_with_sponsor: u64,
+    pub ntas_served: u64,
+    pub ntas_returned: u64,
+    pub hearings: u64,
+    pub appearances: u64,
+    pub no_shows: u64,
+    pub welfare_checks: u64,
+    pub located: u64,
+    pub rescued: u64,
+    pub rescued_by_checks: u64,
+    pub rescued_by_leads: u64,
+    pub not_found: u64,
+    pub missing_reports: u64,
+    pub located_by_match: u64,
+    pub leads: u64,
+    pub unlocatable_at_horizon: u64,
+    pub unlocatable_peak: u64,
+    pub unlocatable_peak_day: u64,
+    pub followed_at_horizon: u64,
+    pub events: u64,
+}
+
+impl RunSummary {
+    /// Every metric as (column name, value), in a fixed order. The one definition of the columns of
+    /// `summary.csv` and of the printed table.
+    pub fn metrics(&self) -> Vec<(&'static str, f64)> {
+        let div = |a: f64, b: u64| if b > 0 { a / b as f64 } else { 0.0 };
+        vec![
+            ("arrived", self.arrived as f64),
+            ("transferred_to_orr", self.transferred_to_orr as f64),
+            ("over_72h", self.over_72h as f64),
+            ("over_72h_share", div(self.over_72h as f64, self.transferred_to_orr)),
+            ("cbp_hours_mean", div(self.cbp_hours_total, self.transferred_to_orr)),
+            (
+                "cbp_processing_wait_hours_mean",
+                div(self.cbp_processing_wait_hours_total, self.cbp_processing_started),
+            ),
+            ("released", self.released as f64),
+            ("care_days_mean", div(self.care_days_total, self.released)),
+            ("sponsors_rejected", self.sponsors_rejected as f64),
+            ("aged_out_in_care", self.aged_out_in_care as f64),
+            ("voluntary_departures", self.departed as f64),
+            ("household_moves", self.moves as f64),
+            ("ran_away", self.ran_away as f64),
+            ("exploited", self.exploited as f64),
+            ("wellbeing_calls_due", self.calls_due as f64),
+            ("wellbeing_calls_reached", self.calls_reached as f64),
+            ("wellbeing_calls_not_reached", self.calls_not_reached as f64),
+            ("wellbeing_calls_child_not_with_sponsor", self.calls_child_not_with_sponsor as f64),
+            ("ntas_issued", self.ntas_served as f64),
+            ("ntas_returned_undeliverable", self.ntas_returned as f64),
+            ("released_without_nta", self.released.saturating_sub(self.ntas_served) as f64),
+            ("hearings", self.hearings as f64),
+            ("appearances", self.appearances as f64),
+            ("no_shows", self.no_shows as f64),
+            ("welfare_checks", self.welfare_checks as f64),
+            ("located", self.located as f64),
+            ("rescued", self.rescued as f64),
+            ("rescued_by_checks", self.rescued_by_checks as f64),
+            ("rescued_by_leads", self.rescued_by_leads as f64),
+            ("checks_not_found", self.not_found as f64),
+            ("missing_reports", self.missing_reports as f64),
+            ("located_by_record_match", self.located_by_match as f64),
+            ("leads_worked", self.leads as f64),
+            ("followed_at_horizon", self.followed_at_horizon as f64),
+            ("unlocatable_at_horizon", self.unlocatable_at_horizon as f64),
+            ("unlocatable_peak", self.unlocatable_peak as f64),
+            ("unlocatable_peak_day", self.unlocatable_peak_day as f64),
+            ("events", self.events as f64),
+        ]
+    }
+}

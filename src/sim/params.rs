@@ -1,0 +1,254 @@
+//! Validated, engine-facing parameters. Built only by `scenario::validate`; the engine never sees
+//! an unchecked value. Durations are in simulation minutes, rates are per minute, probabilities in
+//! [0, 1]. Every number here comes from a scenario file.
+
+/// Minutes in one simulated day.
+pub const MINUTES_PER_DAY: u32 = 1440;
+
+/// A positive duration distribution: gamma with a mean and coefficient of variation
+/// (cv = 1 is exponential, cv = 0 is a fixed delay).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Duration {
+    /// Mean, minutes.
+    pub mean: f64,
+    /// Coefficient of variation (standard deviation / mean).
+    pub cv: f64,
+}
+
+/// A piecewise-constant schedule over simulation days: `(from_day, value)`, sorted, first at day 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule(pub Vec<(u32, u32)>);
+
+impl Schedule {
+    /// The value in force on `day`.
+    pub fn at(&self, day: u32) -> u32 {
+        let mut v = self.0.first().map(|x| x.1).unwrap_or(0);
+        for &(from, value) in &self.0 {
+            if from <= day {
+                v = value;
+            } else {
+                break;
+            }
+        }
+        v
+    }
+}
+
+/// A share of cases with a delay, e.g. "ORR release addresses reach ICE with probability p after d days".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sharing {
+    pub probability: f64,
+    pub delay: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Number of simulated days (the horizon is the end of the last day).
+    pub horizon_days: u32,
+    /// A released child counts as locatable if any agency made contact within this many minutes.
+    pub contact_window: u32,
+    /// Arrival rate per minute for each simulated day (piecewise constant by month).
+    pub arrival_rate_by_day: Vec<f64>,
+    pub children: Children,
+    pub sponsors: Sponsors,
+    pub cbp: Cbp,
+    pub orr: Orr,
+    pub vetting: Vetting,
+    pub release: Release,
+    pub sharing: DataSharing,
+    pub life: Life,
+    pub calls: Calls,
+    pub services: PostReleaseServices,
+    pub ice: Ice,
+    pub court: Court,
+    pub checks: WelfareChecks,
+    pub recovery: Recovery,
+    pub deterrence: Deterrence,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Children {
+    /// Cumulative weights of age at encounter 0..=17, normalised to end at 1.
+    pub age_cdf: Vec<f64>,
+    /// Country groups: cumulative share, and multiplier on the chance a call or visit reaches the family.
+    pub country_cdf: Vec<f64>,
+    pub country_reach_multiplier: Vec<f64>,
+    /// Standard deviation of the log-normal individual propensity multipliers (1 = mean).
+    pub propensity_log_sd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sponsors {
+    /// Cumulative shares of categories 1, 2, 3.
+    pub category_cdf: [f64; 3],
+    /// Probability that no sponsor is ever found (the child stays in care).
+    pub no_viable_sponsor: f64,
+    /// Per category: probabilities of (neglectful, exploitative); the rest are safe.
+    pub risk: [[f64; 2]; 3],
+    /// Per category: time from ORR entry until a sponsor comes forward with documents.
+    pub identification: [Duration; 3],
+    /// Extra identification time when CBP's referral record was incomplete.
+    pub incomplete_record_delay: Duration,
+    /// Category of the next sponsor after one is rejected: cumulative shares of 1, 2, 3.
+    pub next_sponsor_category_cdf: [f64; 3],
+    /// Maximum sponsors tried before the child stays in care.
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cbp {
+    /// Processing agents: an M/M/c-style resource.
+    pub processing_agents: Schedule,
+    pub processing: Duration,
+    pub transport: Duration,
+    /// Legal limit on custody (TVPRA), minutes.
+    pub transfer_limit: u32,
+    /// Probability that CBP's referral record to ORR is complete.
+    pub record_completeness: f64,
+    /// Probability that CBP records the sponsor's address at encounter (category 1 sponsors only).
+    pub records_sponsor_address: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Orr {
+    pub standard_beds: Schedule,
+    pub influx_beds: Schedule,
+    /// Influx beds open after this many days once the CBP waiting line exceeds the trigger.
+    pub influx_trigger_waiting: u32,
+    pub influx_open_delay_days: u32,
+    /// Influx beds close when ORR occupancy falls below this share of standard beds.
+    pub influx_close_occupancy_share: f64,
+    pub case_managers: Schedule,
+    pub cases_per_case_manager: u32,
+    /// Hazard of voluntary departure while in care, per minute.
+    pub voluntary_departure_rate: f64,
+    pub release_processing: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vetting {
+    /// Case-manager time for background checks, per category.
+    pub background: [Duration; 3],
+    pub home_study_probability: [f64; 3],
+    pub home_study: Duration,
+    /// Probability of detecting a risky (neglectful or exploitative) sponsor.
+    pub detect_background: f64,
+    pub detect_home_study: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// Probability that the address ORR records at release is blank, undeliverable or incomplete.
+    pub address_error: f64,
+    /// Probability that the child receives post-release services, per category; home-study cases always do.
+    pub services_probability: [f64; 3],
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataSharing {
+    /// One shared record replaces per-agency copies.
+    pub integrated_record: bool,
+    pub orr_to_ice: Sharing,
+    pub orr_to_court: Sharing,
+    /// Probability that ICE, before a welfare check, matches its record against ORR's and the court's.
+    pub ice_record_match: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Life {
+    pub move_rate: f64,
+    /// Probability a move is reported to ORR, ICE, court.
+    pub move_reported: [f64; 3],
+    /// Per sponsor risk (safe, neglectful, exploitative): hazard of running away, per minute.
+    pub runaway_rate: [f64; 3],
+    /// Per sponsor risk: hazard of falling into exploitation, per minute.
+    pub exploitation_rate: [f64; 3],
+    pub exploitation_relocates: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calls {
+    /// Minutes after release at which a Safety and Well-Being call is due.
+    pub after_release: Vec<u32>,
+    pub capacity_per_day: Schedule,
+    /// A call not made within this many days of its due date is dropped (counted as not reached).
+    pub max_wait_days: u32,
+    pub answer_if_current: f64,
+    pub reach_if_stale: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostReleaseServices {
+    pub contact_interval: u32,
+    pub duration: u32,
+    pub reach_if_current: f64,
+    pub reach_if_stale: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ice {
+    /// NTA processing capacity (NTAs prepared and served per day).
+    pub nta_capacity_per_day: Schedule,
+    /// Probability ICE puts a released child on the NTA queue once it holds an address.
+    pub nta_intent: f64,
+    /// Delay between service of the NTA and its filing with the court.
+    pub nta_filing: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Court {
+    pub hearings_per_day: Schedule,
+    pub min_notice_days: u32,
+    pub representation: f64,
+    pub appear_notice_represented: f64,
+    pub appear_notice_unrepresented: f64,
+    pub appear_no_notice: f64,
+    /// Probability a hearing closes the case.
+    pub case_closes_per_hearing: f64,
+    pub next_hearing: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WelfareChecks {
+    /// First day of the operation (None: no operation).
+    pub start_day: Option<u32>,
+    pub teams: Schedule,
+    pub checks_per_team_day: f64,
+    pub local_partner_checks_per_day: Schedule,
+    pub max_checks: u64,
+    pub list_refresh_days: u32,
+    /// Order of priority groups: 0 = in absentia, 1 = never served an NTA, 2 = others.
+    pub priority: [u8; 3],
+    pub missing_report_if_not_found: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovery {
+    pub sponsor_reports_runaway: f64,
+    pub missing_report_delay: Duration,
+    /// Hazard that a child with a missing-child report is matched (NCIC/NCMEC), per minute.
+    pub ncic_match_rate: f64,
+    /// Leads (tips, NCMEC reports, forensics) about an exploited child, per minute.
+    pub exploitation_lead_rate: f64,
+    pub investigators: Schedule,
+    pub reassigned_to_removal: f64,
+    pub cases_per_investigator: u32,
+    pub investigation: Duration,
+    pub rescue_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deterrence {
+    pub enabled: bool,
+    /// Day from which sponsor data shared with ICE is used for enforcement (None: never).
+    pub sharing_enforcement_from: Option<u32>,
+    /// Whether welfare checks also make arrests (from the operation's start).
+    pub arrests_during_checks: bool,
+    /// Response strengths per unit of enforcement pressure.
+    pub identification_delay_increase: f64,
+    pub shift_to_category3: f64,
+    pub contact_avoidance: f64,
+    /// Pressure contributed by each policy (their sum is capped at 1).
+    pub pressure_sharing: f64,
+    pub pressure_arrests: f64,
+}
