@@ -1,1 +1,5 @@
+//! Integration tests: drive the real `custody-sim` binary in a temporary folder per test.
 
+mod bad_input;
+mod common;
+mod run;

@@ -1,0 +1,1 @@
+//! Running scenarios: conservation, determinism, common random numbers, analytic checks.
