@@ -24,7 +24,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_scenario(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
-            println!("{}: valid scenario \"{}\" ({} days)", scenario.display(), s.name(), s.params.horizon_days);
+            println!(
+                "{}: valid scenario \"{}\" ({} days)",
+                scenario.display(),
+                s.name(),
+                s.params.horizon_days
+            );
             Ok(())
         }
     }
@@ -38,7 +43,10 @@ fn hash_sources(s: &Scenario) -> (Vec<ScenarioFile>, String) {
         .iter()
         .map(|(path, bytes)| {
             all.update(bytes);
-            ScenarioFile { path: path.display().to_string(), sha256: hex(&Sha256::digest(bytes)) }
+            ScenarioFile {
+                path: path.display().to_string(),
+                sha256: hex(&Sha256::digest(bytes)),
+            }
         })
         .collect();
     (files, hex(&all.finalize()))
@@ -50,35 +58,60 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The default output folder: `outputs/<file stem>`.
 pub fn default_out(scenario: &Path) -> PathBuf {
-    let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
     PathBuf::from("outputs").join(stem)
 }
 
 fn run_scenario(args: &RunArgs) -> Result<()> {
     let scenario = scenario::load(&args.scenario).map_err(BadInput)?;
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
-    let threads = if args.threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { args.threads as usize };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.scenario));
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        args.threads as usize
+    };
 
     let bar = ProgressBar::new(args.replications);
     if args.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} replications, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} replications, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(scenario.name().to_string());
     let started = Instant::now();
-    let runs = run_replications(&scenario.params, args.seed, args.replications, threads, &|| bar.inc(1))
-        .context("cannot start worker threads")?;
+    let runs = run_replications(
+        &scenario.params,
+        args.seed,
+        args.replications,
+        threads,
+        &|| bar.inc(1),
+    )
+    .context("cannot start worker threads")?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let summary = output::summarise(&runs);
     output::write_summary(&out_dir.join("summary.csv"), &runs)?;
     output::write_headline(&out_dir.join("headline.csv"), &summary)?;
-    output::write_timeseries(&out_dir.join("timeseries.csv"), &runs, &scenario.loaded.raw.time.start_date)?;
+    output::write_timeseries(
+        &out_dir.join("timeseries.csv"),
+        &runs,
+        &scenario.loaded.raw.time.start_date,
+    )?;
     let (files, hash) = hash_sources(&scenario);
     let children: u64 = runs.iter().map(|r| r.summary.arrived).sum();
     let events: u64 = runs.iter().map(|r| r.summary.events).sum();
@@ -94,7 +127,12 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         wall_time_seconds: wall,
         children_per_second: children as f64 / wall.max(1e-9),
         events_per_second: events as f64 / wall.max(1e-9),
-        outputs: vec!["summary.csv", "headline.csv", "timeseries.csv", "manifest.json"],
+        outputs: vec![
+            "summary.csv",
+            "headline.csv",
+            "timeseries.csv",
+            "manifest.json",
+        ],
         caveats: output::CAVEATS.to_vec(),
     };
     output::write_manifest(&out_dir.join("manifest.json"), &manifest)?;
@@ -110,7 +148,10 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
             wall
         );
         print!("{}", output::table(&summary));
-        println!("Outputs in {}/ (summary.csv, headline.csv, timeseries.csv, manifest.json)", out_dir.display());
+        println!(
+            "Outputs in {}/ (summary.csv, headline.csv, timeseries.csv, manifest.json)",
+            out_dir.display()
+        );
         println!("Caveats:");
         for c in output::CAVEATS {
             println!("  - {c}");

@@ -70,7 +70,10 @@ mod tests {
         // Pinned: changing the derivation silently would break reproducibility of old runs.
         let mut s = stream(42, 3, 17, Purpose::Attributes);
         let x: u64 = s.random();
-        assert_eq!(stream_key(42, 3, 17, Purpose::Attributes), stream_key(42, 3, 17, Purpose::Attributes));
+        assert_eq!(
+            stream_key(42, 3, 17, Purpose::Attributes),
+            stream_key(42, 3, 17, Purpose::Attributes)
+        );
         let mut t = stream(42, 3, 17, Purpose::Attributes);
         assert_eq!(x, t.random::<u64>());
     }

@@ -22,7 +22,9 @@ pub fn run_replications(
     threads: usize,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<RunResult>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     Ok(pool.install(|| {
         (0..replications)
             .into_par_iter()
@@ -30,7 +32,11 @@ pub fn run_replications(
                 let mut log = DailyLog::default();
                 let summary = simulate(params, seed, replication, &mut log);
                 on_done();
-                RunResult { replication, summary, days: log.0 }
+                RunResult {
+                    replication,
+                    summary,
+                    days: log.0,
+                }
             })
             .collect()
     }))

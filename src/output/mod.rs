@@ -30,7 +30,10 @@ pub const HEADLINE: &[(&str, &str)] = &[
     ("over_72h", "Held by CBP over 72 h"),
     ("ntas_issued", "NTAs issued"),
     ("no_shows", "Court no-shows (in absentia)"),
-    ("wellbeing_calls_not_reached", "Well-being calls not reached"),
+    (
+        "wellbeing_calls_not_reached",
+        "Well-being calls not reached",
+    ),
     ("located", "Located by welfare checks"),
     ("rescued", "Rescued from exploitation"),
     ("unlocatable_at_horizon", "Unlocatable at horizon"),
@@ -39,7 +42,9 @@ pub const HEADLINE: &[(&str, &str)] = &[
 
 /// Mean and interval of every metric across replications, in metric order.
 pub fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
-    let Some(first) = runs.first() else { return Vec::new() };
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
     let names: Vec<&'static str> = first.summary.metrics().iter().map(|m| m.0).collect();
     let per_run: Vec<Vec<(&'static str, f64)>> = runs.iter().map(|r| r.summary.metrics()).collect();
     names
@@ -85,7 +90,14 @@ pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
 pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(["metric", "replications", "mean", "sd", "ci95_low", "ci95_high"])?;
+        out.write_record([
+            "metric",
+            "replications",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+        ])?;
         for (name, i) in summary {
             out.write_record([
                 name.to_string(),
@@ -110,18 +122,32 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
             .map(|s| s.to_string())
             .collect();
         header.extend(State::ALL.iter().map(|s| s.name().to_string()));
-        header.extend(["followed", "unlocatable", "waiting_for_bed", "beds"].iter().map(|s| s.to_string()));
-        header.extend(Agency::ALL.iter().map(|a| format!("accurate_share_{}", a.name())));
+        header.extend(
+            ["followed", "unlocatable", "waiting_for_bed", "beds"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        header.extend(
+            Agency::ALL
+                .iter()
+                .map(|a| format!("accurate_share_{}", a.name())),
+        );
         out.write_record(&header)?;
         let dates: Vec<String> = match runs.first() {
-            Some(r) => (0..r.days.len() as u32).map(|d| crate::scenario::date_of(start_date, d)).collect(),
+            Some(r) => (0..r.days.len() as u32)
+                .map(|d| crate::scenario::date_of(start_date, d))
+                .collect(),
             None => Vec::new(),
         };
         let mut row: Vec<String> = Vec::with_capacity(header.len());
         for r in runs {
             for (day, s) in r.days.iter().enumerate() {
                 row.clear();
-                let followed: u32 = State::ALL.iter().filter(|x| x.is_followed()).map(|&x| s.states[x as usize]).sum();
+                let followed: u32 = State::ALL
+                    .iter()
+                    .filter(|x| x.is_followed())
+                    .map(|&x| s.states[x as usize])
+                    .sum();
                 row.push(r.replication.to_string());
                 row.push(day.to_string());
                 row.push(dates[day].clone());
@@ -133,7 +159,11 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
                 row.push(s.waiting_for_bed.to_string());
                 row.push(s.beds.to_string());
                 for a in 0..Agency::ALL.len() {
-                    let share = if followed > 0 { s.accurate[a] as f64 / followed as f64 } else { 0.0 };
+                    let share = if followed > 0 {
+                        s.accurate[a] as f64 / followed as f64
+                    } else {
+                        0.0
+                    };
                     row.push(format!("{share:.6}"));
                 }
                 out.write_record(&row)?;
@@ -180,7 +210,10 @@ pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
 /// The printed results table.
 pub fn table(summary: &[(&'static str, Interval)]) -> String {
     let mut s = String::new();
-    s.push_str(&format!("{:<34} {:>14} {:>29}\n", "metric", "mean", "95% interval"));
+    s.push_str(&format!(
+        "{:<34} {:>14} {:>29}\n",
+        "metric", "mean", "95% interval"
+    ));
     for (key, label) in HEADLINE {
         if let Some((_, i)) = summary.iter().find(|(n, _)| n == key) {
             let ci = if i.low.is_nan() {

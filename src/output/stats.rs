@@ -27,16 +27,34 @@ pub fn t95(n: usize) -> f64 {
 pub fn interval(values: &[f64]) -> Interval {
     let n = values.len();
     if n == 0 {
-        return Interval { n, mean: f64::NAN, sd: f64::NAN, low: f64::NAN, high: f64::NAN };
+        return Interval {
+            n,
+            mean: f64::NAN,
+            sd: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
     }
     let mean = values.iter().sum::<f64>() / n as f64;
     if n == 1 {
-        return Interval { n, mean, sd: f64::NAN, low: f64::NAN, high: f64::NAN };
+        return Interval {
+            n,
+            mean,
+            sd: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
     }
     let var = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
     let sd = var.sqrt();
     let half = t95(n) * sd / (n as f64).sqrt();
-    Interval { n, mean, sd, low: mean - half, high: mean + half }
+    Interval {
+        n,
+        mean,
+        sd,
+        low: mean - half,
+        high: mean + half,
+    }
 }
 
 #[cfg(test)]

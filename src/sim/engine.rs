@@ -9,6 +9,7 @@ use super::model::{Agency, DaySnapshot, Observer, RunSummary, State, N_AGENCIES}
 use super::params::{Params, MINUTES_PER_DAY};
 use super::queue::Calendar;
 use super::sampling::{hazard, pick, unit, Sampler};
+use super::slots::DailySlots;
 use crate::rng::{self, Purpose, Stream};
 
 const NEVER: u32 = u32::MAX;
@@ -56,6 +57,7 @@ const F_SERVICES: u32 = 1 << 13;
 const F_LOCATABLE: u32 = 1 << 14;
 const F_ACCURATE0: u32 = 1 << 15; // four bits, one per agency
 const F_IN_VETTING: u32 = 1 << 19;
+const F_EXPIRY_PENDING: u32 = 1 << 21;
 
 /// One synthetic child and the records agencies keep about them.
 struct Child {
@@ -155,8 +157,7 @@ struct Engine<'p> {
     influx_opens_on: Option<u32>,
     calls: VecDeque<(u32, u32)>,
     ntas: VecDeque<u32>,
-    court_day: u32,
-    court_used: u32,
+    court: DailySlots,
     check_list: Vec<u32>,
     check_cursor: usize,
     checks_done: u64,
@@ -166,7 +167,12 @@ struct Engine<'p> {
 
 /// Run one replication of the scenario `p` with master seed `seed`, reporting every simulated day
 /// to `observer`.
-pub fn simulate(p: &Params, seed: u64, replication: u64, observer: &mut dyn Observer) -> RunSummary {
+pub fn simulate(
+    p: &Params,
+    seed: u64,
+    replication: u64,
+    observer: &mut dyn Observer,
+) -> RunSummary {
     let mut e = Engine::new(p, seed, replication);
     e.schedule_arrivals();
     for day in 0..p.horizon_days {
@@ -179,9 +185,11 @@ pub fn simulate(p: &Params, seed: u64, replication: u64, observer: &mut dyn Obse
             e.out.events += 1;
             e.handle(ev.kind, ev.child);
         }
-        e.now = (day + 1) * MINUTES_PER_DAY - 1;
+        // End-of-day work happens at midnight: what it schedules falls on the next day or later.
+        e.now = (day + 1) * MINUTES_PER_DAY;
         e.end_of_day();
         let unl = e.snap.unlocatable as u64;
+        e.out.unlocatable_child_days += unl;
         if unl > e.out.unlocatable_peak {
             e.out.unlocatable_peak = unl;
             e.out.unlocatable_peak_day = day as u64;
@@ -232,8 +240,7 @@ impl<'p> Engine<'p> {
             influx_opens_on: None,
             calls: VecDeque::new(),
             ntas: VecDeque::new(),
-            court_day: 0,
-            court_used: 0,
+            court: DailySlots::new(p.horizon_days, &p.court.hearings_per_day),
             check_list: Vec::new(),
             check_cursor: 0,
             checks_done: 0,
@@ -265,7 +272,8 @@ impl<'p> Engine<'p> {
             times.extend((0..n).map(|_| (unit(&mut r) * MINUTES_PER_DAY as f64) as u32));
             times.sort_unstable();
             for &t in &times {
-                self.cal.schedule(day as u32 * MINUTES_PER_DAY + t, child, ARRIVE);
+                self.cal
+                    .schedule(day as u32 * MINUTES_PER_DAY + t, child, ARRIVE);
                 child += 1;
             }
         }
@@ -285,7 +293,9 @@ impl<'p> Engine<'p> {
             return 0.0;
         }
         let mut x = 0.0;
-        if d.sharing_enforcement_from.is_some_and(|from| self.day >= from) {
+        if d.sharing_enforcement_from
+            .is_some_and(|from| self.day >= from)
+        {
             x += d.pressure_sharing;
         }
         if d.arrests_during_checks && self.p.checks.start_day.is_some_and(|s| self.day >= s) {
@@ -335,7 +345,11 @@ impl<'p> Engine<'p> {
         // Unlocatable count: followed children without the locatable flag.
         let before = old_followed(old) && was_followed_unl(old);
         let after = followed && was_followed_unl(flags);
-        ch.flags = if followed { flags | F_FOLLOWED } else { flags & !F_FOLLOWED };
+        ch.flags = if followed {
+            flags | F_FOLLOWED
+        } else {
+            flags & !F_FOLLOWED
+        };
         match (before, after) {
             (false, true) => self.snap.unlocatable += 1,
             (true, false) => self.snap.unlocatable -= 1,
@@ -364,8 +378,9 @@ impl<'p> Engine<'p> {
             ch.rec[agency as usize] = addr;
             ch.rec_time[agency as usize] = now;
         }
-        if ch.flags & F_NTA_RETURNED != 0 && (integrated || agency == Agency::Ice) {
-            // A returned NTA is retried once ICE holds a new address.
+        if integrated || agency == Agency::Ice {
+            // ICE queues an NTA once it holds an address; a returned NTA is retried once ICE
+            // holds a new one.
             ch.flags &= !F_NTA_RETURNED;
             self.enqueue_nta(c);
         }
@@ -375,9 +390,31 @@ impl<'p> Engine<'p> {
     fn contact(&mut self, c: u32, agency: Agency) {
         let addr = self.children[c as usize].true_addr;
         self.write_record(c, agency, addr);
-        self.children[c as usize].last_contact = self.now;
-        let expires = self.now.saturating_add(self.p.contact_window).saturating_add(1);
-        self.cal.schedule(expires, c, CONTACT_EXPIRES);
+        let ch = &mut self.children[c as usize];
+        ch.last_contact = self.now;
+        // At most one pending expiry per child: it re-arms itself if a later contact came.
+        if ch.flags & F_EXPIRY_PENDING == 0 {
+            ch.flags |= F_EXPIRY_PENDING;
+            let expires = self
+                .now
+                .saturating_add(self.p.contact_window)
+                .saturating_add(1);
+            self.cal.schedule(expires, c, CONTACT_EXPIRES);
+        }
+    }
+
+    fn contact_expires(&mut self, c: u32) {
+        let ch = &mut self.children[c as usize];
+        ch.flags &= !F_EXPIRY_PENDING;
+        let expires = ch
+            .last_contact
+            .saturating_add(self.p.contact_window)
+            .saturating_add(1);
+        if expires > self.now {
+            ch.flags |= F_EXPIRY_PENDING;
+            self.cal.schedule(expires, c, CONTACT_EXPIRES);
+        }
+        self.refresh(c);
     }
 
     fn after(&mut self, c: u32, delay: u32, kind: u8) {
@@ -410,7 +447,11 @@ impl<'p> Engine<'p> {
         {
             self.influx_open = false;
         }
-        let influx = if self.influx_open { p.orr.influx_beds.at(day) } else { 0 };
+        let influx = if self.influx_open {
+            p.orr.influx_beds.at(day)
+        } else {
+            0
+        };
         self.beds.capacity = standard + influx;
         while let Some((c, _)) = self.beds.admit() {
             self.assign_bed(c);
@@ -419,8 +460,10 @@ impl<'p> Engine<'p> {
         while let Some((c, _)) = self.case_managers.admit() {
             self.start_vetting(c);
         }
-        let working = p.recovery.investigators.at(day) as f64 * (1.0 - p.recovery.reassigned_to_removal);
-        self.investigators.capacity = (working * p.recovery.cases_per_investigator as f64).floor() as u32;
+        let working =
+            p.recovery.investigators.at(day) as f64 * (1.0 - p.recovery.reassigned_to_removal);
+        self.investigators.capacity =
+            (working * p.recovery.cases_per_investigator as f64).floor() as u32;
         while let Some((c, _)) = self.investigators.admit() {
             self.start_investigation(c);
         }
@@ -437,7 +480,9 @@ impl<'p> Engine<'p> {
     fn work_calls(&mut self) {
         let mut capacity = self.p.calls.capacity_per_day.at(self.day);
         while capacity > 0 {
-            let Some((c, due_day)) = self.calls.pop_front() else { break };
+            let Some((c, due_day)) = self.calls.pop_front() else {
+                break;
+            };
             if !self.children[c as usize].state.is_followed() {
                 continue;
             }
@@ -465,7 +510,11 @@ impl<'p> Engine<'p> {
     /// A Safety and Well-Being call: it reaches the household if ORR's contact details are current
     /// (or, less often, if they are stale), unless the household avoids contact.
     fn call(&mut self, c: u32) {
-        let reached = self.reach(c, self.p.calls.answer_if_current, self.p.calls.reach_if_stale);
+        let reached = self.reach(
+            c,
+            self.p.calls.answer_if_current,
+            self.p.calls.reach_if_stale,
+        );
         if !reached {
             self.out.calls_not_reached += 1;
             return;
@@ -515,7 +564,9 @@ impl<'p> Engine<'p> {
     fn work_ntas(&mut self) {
         let mut capacity = self.p.ice.nta_capacity_per_day.at(self.day);
         while capacity > 0 {
-            let Some(c) = self.ntas.pop_front() else { break };
+            let Some(c) = self.ntas.pop_front() else {
+                break;
+            };
             let ch = &mut self.children[c as usize];
             ch.flags &= !F_NTA_QUEUED;
             if !ch.state.is_followed() {
@@ -523,7 +574,8 @@ impl<'p> Engine<'p> {
             }
             capacity -= 1;
             if ch.rec[Agency::Ice as usize] == ch.household {
-                ch.flags |= F_NTA_SERVED;
+                // From service on, the family is told to report address changes to the court.
+                ch.flags |= F_NTA_SERVED | F_CASE_OPEN;
                 self.out.ntas_served += 1;
                 let addr = ch.rec[Agency::Ice as usize];
                 let d = self.s.nta_filing.minutes(&mut ch.follow);
@@ -538,28 +590,13 @@ impl<'p> Engine<'p> {
         }
     }
 
-    /// The next hearing day with a free slot, at least `min_notice_days` ahead.
-    fn court_slot(&mut self, earliest_day: u32) -> u32 {
-        if self.court_day < earliest_day {
-            self.court_day = earliest_day;
-            self.court_used = 0;
-        }
-        loop {
-            let cap = self.p.court.hearings_per_day.at(self.court_day);
-            if self.court_used < cap {
-                self.court_used += 1;
-                return self.court_day;
-            }
-            if self.court_day >= self.p.horizon_days {
-                return self.court_day;
-            }
-            self.court_day += 1;
-            self.court_used = 0;
-        }
-    }
-
     fn schedule_hearing(&mut self, c: u32, earliest_day: u32) {
-        let day = self.court_slot(earliest_day.max(self.day + self.p.court.min_notice_days));
+        let Some(day) = self
+            .court
+            .book(earliest_day.max(self.day + self.p.court.min_notice_days))
+        else {
+            return; // no slot before the horizon
+        };
         let ch = &mut self.children[c as usize];
         // The notice goes now to the court's address on file.
         if ch.rec[Agency::Court as usize] == ch.household && ch.household != NO_ADDRESS {
@@ -604,7 +641,10 @@ impl<'p> Engine<'p> {
         let prio = self.p.checks.priority;
         let mut list: Vec<(u8, u32, u32)> = Vec::new();
         for (i, ch) in self.children.iter().enumerate() {
-            if ch.release == NEVER || ch.flags & F_CHECKED != 0 || ch.rec[Agency::Ice as usize] == NO_ADDRESS {
+            if ch.release == NEVER
+                || ch.flags & F_CHECKED != 0
+                || ch.rec[Agency::Ice as usize] == NO_ADDRESS
+            {
                 continue;
             }
             if !ch.state.is_followed() {
@@ -625,55 +665,57 @@ impl<'p> Engine<'p> {
         self.check_cursor = 0;
     }
 
+    /// One visit. ICE may first match its record against ORR's and the court's (taking the most
+    /// recently written). The visit finds the child only if ICE's address is the child's true
+    /// current one; at the sponsor's household without the child, the household may report the
+    /// absence; elsewhere nobody is found and ICE may file a missing-child report.
     fn welfare_check(&mut self, c: u32) {
         self.out.welfare_checks += 1;
         let match_p = self.p.sharing.ice_record_match;
         let ch = &mut self.children[c as usize];
         ch.flags |= F_CHECKED;
-        let u = unit(&mut ch.follow);
-        if u < match_p {
-            // Match against the other agencies' records: take the most recently written one.
-            let best = (0..N_AGENCIES).max_by_key(|&a| (ch.rec[a] != NO_ADDRESS, ch.rec_time[a], a));
-            if let Some(a) = best {
-                if ch.rec[a] != NO_ADDRESS {
-                    ch.rec[Agency::Ice as usize] = ch.rec[a];
-                    ch.rec_time[Agency::Ice as usize] = self.now;
-                }
+        if unit(&mut ch.follow) < match_p {
+            let (orr, court) = (Agency::Orr as usize, Agency::Court as usize);
+            let best = if ch.rec[court] != NO_ADDRESS
+                && (ch.rec[orr] == NO_ADDRESS || ch.rec_time[court] > ch.rec_time[orr])
+            {
+                court
+            } else {
+                orr
+            };
+            let addr = ch.rec[best];
+            if addr != NO_ADDRESS && addr != ch.rec[Agency::Ice as usize] {
+                self.write_record(c, Agency::Ice, addr);
             }
         }
-        let ch = &self.children[c as usize];
-        let at_household = ch.rec[Agency::Ice as usize] == ch.household;
-        let child_there = ch.true_addr == ch.household;
-        if at_household && child_there {
+        let ch = &mut self.children[c as usize];
+        let report = unit(&mut ch.follow) < self.p.checks.missing_report_if_not_found;
+        let ice = ch.rec[Agency::Ice as usize];
+        if ice == ch.true_addr {
             if ch.state == State::Exploited {
-                self.rescue(c, true);
+                self.rescue(c, Rescuer::Check);
             } else {
                 self.out.located += 1;
                 self.contact(c, Agency::Ice);
             }
         } else {
             self.out.not_found += 1;
-            if at_household {
+            if ice == ch.household {
                 self.household_reports_absence(c);
-            } else {
-                let u = unit(&mut self.children[c as usize].follow);
-                if u < self.p.checks.missing_report_if_not_found
-                    && self.children[c as usize].flags & F_MISSING_REPORTED == 0
-                {
-                    let d = self.s.missing_report.minutes(&mut self.children[c as usize].follow);
-                    self.after(c, d, MISSING_REPORT);
-                }
+            } else if report && ch.flags & F_MISSING_REPORTED == 0 {
+                let d = self.s.missing_report.minutes(&mut ch.follow);
+                self.after(c, d, MISSING_REPORT);
             }
         }
         self.refresh(c);
     }
 
-    fn rescue(&mut self, c: u32, by_check: bool) {
+    fn rescue(&mut self, c: u32, by: Rescuer) {
         self.out.rescued += 1;
-        if by_check {
-            self.out.rescued_by_checks += 1;
-        } else {
-            self.out.rescued_by_leads += 1;
+        match by {
+            Rescuer::Check => self.out.rescued_by_checks += 1,
+            Rescuer::Lead => self.out.rescued_by_leads += 1,
+            Rescuer::RecordMatch => self.out.rescued_by_record_match += 1,
         }
         self.contact(c, Agency::Ice);
         self.set_state(c, State::Rescued);
@@ -711,7 +753,6 @@ impl<'p> Engine<'p> {
             NTA_FILED => {
                 if self.children[c as usize].state.is_followed() {
                     let ch = &mut self.children[c as usize];
-                    ch.flags |= F_CASE_OPEN;
                     if unit(&mut ch.follow) < self.p.court.representation {
                         ch.flags |= F_REPRESENTED;
                     }
@@ -719,7 +760,7 @@ impl<'p> Engine<'p> {
                 }
             }
             HEARING => self.hearing(c),
-            CONTACT_EXPIRES => self.refresh(c),
+            CONTACT_EXPIRES => self.contact_expires(c),
             MISSING_REPORT => self.missing_report(c),
             RECORD_MATCH => self.record_match(c),
             LEAD => self.lead(c),
@@ -761,7 +802,11 @@ impl<'p> Engine<'p> {
         }
         self.children.push(Child {
             arrival: self.now,
-            turns_18: if turns_18 < NEVER as f64 { turns_18 as u32 } else { NEVER },
+            turns_18: if turns_18 < NEVER as f64 {
+                turns_18 as u32
+            } else {
+                NEVER
+            },
             orr_entry: NEVER,
             release: NEVER,
             last_contact: NEVER,
@@ -797,7 +842,10 @@ impl<'p> Engine<'p> {
     fn start_cbp_processing(&mut self, c: u32, since: u32) {
         self.out.cbp_processing_started += 1;
         self.out.cbp_processing_wait_hours_total += (self.now - since) as f64 / 60.0;
-        let d = self.s.cbp_processing.minutes(&mut self.children[c as usize].pre);
+        let d = self
+            .s
+            .cbp_processing
+            .minutes(&mut self.children[c as usize].pre);
         self.after(c, d, CBP_PROCESSED);
     }
 
@@ -909,7 +957,11 @@ impl<'p> Engine<'p> {
         if ch.state != State::Orr {
             return;
         }
-        let detect = if ch.flags & F_SERVICES != 0 { p.vetting.detect_home_study } else { p.vetting.detect_background };
+        let detect = if ch.flags & F_SERVICES != 0 {
+            p.vetting.detect_home_study
+        } else {
+            p.vetting.detect_background
+        };
         if ch.risk > 0 && u < detect {
             self.out.sponsors_rejected += 1;
             ch.attempts += 1;
@@ -948,30 +1000,36 @@ impl<'p> Engine<'p> {
         // Release-time draws come from the pre-release stream so that post-release reforms do not
         // change them.
         let address_wrong = unit(&mut ch.pre) < p.release.address_error;
-        let services = ch.flags & F_SERVICES != 0 || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
+        let services = ch.flags & F_SERVICES != 0
+            || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
         if services {
             ch.flags |= F_SERVICES;
         }
         let orr_addr = if address_wrong { wrong } else { home };
         let cbp_knows = ch.flags & F_CBP_KNOWS_SPONSOR != 0;
+        if unit(&mut ch.follow) < p.ice.nta_intent {
+            ch.flags |= F_NTA_INTENT;
+        }
         self.leave_orr(c, State::WithSponsor);
+        // ORR writes first: with an integrated record, an address CBP already holds for this
+        // sponsor then reconciles a wrong one.
+        self.write_record(c, Agency::Orr, orr_addr);
         if cbp_knows {
             self.write_record(c, Agency::Cbp, home);
         }
-        self.write_record(c, Agency::Orr, orr_addr);
         // Life after release.
         let ch = &mut self.children[c as usize];
         let mv = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
-        let run = hazard(p.life.runaway_rate[ch.risk as usize] * ch.runaway_mult as f64, &mut ch.life);
+        let run = hazard(
+            p.life.runaway_rate[ch.risk as usize] * ch.runaway_mult as f64,
+            &mut ch.life,
+        );
         let exploit = hazard(p.life.exploitation_rate[ch.risk as usize], &mut ch.life);
         // Follow-up.
         let share_ice = unit(&mut ch.follow) < p.sharing.orr_to_ice.probability;
         let ice_delay = self.s.orr_to_ice.minutes(&mut ch.follow);
         let share_court = unit(&mut ch.follow) < p.sharing.orr_to_court.probability;
         let court_delay = self.s.orr_to_court.minutes(&mut ch.follow);
-        if unit(&mut ch.follow) < p.ice.nta_intent {
-            ch.flags |= F_NTA_INTENT;
-        }
         let services = ch.flags & F_SERVICES != 0;
         for (k, d) in [(MOVE, mv), (RUN_AWAY, run), (EXPLOIT, exploit)] {
             if let Some(d) = d {
@@ -984,9 +1042,7 @@ impl<'p> Engine<'p> {
         if services && p.services.duration > 0 {
             self.after(c, p.services.contact_interval, SERVICES_CONTACT);
         }
-        if p.sharing.integrated_record {
-            self.enqueue_nta(c);
-        } else {
+        if !p.sharing.integrated_record {
             if share_ice {
                 self.after(c, ice_delay, SHARE_ICE);
             }
@@ -1004,9 +1060,6 @@ impl<'p> Engine<'p> {
         }
         let addr = ch.rec[Agency::Orr as usize];
         self.write_record(c, to, addr);
-        if to == Agency::Ice {
-            self.enqueue_nta(c);
-        }
         self.refresh(c);
     }
 
@@ -1024,7 +1077,10 @@ impl<'p> Engine<'p> {
 
     fn household_moves(&mut self, c: u32) {
         let st = self.children[c as usize].state;
-        if !matches!(st, State::WithSponsor | State::LeftSponsor | State::Exploited) {
+        if !matches!(
+            st,
+            State::WithSponsor | State::LeftSponsor | State::Exploited
+        ) {
             return;
         }
         self.out.moves += 1;
@@ -1127,6 +1183,9 @@ impl<'p> Engine<'p> {
         let gap = self.s.next_hearing.minutes(&mut ch.follow);
         if appears {
             self.out.appearances += 1;
+            if ch.flags & F_REPRESENTED != 0 {
+                self.out.appearances_with_counsel += 1;
+            }
             self.contact(c, Agency::Court);
             if closes {
                 self.children[c as usize].flags &= !F_CASE_OPEN;
@@ -1159,7 +1218,7 @@ impl<'p> Engine<'p> {
     /// A missing-child report (NCIC/NCMEC) is matched: the child is found where they truly are.
     fn record_match(&mut self, c: u32) {
         match self.children[c as usize].state {
-            State::Exploited => self.rescue(c, false),
+            State::Exploited => self.rescue(c, Rescuer::RecordMatch),
             State::LeftSponsor | State::WithSponsor => {
                 self.out.located_by_match += 1;
                 self.contact(c, Agency::Ice);
@@ -1174,7 +1233,7 @@ impl<'p> Engine<'p> {
         if self.children[c as usize].state != State::Exploited {
             return;
         }
-        self.out.leads += 1;
+        self.out.leads_received += 1;
         if self.investigators.request(c, self.now) {
             self.start_investigation(c);
         }
@@ -1185,7 +1244,10 @@ impl<'p> Engine<'p> {
     }
 
     fn start_investigation(&mut self, c: u32) {
-        let d = self.s.investigation.minutes(&mut self.children[c as usize].follow);
+        let d = self
+            .s
+            .investigation
+            .minutes(&mut self.children[c as usize].follow);
         self.after(c, d, LEAD_DONE);
     }
 
@@ -1194,13 +1256,23 @@ impl<'p> Engine<'p> {
             self.start_investigation(next);
         }
         let u = unit(&mut self.children[c as usize].follow);
-        if self.children[c as usize].state == State::Exploited && u < self.p.recovery.rescue_probability {
-            self.rescue(c, false);
+        if self.children[c as usize].state == State::Exploited
+            && u < self.p.recovery.rescue_probability
+        {
+            self.rescue(c, Rescuer::Lead);
         }
     }
 }
 
 const F_FOLLOWED: u32 = 1 << 20;
+
+/// Who found a child in exploitation.
+#[derive(Clone, Copy)]
+enum Rescuer {
+    Check,
+    Lead,
+    RecordMatch,
+}
 
 #[inline]
 fn old_followed(flags: u32) -> bool {

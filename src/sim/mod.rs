@@ -6,6 +6,7 @@ pub mod model;
 pub mod params;
 pub mod queue;
 pub mod sampling;
+pub mod slots;
 
 pub use engine::simulate;
 pub use model::{Agency, DailyLog, DaySnapshot, NoObserver, Observer, RunSummary, State};

@@ -54,7 +54,10 @@ impl State {
     /// Released children still followed as children: the population in which "unlocatable" is counted.
     #[inline]
     pub fn is_followed(self) -> bool {
-        matches!(self, State::WithSponsor | State::LeftSponsor | State::Exploited)
+        matches!(
+            self,
+            State::WithSponsor | State::LeftSponsor | State::Exploited
+        )
     }
 }
 
@@ -146,18 +149,22 @@ pub struct RunSummary {
     pub ntas_returned: u64,
     pub hearings: u64,
     pub appearances: u64,
+    pub appearances_with_counsel: u64,
     pub no_shows: u64,
     pub welfare_checks: u64,
     pub located: u64,
     pub rescued: u64,
     pub rescued_by_checks: u64,
     pub rescued_by_leads: u64,
+    pub rescued_by_record_match: u64,
     pub not_found: u64,
     pub missing_reports: u64,
     pub located_by_match: u64,
-    pub leads: u64,
+    pub leads_received: u64,
     pub unlocatable_at_horizon: u64,
     pub unlocatable_peak: u64,
+    /// Sum over days of the children unlocatable that day.
+    pub unlocatable_child_days: u64,
     pub unlocatable_peak_day: u64,
     pub followed_at_horizon: u64,
     pub events: u64,
@@ -172,11 +179,20 @@ impl RunSummary {
             ("arrived", self.arrived as f64),
             ("transferred_to_orr", self.transferred_to_orr as f64),
             ("over_72h", self.over_72h as f64),
-            ("over_72h_share", div(self.over_72h as f64, self.transferred_to_orr)),
-            ("cbp_hours_mean", div(self.cbp_hours_total, self.transferred_to_orr)),
+            (
+                "over_72h_share",
+                div(self.over_72h as f64, self.transferred_to_orr),
+            ),
+            (
+                "cbp_hours_mean",
+                div(self.cbp_hours_total, self.transferred_to_orr),
+            ),
             (
                 "cbp_processing_wait_hours_mean",
-                div(self.cbp_processing_wait_hours_total, self.cbp_processing_started),
+                div(
+                    self.cbp_processing_wait_hours_total,
+                    self.cbp_processing_started,
+                ),
             ),
             ("released", self.released as f64),
             ("care_days_mean", div(self.care_days_total, self.released)),
@@ -189,26 +205,44 @@ impl RunSummary {
             ("wellbeing_calls_due", self.calls_due as f64),
             ("wellbeing_calls_reached", self.calls_reached as f64),
             ("wellbeing_calls_not_reached", self.calls_not_reached as f64),
-            ("wellbeing_calls_child_not_with_sponsor", self.calls_child_not_with_sponsor as f64),
+            (
+                "wellbeing_calls_child_not_with_sponsor",
+                self.calls_child_not_with_sponsor as f64,
+            ),
             ("ntas_issued", self.ntas_served as f64),
             ("ntas_returned_undeliverable", self.ntas_returned as f64),
-            ("released_without_nta", self.released.saturating_sub(self.ntas_served) as f64),
+            (
+                "released_without_nta",
+                self.released.saturating_sub(self.ntas_served) as f64,
+            ),
             ("hearings", self.hearings as f64),
             ("appearances", self.appearances as f64),
+            (
+                "appearances_with_counsel_share",
+                div(self.appearances_with_counsel as f64, self.appearances),
+            ),
             ("no_shows", self.no_shows as f64),
             ("welfare_checks", self.welfare_checks as f64),
             ("located", self.located as f64),
             ("rescued", self.rescued as f64),
             ("rescued_by_checks", self.rescued_by_checks as f64),
             ("rescued_by_leads", self.rescued_by_leads as f64),
+            (
+                "rescued_by_record_match",
+                self.rescued_by_record_match as f64,
+            ),
             ("checks_not_found", self.not_found as f64),
             ("missing_reports", self.missing_reports as f64),
             ("located_by_record_match", self.located_by_match as f64),
-            ("leads_worked", self.leads as f64),
+            ("exploitation_leads", self.leads_received as f64),
             ("followed_at_horizon", self.followed_at_horizon as f64),
             ("unlocatable_at_horizon", self.unlocatable_at_horizon as f64),
             ("unlocatable_peak", self.unlocatable_peak as f64),
             ("unlocatable_peak_day", self.unlocatable_peak_day as f64),
+            (
+                "unlocatable_child_years",
+                self.unlocatable_child_days as f64 / 365.25,
+            ),
             ("events", self.events as f64),
         ]
     }

@@ -59,7 +59,12 @@ impl Calendar {
     pub fn schedule(&mut self, time: u32, child: u32, kind: u8) {
         let day = time / MINUTES_PER_DAY;
         self.seq = self.seq.wrapping_add(1);
-        let ev = Event { time, child, seq: self.seq, kind };
+        let ev = Event {
+            time,
+            child,
+            seq: self.seq,
+            kind,
+        };
         if day as usize >= self.buckets.len() {
             self.beyond_horizon += 1;
             return;
@@ -108,7 +113,9 @@ mod tests {
         c.open_day(0);
         assert!(c.pop_today().is_none());
         c.open_day(1);
-        let kinds: Vec<u8> = std::iter::from_fn(|| c.pop_today()).map(|e| e.kind).collect();
+        let kinds: Vec<u8> = std::iter::from_fn(|| c.pop_today())
+            .map(|e| e.kind)
+            .collect();
         assert_eq!(kinds, vec![2, 1, 3, 0]);
     }
 

@@ -58,12 +58,23 @@ source = "test"
 /// Read a CSV file into a header and rows.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).expect("open csv");
-    let header = r.headers().expect("header").iter().map(String::from).collect();
-    let rows = r.records().map(|x| x.expect("row").iter().map(String::from).collect()).collect();
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = r
+        .records()
+        .map(|x| x.expect("row").iter().map(String::from).collect())
+        .collect();
     (header, rows)
 }
 
 /// Column index by name.
 pub fn col(header: &[String], name: &str) -> usize {
-    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
