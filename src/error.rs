@@ -16,13 +16,18 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "field `{}` = {}: {}", self.field, self.value, self.allowed)
+        write!(
+            f,
+            "field `{}` = {}: {}",
+            self.field, self.value, self.allowed
+        )
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file {path}: {source}")]
+    /// The cause is the `source`, printed after this message by `{:#}`.
+    #[error("cannot read scenario file {path}")]
     Read {
         path: PathBuf,
         #[source]
@@ -30,7 +35,8 @@ pub enum ScenarioError {
     },
     #[error("{path}: not valid TOML: {message}")]
     Syntax { path: PathBuf, message: String },
-    #[error("{path}: `extends = \"{target}\"`: {message}")]
+    /// `message` says what is wrong and what is allowed.
+    #[error("{path}: field `extends` = \"{target}\": {message}")]
     Extends {
         path: PathBuf,
         target: String,
@@ -53,5 +59,9 @@ pub enum ScenarioError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -87,7 +87,11 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
                     path: current.clone(),
                     chain: String::new(),
                     field: "extends".into(),
-                    message: format!("expected a file path string, found {}", other.type_str()),
+                    message: format!(
+                        "invalid type: {} `{other}`, expected a quoted path to a scenario file, \
+                         relative to this file's folder",
+                        other.type_str()
+                    ),
                 })
             }
         };
@@ -97,7 +101,11 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         let next_canonical = std::fs::canonicalize(&next).map_err(|e| ScenarioError::Extends {
             path: current.clone(),
             target: target.clone(),
-            message: format!("cannot open {}: {e}", next.display()),
+            message: format!(
+                "cannot open {}: {e}; expected the path of an existing scenario file, relative to \
+                 this file's folder",
+                next.display()
+            ),
         })?;
         let seen: Vec<PathBuf> = chain
             .iter()
@@ -109,7 +117,8 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
                 path: current.clone(),
                 target,
                 message: format!(
-                    "circular inheritance: {} -> {}",
+                    "circular inheritance {} -> {}; a scenario may not extend itself, directly \
+                     or through other files",
                     names.join(" -> "),
                     next.display()
                 ),
@@ -119,7 +128,10 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
             return Err(ScenarioError::Extends {
                 path: current.clone(),
                 target,
-                message: format!("inheritance deeper than {MAX_DEPTH} files"),
+                message: format!(
+                    "inheritance deeper than {MAX_DEPTH} files; at most {MAX_DEPTH} files may be \
+                     chained"
+                ),
             });
         }
         current = next;
@@ -128,16 +140,8 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     for layer in layers.into_iter().rev() {
         merge(&mut merged, layer);
     }
-    let raw: RawScenario =
-        serde_path_to_error::deserialize(Value::Table(merged.clone())).map_err(|e| {
-            let field = e.path().to_string();
-            ScenarioError::Schema {
-                path: path.to_path_buf(),
-                chain: chain_note(&chain),
-                field: if field == "." { "(top level)".into() } else { field },
-                message: e.into_inner().to_string(),
-            }
-        })?;
+    let raw: RawScenario = serde_path_to_error::deserialize(Value::Table(merged.clone()))
+        .map_err(|e| schema_error(path, &chain, e))?;
     Ok(Loaded {
         path: path.to_path_buf(),
         chain,
@@ -145,4 +149,89 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         sources,
         raw,
     })
+}
+
+/// A typed-deserialisation error as the dotted path of the field, the value found and what is
+/// allowed. A missing field's own name is added to the path.
+fn schema_error(
+    path: &Path,
+    chain: &[PathBuf],
+    e: serde_path_to_error::Error<toml::de::Error>,
+) -> ScenarioError {
+    let at = e.path().to_string();
+    let at = if at == "." { None } else { Some(at) };
+    let inner = e.into_inner();
+    let message = inner.message();
+    let (field, message) = match missing_field(message) {
+        Some(name) => (
+            match at {
+                Some(at) => format!("{at}.{name}"),
+                None => name.to_string(),
+            },
+            "missing; this field is required (set it in this file or in a file it extends)"
+                .to_string(),
+        ),
+        None => (
+            at.unwrap_or_else(|| "(top level)".into()),
+            plain_expectation(message),
+        ),
+    };
+    ScenarioError::Schema {
+        path: path.to_path_buf(),
+        chain: chain_note(chain),
+        field,
+        message,
+    }
+}
+
+/// The field named by serde's "missing field `name`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// Serde's "..., expected u32" and friends, with the expectation in words a scenario author uses.
+fn plain_expectation(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "f64" => "a number",
+        "u32" => "a whole number from 0 to 4294967295",
+        "u64" => "a whole number >= 0",
+        "i32" => "a whole number from -2147483648 to 2147483647",
+        "a boolean" => "true or false",
+        "a string" => "a quoted string",
+        "a sequence" => "an array [ ... ]",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    format!("{head}, expected {plain}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_in_plain_words() {
+        assert_eq!(
+            plain_expectation("invalid type: string \"x\", expected f64"),
+            "invalid type: string \"x\", expected a number"
+        );
+        assert_eq!(
+            plain_expectation("invalid type: integer `3`, expected struct Meta"),
+            "invalid type: integer `3`, expected a table"
+        );
+        assert_eq!(
+            plain_expectation("unknown field `foo`, expected `from` or `value`"),
+            "unknown field `foo`, expected `from` or `value`"
+        );
+        assert_eq!(plain_expectation("something else"), "something else");
+    }
+
+    #[test]
+    fn missing_field_name() {
+        assert_eq!(missing_field("missing field `cbp`"), Some("cbp"));
+        assert_eq!(missing_field("unknown field `cbp`"), None);
+    }
 }

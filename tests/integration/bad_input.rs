@@ -1,1 +1,592 @@
 //! Bad scenario files and bad command lines: the error names the file, field, value and range.
+//!
+//! Every bad scenario is run with `custody-sim run FILE -r 1 -q -o out` in its own temporary
+//! folder and must exit with code 2, print one error naming the file, the dotted field path, the
+//! bad value and what is allowed, and write nothing. `custody-sim check FILE` must reject it with
+//! the same message.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use tempfile::TempDir;
+
+use crate::common::*;
+
+/// The names in `dir`, to show that a rejected run wrote nothing.
+fn entries(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("read temp dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Run `custody-sim run FILE -r 1 -q -o out` from `dir` and check that it is rejected as bad input
+/// (exit code 2) with one error containing every `expected` fragment, and that nothing was
+/// written. Then check that `custody-sim check FILE` prints the same error. Returns stderr.
+fn rejected(dir: &Path, file: &str, expected: &[&str]) -> String {
+    let before = entries(dir);
+    let assert = cmd(dir)
+        .args(["run", file, "-r", "1", "-q", "-o", "out"])
+        .assert()
+        .code(2)
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("error: "), "stderr: {stderr}");
+    assert_eq!(
+        stderr.matches("error:").count(),
+        1,
+        "one error message: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    for fragment in expected {
+        assert!(
+            stderr.contains(fragment),
+            "stderr lacks {fragment:?}:\n{stderr}"
+        );
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "output folder created for bad input"
+    );
+    assert_eq!(entries(dir), before, "files written for bad input");
+
+    cmd(dir)
+        .args(["check", file])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(stderr.clone());
+    stderr
+}
+
+/// A temporary folder holding `name`, a scenario that extends the baseline with `body`.
+fn extending(name: &str, body: &str) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    extend_baseline(dir.path(), name, body);
+    dir
+}
+
+/// The baseline as a TOML table, to build standalone files that lack something.
+fn baseline_table() -> toml::Table {
+    let text = std::fs::read_to_string(baseline()).expect("read baseline");
+    toml::from_str(&text).expect("baseline is valid TOML")
+}
+
+/// The baseline's `time.start_date` and `time.horizon_date`.
+fn baseline_period() -> (String, String) {
+    let t = baseline_table();
+    let date = |key: &str| t["time"][key].as_str().expect("a date string").to_string();
+    (date("start_date"), date("horizon_date"))
+}
+
+#[test]
+fn valid_baseline_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd(dir.path())
+        .arg("check")
+        .arg(baseline())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("valid scenario \"baseline\""));
+    assert!(entries(dir.path()).is_empty(), "check writes nothing");
+}
+
+#[test]
+fn bad_command_line_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline();
+    let b = b.to_str().unwrap();
+    for (args, fragments) in [
+        (
+            vec!["run", b, "-r", "0", "-q", "-o", "out"],
+            vec!["--replications", "'0'", "1..=100000"],
+        ),
+        (
+            vec!["run", b, "-t", "5000", "-q", "-o", "out"],
+            vec!["--threads", "'5000'", "0..=1024"],
+        ),
+        (
+            vec!["run", b, "-r", "ten", "-q", "-o", "out"],
+            vec!["--replications", "'ten'"],
+        ),
+        (vec!["run", b, "--bogus", "-o", "out"], vec!["--bogus"]),
+        (vec!["run"], vec!["<SCENARIO>"]),
+    ] {
+        let assert = cmd(dir.path()).args(&args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        for f in fragments {
+            assert!(
+                stderr.contains(f),
+                "{args:?}: stderr lacks {f:?}:\n{stderr}"
+            );
+        }
+        assert!(entries(dir.path()).is_empty(), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn missing_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    rejected(
+        dir.path(),
+        "no_such_scenario.toml",
+        &["cannot read scenario file no_such_scenario.toml"],
+    );
+}
+
+#[test]
+fn unknown_top_level_key() {
+    let dir = extending("unknown_top.toml", "replicatons = 5\n");
+    rejected(
+        dir.path(),
+        "unknown_top.toml",
+        &[
+            "unknown_top.toml",
+            "field `replicatons`",
+            "unknown field `replicatons`",
+            "expected one of `extends`, `meta`, `time`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_nested_key() {
+    let dir = extending("unknown_nested.toml", "[data_sharing]\nfoo = 1\n");
+    rejected(
+        dir.path(),
+        "unknown_nested.toml",
+        &[
+            "unknown_nested.toml",
+            "field `data_sharing.foo`",
+            "unknown field `foo`",
+            "expected one of `integrated_record`, `orr_to_ice_probability`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_in_an_array_of_tables() {
+    let dir = extending(
+        "unknown_step.toml",
+        "[orr]\nstandard_beds = [{ from = \"2018-10-01\", value = 10, vale = 5 }]\n",
+    );
+    rejected(
+        dir.path(),
+        "unknown_step.toml",
+        &[
+            "unknown_step.toml",
+            "field `orr.standard_beds[0].vale`",
+            "unknown field `vale`",
+            "expected `from` or `value`",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type_string_for_number() {
+    let dir = extending(
+        "wrong_type.toml",
+        "[data_sharing]\norr_to_ice_probability = \"high\"\n",
+    );
+    rejected(
+        dir.path(),
+        "wrong_type.toml",
+        &[
+            "wrong_type.toml",
+            "field `data_sharing.orr_to_ice_probability`",
+            "string \"high\"",
+            "expected a number",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type_fraction_for_whole_number() {
+    let dir = extending("fraction.toml", "[orr]\ncases_per_case_manager = 2.5\n");
+    rejected(
+        dir.path(),
+        "fraction.toml",
+        &[
+            "fraction.toml",
+            "field `orr.cases_per_case_manager`",
+            "`2.5`",
+            "expected a whole number from 0 to 4294967295",
+        ],
+    );
+}
+
+#[test]
+fn probability_above_one() {
+    let dir = extending(
+        "prob_high.toml",
+        "[data_sharing]\norr_to_ice_probability = 1.5\n",
+    );
+    rejected(
+        dir.path(),
+        "prob_high.toml",
+        &[
+            "prob_high.toml",
+            "field `data_sharing.orr_to_ice_probability` = 1.5: must be a probability in [0, 1]",
+        ],
+    );
+}
+
+#[test]
+fn probability_below_zero() {
+    let dir = extending(
+        "prob_low.toml",
+        "[vetting]\ndetection_probability_home_study = -0.2\n",
+    );
+    rejected(
+        dir.path(),
+        "prob_low.toml",
+        &[
+            "prob_low.toml",
+            "field `vetting.detection_probability_home_study` = -0.2: must be a probability in [0, 1]",
+        ],
+    );
+}
+
+#[test]
+fn probability_not_a_number() {
+    let dir = extending(
+        "prob_nan.toml",
+        "[release]\naddress_error_probability = nan\n",
+    );
+    rejected(
+        dir.path(),
+        "prob_nan.toml",
+        &[
+            "prob_nan.toml",
+            "field `release.address_error_probability` = NaN: must be a finite number",
+        ],
+    );
+}
+
+#[test]
+fn negative_duration() {
+    let dir = extending("neg_days.toml", "[vetting]\nhome_study_days_mean = -3\n");
+    rejected(
+        dir.path(),
+        "neg_days.toml",
+        &[
+            "neg_days.toml",
+            "field `vetting.home_study_days_mean` = -3: must be in [0, ",
+            "] days",
+        ],
+    );
+}
+
+#[test]
+fn zero_bed_capacity() {
+    let dir = extending(
+        "zero_beds.toml",
+        "[orr]\nstandard_beds = [{ from = \"2018-10-01\", value = 0 }]\n",
+    );
+    rejected(
+        dir.path(),
+        "zero_beds.toml",
+        &[
+            "zero_beds.toml",
+            "field `orr.standard_beds[0].value` = 0: must be an integer in [1, ",
+            "] beds",
+        ],
+    );
+}
+
+#[test]
+fn zero_cbp_processing_agents() {
+    let dir = extending(
+        "zero_agents.toml",
+        "[cbp]\nprocessing_agents = [{ from = \"2018-10-01\", value = 0 }]\n",
+    );
+    rejected(
+        dir.path(),
+        "zero_agents.toml",
+        &[
+            "zero_agents.toml",
+            "field `cbp.processing_agents[0].value` = 0: must be an integer in [1, ",
+            "] agents",
+        ],
+    );
+}
+
+#[test]
+fn missing_extends_target() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("orphan.toml"), "extends = \"gone.toml\"\n").unwrap();
+    rejected(
+        dir.path(),
+        "orphan.toml",
+        &[
+            "orphan.toml",
+            "field `extends` = \"gone.toml\"",
+            "cannot open gone.toml",
+            "expected the path of an existing scenario file, relative to this file's folder",
+        ],
+    );
+}
+
+#[test]
+fn extends_is_not_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ext_int.toml"), "extends = 3\n").unwrap();
+    rejected(
+        dir.path(),
+        "ext_int.toml",
+        &[
+            "ext_int.toml",
+            "field `extends`",
+            "integer `3`",
+            "expected a quoted path to a scenario file",
+        ],
+    );
+}
+
+#[test]
+fn circular_extends() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), "extends = \"b.toml\"\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
+    rejected(
+        dir.path(),
+        "a.toml",
+        &[
+            "b.toml: field `extends` = \"a.toml\"",
+            "circular inheritance a.toml -> b.toml -> a.toml",
+            "a scenario may not extend itself, directly or through other files",
+        ],
+    );
+}
+
+#[test]
+fn self_extends() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("me.toml"), "extends = \"me.toml\"\n").unwrap();
+    rejected(
+        dir.path(),
+        "me.toml",
+        &[
+            "me.toml: field `extends` = \"me.toml\"",
+            "circular inheritance me.toml -> me.toml",
+            "a scenario may not extend itself",
+        ],
+    );
+}
+
+#[test]
+fn bad_date_format() {
+    let dir = extending(
+        "bad_date.toml",
+        "[welfare_checks]\nstart_date = \"2025/02/01\"\n",
+    );
+    rejected(
+        dir.path(),
+        "bad_date.toml",
+        &[
+            "bad_date.toml",
+            "field `welfare_checks.start_date` = \"2025/02/01\": must be a date written YYYY-MM-DD",
+        ],
+    );
+}
+
+#[test]
+fn date_outside_horizon() {
+    let dir = extending(
+        "late_date.toml",
+        "[welfare_checks]\nstart_date = \"2030-01-01\"\n",
+    );
+    let (start, end) = baseline_period();
+    rejected(
+        dir.path(),
+        "late_date.toml",
+        &[
+            "late_date.toml",
+            "field `welfare_checks.start_date` = \"2030-01-01\"",
+            &format!(
+                "must be a date within the simulated period, from {start} to {end} \
+                 (time.start_date to time.horizon_date)"
+            ),
+        ],
+    );
+}
+
+#[test]
+fn toml_syntax_error() {
+    let dir = extending(
+        "syntax.toml",
+        "[data_sharing\norr_to_ice_probability = 0.5\n",
+    );
+    rejected(
+        dir.path(),
+        "syntax.toml",
+        &[
+            "syntax.toml: not valid TOML",
+            "line 2, column 14",
+            "[data_sharing",
+            "expected `]`",
+        ],
+    );
+}
+
+#[test]
+fn syntax_error_in_an_extended_file_names_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("parent.toml"), "[meta\n").unwrap();
+    std::fs::write(dir.path().join("child.toml"), "extends = \"parent.toml\"\n").unwrap();
+    rejected(
+        dir.path(),
+        "child.toml",
+        &["parent.toml: not valid TOML", "line 1", "expected `]`"],
+    );
+}
+
+#[test]
+fn bad_value_in_an_extended_file_names_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    extend_baseline(
+        dir.path(),
+        "parent.toml",
+        "[court]\nrepresentation_probability = 2\n",
+    );
+    std::fs::write(dir.path().join("child.toml"), "extends = \"parent.toml\"\n").unwrap();
+    rejected(
+        dir.path(),
+        "child.toml",
+        &[
+            "child.toml (extends parent.toml -> ",
+            "baseline.toml)",
+            "field `court.representation_probability` = 2: must be a probability in [0, 1]",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = baseline_table();
+    assert!(t.remove("cbp").is_some(), "the baseline has a [cbp] table");
+    std::fs::write(dir.path().join("no_cbp.toml"), toml::to_string(&t).unwrap()).unwrap();
+    rejected(
+        dir.path(),
+        "no_cbp.toml",
+        &[
+            "no_cbp.toml: field `cbp`: missing; this field is required",
+            "(set it in this file or in a file it extends)",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_nested_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = baseline_table();
+    let time = t.get_mut("time").and_then(|v| v.as_table_mut()).unwrap();
+    assert!(time.remove("contact_window_days").is_some());
+    std::fs::write(
+        dir.path().join("no_window.toml"),
+        toml::to_string(&t).unwrap(),
+    )
+    .unwrap();
+    rejected(
+        dir.path(),
+        "no_window.toml",
+        &["no_window.toml: field `time.contact_window_days`: missing; this field is required"],
+    );
+}
+
+#[test]
+fn seasonal_weights_of_wrong_length() {
+    let dir = extending(
+        "weights.toml",
+        "[arrivals]\nseasonal_weights = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]\n",
+    );
+    rejected(
+        dir.path(),
+        "weights.toml",
+        &[
+            "weights.toml",
+            "field `arrivals.seasonal_weights` = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2] (11 values): \
+             must list exactly 12 weights",
+        ],
+    );
+}
+
+#[test]
+fn fiscal_year_outside_horizon() {
+    let dir = extending(
+        "fy.toml",
+        "[[arrivals.fiscal_years]]\nfiscal_year = 2030\nchildren = 100\nsource = \"test\"\n",
+    );
+    let (start, end) = baseline_period();
+    rejected(
+        dir.path(),
+        "fy.toml",
+        &[
+            "fy.toml",
+            "field `arrivals.fiscal_years[0].fiscal_year` = 2030",
+            &format!(
+                "the whole fiscal year (2029-10-01 to 2030-09-30) must lie within the simulated \
+                 period, from {start} to {end}"
+            ),
+        ],
+    );
+}
+
+#[test]
+fn extreme_fiscal_year_is_rejected_without_panic() {
+    let dir = extending(
+        "fy_min.toml",
+        "[[arrivals.fiscal_years]]\nfiscal_year = -2147483648\nchildren = 1\nsource = \"test\"\n",
+    );
+    rejected(
+        dir.path(),
+        "fy_min.toml",
+        &[
+            "fy_min.toml",
+            "field `arrivals.fiscal_years[0].fiscal_year` = -2147483648: must be a calendar year",
+        ],
+    );
+}
+
+#[test]
+fn multiple_problems_reported_together() {
+    let dir = extending(
+        "many.toml",
+        r#"
+[data_sharing]
+orr_to_ice_probability = 1.5
+
+[vetting]
+home_study_days_mean = -3
+
+[orr]
+standard_beds = [{ from = "2018-10-01", value = 0 }]
+
+[welfare_checks]
+start_date = "2025/02/01"
+"#,
+    );
+    let stderr = rejected(
+        dir.path(),
+        "many.toml",
+        &[
+            "many.toml (extends ",
+            "4 invalid value(s):",
+            "  - field `data_sharing.orr_to_ice_probability` = 1.5: must be a probability in [0, 1]",
+            "  - field `vetting.home_study_days_mean` = -3: must be in [0, ",
+            "  - field `orr.standard_beds[0].value` = 0: must be an integer in [1, ",
+            "  - field `welfare_checks.start_date` = \"2025/02/01\": must be a date written YYYY-MM-DD",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("\n  - field ").count(),
+        4,
+        "stderr: {stderr}"
+    );
+}
