@@ -67,14 +67,13 @@ mod tests {
 
     #[test]
     fn value_stability() {
-        // Pinned: changing the derivation silently would break reproducibility of old runs.
+        // Pinned: changing the derivation or the generator silently would break the
+        // reproducibility of every earlier run. Change only deliberately.
+        assert_eq!(stream_key(42, 3, 17, Purpose::Attributes), PINNED_KEY);
         let mut s = stream(42, 3, 17, Purpose::Attributes);
-        let x: u64 = s.random();
-        assert_eq!(
-            stream_key(42, 3, 17, Purpose::Attributes),
-            stream_key(42, 3, 17, Purpose::Attributes)
-        );
-        let mut t = stream(42, 3, 17, Purpose::Attributes);
-        assert_eq!(x, t.random::<u64>());
+        assert_eq!(s.random::<u64>(), PINNED_FIRST);
     }
+
+    const PINNED_KEY: u64 = 14_640_745_650_657_957_589;
+    const PINNED_FIRST: u64 = 9_652_274_442_207_005_809;
 }

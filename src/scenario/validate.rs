@@ -523,7 +523,13 @@ pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
     let orr = Orr {
         standard_beds: c.schedule("orr.standard_beds", &o.standard_beds, 1, 10_000_000, "beds"),
         influx_beds: c.schedule("orr.influx_beds", &o.influx_beds, 0, 10_000_000, "beds"),
-        influx_trigger_waiting: o.influx_trigger_waiting_children,
+        influx_trigger_waiting: c.range(
+            "orr.influx_trigger_waiting_children",
+            o.influx_trigger_waiting_children as f64,
+            0.0,
+            10_000_000.0,
+            "children",
+        ) as u32,
         influx_open_delay_days: c.range(
             "orr.influx_open_delay_days",
             o.influx_open_delay_days as f64,
@@ -882,7 +888,13 @@ pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
             1_000_000,
             "checks per day",
         ),
-        max_checks: wc.max_checks,
+        max_checks: c.range(
+            "welfare_checks.max_checks",
+            wc.max_checks as f64,
+            0.0,
+            100_000_000.0,
+            "checks",
+        ) as u64,
         list_refresh_days: c.range(
             "welfare_checks.list_refresh_days",
             wc.list_refresh_days as f64,

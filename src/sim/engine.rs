@@ -59,29 +59,32 @@ const F_ACCURATE0: u32 = 1 << 15; // four bits, one per agency
 const F_IN_VETTING: u32 = 1 << 19;
 const F_EXPIRY_PENDING: u32 = 1 << 21;
 
-/// One synthetic child and the records agencies keep about them.
+/// One synthetic child and the records agencies keep about them. `repr(C)` keeps the fields that
+/// every event reads (flags, addresses, records, state) together in the first cache line.
+#[repr(C)]
 struct Child {
-    arrival: u32,
-    turns_18: u32,
-    orr_entry: u32,
-    release: u32,
-    last_contact: u32,
+    flags: u32,
     /// Where the child truly lives (an address id; ids are never reused).
     true_addr: u32,
     /// The sponsor household's current address.
     household: u32,
-    /// Each agency's record of the address (0: none), and when it was last written.
+    last_contact: u32,
+    /// Each agency's record of the address (0: none).
     rec: [u32; N_AGENCIES],
-    rec_time: [u32; N_AGENCIES],
-    flags: u32,
-    appear_mult: f32,
-    move_mult: f32,
-    runaway_mult: f32,
     state: State,
     category: u8,
     risk: u8,
     country: u8,
     attempts: u8,
+    release: u32,
+    orr_entry: u32,
+    arrival: u32,
+    turns_18: u32,
+    appear_mult: f32,
+    move_mult: f32,
+    runaway_mult: f32,
+    /// When each agency's record was last written.
+    rec_time: [u32; N_AGENCIES],
     pre: Stream,
     life: Stream,
     follow: Stream,

@@ -295,3 +295,27 @@ fn baseline_transfers_are_within_3_percent_of_448000() {
         assert!(!name.contains(".tmp"), "leftover temporary file {name}");
     }
 }
+
+/// A tiny scenario's summary for a fixed seed is pinned: any change to the model's behaviour shows
+/// up here. When a change is deliberate, regenerate with `UPDATE_SNAPSHOTS=1 cargo test --locked`
+/// and say why in the commit.
+#[test]
+fn small_scenario_output_is_pinned() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = extend_baseline(dir.path(), "small.toml", SMALL);
+    run(dir.path(), &s, "out", &["-r", "2", "-s", "42"]);
+    let actual = String::from_utf8(file(dir.path(), "out", "summary.csv")).unwrap();
+    let pinned = root()
+        .join("tests")
+        .join("snapshots")
+        .join("small_seed42_summary.csv");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(pinned.parent().unwrap()).unwrap();
+        std::fs::write(&pinned, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&pinned).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "summary.csv of the pinned small scenario changed; if deliberate, rerun with UPDATE_SNAPSHOTS=1.\nnow:\n{actual}\npinned:\n{expected}"
+    );
+}
