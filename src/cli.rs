@@ -40,7 +40,7 @@ pub struct RunArgs {
     /// Worker threads (0 = all cores). Results do not depend on it.
     #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
     pub threads: u64,
-    /// Output folder (default: outputs/<scenario file name>).
+    /// Output folder (default: `outputs/<scenario file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no table.

@@ -1,6 +1,6 @@
 //! The one place where random streams are derived from the master seed.
 //!
-//! Every stream is a [`Pcg64Mcg`] (a named, portable generator whose output is fixed by its
+//! Every stream is a [`rand_pcg::Pcg64Mcg`] (a named, portable generator whose output is fixed by its
 //! algorithm, not by the `rand` version) seeded from a 64-bit key:
 //!
 //! `key = mix(mix(mix(mix(master_seed) ^ replication) ^ child) ^ purpose)`
