@@ -1,39 +1,53 @@
 //! The event queue: a calendar of one bucket per simulated day. Events of future days are appended
-//! to their day's bucket unsorted; when the clock reaches a day, that bucket becomes a binary heap
-//! ordered by (time, child, sequence), and events scheduled for the current day join that heap.
+//! to their day's bucket unsorted; when the clock reaches a day, that bucket is sorted by
+//! (time, child, sequence) and read in order, and events scheduled for the current day after that
+//! go to a small binary heap merged with the sorted run. Reading the day in order lets the engine
+//! look a few events ahead (to prefetch the children they touch).
 //! Simultaneous events therefore leave in a fixed order: by child id, then in the order they were
 //! scheduled. Ordering ties by child first keeps the pre-release history of a child independent of
 //! how many post-release events other children schedule (common random numbers).
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::params::MINUTES_PER_DAY;
 
-/// One pending event. `kind` is interpreted by the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One pending event. Ordered by (time, child, sequence): `key` packs time and child so that the
+/// comparison is one integer comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Event {
-    /// Simulation time, minutes since the scenario start.
-    pub time: u32,
-    pub child: u32,
-    pub seq: u32,
+    /// `time << 32 | child`.
+    key: u64,
+    seq: u32,
     pub kind: u8,
 }
 
-impl Ord for Event {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.time, self.child, self.seq).cmp(&(other.time, other.child, other.seq))
+impl Event {
+    pub fn new(time: u32, child: u32, seq: u32, kind: u8) -> Self {
+        Event {
+            key: (time as u64) << 32 | child as u64,
+            seq,
+            kind,
+        }
     }
-}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+    /// Simulation time, minutes since the scenario start.
+    #[inline]
+    pub fn time(&self) -> u32 {
+        (self.key >> 32) as u32
+    }
+    #[inline]
+    pub fn child(&self) -> u32 {
+        self.key as u32
     }
 }
 
 pub struct Calendar {
     buckets: Vec<Vec<Event>>,
-    today: BinaryHeap<Reverse<Event>>,
+    /// The current day's events, sorted; `cursor` is the next one.
+    sorted: Vec<Event>,
+    cursor: usize,
+    /// Events scheduled for the current day after it was opened.
+    late: BinaryHeap<Reverse<Event>>,
     day: u32,
     seq: u32,
     /// Events dropped because they fall after the horizon.
@@ -45,7 +59,9 @@ impl Calendar {
     pub fn new(days: u32) -> Self {
         Calendar {
             buckets: (0..days).map(|_| Vec::new()).collect(),
-            today: BinaryHeap::new(),
+            sorted: Vec::new(),
+            cursor: 0,
+            late: BinaryHeap::new(),
             day: 0,
             seq: 0,
             beyond_horizon: 0,
@@ -53,18 +69,12 @@ impl Calendar {
         }
     }
 
-    /// Schedule an event; times before the current day are clamped to now by the caller's contract
-    /// (the engine only schedules at or after the current time).
+    /// Schedule an event; the engine only schedules at or after the current time.
     #[inline]
     pub fn schedule(&mut self, time: u32, child: u32, kind: u8) {
         let day = time / MINUTES_PER_DAY;
         self.seq = self.seq.wrapping_add(1);
-        let ev = Event {
-            time,
-            child,
-            seq: self.seq,
-            kind,
-        };
+        let ev = Event::new(time, child, self.seq, kind);
         if day as usize >= self.buckets.len() {
             self.beyond_horizon += 1;
             return;
@@ -72,28 +82,47 @@ impl Calendar {
         self.scheduled += 1;
         debug_assert!(day >= self.day, "event scheduled in the past");
         if day <= self.day {
-            self.today.push(Reverse(ev));
+            self.late.push(Reverse(ev));
         } else {
             self.buckets[day as usize].push(ev);
         }
     }
 
-    /// Make `day` the current day: its bucket joins the heap of today's events.
+    /// Make `day` the current day: sort its bucket, with anything scheduled for it meanwhile.
     pub fn open_day(&mut self, day: u32) {
+        debug_assert!(
+            self.cursor >= self.sorted.len(),
+            "the previous day was not finished"
+        );
         self.day = day;
         let bucket = std::mem::take(&mut self.buckets[day as usize]);
-        if self.today.is_empty() {
-            let mut heap = std::mem::take(&mut self.today).into_vec();
-            heap.extend(bucket.into_iter().map(Reverse));
-            self.today = BinaryHeap::from(heap);
-        } else {
-            self.today.extend(bucket.into_iter().map(Reverse));
-        }
+        let mut next = std::mem::take(&mut self.sorted);
+        next.clear();
+        next.extend_from_slice(&bucket);
+        next.extend(self.late.drain().map(|Reverse(e)| e));
+        next.sort_unstable();
+        self.sorted = next;
+        self.cursor = 0;
     }
 
     #[inline]
     pub fn pop_today(&mut self) -> Option<Event> {
-        self.today.pop().map(|Reverse(e)| e)
+        let a = self.sorted.get(self.cursor);
+        match (a, self.late.peek()) {
+            (Some(&a), Some(Reverse(b))) if *b < a => self.late.pop().map(|Reverse(e)| e),
+            (Some(&a), _) => {
+                self.cursor += 1;
+                Some(a)
+            }
+            (None, Some(_)) => self.late.pop().map(|Reverse(e)| e),
+            (None, None) => None,
+        }
+    }
+
+    /// The child of the event `k` places ahead in today's sorted run, if any.
+    #[inline]
+    pub fn child_ahead(&self, k: usize) -> Option<u32> {
+        self.sorted.get(self.cursor + k).map(|e| e.child())
     }
 }
 
