@@ -10,7 +10,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::runner::RunResult;
-use crate::sim::model::{Agency, State};
+use crate::sim::model::{Agency, State, CUMULATIVE};
 use files::write_atomic;
 use stats::{interval, Interval};
 
@@ -132,6 +132,7 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
                 .iter()
                 .map(|a| format!("accurate_share_{}", a.name())),
         );
+        header.extend(CUMULATIVE.iter().map(|c| c.0.to_string()));
         out.write_record(&header)?;
         let dates: Vec<String> = match runs.first() {
             Some(r) => (0..r.days.len() as u32)
@@ -166,6 +167,7 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
                     };
                     row.push(format!("{share:.6}"));
                 }
+                row.extend(s.cumulative.iter().map(|x| x.to_string()));
                 out.write_record(&row)?;
             }
         }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
-use super::model::{Agency, DaySnapshot, Observer, RunSummary, State, N_AGENCIES};
+use super::model::{Agency, DaySnapshot, Observer, RunSummary, State, CUMULATIVE, N_AGENCIES};
 use super::params::{Params, MINUTES_PER_DAY};
 use super::queue::Calendar;
 use super::sampling::{hazard, pick, unit, Sampler};
@@ -226,6 +226,9 @@ pub fn simulate(
         if unl > e.out.unlocatable_peak {
             e.out.unlocatable_peak = unl;
             e.out.unlocatable_peak_day = day as u64;
+        }
+        for (slot, (_, read)) in e.snap.cumulative.iter_mut().zip(CUMULATIVE.iter()) {
+            *slot = read(&e.out);
         }
         observer.on_day(day, &e.snap);
     }

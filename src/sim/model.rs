@@ -101,7 +101,31 @@ pub struct DaySnapshot {
     pub beds: u32,
     /// Cumulative releases to sponsors.
     pub released: u32,
+    /// Running totals of the counters in [`CUMULATIVE`], in that order.
+    pub cumulative: [u64; N_CUMULATIVE],
 }
+
+/// A running total reported every day: column name and how to read it from the run's totals.
+pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> u64);
+
+pub const N_CUMULATIVE: usize = 13;
+
+/// The running totals in the daily series, so that any of them can be read at any date.
+pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
+    ("transferred_to_orr_cum", |s| s.transferred_to_orr),
+    ("over_72h_cum", |s| s.over_72h),
+    ("ran_away_cum", |s| s.ran_away),
+    ("exploited_cum", |s| s.exploited),
+    ("wellbeing_calls_due_cum", |s| s.calls_due),
+    ("wellbeing_calls_not_reached_cum", |s| s.calls_not_reached),
+    ("ntas_issued_cum", |s| s.ntas_served),
+    ("hearings_cum", |s| s.hearings),
+    ("no_shows_cum", |s| s.no_shows),
+    ("welfare_checks_cum", |s| s.welfare_checks),
+    ("located_cum", |s| s.located),
+    ("rescued_cum", |s| s.rescued),
+    ("missing_reports_cum", |s| s.missing_reports),
+];
 
 /// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
 pub trait Observer {
