@@ -25,6 +25,100 @@ pub enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Compare reforms with a baseline under common random numbers (paired differences).
+    Compare(CompareArgs),
+    /// Run a parameter sweep (grid, Latin hypercube, Morris, Sobol) described by a sweep file.
+    Sweep(SweepArgs),
+    /// Merge the outputs of sweep shards into one sweep folder.
+    Merge(MergeArgs),
+}
+
+/// A shard `K/N`: the K-th of N parts (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("\"{s}\": expected K/N with 1 <= K <= N <= 100000, e.g. 3/8");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u64 = k.trim().parse().map_err(|_| bad())?;
+        let n: u64 = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n || n > 100_000 {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML; see scenarios/sweeps/).
+    pub sweep: PathBuf,
+    /// Continue an interrupted sweep in the same folder: skip runs already complete.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (a deterministic partition of the runs), e.g. --shard 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Write a Slurm job-array script for N shards plus a dependent merge job, and stop.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub emit_slurm: Option<u64>,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// Output folder (default: `outputs/<sweep file name>`, or its `shard-K-of-N` subfolder).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no ranking.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard output folders of one sweep.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged outputs.
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// No ranking printed.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Baseline scenario file.
+    pub baseline: PathBuf,
+    /// Reform scenario files (one or more).
+    #[arg(required = true)]
+    pub reforms: Vec<PathBuf>,
+    /// Replications per scenario (1 to 100000); with --target-ci, the first batch.
+    #[arg(short, long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub replications: u64,
+    /// Master seed, shared by every scenario (common random numbers).
+    #[arg(short, long, default_value_t = 20190101)]
+    pub seed: u64,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// Keep adding replications until every headline difference's 95% half-width is below W.
+    #[arg(long, value_name = "W")]
+    pub target_ci: Option<f64>,
+    /// Cap on replications per scenario with --target-ci.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub max_replications: u64,
+    /// Output folder (default: `outputs/compare-<baseline file name>`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod error;
+pub mod experiment;
 pub mod output;
 pub mod rng;
 pub mod runner;

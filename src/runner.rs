@@ -41,3 +41,32 @@ pub fn run_replications(
             .collect()
     }))
 }
+
+/// Run replications `reps` of every scenario in `params` (all scenarios share the master seed, so
+/// replication r of each draws the same children: common random numbers). Returns the summaries
+/// per scenario, in replication order.
+pub fn run_summaries(
+    params: &[&Params],
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    threads: usize,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<RunSummary>>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let jobs: Vec<(usize, u64)> = (0..params.len())
+        .flat_map(|s| reps.clone().map(move |r| (s, r)))
+        .collect();
+    let done: Vec<RunSummary> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(s, r)| {
+                let summary = simulate(params[s], seed, r, &mut crate::sim::NoObserver);
+                on_done();
+                summary
+            })
+            .collect()
+    });
+    let per = (reps.end - reps.start) as usize;
+    Ok(done.chunks(per.max(1)).map(|c| c.to_vec()).collect())
+}

@@ -3,12 +3,14 @@
 
 pub mod files;
 pub mod stats;
+pub mod sweep;
 
 use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::experiment::compare::Difference;
 use crate::runner::RunResult;
 use crate::sim::model::{Agency, State, CUMULATIVE};
 use files::write_atomic;
@@ -57,7 +59,7 @@ pub fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
         .collect()
 }
 
-fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -226,5 +228,91 @@ pub fn table(summary: &[(&'static str, Interval)]) -> String {
             s.push_str(&format!("{:<34} {:>14.0} {:>29}\n", label, i.mean, ci));
         }
     }
+    s
+}
+
+/// Write a small text file atomically.
+pub fn write_atomic_text(path: &Path, text: &str) -> Result<()> {
+    write_atomic(path, |w| {
+        w.write_all(text.as_bytes())?;
+        Ok(())
+    })
+}
+
+/// `comparison.csv`: per reform and metric, the baseline and reform means, the paired difference
+/// with its 95% interval, and the unpaired half-width for contrast.
+pub fn write_comparison(
+    path: &Path,
+    baseline: &str,
+    diffs: &[(String, Vec<Difference>)],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "baseline",
+            "reform",
+            "metric",
+            "replications",
+            "baseline_mean",
+            "reform_mean",
+            "difference_mean",
+            "difference_ci95_low",
+            "difference_ci95_high",
+            "paired_half_width",
+            "unpaired_half_width",
+            "width_ratio",
+        ])?;
+        for (reform, ds) in diffs {
+            for d in ds {
+                out.write_record([
+                    baseline.to_string(),
+                    reform.clone(),
+                    d.metric.to_string(),
+                    d.difference.n.to_string(),
+                    fmt_num(d.baseline.mean),
+                    fmt_num(d.reform.mean),
+                    fmt_num(d.difference.mean),
+                    fmt_num(d.difference.low),
+                    fmt_num(d.difference.high),
+                    fmt_num(d.paired_half_width()),
+                    fmt_num(d.unpaired_half_width),
+                    fmt_num(d.width_ratio()),
+                ])?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The printed comparison: headline metrics per reform.
+pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
+    let mut s = String::new();
+    for (reform, ds) in diffs {
+        s.push_str(&format!(
+            "\n{reform}\n{:<34} {:>12} {:>12} {:>12} {:>27} {:>8}\n",
+            "metric", "baseline", "reform", "difference", "95% interval (paired)", "width x"
+        ));
+        for (key, label) in HEADLINE {
+            if let Some(d) = ds.iter().find(|d| d.metric == *key) {
+                let ci = if d.difference.low.is_nan() {
+                    String::new()
+                } else {
+                    format!("[{:.0}, {:.0}]", d.difference.low, d.difference.high)
+                };
+                let ratio = d.width_ratio();
+                let ratio = if ratio.is_finite() {
+                    format!("{ratio:.1}")
+                } else {
+                    "inf".to_string()
+                };
+                s.push_str(&format!(
+                    "{:<34} {:>12.0} {:>12.0} {:>+12.0} {:>27} {:>8}\n",
+                    label, d.baseline.mean, d.reform.mean, d.difference.mean, ci, ratio
+                ));
+            }
+        }
+    }
+    s.push_str("width x: how many times narrower the paired interval is than an unpaired one.\n");
     s
 }

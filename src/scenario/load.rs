@@ -140,8 +140,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     for layer in layers.into_iter().rev() {
         merge(&mut merged, layer);
     }
-    let raw: RawScenario = serde_path_to_error::deserialize(Value::Table(merged.clone()))
-        .map_err(|e| schema_error(path, &chain, e))?;
+    let raw = deserialize(path, &chain, &merged)?;
     Ok(Loaded {
         path: path.to_path_buf(),
         chain,
@@ -151,9 +150,19 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     })
 }
 
+/// Deserialise a merged table into the raw schema; errors name `path` and its chain.
+pub fn deserialize(
+    path: &Path,
+    chain: &[PathBuf],
+    merged: &Table,
+) -> Result<RawScenario, ScenarioError> {
+    serde_path_to_error::deserialize(Value::Table(merged.clone()))
+        .map_err(|e| schema_error(path, chain, e))
+}
+
 /// A typed-deserialisation error as the dotted path of the field, the value found and what is
 /// allowed. A missing field's own name is added to the path.
-fn schema_error(
+pub(crate) fn schema_error(
     path: &Path,
     chain: &[PathBuf],
     e: serde_path_to_error::Error<toml::de::Error>,

@@ -1,6 +1,7 @@
 //! Scenario files: raw TOML schema, `extends` inheritance, and validation into engine parameters.
 
 pub mod load;
+pub mod overrides;
 pub mod raw;
 pub mod validate;
 

@@ -1,5 +1,8 @@
 //! Orchestration at the application edge: validated plan -> runner -> outputs. `anyhow` lives here.
 
+mod compare;
+mod sweep;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,6 +25,9 @@ pub struct BadInput(#[from] pub ScenarioError);
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => sweep::merge(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(
@@ -56,6 +62,30 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Worker threads: `0` means all cores.
+pub fn resolve_threads(requested: u64) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        requested as usize
+    }
+}
+
+/// A progress bar on standard error, hidden when quiet or not a terminal.
+pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let template = format!("{{spinner}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
+    bar.set_style(
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// The default output folder: `outputs/<file stem>`.
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
@@ -71,24 +101,8 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        args.threads as usize
-    };
-
-    let bar = ProgressBar::new(args.replications);
-    if args.quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} replications, eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let threads = resolve_threads(args.threads);
+    let bar = progress_bar(args.replications, args.quiet, "replications");
     bar.set_message(scenario.name().to_string());
     let started = Instant::now();
     let runs = run_replications(

@@ -1,0 +1,164 @@
+//! `custody-sim compare`: reforms against a baseline under common random numbers.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::{progress_bar, resolve_threads, BadInput};
+use crate::cli::CompareArgs;
+use crate::output;
+use crate::runner::run_summaries;
+use crate::scenario;
+
+/// `custody-sim compare`: every scenario with the same seeds; paired differences from the baseline.
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    let base = scenario::load(&args.baseline).map_err(BadInput)?;
+    let reforms = args
+        .reforms
+        .iter()
+        .map(|p| scenario::load(p).map_err(BadInput))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(w) = args.target_ci {
+        if !(w.is_finite() && w > 0.0) {
+            return Err(BadInput(crate::error::ScenarioError::Schema {
+                path: "(command line)".into(),
+                chain: String::new(),
+                field: "--target-ci".into(),
+                message: format!(
+                    "{w}: must be a positive number (the largest acceptable 95% half-width)"
+                ),
+            })
+            .into());
+        }
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .baseline
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        PathBuf::from("outputs").join(format!("compare-{stem}"))
+    });
+    let threads = resolve_threads(args.threads);
+    let names: Vec<String> = std::iter::once(&args.baseline)
+        .chain(&args.reforms)
+        .map(|p| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+
+    let mut diff_text = String::new();
+    for (reform, name) in reforms.iter().zip(&names[1..]) {
+        let d: Vec<_> =
+            crate::scenario::overrides::diff(&base.loaded.merged, &reform.loaded.merged)
+                .into_iter()
+                .filter(|(p, _, _)| !p.starts_with("meta."))
+                .collect();
+        diff_text.push_str(&format!(
+            "{name} changes {} value(s) from {}:\n",
+            d.len(),
+            names[0]
+        ));
+        for (path, old, new) in d {
+            diff_text.push_str(&format!("  {path}: {old} -> {new}\n"));
+        }
+    }
+    if !args.quiet {
+        print!("{diff_text}");
+    }
+
+    let params: Vec<&crate::sim::Params> = std::iter::once(&base.params)
+        .chain(reforms.iter().map(|r| &r.params))
+        .collect();
+    let started = Instant::now();
+    let mut per_scenario: Vec<Vec<crate::sim::RunSummary>> = vec![Vec::new(); params.len()];
+    let mut n = 0u64;
+    let mut batch = args.replications.min(args.max_replications);
+    let stop_reason = loop {
+        let bar = progress_bar(batch * params.len() as u64, args.quiet, "runs");
+        bar.set_message(format!("replications {}..{}", n, n + batch));
+        let more = run_summaries(&params, args.seed, n..n + batch, threads, &|| bar.inc(1))
+            .context("cannot start worker threads")?;
+        bar.finish_and_clear();
+        for (all, new) in per_scenario.iter_mut().zip(more) {
+            all.extend(new);
+        }
+        n += batch;
+        let Some(w) = args.target_ci else { break None };
+        let widest = widest_headline(&per_scenario);
+        if widest <= w {
+            break Some(format!("target met: every headline difference's 95% half-width is at most {w} (widest {widest:.3}) after {n} replications"));
+        }
+        if n >= args.max_replications {
+            break Some(format!("cap reached: {n} replications (--max-replications) and the widest headline half-width is still {widest:.3} > {w}"));
+        }
+        batch = n.min(args.max_replications - n);
+    };
+    let wall = started.elapsed().as_secs_f64();
+
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+    let diffs: Vec<(String, Vec<crate::experiment::compare::Difference>)> = per_scenario[1..]
+        .iter()
+        .zip(&names[1..])
+        .map(|(r, name)| {
+            (
+                name.clone(),
+                crate::experiment::compare::paired(&per_scenario[0], r),
+            )
+        })
+        .collect();
+    output::write_comparison(&out_dir.join("comparison.csv"), &names[0], &diffs)?;
+    output::write_atomic_text(&out_dir.join("scenario_diff.txt"), &diff_text)?;
+    let manifest = serde_json::json!({
+        "program": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "compare",
+        "baseline": args.baseline.display().to_string(),
+        "reforms": args.reforms.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "seed": args.seed,
+        "replications": n,
+        "target_ci": args.target_ci,
+        "stop_reason": stop_reason,
+        "threads": threads,
+        "wall_time_seconds": wall,
+        "outputs": ["comparison.csv", "scenario_diff.txt", "manifest.json"],
+        "caveats": output::CAVEATS,
+    });
+    output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
+    if !args.quiet {
+        println!(
+            "\nBaseline {} and {} reform(s): {n} paired replications each, seed {}, {:.1} s",
+            names[0],
+            diffs.len(),
+            args.seed,
+            wall
+        );
+        print!("{}", output::comparison_table(&diffs));
+        if let Some(r) = &stop_reason {
+            println!("{r}");
+        }
+        println!(
+            "Outputs in {}/ (comparison.csv, scenario_diff.txt, manifest.json)",
+            out_dir.display()
+        );
+        println!("Caveats:");
+        for c in output::CAVEATS {
+            println!("  - {c}");
+        }
+    }
+    Ok(())
+}
+
+/// The widest 95% half-width of any headline metric's paired difference.
+fn widest_headline(per_scenario: &[Vec<crate::sim::RunSummary>]) -> f64 {
+    per_scenario[1..]
+        .iter()
+        .flat_map(|r| crate::experiment::compare::paired(&per_scenario[0], r))
+        .filter(|d| output::HEADLINE.iter().any(|(k, _)| *k == d.metric))
+        .map(|d| d.paired_half_width())
+        .fold(0.0, f64::max)
+}

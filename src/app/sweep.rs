@@ -1,0 +1,297 @@
+//! `custody-sim sweep` and `custody-sim merge`: many independent runs in parallel, streamed to
+//! disk, resumable, shardable across a cluster (Slurm job arrays), merged back in run order.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use super::{progress_bar, resolve_threads, BadInput};
+use crate::cli::{MergeArgs, SweepArgs};
+use crate::experiment::sweep::{self, Sweep};
+use crate::output::sweep::{self as files, RunRow, RunsWriter, SweepInfo};
+use crate::sim::{simulate, NoObserver};
+
+/// Environment variable naming runs to fail on purpose (comma-separated run ids): a fault-injection
+/// hook for testing that failures are recorded and the sweep goes on.
+pub const FAIL_RUNS_ENV: &str = "CUSTODY_SIM_FAIL_RUNS";
+
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sweep".into());
+    PathBuf::from("outputs").join(stem)
+}
+
+/// One run: the point's scenario, one replication. Panics are caught and reported as failures.
+fn run_one(sw: &Sweep, i: u64, fail: &[u64]) -> RunRow {
+    let (point, rep) = sw.run_of(i);
+    let result = if fail.contains(&i) {
+        Err(format!("failure injected by {FAIL_RUNS_ENV}"))
+    } else {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sw.scenario(point)
+                .map(|sc| simulate(&sc.params, sw.seed, rep, &mut NoObserver))
+                .map_err(|e| e.to_string())
+        }))
+        .unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(format!("panicked: {msg}"))
+        })
+    };
+    RunRow { run: i, result }
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<()> {
+    let sw = sweep::load(&args.sweep).map_err(BadInput)?;
+    let base_out = args.out.clone().unwrap_or_else(|| default_out(&args.sweep));
+    if let Some(n) = args.emit_slurm {
+        return emit_slurm(&sw, args, n, &base_out);
+    }
+    let (k, n) = args.shard.map(|s| (s.k, s.n)).unwrap_or((1, 1));
+    let out = match (args.shard, &args.out) {
+        (Some(_), None) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
+        _ => base_out,
+    };
+    let info = SweepInfo::new(&sw, k, n);
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    if args.resume && out.join("sweep.json").exists() {
+        let old = files::read_info(&out)?;
+        if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
+            bail!(
+                "{} holds a different sweep or shard (sweep {} shard {}/{}); --resume continues only the same sweep file, base scenario and shard",
+                out.display(),
+                old.sweep_file,
+                old.shard_k,
+                old.shard_n
+            );
+        }
+    }
+    let (mut writer, done) = RunsWriter::open(&out, &sw, args.resume)?;
+    files::write_info(&out, &info)?;
+    let pending: Vec<u64> = (0..sw.runs())
+        .filter(|&i| info.owns(i) && !done[i as usize])
+        .collect();
+    let fail: Vec<u64> = std::env::var(FAIL_RUNS_ENV)
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_default();
+
+    let threads = resolve_threads(args.threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let bar = progress_bar(pending.len() as u64, args.quiet, "runs");
+    bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
+    let started = Instant::now();
+    // Batches of a few runs per thread: finished batches are appended in run order, so memory
+    // stays flat however large the sweep, and runs.csv stays sorted.
+    let mut failed_now = 0u64;
+    for batch in pending.chunks((threads * 4).max(1)) {
+        let rows: Vec<RunRow> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|&i| {
+                    let r = run_one(&sw, i, &fail);
+                    bar.inc(1);
+                    r
+                })
+                .collect()
+        });
+        failed_now += rows.iter().filter(|r| r.result.is_err()).count() as u64;
+        writer.append(&sw, &rows)?;
+    }
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    let mine = (0..sw.runs()).filter(|&i| info.owns(i)).count();
+    if n > 1 {
+        if !args.quiet {
+            println!(
+                "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
+                sw.file.display(),
+                pending.len(),
+                mine - pending.len(),
+                out.display()
+            );
+        }
+    } else {
+        let result = files::summarise(&sw, &out)?;
+        report(&sw, &out, &result, args.quiet, Some((pending.len(), wall)));
+        if result.failed > 0 {
+            bail!(
+                "{} of {} runs failed (their errors are in {}/runs.csv)",
+                result.failed,
+                sw.runs(),
+                out.display()
+            );
+        }
+    }
+    if failed_now > 0 {
+        bail!(
+            "{failed_now} runs of shard {k}/{n} failed (their errors are in {}/runs.csv)",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn report(
+    sw: &Sweep,
+    out: &Path,
+    result: &files::SweepResult,
+    quiet: bool,
+    run: Option<(usize, f64)>,
+) {
+    if quiet {
+        return;
+    }
+    if let Some((ran, wall)) = run {
+        println!(
+            "Sweep {} ({} design): {ran} runs done now in {wall:.1} s",
+            sw.file.display(),
+            sw.design.name()
+        );
+    }
+    println!(
+        "{} points x {} replications = {} runs: {} ok, {} failed, {} missing",
+        sw.points.len(),
+        sw.replications,
+        sw.runs(),
+        result.ok,
+        result.failed,
+        result.missing
+    );
+    print!("{}", files::ranking(sw, result));
+    let sens = if result.sensitivity.is_empty() {
+        ""
+    } else {
+        ", sensitivity.csv"
+    };
+    println!(
+        "Outputs in {}/ (runs.csv, points.csv{sens}, sweep.json)",
+        out.display()
+    );
+}
+
+pub fn merge(args: &MergeArgs) -> Result<()> {
+    let infos: Vec<SweepInfo> = args
+        .dirs
+        .iter()
+        .map(|d| files::read_info(d))
+        .collect::<Result<_>>()?;
+    let first = &infos[0];
+    for (d, i) in args.dirs.iter().zip(&infos) {
+        if i.identity != first.identity || i.shard_n != first.shard_n {
+            bail!(
+                "{} holds a different sweep ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched sweeps",
+                d.display(),
+                i.sweep_file,
+                i.shard_n,
+                args.dirs[0].display(),
+                first.sweep_file,
+                first.shard_n
+            );
+        }
+    }
+    let mut have: Vec<u64> = infos.iter().map(|i| i.shard_k).collect();
+    have.sort();
+    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
+        bail!("shard {}/{} is given twice", w[0], first.shard_n);
+    }
+    let sw = sweep::load(Path::new(&first.sweep_file)).map_err(BadInput)?;
+    if sw.identity != first.identity {
+        bail!("{} has changed since the shards were run: merge needs the same sweep file and base scenario", first.sweep_file);
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
+    let missing = files::merge_runs(&sw, &args.dirs, &args.out)?;
+    files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1))?;
+    let result = files::summarise(&sw, &args.out)?;
+    report(&sw, &args.out, &result, args.quiet, None);
+    if !missing_shards.is_empty() || missing > 0 {
+        let list: Vec<String> = missing_shards
+            .iter()
+            .map(|k| format!("{k}/{}", first.shard_n))
+            .collect();
+        bail!(
+            "the merge is incomplete: {missing} of {} runs are missing{}; rerun the missing shards (with --resume) and merge again",
+            sw.runs(),
+            if list.is_empty() { String::new() } else { format!(" (shards not given: {})", list.join(", ")) }
+        );
+    }
+    if result.failed > 0 {
+        bail!(
+            "{} of {} runs failed (their errors are in {}/runs.csv)",
+            result.failed,
+            sw.runs(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Write `slurm/array.sbatch` (N shards), `slurm/merge.sbatch` and `slurm/submit.sh` (submits the
+/// array, then the merge with an `afterok` dependency).
+fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find this program's path")?;
+    let abs = |p: &Path| -> Result<PathBuf> {
+        if p.is_absolute() {
+            Ok(p.to_path_buf())
+        } else {
+            Ok(std::env::current_dir()?.join(p))
+        }
+    };
+    let sweep_file = std::fs::canonicalize(&args.sweep)
+        .with_context(|| format!("cannot resolve {}", args.sweep.display()))?;
+    let out = abs(base_out)?;
+    let dir = out.join("slurm");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let threads = if args.threads == 0 { 1 } else { args.threads };
+    let q = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
+    let array = format!(
+        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output={log}/shard-%a.log\nset -euo pipefail\nexec {exe} sweep {file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume --threads {threads} --quiet --out {out}/shards/shard-\"${{SLURM_ARRAY_TASK_ID}}\"-of-{n}\n",
+        sweep = sw.file.display(),
+        runs = sw.runs(),
+        log = dir.display(),
+        exe = q(&exe),
+        file = q(&sweep_file),
+        out = q(&out),
+    );
+    let merge = format!(
+        "#!/bin/bash\n# Merge the {n} shards of sweep {sweep}.\n#SBATCH --job-name=custody-merge\n#SBATCH --cpus-per-task=1\n#SBATCH --output={log}/merge.log\nset -euo pipefail\nexec {exe} merge {out}/shards/shard-*-of-{n} --quiet --out {out}\n",
+        sweep = sw.file.display(),
+        log = dir.display(),
+        exe = q(&exe),
+        out = q(&out),
+    );
+    let submit = "#!/bin/bash\n# Submit the shard array, then the merge once every shard has succeeded.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\nmerge=$(sbatch --parsable --dependency=afterok:${array%%;*} merge.sbatch)\necho \"submitted array job $array and merge job $merge\"\n".to_string();
+    for (name, text) in [
+        ("array.sbatch", array),
+        ("merge.sbatch", merge),
+        ("submit.sh", submit),
+    ] {
+        let path = dir.join(name);
+        crate::output::write_atomic_text(&path, &text)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        }
+    }
+    if !args.quiet {
+        println!(
+            "Wrote {d}/array.sbatch ({n} shards of {} runs), {d}/merge.sbatch and {d}/submit.sh.\nSubmit with: bash {d}/submit.sh   (merged outputs land in {})",
+            sw.runs(),
+            out.display(),
+            d = dir.display()
+        );
+    }
+    Ok(())
+}

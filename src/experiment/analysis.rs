@@ -1,0 +1,63 @@
+//! Summaries of a sweep's runs: per point, mean and 95% interval of every metric; for Morris and
+//! Sobol designs, the sensitivity of each metric to each varied parameter.
+
+use super::design::{self, MorrisIndex, SobolIndex};
+use super::sweep::{Design, Sweep};
+use crate::output::stats::{interval, Interval};
+use crate::rng;
+
+/// One point's results: successful replications' metric values (replication order) and failures.
+#[derive(Debug, Clone, Default)]
+pub struct PointRuns {
+    pub ok: Vec<Vec<f64>>,
+    pub failed: usize,
+}
+
+impl PointRuns {
+    /// Mean and interval of each metric over the successful replications.
+    pub fn summary(&self, n_metrics: usize) -> Vec<Interval> {
+        (0..n_metrics)
+            .map(|m| interval(&self.ok.iter().map(|r| r[m]).collect::<Vec<_>>()))
+            .collect()
+    }
+}
+
+/// Sensitivity of one metric to each parameter.
+#[derive(Debug, Clone)]
+pub enum Sensitivity {
+    Morris(Vec<MorrisIndex>),
+    Sobol(Vec<SobolIndex>),
+}
+
+impl Sensitivity {
+    /// The ranking score of each factor: mu* (Morris) or the total index (Sobol).
+    pub fn scores(&self) -> Vec<f64> {
+        match self {
+            Sensitivity::Morris(v) => v.iter().map(|x| x.mu_star).collect(),
+            Sensitivity::Sobol(v) => v.iter().map(|x| x.st).collect(),
+        }
+    }
+}
+
+/// The stream for bootstrap resampling of Sobol intervals (fixed by the sweep's seed).
+fn bootstrap_stream(seed: u64) -> rng::Stream {
+    rng::stream(seed, u64::MAX, u64::MAX - 1, rng::Purpose::FollowUp)
+}
+
+/// Sensitivity of `y` (one value per point, in point order) for a Morris or Sobol sweep; `None`
+/// for grid and Latin-hypercube designs.
+pub fn sensitivity(sweep: &Sweep, y: &[f64]) -> Option<Result<Sensitivity, design::DesignError>> {
+    match &sweep.design {
+        Design::Morris { design } => {
+            Some(design::morris_analyze(design, y).map(Sensitivity::Morris))
+        }
+        Design::Sobol { samples, bootstrap } => {
+            let mut r = bootstrap_stream(sweep.seed);
+            Some(
+                design::sobol_analyze(y, *samples, sweep.paths.len(), *bootstrap, &mut r)
+                    .map(Sensitivity::Sobol),
+            )
+        }
+        Design::Grid | Design::LatinHypercube { .. } => None,
+    }
+}

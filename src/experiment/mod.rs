@@ -1,0 +1,6 @@
+//! Experiments: sampling designs and sensitivity analyses over scenario parameters.
+
+pub mod analysis;
+pub mod compare;
+pub mod design;
+pub mod sweep;

@@ -1,0 +1,475 @@
+//! Sweep files: which base scenario, which parameters (dotted paths) to vary and how (full grid,
+//! Latin hypercube, Morris elementary effects, Sobol/Saltelli), replications and seed. Parsed and
+//! checked in full before anything runs: unknown paths (with the nearest valid ones), empty or
+//! inverted ranges, absurd sizes and values the scenario would reject are refused.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Value;
+
+use super::design;
+use crate::error::ScenarioError;
+use crate::rng::{self, Stream};
+use crate::scenario::overrides::{self, check_path, number_like};
+use crate::scenario::{self, Scenario};
+
+/// Largest number of runs (points x replications) a sweep may ask for unless its file raises
+/// `max_runs` (which is itself capped at [`HARD_MAX_RUNS`]).
+pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
+pub const HARD_MAX_RUNS: u64 = 100_000_000;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    /// The scenario every point starts from (relative to the sweep file).
+    pub base: String,
+    pub replications: u64,
+    pub seed: u64,
+    #[serde(default)]
+    pub max_runs: Option<u64>,
+    /// Metrics analysed for sensitivity and ranked (default: the unlocatable metrics first).
+    #[serde(default)]
+    pub metrics: Option<Vec<String>>,
+    pub design: RawDesign,
+    pub parameters: Vec<RawParameter>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDesign {
+    /// "grid", "latin_hypercube", "morris" or "sobol".
+    pub kind: String,
+    /// Latin hypercube: points; Sobol: base sample size N (runs N x (k + 2) points).
+    #[serde(default)]
+    pub samples: Option<u64>,
+    /// Morris: trajectories r (runs r x (k + 1) points).
+    #[serde(default)]
+    pub trajectories: Option<u64>,
+    /// Morris: grid levels p (even).
+    #[serde(default)]
+    pub levels: Option<u64>,
+    /// Sobol: bootstrap resamples for the intervals.
+    #[serde(default)]
+    pub bootstrap: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParameter {
+    pub path: String,
+    /// Grid: explicit values.
+    #[serde(default)]
+    pub values: Option<Vec<Value>>,
+    /// Grid: start, stop (inclusive) and step.
+    #[serde(default)]
+    pub start: Option<f64>,
+    #[serde(default)]
+    pub stop: Option<f64>,
+    #[serde(default)]
+    pub step: Option<f64>,
+    /// Latin hypercube, Morris, Sobol: the range.
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+/// The design, with what its analysis needs.
+#[derive(Debug, Clone)]
+pub enum Design {
+    Grid,
+    LatinHypercube { samples: usize },
+    Morris { design: design::MorrisDesign },
+    Sobol { samples: usize, bootstrap: usize },
+}
+
+impl Design {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::LatinHypercube { .. } => "latin_hypercube",
+            Design::Morris { .. } => "morris",
+            Design::Sobol { .. } => "sobol",
+        }
+    }
+}
+
+/// A checked sweep: every point's values, ready to run.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub file: PathBuf,
+    pub base_path: PathBuf,
+    pub base: Scenario,
+    pub replications: u64,
+    pub seed: u64,
+    pub design: Design,
+    /// Varied paths, in file order.
+    pub paths: Vec<String>,
+    /// Per point, one value per path.
+    pub points: Vec<Vec<Value>>,
+    /// Ranges of continuous designs (for rescaling Morris effects), per path.
+    pub ranges: Vec<(f64, f64)>,
+    pub metrics: Vec<String>,
+    /// SHA-256 of the sweep file and the base scenario chain: identifies the sweep for resume and
+    /// merge.
+    pub identity: String,
+}
+
+impl Sweep {
+    pub fn runs(&self) -> u64 {
+        self.points.len() as u64 * self.replications
+    }
+    /// (point, replication) of run `i`: runs are numbered point-major.
+    pub fn run_of(&self, i: u64) -> (usize, u64) {
+        ((i / self.replications) as usize, i % self.replications)
+    }
+    /// The scenario of one point.
+    pub fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
+        let overrides: Vec<(String, Value)> = self
+            .paths
+            .iter()
+            .cloned()
+            .zip(self.points[point].iter().cloned())
+            .collect();
+        overrides::with_overrides(
+            &self.base,
+            &overrides,
+            &format!("{} point {point}", self.file.display()),
+        )
+    }
+}
+
+fn bad(file: &Path, field: &str, message: String) -> ScenarioError {
+    ScenarioError::Schema {
+        path: file.to_path_buf(),
+        chain: String::new(),
+        field: field.to_string(),
+        message,
+    }
+}
+
+/// The stream that draws a sweep's sample points (Latin hypercube, Morris, Sobol): replication and
+/// child are fixed, so the design depends only on the sweep's seed.
+fn design_stream(seed: u64) -> Stream {
+    rng::stream(seed, u64::MAX, u64::MAX, rng::Purpose::Arrivals)
+}
+
+/// Metrics ranked by default.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "unlocatable_at_horizon",
+    "unlocatable_child_years",
+    "unlocatable_peak",
+    "located",
+    "rescued",
+    "ntas_issued",
+    "no_shows",
+    "wellbeing_calls_not_reached",
+    "released",
+    "care_days_mean",
+];
+
+/// Read and check a sweep file.
+pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
+    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
+        path: file.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let raw: RawSweep = serde_path_to_error::deserialize(Value::Table(table))
+        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
+    let base = scenario::load(&base_path)?;
+
+    if raw.replications == 0 || raw.replications > 100_000 {
+        return Err(bad(
+            file,
+            "replications",
+            format!(
+                "{}: must be a whole number in [1, 100000]",
+                raw.replications
+            ),
+        ));
+    }
+    let max_runs = raw.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
+    if max_runs == 0 || max_runs > HARD_MAX_RUNS {
+        return Err(bad(
+            file,
+            "max_runs",
+            format!("{max_runs}: must be in [1, {HARD_MAX_RUNS}]"),
+        ));
+    }
+    if raw.parameters.is_empty() {
+        return Err(bad(
+            file,
+            "parameters",
+            "[]: list at least one [[parameters]] table with a `path`".into(),
+        ));
+    }
+    let k = raw.parameters.len();
+    let mut paths = Vec::new();
+    let mut likes = Vec::new();
+    for (i, p) in raw.parameters.iter().enumerate() {
+        let like = check_path(&base.loaded.merged, &p.path).map_err(|e| {
+            bad(
+                file,
+                &format!("parameters[{i}].path"),
+                format!("\"{}\": {e}", p.path),
+            )
+        })?;
+        if paths.contains(&p.path) {
+            return Err(bad(
+                file,
+                &format!("parameters[{i}].path"),
+                format!("\"{}\" is listed twice", p.path),
+            ));
+        }
+        paths.push(p.path.clone());
+        likes.push(like.clone());
+    }
+
+    let kind = raw.design.kind.as_str();
+    let field_of = |i: usize, f: &str| format!("parameters[{i}].{f}");
+    let mut ranges = vec![(0.0, 0.0); k];
+    let continuous = matches!(kind, "latin_hypercube" | "morris" | "sobol");
+    if continuous {
+        for (i, p) in raw.parameters.iter().enumerate() {
+            let (Some(lo), Some(hi)) = (p.min, p.max) else {
+                return Err(bad(
+                    file,
+                    &field_of(i, "min"),
+                    format!("the {kind} design needs `min` and `max` for \"{}\"", p.path),
+                ));
+            };
+            if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+                return Err(bad(file, &field_of(i, "max"), format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)")));
+            }
+            if number_like(&likes[i], lo).is_none() {
+                return Err(bad(
+                    file,
+                    &field_of(i, "path"),
+                    format!(
+                        "\"{}\" holds {}; only numbers and booleans can be sampled",
+                        p.path,
+                        likes[i].type_str()
+                    ),
+                ));
+            }
+            ranges[i] = (lo, hi);
+        }
+    }
+    let mut r = design_stream(raw.seed);
+    let need = |v: Option<u64>, f: &str, lo: u64| -> Result<u64, ScenarioError> {
+        match v {
+            Some(x) if x >= lo => Ok(x),
+            Some(x) => Err(bad(
+                file,
+                &format!("design.{f}"),
+                format!("{x}: must be at least {lo}"),
+            )),
+            None => Err(bad(
+                file,
+                &format!("design.{f}"),
+                format!("missing: the {kind} design needs `{f}`"),
+            )),
+        }
+    };
+    let check_size = |points: u64| -> Result<(), ScenarioError> {
+        let runs = points.saturating_mul(raw.replications);
+        if runs > max_runs {
+            Err(bad(file, "design", format!("{points} points x {} replications = {runs} runs exceeds the limit of {max_runs} runs (raise `max_runs`, at most {HARD_MAX_RUNS}, or shrink the design)", raw.replications)))
+        } else {
+            Ok(())
+        }
+    };
+    let unit_points: Vec<Vec<f64>>;
+    let (design, points) = match kind {
+        "grid" => {
+            let mut axes: Vec<Vec<Value>> = Vec::new();
+            for (i, p) in raw.parameters.iter().enumerate() {
+                let axis = grid_axis(file, i, p, &likes[i], max_runs)?;
+                axes.push(axis);
+            }
+            let sizes: Vec<u64> = axes.iter().map(|a| a.len() as u64).collect();
+            let total = sizes
+                .iter()
+                .try_fold(1u64, |acc, &n| acc.checked_mul(n))
+                .unwrap_or(u64::MAX);
+            check_size(total)?;
+            let index_axes: Vec<Vec<f64>> = axes
+                .iter()
+                .map(|a| (0..a.len()).map(|j| j as f64).collect())
+                .collect();
+            let combos =
+                design::grid(&index_axes).map_err(|e| bad(file, "parameters", e.to_string()))?;
+            let points = combos
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .enumerate()
+                        .map(|(i, &j)| axes[i][j as usize].clone())
+                        .collect()
+                })
+                .collect();
+            (Design::Grid, points)
+        }
+        "latin_hypercube" => {
+            let n = need(raw.design.samples, "samples", 1)?;
+            check_size(n)?;
+            unit_points = design::latin_hypercube(n as usize, k, &mut r)
+                .map_err(|e| bad(file, "design", e.to_string()))?;
+            (
+                Design::LatinHypercube {
+                    samples: n as usize,
+                },
+                scale(&unit_points, &ranges, &likes),
+            )
+        }
+        "morris" => {
+            let t = need(raw.design.trajectories, "trajectories", 2)?;
+            let levels = need(raw.design.levels, "levels", 2)?;
+            check_size(t.saturating_mul(k as u64 + 1))?;
+            let d = design::morris_design(t as usize, k, levels as usize, &mut r)
+                .map_err(|e| bad(file, "design", e.to_string()))?;
+            let pts = scale(d.points(), &ranges, &likes);
+            (Design::Morris { design: d }, pts)
+        }
+        "sobol" => {
+            let n = need(raw.design.samples, "samples", 2)?;
+            let bootstrap = raw.design.bootstrap.unwrap_or(200);
+            if bootstrap == 0 || bootstrap > 100_000 {
+                return Err(bad(
+                    file,
+                    "design.bootstrap",
+                    format!("{bootstrap}: must be in [1, 100000]"),
+                ));
+            }
+            check_size(n.saturating_mul(k as u64 + 2))?;
+            unit_points = design::saltelli_design(n as usize, k, &mut r)
+                .map_err(|e| bad(file, "design", e.to_string()))?;
+            (
+                Design::Sobol {
+                    samples: n as usize,
+                    bootstrap: bootstrap as usize,
+                },
+                scale(&unit_points, &ranges, &likes),
+            )
+        }
+        other => {
+            return Err(bad(file, "design.kind", format!("\"{other}\": must be one of \"grid\", \"latin_hypercube\", \"morris\", \"sobol\"")));
+        }
+    };
+
+    let metric_names: Vec<&'static str> = crate::sim::RunSummary::default()
+        .metrics()
+        .iter()
+        .map(|m| m.0)
+        .collect();
+    let metrics: Vec<String> = match raw.metrics {
+        Some(m) => m,
+        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+    };
+    for (i, m) in metrics.iter().enumerate() {
+        if !metric_names.contains(&m.as_str()) {
+            return Err(bad(
+                file,
+                &format!("metrics[{i}]"),
+                format!(
+                    "\"{m}\": not a metric; valid metrics: {}",
+                    metric_names.join(", ")
+                ),
+            ));
+        }
+    }
+
+    let identity = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&bytes);
+        for (_, b) in &base.loaded.sources {
+            h.update(b);
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let sweep = Sweep {
+        file: file.to_path_buf(),
+        base_path,
+        base,
+        replications: raw.replications,
+        seed: raw.seed,
+        design,
+        paths,
+        points,
+        ranges,
+        metrics,
+        identity,
+    };
+    // Every point must be a valid scenario: refuse the sweep before anything runs.
+    for p in 0..sweep.points.len() {
+        sweep.scenario(p)?;
+    }
+    Ok(sweep)
+}
+
+fn scale(unit: &[Vec<f64>], ranges: &[(f64, f64)], likes: &[Value]) -> Vec<Vec<Value>> {
+    unit.iter()
+        .map(|u| {
+            u.iter()
+                .enumerate()
+                .map(|(i, &x)| {
+                    let (lo, hi) = ranges[i];
+                    number_like(&likes[i], lo + x * (hi - lo))
+                        .unwrap_or(Value::Float(lo + x * (hi - lo)))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The values of one grid axis: explicit `values`, or `start`..=`stop` by `step`.
+fn grid_axis(
+    file: &Path,
+    i: usize,
+    p: &RawParameter,
+    like: &Value,
+    max_runs: u64,
+) -> Result<Vec<Value>, ScenarioError> {
+    let f = |name: &str| format!("parameters[{i}].{name}");
+    match (&p.values, p.start, p.stop, p.step) {
+        (Some(v), None, None, None) => {
+            if v.is_empty() {
+                return Err(bad(file, &f("values"), "[]: list at least one value".into()));
+            }
+            Ok(v.iter()
+                .map(|x| match (x, like) {
+                    (Value::Integer(n), Value::Float(_)) => Value::Float(*n as f64),
+                    (Value::Float(x), Value::Integer(_)) if x.fract() == 0.0 => Value::Integer(*x as i64),
+                    _ => x.clone(),
+                })
+                .collect())
+        }
+        (None, Some(start), Some(stop), Some(step)) => {
+            if !(start.is_finite() && stop.is_finite() && step.is_finite()) || step <= 0.0 {
+                return Err(bad(file, &f("step"), format!("{step}: must be a finite number > 0")));
+            }
+            if stop < start {
+                return Err(bad(file, &f("stop"), format!("{stop}: must be >= start = {start} (the range is inverted)")));
+            }
+            let n = ((stop - start) / step + 1e-9).floor() + 1.0;
+            if n > max_runs as f64 {
+                return Err(bad(file, &f("step"), format!("{step}: gives {n} values, more than the limit of {max_runs} runs")));
+            }
+            (0..n as u64)
+                .map(|j| {
+                    let x = start + j as f64 * step;
+                    number_like(like, x).ok_or_else(|| bad(file, &f("path"), format!("\"{}\" holds {}; use `values` for it", p.path, like.type_str())))
+                })
+                .collect()
+        }
+        _ => Err(bad(file, &f("values"), format!("a grid parameter needs either `values` or all of `start`, `stop` and `step` (\"{}\")", p.path))),
+    }
+}

@@ -1,0 +1,563 @@
+//! Sweep files on disk: `runs.csv` appended run by run (crash-safe, resumable), `sweep.json`
+//! identifying the sweep and shard, the merge of shard folders, and the derived `points.csv` and
+//! `sensitivity.csv`.
+//!
+//! Crash safety: each batch of finished runs is appended as complete CSV lines ending in an `end`
+//! marker column and then flushed and fsynced. A line cut by a kill lacks the marker (or its final
+//! newline) and is dropped on resume, and the run is done again.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::files::write_atomic;
+use super::fmt_num;
+use crate::experiment::analysis::{self, PointRuns, Sensitivity};
+use crate::experiment::sweep::Sweep;
+use crate::scenario::overrides::show;
+use crate::sim::RunSummary;
+
+/// The marker that closes every complete line of `runs.csv`.
+const END: &str = "end";
+
+/// What a sweep folder holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SweepInfo {
+    pub program: String,
+    pub version: String,
+    pub sweep_file: String,
+    pub identity: String,
+    pub design: String,
+    pub points: u64,
+    pub replications: u64,
+    pub runs_total: u64,
+    pub shard_k: u64,
+    pub shard_n: u64,
+}
+
+impl SweepInfo {
+    pub fn new(sweep: &Sweep, shard_k: u64, shard_n: u64) -> Self {
+        SweepInfo {
+            program: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            sweep_file: sweep.file.display().to_string(),
+            identity: sweep.identity.clone(),
+            design: sweep.design.name().into(),
+            points: sweep.points.len() as u64,
+            replications: sweep.replications,
+            runs_total: sweep.runs(),
+            shard_k,
+            shard_n,
+        }
+    }
+    /// Whether run `i` belongs to this shard (runs are dealt round-robin).
+    pub fn owns(&self, i: u64) -> bool {
+        i % self.shard_n == self.shard_k - 1
+    }
+}
+
+pub fn write_info(dir: &Path, info: &SweepInfo) -> Result<()> {
+    write_atomic(&dir.join("sweep.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, info)?;
+        writeln!(w)?;
+        Ok(())
+    })
+}
+
+pub fn read_info(dir: &Path) -> Result<SweepInfo> {
+    let path = dir.join("sweep.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{} holds no sweep.json: is it a sweep output folder? (run `custody-sim sweep` first)",
+            dir.display()
+        )
+    })?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a sweep description of this program",
+            path.display()
+        )
+    })
+}
+
+/// The outcome of one run.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub run: u64,
+    pub result: Result<RunSummary, String>,
+}
+
+/// The header of `runs.csv`.
+pub fn header(sweep: &Sweep) -> Vec<String> {
+    let mut h: Vec<String> = ["run", "point", "replication"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(sweep.paths.iter().cloned());
+    h.push("status".into());
+    h.push("error".into());
+    h.extend(
+        RunSummary::default()
+            .metrics()
+            .iter()
+            .map(|m| m.0.to_string()),
+    );
+    h.push(END.into());
+    h
+}
+
+fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
+    let (point, rep) = sweep.run_of(row.run);
+    let mut r = vec![row.run.to_string(), point.to_string(), rep.to_string()];
+    r.extend(sweep.points[point].iter().map(show));
+    let n_metrics = RunSummary::default().metrics().len();
+    match &row.result {
+        Ok(s) => {
+            r.push("ok".into());
+            r.push(String::new());
+            r.extend(s.metrics().iter().map(|m| fmt_num(m.1)));
+        }
+        Err(e) => {
+            r.push("failed".into());
+            r.push(e.replace(['\n', '\r'], " "));
+            r.extend(std::iter::repeat_n(String::new(), n_metrics));
+        }
+    }
+    r.push(END.into());
+    r
+}
+
+/// Appends finished runs to `runs.csv`.
+pub struct RunsWriter {
+    file: File,
+}
+
+impl RunsWriter {
+    /// Start a new `runs.csv` (refusing to overwrite one unless resuming), or reopen it to resume:
+    /// complete lines are kept, a cut one is dropped; resuming where nothing exists starts afresh. Returns the writer and which runs are already recorded.
+    pub fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
+        let path = dir.join("runs.csv");
+        let mut done = vec![false; sweep.runs() as usize];
+        let head = header(sweep);
+        if path.exists() {
+            if !resume {
+                bail!("{} already holds a sweep's runs.csv: add --resume to continue it, or choose another --out", dir.display());
+            }
+            // Keep complete lines only (rewritten atomically), then append.
+            let kept = dir.join(".runs.csv.kept");
+            {
+                let mut out = std::io::BufWriter::new(File::create(&kept)?);
+                let mut first = true;
+                for line in complete_lines(&path, head.len())? {
+                    if first {
+                        first = false;
+                        if line != csv_line(&head)? {
+                            bail!(
+                                "{} was written by a different sweep (its header differs)",
+                                path.display()
+                            );
+                        }
+                    } else {
+                        let run: u64 = line
+                            .split(',')
+                            .next()
+                            .unwrap_or("")
+                            .parse()
+                            .unwrap_or(u64::MAX);
+                        if let Some(d) = done.get_mut(run as usize) {
+                            *d = true;
+                        }
+                    }
+                    out.write_all(line.as_bytes())?;
+                }
+                if first {
+                    out.write_all(csv_line(&head)?.as_bytes())?;
+                }
+                out.flush()?;
+                out.get_ref().sync_all()?;
+            }
+            std::fs::rename(&kept, &path)?;
+        } else {
+            // Nothing to resume yet (e.g. a requeued cluster job that never started): start.
+            write_atomic(&path, |w| {
+                w.write_all(csv_line(&head)?.as_bytes())?;
+                Ok(())
+            })?;
+        }
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok((RunsWriter { file }, done))
+    }
+
+    /// Append a batch of finished runs and make it durable.
+    pub fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
+        let mut buf = Vec::new();
+        for row in rows {
+            buf.extend_from_slice(csv_line(&record(sweep, row))?.as_bytes());
+        }
+        self.file.write_all(&buf)?;
+        self.file.sync_data()?;
+        Ok(())
+    }
+}
+
+fn csv_line(fields: &[String]) -> Result<String> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(fields)?;
+    w.flush()?;
+    Ok(String::from_utf8(
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
+    )?)
+}
+
+/// The complete lines of a runs file (header included), each with its newline: a line counts if
+/// it ends with a newline, has the header's number of fields and ends with the marker.
+fn complete_lines(path: &Path, fields: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut r = BufReader::new(File::open(path)?);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 {
+            break;
+        }
+        if !line.ends_with('\n') {
+            break;
+        }
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes());
+        let ok = match rd.records().next() {
+            Some(Ok(rec)) => rec.len() == fields && rec.get(fields - 1) == Some(END),
+            _ => false,
+        };
+        if ok {
+            out.push(line.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// One parsed line of `runs.csv`.
+struct Parsed {
+    run: u64,
+    ok: Option<Vec<f64>>,
+    line: csv::StringRecord,
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<File>> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn parse(rec: csv::StringRecord, n_paths: usize, n_metrics: usize) -> Option<Parsed> {
+    if rec.get(rec.len().checked_sub(1)?) != Some(END) {
+        return None;
+    }
+    let run: u64 = rec.get(0)?.parse().ok()?;
+    let status = rec.get(3 + n_paths)?;
+    let ok = if status == "ok" {
+        let start = 5 + n_paths;
+        Some(
+            (start..start + n_metrics)
+                .map(|i| rec.get(i).and_then(|x| x.parse().ok()).unwrap_or(f64::NAN))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Some(Parsed { run, ok, line: rec })
+}
+
+/// Merge the `runs.csv` of shard folders into `out/runs.csv`, in run order. Returns how many runs
+/// are missing from every shard.
+pub fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
+    let head = header(sweep);
+    let (n_paths, n_metrics) = (sweep.paths.len(), RunSummary::default().metrics().len());
+    let mut readers = Vec::new();
+    for d in dirs {
+        let mut r = reader(&d.join("runs.csv"))?;
+        let h: Vec<String> = r.headers()?.iter().map(String::from).collect();
+        if h != head {
+            bail!(
+                "{}/runs.csv has a different header from this sweep's",
+                d.display()
+            );
+        }
+        readers.push(r.into_records());
+    }
+    let mut heap = BinaryHeap::new();
+    let next = |i: usize, readers: &mut Vec<csv::StringRecordsIntoIter<File>>| -> Option<Parsed> {
+        loop {
+            match readers[i].next() {
+                None => return None,
+                Some(Ok(rec)) => {
+                    if let Some(p) = parse(rec, n_paths, n_metrics) {
+                        return Some(p);
+                    }
+                }
+                Some(Err(_)) => continue,
+            }
+        }
+    };
+    let mut pending: Vec<Option<Parsed>> = Vec::new();
+    for i in 0..readers.len() {
+        let p = next(i, &mut readers);
+        if let Some(p) = &p {
+            heap.push(Reverse((p.run, i)));
+        }
+        pending.push(p);
+    }
+    let mut last: Option<u64> = None;
+    let mut written = 0u64;
+    write_atomic(&out.join("runs.csv"), |w| {
+        w.write_all(csv_line(&head)?.as_bytes())?;
+        while let Some(Reverse((run, i))) = heap.pop() {
+            let p = pending[i].take().expect("pending record for a heap entry");
+            if last != Some(run) {
+                let fields: Vec<String> = p.line.iter().map(String::from).collect();
+                w.write_all(csv_line(&fields)?.as_bytes())?;
+                written += 1;
+                last = Some(run);
+            }
+            let q = next(i, &mut readers);
+            if let Some(q) = &q {
+                heap.push(Reverse((q.run, i)));
+            }
+            pending[i] = q;
+        }
+        Ok(())
+    })?;
+    Ok(sweep.runs() - written)
+}
+
+/// What `summarise` found.
+pub struct SweepResult {
+    pub ok: u64,
+    pub failed: u64,
+    pub missing: u64,
+    /// Per ranked metric (in the sweep's order), its sensitivity, or why it could not be computed.
+    pub sensitivity: Vec<(String, Result<Sensitivity, String>)>,
+}
+
+/// Read `dir/runs.csv` (in run order) and write `points.csv` and, for Morris and Sobol designs,
+/// `sensitivity.csv`.
+pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
+    let names: Vec<&'static str> = RunSummary::default()
+        .metrics()
+        .iter()
+        .map(|m| m.0)
+        .collect();
+    let (n_paths, n_metrics) = (sweep.paths.len(), names.len());
+    let mut rd = reader(&dir.join("runs.csv"))?;
+    let mut records = rd.records();
+    let mut carry: Option<Parsed> = None;
+    let mut last_run: Option<u64> = None;
+    let (mut ok, mut failed) = (0u64, 0u64);
+    let ranked: Vec<usize> = sweep
+        .metrics
+        .iter()
+        .filter_map(|m| names.iter().position(|n| n == m))
+        .collect();
+    let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(sweep.points.len()); ranked.len()];
+    let mut head: Vec<String> = vec!["point".into()];
+    head.extend(sweep.paths.iter().cloned());
+    head.push("replications_ok".into());
+    head.push("replications_failed".into());
+    for n in &names {
+        head.push(format!("{n}_mean"));
+        head.push(format!("{n}_ci95_low"));
+        head.push(format!("{n}_ci95_high"));
+    }
+    write_atomic(&dir.join("points.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(&head)?;
+        for point in 0..sweep.points.len() {
+            let mut runs = PointRuns::default();
+            loop {
+                let p = match carry.take() {
+                    Some(p) => p,
+                    None => match records.next() {
+                        None => break,
+                        Some(rec) => match parse(rec?, n_paths, n_metrics) {
+                            Some(p) => p,
+                            None => continue,
+                        },
+                    },
+                };
+                if last_run.is_some_and(|l| p.run <= l) {
+                    bail!("{}/runs.csv is not in run order at run {}: merge shards with `custody-sim merge`", dir.display(), p.run);
+                }
+                let (pt, _) = sweep.run_of(p.run);
+                if pt != point {
+                    carry = Some(p);
+                    break;
+                }
+                last_run = Some(p.run);
+                match p.ok {
+                    Some(v) => {
+                        ok += 1;
+                        runs.ok.push(v);
+                    }
+                    None => {
+                        failed += 1;
+                        runs.failed += 1;
+                    }
+                }
+            }
+            let stats = runs.summary(n_metrics);
+            for (slot, &m) in y.iter_mut().zip(&ranked) {
+                slot.push(stats[m].mean);
+            }
+            let mut row = vec![point.to_string()];
+            row.extend(sweep.points[point].iter().map(show));
+            row.push(runs.ok.len().to_string());
+            row.push(runs.failed.to_string());
+            for s in &stats {
+                row.push(fmt_num(s.mean));
+                row.push(fmt_num(s.low));
+                row.push(fmt_num(s.high));
+            }
+            out.write_record(&row)?;
+        }
+        out.flush()?;
+        Ok(())
+    })?;
+    let missing = sweep.runs() - ok - failed;
+    let mut sensitivity = Vec::new();
+    for (values, &m) in y.iter().zip(&ranked) {
+        let s = match analysis::sensitivity(sweep, values) {
+            None => continue,
+            Some(Ok(s)) => Ok(s),
+            Some(Err(e)) => Err(format!("{e} (points without successful runs have no mean)")),
+        };
+        sensitivity.push((names[m].to_string(), s));
+    }
+    if !sensitivity.is_empty() {
+        write_sensitivity(&dir.join("sensitivity.csv"), sweep, &sensitivity)?;
+    }
+    Ok(SweepResult {
+        ok,
+        failed,
+        missing,
+        sensitivity,
+    })
+}
+
+fn write_sensitivity(
+    path: &Path,
+    sweep: &Sweep,
+    all: &[(String, Result<Sensitivity, String>)],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "metric",
+            "parameter",
+            "method",
+            "index",
+            "estimate",
+            "ci95_low",
+            "ci95_high",
+        ])?;
+        for (metric, s) in all {
+            match s {
+                Err(e) => {
+                    out.write_record([metric.as_str(), "", "", "error", e.as_str(), "", ""])?
+                }
+                Ok(Sensitivity::Morris(v)) => {
+                    for x in v {
+                        let p = &sweep.paths[x.factor];
+                        out.write_record([
+                            metric,
+                            p,
+                            "morris",
+                            "mu_star",
+                            &fmt_num(x.mu_star),
+                            &fmt_num(x.mu_star_low),
+                            &fmt_num(x.mu_star_high),
+                        ])?;
+                        out.write_record([metric, p, "morris", "mu", &fmt_num(x.mu), "", ""])?;
+                        out.write_record([
+                            metric,
+                            p,
+                            "morris",
+                            "sigma",
+                            &fmt_num(x.sigma),
+                            "",
+                            "",
+                        ])?;
+                    }
+                }
+                Ok(Sensitivity::Sobol(v)) => {
+                    for x in v {
+                        let p = &sweep.paths[x.factor];
+                        out.write_record([
+                            metric,
+                            p,
+                            "sobol",
+                            "first_order",
+                            &fmt_num(x.s1),
+                            &fmt_num(x.s1_low),
+                            &fmt_num(x.s1_high),
+                        ])?;
+                        out.write_record([
+                            metric,
+                            p,
+                            "sobol",
+                            "total",
+                            &fmt_num(x.st),
+                            &fmt_num(x.st_low),
+                            &fmt_num(x.st_high),
+                        ])?;
+                    }
+                }
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The printed ranking: which parameters move the first ranked metric most.
+pub fn ranking(sweep: &Sweep, result: &SweepResult) -> String {
+    let Some((metric, s)) = result.sensitivity.first() else {
+        return String::new();
+    };
+    let mut text = String::new();
+    match s {
+        Err(e) => text.push_str(&format!("Sensitivity of {metric}: not computed: {e}\n")),
+        Ok(s) => {
+            let (label, scores) = match s {
+                Sensitivity::Morris(_) => ("mu* (change across the whole range)", s.scores()),
+                Sensitivity::Sobol(_) => ("total Sobol index", s.scores()),
+            };
+            let mut order: Vec<usize> = (0..scores.len()).collect();
+            order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+            text.push_str(&format!(
+                "Levers ranked by their effect on {metric} ({label}):\n"
+            ));
+            for (rank, &i) in order.iter().enumerate() {
+                text.push_str(&format!(
+                    "  {:>2}. {:<55} {:>14.4}\n",
+                    rank + 1,
+                    sweep.paths[i],
+                    scores[i]
+                ));
+            }
+        }
+    }
+    text
+}
