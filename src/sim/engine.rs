@@ -627,20 +627,26 @@ impl<'p> Engine<'p> {
     }
 
     fn schedule_hearing(&mut self, c: u32, earliest_day: u32) {
+        let today = self.now / MINUTES_PER_DAY;
         let Some(day) = self
             .court
-            .book(earliest_day.max(self.day + self.p.court.min_notice_days))
+            .book(earliest_day.max(today + self.p.court.min_notice_days))
         else {
             return; // no slot before the horizon
         };
         let ch = &mut self.children[c as usize];
-        // The notice goes now to the court's address on file.
-        if ch.rec[Agency::Court as usize] == ch.household && ch.household != NO_ADDRESS {
+        // The notice goes now to the court's address on file; it reaches the child if that is
+        // where the child lives.
+        if ch.rec[Agency::Court as usize] == ch.true_addr && ch.true_addr != NO_ADDRESS {
             ch.flags |= F_NOTICE_DELIVERED;
         } else {
             ch.flags &= !F_NOTICE_DELIVERED;
         }
-        let t = day.saturating_mul(MINUTES_PER_DAY).saturating_add(9 * 60);
+        // Hearings sit at 09:00; one booked for today after 09:00 is heard at once.
+        let t = day
+            .saturating_mul(MINUTES_PER_DAY)
+            .saturating_add(9 * 60)
+            .max(self.now);
         self.cal.schedule(t, c, HEARING);
     }
 
@@ -720,7 +726,10 @@ impl<'p> Engine<'p> {
                 orr
             };
             let addr = ch.rec[best];
-            if addr != NO_ADDRESS && addr != ch.rec[Agency::Ice as usize] {
+            let ice = Agency::Ice as usize;
+            // Only a record newer than ICE's own replaces it.
+            let newer = ch.rec[ice] == NO_ADDRESS || ch.rec_time[best] > ch.rec_time[ice];
+            if addr != NO_ADDRESS && addr != ch.rec[ice] && newer {
                 self.write_record(c, Agency::Ice, addr);
             }
         }
@@ -1094,7 +1103,12 @@ impl<'p> Engine<'p> {
         if !ch.state.is_followed() {
             return;
         }
-        let addr = ch.rec[Agency::Orr as usize];
+        let (orr, dest) = (Agency::Orr as usize, to as usize);
+        // The shared record does not overwrite something newer the receiving agency has learned.
+        if ch.rec[dest] != NO_ADDRESS && ch.rec_time[dest] > ch.rec_time[orr] {
+            return;
+        }
+        let addr = ch.rec[orr];
         self.write_record(c, to, addr);
         self.refresh(c);
     }
@@ -1205,7 +1219,7 @@ impl<'p> Engine<'p> {
             return;
         }
         self.out.hearings += 1;
-        let notice = ch.flags & F_NOTICE_DELIVERED != 0 && ch.true_addr == ch.household;
+        let notice = ch.flags & F_NOTICE_DELIVERED != 0;
         let base = if !notice {
             p.court.appear_no_notice
         } else if ch.flags & F_REPRESENTED != 0 {
