@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::experiment::compare::Difference;
 use crate::runner::RunResult;
-use crate::sim::model::{Agency, State, CUMULATIVE};
+use crate::sim::model::series_names;
 use files::write_atomic;
 use stats::{interval, Interval};
 
@@ -119,22 +119,11 @@ pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Resu
 pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        let mut header: Vec<String> = ["replication", "day", "date", "arrived", "released"]
+        let mut header: Vec<String> = ["replication", "day", "date"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        header.extend(State::ALL.iter().map(|s| s.name().to_string()));
-        header.extend(
-            ["followed", "unlocatable", "waiting_for_bed", "beds"]
-                .iter()
-                .map(|s| s.to_string()),
-        );
-        header.extend(
-            Agency::ALL
-                .iter()
-                .map(|a| format!("accurate_share_{}", a.name())),
-        );
-        header.extend(CUMULATIVE.iter().map(|c| c.0.to_string()));
+        header.extend(series_names().iter().map(|s| s.to_string()));
         out.write_record(&header)?;
         let dates: Vec<String> = match runs.first() {
             Some(r) => (0..r.days.len() as u32)
@@ -146,30 +135,10 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
         for r in runs {
             for (day, s) in r.days.iter().enumerate() {
                 row.clear();
-                let followed: u32 = State::ALL
-                    .iter()
-                    .filter(|x| x.is_followed())
-                    .map(|&x| s.states[x as usize])
-                    .sum();
                 row.push(r.replication.to_string());
                 row.push(day.to_string());
                 row.push(dates[day].clone());
-                row.push(s.arrived.to_string());
-                row.push(s.released.to_string());
-                row.extend(s.states.iter().map(|x| x.to_string()));
-                row.push(followed.to_string());
-                row.push(s.unlocatable.to_string());
-                row.push(s.waiting_for_bed.to_string());
-                row.push(s.beds.to_string());
-                for a in 0..Agency::ALL.len() {
-                    let share = if followed > 0 {
-                        s.accurate[a] as f64 / followed as f64
-                    } else {
-                        0.0
-                    };
-                    row.push(format!("{share:.6}"));
-                }
-                row.extend(s.cumulative.iter().map(|x| x.to_string()));
+                row.extend(s.series().into_iter().map(fmt_num));
                 out.write_record(&row)?;
             }
         }

@@ -85,7 +85,7 @@ impl Agency {
 }
 
 /// The state of the whole system at the end of one simulated day.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DaySnapshot {
     /// Children arrived so far (cumulative).
     pub arrived: u32,
@@ -102,29 +102,86 @@ pub struct DaySnapshot {
     /// Cumulative releases to sponsors.
     pub released: u32,
     /// Running totals of the counters in [`CUMULATIVE`], in that order.
-    pub cumulative: [u64; N_CUMULATIVE],
+    pub cumulative: [f64; N_CUMULATIVE],
+}
+
+/// Names of the daily series, in output order (the columns of `timeseries.csv` after
+/// `replication`, `day`, `date`).
+pub fn series_names() -> Vec<&'static str> {
+    let mut v = vec!["arrived", "released"];
+    v.extend(State::ALL.iter().map(|s| s.name()));
+    v.extend(["followed", "unlocatable", "waiting_for_bed", "beds"]);
+    v.extend([
+        "accurate_share_cbp",
+        "accurate_share_orr",
+        "accurate_share_ice",
+        "accurate_share_court",
+    ]);
+    v.extend(CUMULATIVE.iter().map(|c| c.0));
+    v
+}
+
+impl DaySnapshot {
+    /// Followed released children (with the sponsor, left the sponsor, or exploited).
+    pub fn followed(&self) -> u32 {
+        State::ALL
+            .iter()
+            .filter(|s| s.is_followed())
+            .map(|&s| self.states[s as usize])
+            .sum()
+    }
+
+    /// The values of the daily series, in the order of [`series_names`].
+    pub fn series(&self) -> Vec<f64> {
+        let followed = self.followed();
+        let mut v = vec![self.arrived as f64, self.released as f64];
+        v.extend(self.states.iter().map(|&x| x as f64));
+        v.extend([
+            followed as f64,
+            self.unlocatable as f64,
+            self.waiting_for_bed as f64,
+            self.beds as f64,
+        ]);
+        v.extend(self.accurate.iter().map(|&a| {
+            if followed > 0 {
+                a as f64 / followed as f64
+            } else {
+                0.0
+            }
+        }));
+        v.extend(self.cumulative.iter());
+        v
+    }
 }
 
 /// A running total reported every day: column name and how to read it from the run's totals.
-pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> u64);
+pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
-pub const N_CUMULATIVE: usize = 13;
+pub const N_CUMULATIVE: usize = 17;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
-    ("transferred_to_orr_cum", |s| s.transferred_to_orr),
-    ("over_72h_cum", |s| s.over_72h),
-    ("ran_away_cum", |s| s.ran_away),
-    ("exploited_cum", |s| s.exploited),
-    ("wellbeing_calls_due_cum", |s| s.calls_due),
-    ("wellbeing_calls_not_reached_cum", |s| s.calls_not_reached),
-    ("ntas_issued_cum", |s| s.ntas_served),
-    ("hearings_cum", |s| s.hearings),
-    ("no_shows_cum", |s| s.no_shows),
-    ("welfare_checks_cum", |s| s.welfare_checks),
-    ("located_cum", |s| s.located),
-    ("rescued_cum", |s| s.rescued),
-    ("missing_reports_cum", |s| s.missing_reports),
+    ("transferred_to_orr_cum", |s| s.transferred_to_orr as f64),
+    ("over_72h_cum", |s| s.over_72h as f64),
+    ("cbp_hours_cum", |s| s.cbp_hours_total),
+    ("orr_care_days_of_released_cum", |s| s.care_days_total),
+    ("ran_away_cum", |s| s.ran_away as f64),
+    ("exploited_cum", |s| s.exploited as f64),
+    ("wellbeing_calls_due_cum", |s| s.calls_due as f64),
+    ("wellbeing_calls_not_reached_cum", |s| {
+        s.calls_not_reached as f64
+    }),
+    ("ntas_issued_cum", |s| s.ntas_served as f64),
+    ("hearings_cum", |s| s.hearings as f64),
+    ("appearances_cum", |s| s.appearances as f64),
+    ("appearances_with_counsel_cum", |s| {
+        s.appearances_with_counsel as f64
+    }),
+    ("no_shows_cum", |s| s.no_shows as f64),
+    ("welfare_checks_cum", |s| s.welfare_checks as f64),
+    ("located_cum", |s| s.located as f64),
+    ("rescued_cum", |s| s.rescued as f64),
+    ("missing_reports_cum", |s| s.missing_reports as f64),
 ];
 
 /// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
