@@ -31,6 +31,32 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Merge the outputs of sweep shards into one sweep folder.
     Merge(MergeArgs),
+    /// Compare a scenario with published figures (a targets file); exit 1 if any misses.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Targets file (TOML; see scenarios/targets/published.toml).
+    #[arg(long)]
+    pub targets: PathBuf,
+    /// Replications (1 to 100000).
+    #[arg(short, long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub replications: u64,
+    /// Master seed.
+    #[arg(short, long, default_value_t = 20190101)]
+    pub seed: u64,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// Output folder (default: `outputs/validate-<scenario file name>`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// A shard `K/N`: the K-th of N parts (1-based).

@@ -2,6 +2,7 @@
 
 mod compare;
 mod sweep;
+mod validate;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
+        Command::Validate(args) => validate::validate(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(

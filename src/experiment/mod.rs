@@ -4,3 +4,4 @@ pub mod analysis;
 pub mod compare;
 pub mod design;
 pub mod sweep;
+pub mod targets;

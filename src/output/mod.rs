@@ -11,6 +11,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::experiment::compare::Difference;
+use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
 use crate::sim::model::series_names;
 use files::write_atomic;
@@ -283,5 +284,80 @@ pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
         }
     }
     s.push_str("width x: how many times narrower the paired interval is than an unpaired one.\n");
+    s
+}
+
+/// `validation.csv`: per target, the published value, the model's mean and 95% interval, the
+/// relative error, the verdict, and both definitions with the source.
+pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "target",
+            "qualifier",
+            "published",
+            "model_mean",
+            "model_ci95_low",
+            "model_ci95_high",
+            "relative_error",
+            "tolerance",
+            "pass",
+            "replications",
+            "model_measure",
+            "source_definition",
+            "source",
+        ])?;
+        for (t, o) in results {
+            out.write_record([
+                t.raw.name.clone(),
+                t.raw.qualifier.clone(),
+                fmt_num(t.raw.value),
+                fmt_num(o.model.mean),
+                fmt_num(o.model.low),
+                fmt_num(o.model.high),
+                fmt_num(o.relative_error),
+                fmt_num(t.raw.tolerance),
+                o.pass.to_string(),
+                o.model.n.to_string(),
+                t.describe(start),
+                t.raw.definition.clone(),
+                t.raw.source.clone(),
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The printed validation table.
+pub fn validation_table(results: &[(&Target, Outcome)]) -> String {
+    let mut s = format!(
+        "{:<36} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
+        "target", "qualifier", "published", "model mean", "95% interval", "error", "pass"
+    );
+    let num = |x: f64| {
+        if x.abs() >= 100.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.3}")
+        }
+    };
+    for (t, o) in results {
+        let ci = if o.model.low.is_nan() {
+            String::new()
+        } else {
+            format!("[{}, {}]", num(o.model.low), num(o.model.high))
+        };
+        s.push_str(&format!(
+            "{:<36} {:>10} {:>14} {:>14} {:>25} {:>7.1}% {:>6}\n",
+            t.raw.name,
+            t.raw.qualifier,
+            num(t.raw.value),
+            num(o.model.mean),
+            ci,
+            o.relative_error * 100.0,
+            if o.pass { "yes" } else { "NO" }
+        ));
+    }
     s
 }

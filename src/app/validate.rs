@@ -1,0 +1,86 @@
+//! `custody-sim validate`: run a scenario and compare it, target by target, with published figures.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use super::{progress_bar, resolve_threads, BadInput};
+use crate::cli::ValidateArgs;
+use crate::experiment::targets::{self, Outcome, Target};
+use crate::output;
+use crate::runner::run_replications;
+use crate::scenario;
+
+pub fn validate(args: &ValidateArgs) -> Result<()> {
+    let sc = scenario::load(&args.scenario).map_err(BadInput)?;
+    let start = sc.loaded.raw.time.start_date.clone();
+    let targets = targets::load(&args.targets, &start, sc.params.horizon_days).map_err(BadInput)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .scenario
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        PathBuf::from("outputs").join(format!("validate-{stem}"))
+    });
+    let threads = resolve_threads(args.threads);
+    let bar = progress_bar(args.replications, args.quiet, "replications");
+    bar.set_message(format!("validating {}", sc.name()));
+    let started = Instant::now();
+    let runs = run_replications(&sc.params, args.seed, args.replications, threads, &|| {
+        bar.inc(1)
+    })
+    .context("cannot start worker threads")?;
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    let results: Vec<(&Target, Outcome)> = targets
+        .iter()
+        .map(|t| {
+            let values: Vec<f64> = runs
+                .iter()
+                .map(|r| t.evaluate(&r.days, &r.summary))
+                .collect();
+            (t, targets::outcome(t, &values))
+        })
+        .collect();
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    output::write_validation(&out_dir.join("validation.csv"), &start, &results)?;
+    let failed = results.iter().filter(|(_, o)| !o.pass).count();
+    let manifest = serde_json::json!({
+        "program": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "validate",
+        "scenario": args.scenario.display().to_string(),
+        "targets": args.targets.display().to_string(),
+        "seed": args.seed,
+        "replications": args.replications,
+        "threads": threads,
+        "wall_time_seconds": wall,
+        "targets_total": results.len(),
+        "targets_failed": failed,
+        "caveats": output::CAVEATS,
+    });
+    output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
+    if !args.quiet {
+        println!(
+            "Validation of \"{}\" against {}: {} replications, seed {}, {:.1} s",
+            sc.name(),
+            args.targets.display(),
+            args.replications,
+            args.seed,
+            wall
+        );
+        print!("{}", output::validation_table(&results));
+        println!("{} of {} targets met within tolerance. Details (definitions, sources) in {}/validation.csv", results.len() - failed, results.len(), out_dir.display());
+    }
+    if failed > 0 {
+        bail!(
+            "{failed} of {} targets are outside their tolerance (see {}/validation.csv)",
+            results.len(),
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
