@@ -45,7 +45,11 @@ impl SweepInfo {
         SweepInfo {
             program: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            sweep_file: sweep.file.display().to_string(),
+            // Absolute, so that `merge` finds the sweep file from any working directory.
+            sweep_file: std::fs::canonicalize(&sweep.file)
+                .unwrap_or_else(|_| sweep.file.clone())
+                .display()
+                .to_string(),
             identity: sweep.identity.clone(),
             design: sweep.design.name().into(),
             points: sweep.points.len() as u64,

@@ -129,6 +129,8 @@ pub struct Cbp {
 #[serde(deny_unknown_fields)]
 pub struct Orr {
     pub standard_beds: Vec<Step>,
+    /// Percentage (1-100) of standard beds usable, by date (e.g. COVID-19 distancing).
+    pub usable_beds_percent: Vec<Step>,
     pub influx_beds: Vec<Step>,
     pub influx_trigger_waiting_children: u32,
     pub influx_open_delay_days: u32,

@@ -522,6 +522,13 @@ pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
     let o = &r.orr;
     let orr = Orr {
         standard_beds: c.schedule("orr.standard_beds", &o.standard_beds, 1, 10_000_000, "beds"),
+        usable_beds_percent: c.schedule(
+            "orr.usable_beds_percent",
+            &o.usable_beds_percent,
+            1,
+            100,
+            "percent of standard beds",
+        ),
         influx_beds: c.schedule("orr.influx_beds", &o.influx_beds, 0, 10_000_000, "beds"),
         influx_trigger_waiting: c.range(
             "orr.influx_trigger_waiting_children",

@@ -468,7 +468,9 @@ impl<'p> Engine<'p> {
         }
         // ORR influx beds open after a delay once the line for beds passes the trigger, and close
         // when occupancy falls below a share of standard beds.
-        let standard = p.orr.standard_beds.at(day);
+        let standard = (p.orr.standard_beds.at(day) as u64
+            * p.orr.usable_beds_percent.at(day) as u64
+            / 100) as u32;
         let waiting = self.beds.line.len() as u32;
         if !self.influx_open {
             if waiting > p.orr.influx_trigger_waiting && self.influx_opens_on.is_none() {

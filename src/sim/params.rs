@@ -112,6 +112,8 @@ pub struct Cbp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Orr {
     pub standard_beds: Schedule,
+    /// Percentage of standard beds usable (e.g. under COVID-19 distancing), by date.
+    pub usable_beds_percent: Schedule,
     pub influx_beds: Schedule,
     /// Influx beds open after this many days once the CBP waiting line exceeds the trigger.
     pub influx_trigger_waiting: u32,
