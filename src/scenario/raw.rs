@@ -129,6 +129,8 @@ pub struct Cbp {
 #[serde(deny_unknown_fields)]
 pub struct Orr {
     pub standard_beds: Vec<Step>,
+    /// Children ORR's intake team can designate and place per day, by date.
+    pub placements_per_day: Vec<Step>,
     /// Percentage (1-100) of standard beds usable, by date (e.g. COVID-19 distancing).
     pub usable_beds_percent: Vec<Step>,
     pub influx_beds: Vec<Step>,

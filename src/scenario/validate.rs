@@ -522,6 +522,13 @@ pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
     let o = &r.orr;
     let orr = Orr {
         standard_beds: c.schedule("orr.standard_beds", &o.standard_beds, 1, 10_000_000, "beds"),
+        placements_per_day: c.schedule(
+            "orr.placements_per_day",
+            &o.placements_per_day,
+            1,
+            1_000_000,
+            "placements per day",
+        ),
         usable_beds_percent: c.schedule(
             "orr.usable_beds_percent",
             &o.usable_beds_percent,

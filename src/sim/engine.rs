@@ -181,6 +181,8 @@ struct Engine<'p> {
     case_managers: Pool,
     investigators: Pool,
     influx_open: bool,
+    /// ORR placements (intake designations) still possible today.
+    placements_left: u32,
     influx_opens_on: Option<u32>,
     calls: VecDeque<(u32, u32)>,
     ntas: VecDeque<u32>,
@@ -273,6 +275,7 @@ impl<'p> Engine<'p> {
             case_managers: Pool::default(),
             investigators: Pool::default(),
             influx_open: false,
+            placements_left: 0,
             influx_opens_on: None,
             calls: VecDeque::new(),
             ntas: VecDeque::new(),
@@ -491,9 +494,8 @@ impl<'p> Engine<'p> {
             0
         };
         self.beds.capacity = standard + influx;
-        while let Some((c, _)) = self.beds.admit() {
-            self.assign_bed(c);
-        }
+        self.placements_left = p.orr.placements_per_day.at(day);
+        self.place_waiting();
         self.case_managers.capacity = p.orr.case_managers.at(day) * p.orr.cases_per_case_manager;
         while let Some((c, _)) = self.case_managers.admit() {
             self.start_vetting(c);
@@ -900,7 +902,11 @@ impl<'p> Engine<'p> {
         if let Some((next, since)) = self.cbp_agents.release() {
             self.start_cbp_processing(next, since);
         }
-        if self.beds.request(c, self.now) {
+        // ORR designates a placement only while it has intake capacity left today.
+        if self.placements_left == 0 {
+            self.beds.line.push_back((c, self.now));
+        } else if self.beds.request(c, self.now) {
+            self.placements_left -= 1;
             self.assign_bed(c);
         }
     }
@@ -1023,10 +1029,20 @@ impl<'p> Engine<'p> {
     }
 
     fn leave_orr(&mut self, c: u32, to: State) {
-        if let Some((next, _)) = self.beds.release() {
+        self.beds.busy = self.beds.busy.saturating_sub(1);
+        self.place_waiting();
+        self.set_state(c, to);
+    }
+
+    /// Place children waiting in CBP while beds are free and today's placements last.
+    fn place_waiting(&mut self) {
+        while self.placements_left > 0 {
+            let Some((next, _)) = self.beds.admit() else {
+                break;
+            };
+            self.placements_left -= 1;
             self.assign_bed(next);
         }
-        self.set_state(c, to);
     }
 
     fn release(&mut self, c: u32) {

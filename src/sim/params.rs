@@ -112,6 +112,8 @@ pub struct Cbp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Orr {
     pub standard_beds: Schedule,
+    /// Children ORR's intake team can designate and place per day.
+    pub placements_per_day: Schedule,
     /// Percentage of standard beds usable (e.g. under COVID-19 distancing), by date.
     pub usable_beds_percent: Schedule,
     pub influx_beds: Schedule,
