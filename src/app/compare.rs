@@ -76,7 +76,10 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let started = Instant::now();
     let mut per_scenario: Vec<Vec<crate::sim::RunSummary>> = vec![Vec::new(); params.len()];
     let mut n = 0u64;
-    let mut batch = args.replications.min(args.max_replications);
+    let mut batch = match args.target_ci {
+        Some(_) => args.replications.min(args.max_replications),
+        None => args.replications,
+    };
     let stop_reason = loop {
         let bar = progress_bar(batch * params.len() as u64, args.quiet, "runs");
         bar.set_message(format!("replications {}..{}", n, n + batch));
