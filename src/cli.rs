@@ -33,6 +33,26 @@ pub enum Command {
     Merge(MergeArgs),
     /// Compare a scenario with published figures (a targets file); exit 1 if any misses.
     Validate(ValidateArgs),
+    /// Fit free parameters to published targets (ABC rejection), reporting held-out targets apart.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Calibration file (TOML; see scenarios/calibration/example.toml).
+    pub calibration: PathBuf,
+    /// Continue an interrupted calibration in the same folder: skip candidates already complete.
+    #[arg(long)]
+    pub resume: bool,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// Output folder (default: `outputs/calibrate-<calibration file name>`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! Orchestration at the application edge: validated plan -> runner -> outputs. `anyhow` lives here.
 
+mod calibrate;
 mod compare;
 mod sweep;
 mod validate;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(

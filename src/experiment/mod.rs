@@ -1,6 +1,7 @@
 //! Experiments: sampling designs and sensitivity analyses over scenario parameters.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod compare;
 pub mod design;
 pub mod sweep;

@@ -1,6 +1,7 @@
 //! Everything that leaves the program as files: CSV tables, the manifest, and the printed table.
 //! The only code that writes files.
 
+pub mod calibrate;
 pub mod files;
 pub mod stats;
 pub mod sweep;

@@ -23,7 +23,7 @@ use crate::scenario::overrides::show;
 use crate::sim::RunSummary;
 
 /// The marker that closes every complete line of `runs.csv`.
-const END: &str = "end";
+pub(crate) const END: &str = "end";
 
 /// What a sweep folder holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -212,7 +212,7 @@ impl RunsWriter {
     }
 }
 
-fn csv_line(fields: &[String]) -> Result<String> {
+pub(crate) fn csv_line(fields: &[String]) -> Result<String> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -225,7 +225,7 @@ fn csv_line(fields: &[String]) -> Result<String> {
 
 /// The complete lines of a runs file (header included), each with its newline: a line counts if
 /// it ends with a newline, has the header's number of fields and ends with the marker.
-fn complete_lines(path: &Path, fields: usize) -> Result<Vec<String>> {
+pub(crate) fn complete_lines(path: &Path, fields: usize) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut r = BufReader::new(File::open(path)?);
     let mut line = String::new();

@@ -1,0 +1,419 @@
+//! `custody-sim calibrate`: fit free parameters of a scenario to published targets by approximate
+//! Bayesian computation (rejection) under common random numbers, then run the fitted scenario and
+//! report its fit on the fitted targets and, separately, on the held-out ones. Candidates run in
+//! parallel, stream to disk and resume after an interruption.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
+
+use super::{progress_bar, resolve_threads, BadInput};
+use crate::cli::CalibrateArgs;
+use crate::experiment::calibrate::{self, sig, Calibration, Posterior};
+use crate::experiment::targets::{self, Outcome, Target};
+use crate::output;
+use crate::output::calibrate::{
+    self as files, CalibrationInfo, CandidateRow, CandidatesWriter, Recorded, Role,
+};
+use crate::runner::run_replications;
+use crate::scenario::{self, overrides};
+use crate::sim::{simulate, DailyLog};
+
+/// Environment variable naming candidates to fail on purpose (comma-separated candidate numbers): a
+/// fault-injection hook for testing that failures are recorded and the calibration goes on.
+pub const FAIL_CANDIDATES_ENV: &str = "CUSTODY_SIM_FAIL_CANDIDATES";
+
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "calibration".into());
+    PathBuf::from("outputs").join(format!("calibrate-{stem}"))
+}
+
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// One replication of one candidate: every target's value (fitted first, then held out).
+/// Panics are caught and reported as failures.
+fn run_one(
+    cal: &Calibration,
+    candidate: usize,
+    rep: u64,
+    fail: &[usize],
+) -> Result<Vec<f64>, String> {
+    if fail.contains(&candidate) {
+        return Err(format!("failure injected by {FAIL_CANDIDATES_ENV}"));
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let sc = cal.scenario(candidate).map_err(|e| e.to_string())?;
+        let mut log = DailyLog::default();
+        let summary = simulate(&sc.params, cal.seed, rep, &mut log);
+        Ok(cal
+            .targets
+            .iter()
+            .map(|t| t.evaluate(&log.0, &summary))
+            .collect())
+    }))
+    .unwrap_or_else(|p| Err(format!("panicked: {}", panic_message(p))))
+}
+
+/// Per-target means over a candidate's replications, summed in replication order.
+fn means(reps: &[Result<Vec<f64>, String>]) -> Result<Vec<f64>, String> {
+    let mut sum: Vec<f64> = Vec::new();
+    for r in reps {
+        let v = r.as_ref().map_err(|e| e.clone())?;
+        if sum.is_empty() {
+            sum = vec![0.0; v.len()];
+        }
+        for (s, x) in sum.iter_mut().zip(v) {
+            *s += x;
+        }
+    }
+    let n = reps.len() as f64;
+    Ok(sum.into_iter().map(|s| s / n).collect())
+}
+
+/// `to` as a path relative to the folder `from` (both made absolute), with `/` separators; the
+/// absolute path if they share no root.
+fn relative_to(from: &Path, to: &Path) -> Result<String> {
+    let from = std::fs::canonicalize(from)
+        .with_context(|| format!("cannot resolve {}", from.display()))?;
+    let to =
+        std::fs::canonicalize(to).with_context(|| format!("cannot resolve {}", to.display()))?;
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return Ok(to.display().to_string());
+    }
+    let mut parts: Vec<String> = vec!["..".into(); a.len() - common];
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Ok(parts.join("/"))
+}
+
+pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
+    let cal = calibrate::load(&args.calibration).map_err(BadInput)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.calibration));
+    let info = CalibrationInfo::new(&cal);
+    if !args.resume
+        && (out.join("candidates.csv").exists() || out.join("calibration.json").exists())
+    {
+        bail!(
+            "{} already holds a calibration: add --resume to continue it, or choose another --out",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    if args.resume && out.join("calibration.json").exists() {
+        let old = files::read_info(&out)?;
+        if old.identity != info.identity {
+            bail!(
+                "{} holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
+                out.display(),
+                old.calibration_file
+            );
+        }
+    }
+    let (mut writer, done) = CandidatesWriter::open(&out, &cal, args.resume)?;
+    files::write_info(&out, &info)?;
+    let pending: Vec<usize> = (0..cal.candidates.len()).filter(|&c| !done[c]).collect();
+
+    let fail: Vec<usize> = std::env::var(FAIL_CANDIDATES_ENV)
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    let threads = resolve_threads(args.threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let reps = cal.replications;
+    let bar = progress_bar(pending.len() as u64 * reps, args.quiet, "runs");
+    bar.set_message(format!("calibrating {}", cal.file.display()));
+    let started = Instant::now();
+    // Batches of a few candidates per thread; within a batch every (candidate, replication) runs in
+    // parallel, and the results are gathered and appended in candidate order: memory stays flat
+    // and candidates.csv stays sorted.
+    for batch in pending.chunks((threads * 4).max(1)) {
+        let jobs: Vec<(usize, u64)> = batch
+            .iter()
+            .flat_map(|&c| (0..reps).map(move |r| (c, r)))
+            .collect();
+        let values: Vec<Result<Vec<f64>, String>> = pool.install(|| {
+            jobs.par_iter()
+                .map(|&(c, r)| {
+                    let v = run_one(&cal, c, r, &fail);
+                    bar.inc(1);
+                    v
+                })
+                .collect()
+        });
+        let rows: Vec<CandidateRow> = batch
+            .iter()
+            .zip(values.chunks(reps as usize))
+            .map(|(&candidate, v)| CandidateRow {
+                candidate,
+                result: means(v),
+            })
+            .collect();
+        writer.append(&cal, &rows)?;
+    }
+    bar.finish_and_clear();
+    let wall_candidates = started.elapsed().as_secs_f64();
+
+    // Everything from here on is computed from candidates.csv as written, so that a resumed
+    // calibration gives byte for byte what an uninterrupted one gives.
+    let rows = files::read_candidates(&cal, &out)?;
+    let missing = rows.iter().filter(|r| **r == Recorded::Missing).count();
+    if missing > 0 {
+        bail!(
+            "{missing} candidates are missing from {}/candidates.csv; run again with --resume",
+            out.display()
+        );
+    }
+    let distances: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| match r {
+            Recorded::Ok(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    let failed = distances.iter().filter(|d| d.is_none()).count();
+    let want = cal.accepted_count();
+    let accepted = calibrate::accept(&distances, want);
+    if accepted.len() < 2 {
+        bail!(
+            "only {} of {} candidates ran successfully; at least 2 are needed (their errors are in {}/candidates.csv)",
+            accepted.len(),
+            cal.candidates.len(),
+            out.display()
+        );
+    }
+    let posteriors = calibrate::posteriors(&cal, &accepted);
+    let fitted = calibrate::fitted(&cal, &posteriors);
+    let fitted_sc = cal
+        .scenario_with(&fitted, &format!("{} fitted values", cal.file.display()))
+        .map_err(|e| {
+            anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
+        })?;
+    files::write_accepted(&out.join("accepted.csv"), &cal, &accepted, &distances)?;
+    files::write_posterior(
+        &out.join("posterior.csv"),
+        &cal,
+        &posteriors,
+        &fitted,
+        accepted.len(),
+    )?;
+
+    // The calibrated scenario: extends the base, overrides only the fitted parameters; checked by
+    // loading it back.
+    let calibrated_path = out.join("calibrated.toml");
+    let extends = relative_to(&out, &cal.base_path)?;
+    let text = calibrate::calibrated_text(
+        &cal,
+        &fitted_sc.loaded.merged,
+        &fitted,
+        &posteriors,
+        &extends,
+    )
+    .context("cannot write the calibrated scenario as TOML")?;
+    output::write_atomic_text(&calibrated_path, &text)?;
+    let calibrated = scenario::load(&calibrated_path).with_context(|| {
+        format!(
+            "the calibrated scenario {} does not load",
+            calibrated_path.display()
+        )
+    })?;
+    verify_calibrated(&cal, &fitted, &calibrated.loaded.merged)
+        .with_context(|| format!("checking {}", calibrated_path.display()))?;
+
+    // The fitted scenario itself, against every target.
+    let bar = progress_bar(reps, args.quiet, "replications");
+    bar.set_message(format!("running {}", calibrated_path.display()));
+    let runs = run_replications(&calibrated.params, cal.seed, reps, threads, &|| bar.inc(1))
+        .context("cannot start worker threads")?;
+    bar.finish_and_clear();
+    let results: Vec<(Role, &Target, Outcome)> = cal
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let values: Vec<f64> = runs
+                .iter()
+                .map(|r| t.evaluate(&r.days, &r.summary))
+                .collect();
+            let role = if i < cal.n_fit {
+                Role::Fitted
+            } else {
+                Role::HeldOut
+            };
+            (role, t, targets::outcome(t, &values))
+        })
+        .collect();
+    let start = &cal.base.loaded.raw.time.start_date;
+    files::write_fit(&out.join("fit.csv"), start, &results)?;
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = serde_json::json!({
+        "program": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "calibrate",
+        "calibration": args.calibration.display().to_string(),
+        "method": calibrate::ABC_REJECTION,
+        "seed": cal.seed,
+        "replications": cal.replications,
+        "candidates": cal.candidates.len(),
+        "candidates_run_now": pending.len(),
+        "candidates_failed": failed,
+        "accepted": accepted.len(),
+        "threads": threads,
+        "wall_time_seconds": wall,
+        "outputs": ["calibration.json", "candidates.csv", "accepted.csv", "posterior.csv", "calibrated.toml", "fit.csv", "manifest.json"],
+        "caveats": output::CAVEATS,
+    });
+    output::write_atomic_text(&out.join("manifest.json"), &format!("{manifest:#}\n"))?;
+
+    if !args.quiet {
+        print_report(
+            &cal,
+            &Report {
+                out: &out,
+                pending: pending.len(),
+                wall_candidates,
+                wall,
+                accepted: &accepted,
+                distances: &distances,
+                posteriors: &posteriors,
+                fitted: &fitted,
+                results: &results,
+                extends: &extends,
+            },
+        );
+    }
+    if failed > 0 {
+        bail!(
+            "{failed} of {} candidates failed and were left out (their errors are in {}/candidates.csv)",
+            cal.candidates.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The calibrated scenario must hold the fitted values, and differ from the base only there (and
+/// in `meta`).
+fn verify_calibrated(cal: &Calibration, fitted: &[f64], merged: &toml::Table) -> Result<()> {
+    for (p, &x) in cal.parameters.iter().zip(fitted) {
+        let want = p.value(x);
+        let got = overrides::get(merged, &p.path);
+        if got != Some(&want) {
+            bail!(
+                "`{}` is {} instead of the fitted value {}",
+                p.path,
+                got.map(overrides::show)
+                    .unwrap_or_else(|| "(absent)".into()),
+                overrides::show(&want)
+            );
+        }
+    }
+    let paths: Vec<&str> = cal.parameters.iter().map(|p| p.path.as_str()).collect();
+    for (path, old, new) in overrides::diff(&cal.base.loaded.merged, merged) {
+        if !paths.contains(&path.as_str()) && !path.starts_with("meta.") {
+            bail!("`{path}` changed from {old} to {new}, but it is not a fitted parameter");
+        }
+    }
+    Ok(())
+}
+
+struct Report<'a> {
+    out: &'a Path,
+    pending: usize,
+    wall_candidates: f64,
+    wall: f64,
+    accepted: &'a [usize],
+    distances: &'a [Option<f64>],
+    posteriors: &'a [Posterior],
+    fitted: &'a [f64],
+    results: &'a [(Role, &'a Target, Outcome)],
+    extends: &'a str,
+}
+
+fn print_report(cal: &Calibration, r: &Report) {
+    let n = cal.candidates.len();
+    println!(
+        "Calibration {} (ABC rejection): {n} candidates x {} replication(s), seed {}; {} run now in {:.1} s, {:.1} s in all",
+        cal.file.display(),
+        cal.replications,
+        cal.seed,
+        r.pending,
+        r.wall_candidates,
+        r.wall
+    );
+    let d = |i: usize| r.distances[i].unwrap_or(f64::NAN);
+    if let (Some(&best), Some(&worst)) = (r.accepted.first(), r.accepted.last()) {
+        println!(
+            "Accepted the {} of {n} candidates nearest the fitted targets (RMS relative error {:.4} to {:.4})",
+            r.accepted.len(),
+            d(best),
+            d(worst)
+        );
+    }
+    println!(
+        "\n{:<50} {:>12} {:>22} {:>14} {:>25}",
+        "parameter", "prior", "prior range", "fitted", "95% posterior interval"
+    );
+    for ((p, q), &f) in cal.parameters.iter().zip(r.posteriors).zip(r.fitted) {
+        println!(
+            "{:<50} {:>12} {:>22} {:>14} {:>25}",
+            p.path,
+            p.prior.name(),
+            format!("[{}, {}]", sig(p.min), sig(p.max)),
+            sig(f),
+            format!("[{}, {}]", sig(q.low), sig(q.high))
+        );
+    }
+    let group = |role: Role| -> Vec<(&Target, Outcome)> {
+        r.results
+            .iter()
+            .filter(|x| x.0 == role)
+            .map(|x| (x.1, x.2.clone()))
+            .collect()
+    };
+    println!(
+        "\nFITTED TARGETS (used in fitting): the calibrated scenario, {} replication(s)",
+        cal.replications
+    );
+    print!("{}", output::validation_table(&group(Role::Fitted)));
+    let held = group(Role::HeldOut);
+    if held.is_empty() {
+        println!("\nHELD OUT (not used in fitting): none listed in `holdout`");
+    } else {
+        println!(
+            "\nHELD OUT (not used in fitting): an out-of-sample check of the calibrated scenario"
+        );
+        print!("{}", output::validation_table(&held));
+    }
+    println!(
+        "\nCalibrated scenario: {}/calibrated.toml (extends \"{}\"; overrides only the fitted parameters)",
+        r.out.display(),
+        r.extends
+    );
+    println!(
+        "Outputs in {}/ (posterior.csv, fit.csv, accepted.csv, candidates.csv, calibrated.toml, calibration.json, manifest.json)",
+        r.out.display()
+    );
+    println!("The posterior is approximate (ABC rejection keeps a fraction of prior draws) and conditional on the priors' ranges and on the targets' definitions.");
+}

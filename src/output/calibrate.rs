@@ -1,0 +1,386 @@
+//! Calibration folders on disk: `calibration.json` identifying the calibration, `candidates.csv`
+//! appended candidate by candidate (crash-safe and resumable, as `runs.csv` of a sweep: every
+//! complete line ends with an `end` marker, each batch is flushed and fsynced, a cut line is
+//! dropped on resume), and the results: `accepted.csv`, `posterior.csv` and `fit.csv`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::files::write_atomic;
+use super::fmt_num;
+use super::sweep::{complete_lines, csv_line, END};
+use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
+use crate::experiment::targets::{Outcome, Target};
+
+/// What a calibration folder holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalibrationInfo {
+    pub program: String,
+    pub version: String,
+    pub calibration_file: String,
+    pub identity: String,
+    pub method: String,
+    pub candidates: u64,
+    pub replications: u64,
+    pub seed: u64,
+}
+
+impl CalibrationInfo {
+    pub fn new(cal: &Calibration) -> Self {
+        CalibrationInfo {
+            program: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            calibration_file: std::fs::canonicalize(&cal.file)
+                .unwrap_or_else(|_| cal.file.clone())
+                .display()
+                .to_string(),
+            identity: cal.identity.clone(),
+            method: ABC_REJECTION.into(),
+            candidates: cal.candidates.len() as u64,
+            replications: cal.replications,
+            seed: cal.seed,
+        }
+    }
+}
+
+pub fn write_info(dir: &Path, info: &CalibrationInfo) -> Result<()> {
+    write_atomic(&dir.join("calibration.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, info)?;
+        writeln!(w)?;
+        Ok(())
+    })
+}
+
+pub fn read_info(dir: &Path) -> Result<CalibrationInfo> {
+    let path = dir.join("calibration.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a calibration description of this program",
+            path.display()
+        )
+    })
+}
+
+/// The outcome of one candidate: per target (fitted first, then held out) the mean over its
+/// replications, or why it failed.
+#[derive(Debug, Clone)]
+pub struct CandidateRow {
+    pub candidate: usize,
+    pub result: Result<Vec<f64>, String>,
+}
+
+/// A number written so that it reads back exactly (shortest round-trip form); NaN is empty.
+fn exact(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn read_exact(s: &str) -> f64 {
+    s.parse().unwrap_or(f64::NAN)
+}
+
+/// The header of `candidates.csv`.
+pub fn header(cal: &Calibration) -> Vec<String> {
+    let mut h = vec!["candidate".to_string()];
+    h.extend(cal.parameters.iter().map(|p| p.path.clone()));
+    h.push("status".into());
+    h.push("error".into());
+    h.extend(cal.targets.iter().map(|t| t.raw.name.clone()));
+    h.push("distance".into());
+    h.push(END.into());
+    h
+}
+
+fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
+    let mut r = vec![row.candidate.to_string()];
+    r.extend(cal.candidates[row.candidate].iter().map(|&x| exact(x)));
+    match &row.result {
+        Ok(means) => {
+            r.push("ok".into());
+            r.push(String::new());
+            r.extend(means.iter().map(|&m| exact(m)));
+            r.push(exact(cal.distance(means)));
+        }
+        Err(e) => {
+            r.push("failed".into());
+            r.push(e.replace(['\n', '\r'], " "));
+            r.extend(std::iter::repeat_n(String::new(), cal.targets.len() + 1));
+        }
+    }
+    r.push(END.into());
+    r
+}
+
+/// Appends finished candidates to `candidates.csv`.
+pub struct CandidatesWriter {
+    file: File,
+}
+
+impl CandidatesWriter {
+    /// Start a new `candidates.csv` (refusing to overwrite one unless resuming), or reopen it to
+    /// resume: complete lines are kept, a cut one is dropped. Returns the writer and which
+    /// candidates are already recorded.
+    pub fn open(
+        dir: &Path,
+        cal: &Calibration,
+        resume: bool,
+    ) -> Result<(CandidatesWriter, Vec<bool>)> {
+        let path = dir.join("candidates.csv");
+        let mut done = vec![false; cal.candidates.len()];
+        let head = header(cal);
+        if path.exists() {
+            if !resume {
+                bail!("{} already holds a calibration's candidates.csv: add --resume to continue it, or choose another --out", dir.display());
+            }
+            let kept = dir.join(".candidates.csv.kept");
+            {
+                let mut out = std::io::BufWriter::new(File::create(&kept)?);
+                let mut first = true;
+                for line in complete_lines(&path, head.len())? {
+                    if first {
+                        first = false;
+                        if line != csv_line(&head)? {
+                            bail!(
+                                "{} was written by a different calibration (its header differs)",
+                                path.display()
+                            );
+                        }
+                    } else {
+                        let c: usize = line
+                            .split(',')
+                            .next()
+                            .and_then(|x| x.parse().ok())
+                            .unwrap_or(usize::MAX);
+                        if let Some(d) = done.get_mut(c) {
+                            *d = true;
+                        }
+                    }
+                    out.write_all(line.as_bytes())?;
+                }
+                if first {
+                    out.write_all(csv_line(&head)?.as_bytes())?;
+                }
+                out.flush()?;
+                out.get_ref().sync_all()?;
+            }
+            std::fs::rename(&kept, &path)?;
+        } else {
+            write_atomic(&path, |w| {
+                w.write_all(csv_line(&head)?.as_bytes())?;
+                Ok(())
+            })?;
+        }
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok((CandidatesWriter { file }, done))
+    }
+
+    /// Append a batch of finished candidates and make it durable.
+    pub fn append(&mut self, cal: &Calibration, rows: &[CandidateRow]) -> Result<()> {
+        let mut buf = Vec::new();
+        for row in rows {
+            buf.extend_from_slice(csv_line(&record(cal, row))?.as_bytes());
+        }
+        self.file.write_all(&buf)?;
+        self.file.sync_data()?;
+        Ok(())
+    }
+}
+
+/// What `candidates.csv` says of one candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recorded {
+    /// No complete line yet.
+    Missing,
+    /// Its distance to the fitted targets, recomputed from the recorded means.
+    Ok(f64),
+    /// Why it failed.
+    Failed(String),
+}
+
+/// Read `candidates.csv` back, streaming: per candidate, what is recorded. The results of a
+/// calibration are always computed from this file, so that a resumed calibration gives exactly
+/// what an uninterrupted one gives. Lines are read as on resume: only complete lines count.
+pub fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
+    let path = dir.join("candidates.csv");
+    let fields = header(cal).len();
+    let k = cal.parameters.len();
+    let n_targets = cal.targets.len();
+    let mut out = vec![Recorded::Missing; cal.candidates.len()];
+    let mut r = BufReader::new(
+        File::open(&path).with_context(|| format!("cannot read {}", path.display()))?,
+    );
+    let mut line = String::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 || !line.ends_with('\n') {
+            break;
+        }
+        if std::mem::take(&mut first) {
+            continue;
+        }
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes());
+        let Some(Ok(rec)) = rd.records().next() else {
+            continue;
+        };
+        if rec.len() != fields || rec.get(fields - 1) != Some(END) {
+            continue;
+        }
+        let Some(slot) = rec
+            .get(0)
+            .and_then(|x| x.parse::<usize>().ok())
+            .and_then(|c| out.get_mut(c))
+        else {
+            continue;
+        };
+        *slot = if rec.get(1 + k) == Some("ok") {
+            let means: Vec<f64> = (0..n_targets)
+                .map(|j| read_exact(rec.get(3 + k + j).unwrap_or("")))
+                .collect();
+            Recorded::Ok(cal.distance(&means))
+        } else {
+            Recorded::Failed(rec.get(2 + k).unwrap_or("failed").to_string())
+        };
+    }
+    Ok(out)
+}
+
+/// `accepted.csv`: the accepted candidates, best first, with their values and distance.
+pub fn write_accepted(
+    path: &Path,
+    cal: &Calibration,
+    accepted: &[usize],
+    distances: &[Option<f64>],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        let mut head = vec!["rank".to_string(), "candidate".to_string()];
+        head.extend(cal.parameters.iter().map(|p| p.path.clone()));
+        head.push("distance".into());
+        out.write_record(&head)?;
+        for (rank, &c) in accepted.iter().enumerate() {
+            let mut row = vec![(rank + 1).to_string(), c.to_string()];
+            row.extend(cal.candidates[c].iter().map(|&x| exact(x)));
+            row.push(exact(distances[c].unwrap_or(f64::NAN)));
+            out.write_record(&row)?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// `posterior.csv`: per parameter, the prior, the posterior mean, median and 95% interval over
+/// the accepted candidates, and the fitted value written to the calibrated scenario.
+pub fn write_posterior(
+    path: &Path,
+    cal: &Calibration,
+    posteriors: &[Posterior],
+    fitted: &[f64],
+    accepted: usize,
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "parameter",
+            "prior",
+            "prior_min",
+            "prior_max",
+            "accepted",
+            "mean",
+            "median",
+            "ci95_low",
+            "ci95_high",
+            "fitted",
+        ])?;
+        for ((p, q), &f) in cal.parameters.iter().zip(posteriors).zip(fitted) {
+            out.write_record([
+                p.path.clone(),
+                p.prior.name().to_string(),
+                exact(p.min),
+                exact(p.max),
+                accepted.to_string(),
+                exact(q.mean),
+                exact(q.median),
+                exact(q.low),
+                exact(q.high),
+                exact(f),
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// Whether a target was used in fitting or held out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    Fitted,
+    HeldOut,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Fitted => "fitted",
+            Role::HeldOut => "held_out",
+        }
+    }
+}
+
+/// `fit.csv`: the calibrated scenario against every target, fitted and held out (column `role`).
+pub fn write_fit(path: &Path, start: &str, results: &[(Role, &Target, Outcome)]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "role",
+            "target",
+            "qualifier",
+            "published",
+            "model_mean",
+            "model_ci95_low",
+            "model_ci95_high",
+            "relative_error",
+            "tolerance",
+            "pass",
+            "replications",
+            "model_measure",
+            "source_definition",
+            "source",
+        ])?;
+        for (role, t, o) in results {
+            out.write_record([
+                role.name().to_string(),
+                t.raw.name.clone(),
+                t.raw.qualifier.clone(),
+                fmt_num(t.raw.value),
+                fmt_num(o.model.mean),
+                fmt_num(o.model.low),
+                fmt_num(o.model.high),
+                fmt_num(o.relative_error),
+                fmt_num(t.raw.tolerance),
+                o.pass.to_string(),
+                o.model.n.to_string(),
+                t.describe(start),
+                t.raw.definition.clone(),
+                t.raw.source.clone(),
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
