@@ -5,7 +5,9 @@ use std::collections::VecDeque;
 
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
-use super::model::{Agency, DaySnapshot, Observer, RunSummary, State, CUMULATIVE, N_AGENCIES};
+use super::model::{
+    Agency, ChildEvent, DaySnapshot, Observer, RunSummary, State, CUMULATIVE, N_AGENCIES,
+};
 use super::params::{Params, MINUTES_PER_DAY};
 use super::queue::Calendar;
 use super::sampling::{hazard, pick, unit, Sampler};
@@ -62,6 +64,32 @@ const MISSING_REPORT: u8 = 18;
 const RECORD_MATCH: u8 = 19;
 const LEAD: u8 = 20;
 const LEAD_DONE: u8 = 21;
+
+/// Names of the event kinds, for journeys.
+const KIND_NAMES: [&str; 22] = [
+    "encountered by CBP",
+    "CBP processing done",
+    "entered ORR care",
+    "sponsor came forward",
+    "vetting done",
+    "released to sponsor",
+    "turned 18",
+    "voluntary departure",
+    "household moved",
+    "left the sponsor",
+    "exploitation began",
+    "well-being call due",
+    "post-release services contact",
+    "ORR record shared with ICE",
+    "ORR record shared with the court",
+    "NTA filed with the court",
+    "court hearing",
+    "contact window expired",
+    "missing-child report",
+    "missing-child report matched",
+    "exploitation lead",
+    "lead investigated",
+];
 
 // Child flags.
 const F_INCOMPLETE_RECORD: u32 = 1 << 0;
@@ -204,6 +232,8 @@ pub fn simulate(
 ) -> RunSummary {
     let mut e = Engine::new(p, seed, replication);
     e.schedule_arrivals();
+    let traced = observer.traced_child();
+    let mut last_trace: Option<ChildEvent> = None;
     for day in 0..p.horizon_days {
         e.day = day;
         e.now = day * MINUTES_PER_DAY;
@@ -219,10 +249,20 @@ pub fn simulate(
             e.now = ev.time();
             e.out.events += 1;
             e.handle(ev.kind, ev.child());
+            if traced == Some(ev.child()) {
+                e.trace(observer, KIND_NAMES[ev.kind as usize], &mut last_trace);
+            }
         }
         // End-of-day work happens at midnight: what it schedules falls on the next day or later.
         e.now = (day + 1) * MINUTES_PER_DAY;
         e.end_of_day();
+        if traced.is_some_and(|t| (t as usize) < e.children.len()) {
+            e.trace(
+                observer,
+                "daily follow-up (calls, NTAs, welfare checks)",
+                &mut last_trace,
+            );
+        }
         let unl = e.snap.unlocatable as u64;
         e.out.unlocatable_child_days += unl;
         if unl > e.out.unlocatable_peak {
@@ -233,6 +273,15 @@ pub fn simulate(
             *slot = read(&e.out);
         }
         observer.on_day(day, &e.snap);
+    }
+    if observer.wants_unlocatable_at_end() {
+        let ids: Vec<u32> = (0..e.children.len() as u32)
+            .filter(|&c| {
+                let ch = &e.children[c as usize];
+                ch.state.is_followed() && ch.flags & F_LOCATABLE == 0
+            })
+            .collect();
+        observer.on_unlocatable_at_end(&ids);
     }
     e.out.unlocatable_at_horizon = e.snap.unlocatable as u64;
     e.out.followed_at_horizon = State::ALL
@@ -286,6 +335,46 @@ impl<'p> Engine<'p> {
             snap: DaySnapshot::default(),
             out: RunSummary::default(),
         }
+    }
+
+    /// Report the traced child's situation after an event (always) or after the day's follow-up
+    /// work (only if something changed).
+    fn trace(
+        &self,
+        observer: &mut dyn Observer,
+        what: &'static str,
+        last: &mut Option<ChildEvent>,
+    ) {
+        let Some(c) = observer.traced_child() else {
+            return;
+        };
+        let Some(ch) = self.children.get(c as usize) else {
+            return;
+        };
+        let ev = ChildEvent {
+            time: self.now,
+            what,
+            state: ch.state,
+            true_address: ch.true_addr,
+            household: ch.household,
+            records: ch.rec,
+            locatable: ch.flags & F_LOCATABLE != 0,
+        };
+        let changed = last.as_ref().is_none_or(|l| {
+            (l.state, l.true_address, l.household, l.records, l.locatable)
+                != (
+                    ev.state,
+                    ev.true_address,
+                    ev.household,
+                    ev.records,
+                    ev.locatable,
+                )
+        });
+        if what.starts_with("daily") && !changed {
+            return;
+        }
+        observer.on_child_event(&ev);
+        *last = Some(ev);
     }
 
     fn stream(&self, child: u32, purpose: Purpose) -> Stream {
@@ -645,6 +734,7 @@ impl<'p> Engine<'p> {
             ch.flags |= F_NOTICE_DELIVERED;
         } else {
             ch.flags &= !F_NOTICE_DELIVERED;
+            self.out.notices_to_stale_address += 1;
         }
         // Hearings sit at 09:00; one booked for today after 09:00 is heard at once.
         let t = day
@@ -1063,6 +1153,7 @@ impl<'p> Engine<'p> {
         // Release-time draws come from the pre-release stream so that post-release reforms do not
         // change them.
         let address_wrong = unit(&mut ch.pre) < p.release.address_error;
+        self.out.address_wrong_at_release += address_wrong as u64;
         let services = ch.flags & F_SERVICES != 0
             || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
         if services {
@@ -1090,6 +1181,7 @@ impl<'p> Engine<'p> {
         let exploit = hazard(p.life.exploitation_rate[ch.risk as usize], &mut ch.life);
         // Follow-up.
         let share_ice = unit(&mut ch.follow) < p.sharing.orr_to_ice.probability;
+        self.out.never_shared_with_ice += (!share_ice && !p.sharing.integrated_record) as u64;
         let ice_delay = self.s.orr_to_ice.minutes(&mut ch.follow);
         let share_court = unit(&mut ch.follow) < p.sharing.orr_to_court.probability;
         let court_delay = self.s.orr_to_court.minutes(&mut ch.follow);
@@ -1166,6 +1258,9 @@ impl<'p> Engine<'p> {
             *r = unit(&mut ch.life) < p.life.move_reported[i] * (1.0 - avoid);
         }
         let case_open = ch.flags & F_CASE_OPEN != 0;
+        if !(report[0] || report[1] || report[2] && case_open) {
+            self.out.moves_unreported += 1;
+        }
         let next = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
         if report[0] {
             self.write_record(c, Agency::Orr, addr);

@@ -9,5 +9,7 @@ pub mod sampling;
 pub mod slots;
 
 pub use engine::simulate;
-pub use model::{Agency, DailyLog, DaySnapshot, NoObserver, Observer, RunSummary, State};
+pub use model::{
+    Agency, ChildEvent, DailyLog, DaySnapshot, NoObserver, Observer, RunSummary, State,
+};
 pub use params::Params;

@@ -157,7 +157,7 @@ impl DaySnapshot {
 /// A running total reported every day: column name and how to read it from the run's totals.
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
-pub const N_CUMULATIVE: usize = 17;
+pub const N_CUMULATIVE: usize = 21;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
@@ -182,12 +182,56 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
     ("located_cum", |s| s.located as f64),
     ("rescued_cum", |s| s.rescued as f64),
     ("missing_reports_cum", |s| s.missing_reports as f64),
+    ("address_wrong_at_release_cum", |s| {
+        s.address_wrong_at_release as f64
+    }),
+    ("never_shared_with_ice_cum", |s| {
+        s.never_shared_with_ice as f64
+    }),
+    ("moves_unreported_cum", |s| s.moves_unreported as f64),
+    ("notices_to_stale_address_cum", |s| {
+        s.notices_to_stale_address as f64
+    }),
 ];
 
 /// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
 pub trait Observer {
     /// Called once at the end of every simulated day, in order.
     fn on_day(&mut self, day: u32, snapshot: &DaySnapshot);
+
+    /// A child whose journey should be reported event by event (for teaching); `None` by default.
+    fn traced_child(&self) -> Option<u32> {
+        None
+    }
+
+    /// One step of the traced child's journey: after each of its events, and after a day's
+    /// follow-up work (calls, NTAs, welfare checks) when that changed something.
+    fn on_child_event(&mut self, _event: &ChildEvent) {}
+
+    /// Whether to receive, at the horizon, the ids of the children unlocatable then.
+    fn wants_unlocatable_at_end(&self) -> bool {
+        false
+    }
+
+    /// The children unlocatable at the horizon, in id order.
+    fn on_unlocatable_at_end(&mut self, _children: &[u32]) {}
+}
+
+/// What the traced child's situation is after one step of its journey: the truth and each
+/// agency's record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildEvent {
+    /// Simulation time, minutes since the scenario start.
+    pub time: u32,
+    /// What happened (an event name, or "daily follow-up").
+    pub what: &'static str,
+    pub state: State,
+    /// Address ids: where the child truly lives, and the sponsor household (0: none yet).
+    pub true_address: u32,
+    pub household: u32,
+    /// Each agency's record (CBP, ORR, ICE, court; 0: none).
+    pub records: [u32; N_AGENCIES],
+    pub locatable: bool,
 }
 
 /// An observer that ignores everything.
@@ -249,6 +293,12 @@ pub struct RunSummary {
     pub unlocatable_peak_day: u64,
     pub followed_at_horizon: u64,
     pub events: u64,
+    /// Where records are lost: addresses wrong at release, releases never shared with ICE, moves
+    /// reported to no agency, hearing notices sent to an address where the child was not.
+    pub address_wrong_at_release: u64,
+    pub never_shared_with_ice: u64,
+    pub moves_unreported: u64,
+    pub notices_to_stale_address: u64,
 }
 
 impl RunSummary {
@@ -323,6 +373,16 @@ impl RunSummary {
             (
                 "unlocatable_child_years",
                 self.unlocatable_child_days as f64 / 365.25,
+            ),
+            (
+                "address_wrong_at_release",
+                self.address_wrong_at_release as f64,
+            ),
+            ("never_shared_with_ice", self.never_shared_with_ice as f64),
+            ("moves_unreported", self.moves_unreported as f64),
+            (
+                "notices_to_stale_address",
+                self.notices_to_stale_address as f64,
             ),
             ("events", self.events as f64),
         ]

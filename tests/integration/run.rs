@@ -319,3 +319,64 @@ fn small_scenario_output_is_pinned() {
         "summary.csv of the pinned small scenario changed; if deliberate, rerun with UPDATE_SNAPSHOTS=1.\nnow:\n{actual}\npinned:\n{expected}"
     );
 }
+
+/// Follows one child and collects the unlocatable children at the horizon.
+#[derive(Default)]
+struct Journey {
+    child: u32,
+    events: Vec<custody_sim::sim::ChildEvent>,
+    unlocatable: Vec<u32>,
+    last_day: Option<DaySnapshot>,
+}
+
+impl Observer for Journey {
+    fn on_day(&mut self, _: u32, s: &DaySnapshot) {
+        self.last_day = Some(s.clone());
+    }
+    fn traced_child(&self) -> Option<u32> {
+        Some(self.child)
+    }
+    fn on_child_event(&mut self, e: &custody_sim::sim::ChildEvent) {
+        self.events.push(e.clone());
+    }
+    fn wants_unlocatable_at_end(&self) -> bool {
+        true
+    }
+    fn on_unlocatable_at_end(&mut self, ids: &[u32]) {
+        self.unlocatable = ids.to_vec();
+    }
+}
+
+#[test]
+fn one_childs_journey_can_be_followed_without_changing_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = extend_baseline(dir.path(), "small.toml", SMALL);
+    let scenario = custody_sim::scenario::load(&s).unwrap();
+    let plain = simulate(&scenario.params, 3, 0, &mut custody_sim::sim::NoObserver);
+    let mut first = Journey::default();
+    let traced = simulate(&scenario.params, 3, 0, &mut first);
+    assert_eq!(plain, traced, "tracing must not change the run");
+    // The unlocatable children at the horizon are as many as the last day's count.
+    let last = first.last_day.clone().unwrap();
+    assert_eq!(first.unlocatable.len() as u32, last.unlocatable);
+    assert!(!first.unlocatable.is_empty());
+    // Follow one of them: encountered, released, and unlocatable at the end.
+    let child = first.unlocatable[first.unlocatable.len() / 2];
+    let mut j = Journey {
+        child,
+        ..Default::default()
+    };
+    simulate(&scenario.params, 3, 0, &mut j);
+    assert_eq!(j.events.first().map(|e| e.what), Some("encountered by CBP"));
+    assert!(j.events.iter().any(|e| e.what == "released to sponsor"));
+    assert!(
+        j.events.windows(2).all(|w| w[0].time <= w[1].time),
+        "journey out of order"
+    );
+    let end = j.events.last().unwrap();
+    assert!(!end.locatable && end.state.is_followed());
+    assert!(
+        end.records.iter().all(|&r| r != end.true_address),
+        "an unlocatable child has no true record"
+    );
+}
