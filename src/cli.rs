@@ -35,6 +35,48 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Fit free parameters to published targets (ABC rejection), reporting held-out targets apart.
     Calibrate(CalibrateArgs),
+    /// Follow one synthetic child through one replication: what happened, and which agency knew
+    /// where the child lived, when.
+    Journey(JourneyArgs),
+    /// Write one self-contained HTML report (charts inline, works offline) from output folders.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JourneyArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Follow the child with this id (0-based, in order of arrival).
+    #[arg(long, value_name = "ID", conflicts_with = "typical_unlocatable")]
+    pub child: Option<u32>,
+    /// Follow the median child (by id) among those unlocatable at the horizon (the default).
+    #[arg(long)]
+    pub typical_unlocatable: bool,
+    /// Master seed.
+    #[arg(short, long, default_value_t = 20190101)]
+    pub seed: u64,
+    /// Which replication to run (0-based).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=99_999))]
+    pub replication: u64,
+    /// Output folder (default: `outputs/journey-<scenario file name>`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output folders of `run`, `compare`, `sweep` or `journey` (one or more).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// The HTML file to write; its charts go to `<file stem>_charts/` beside it.
+    #[arg(long, default_value = "report.html")]
+    pub out: PathBuf,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +204,9 @@ pub struct CompareArgs {
     /// Output folder (default: `outputs/compare-<baseline file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// Also write `report.html` (self-contained, with charts) into the output folder.
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
@@ -183,6 +228,9 @@ pub struct RunArgs {
     /// Output folder (default: `outputs/<scenario file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// Also write `report.html` (self-contained, with charts) into the output folder.
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,

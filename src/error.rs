@@ -50,6 +50,10 @@ pub enum ScenarioError {
         field: String,
         message: String,
     },
+    /// An output folder given as input (e.g. to `report`) that is empty, incomplete or written by
+    /// an older version. `message` says what is missing and how to produce it.
+    #[error("{path}: {message}")]
+    Outputs { path: PathBuf, message: String },
     #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
     Invalid {
         path: PathBuf,

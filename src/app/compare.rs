@@ -116,12 +116,23 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .collect();
     output::write_comparison(&out_dir.join("comparison.csv"), &names[0], &diffs)?;
     output::write_atomic_text(&out_dir.join("scenario_diff.txt"), &diff_text)?;
+    // Every file behind the scenarios (each `extends` chain), once, for the report's sources.
+    let mut scenario_files: Vec<serde_json::Value> = Vec::new();
+    for s in std::iter::once(&base).chain(&reforms) {
+        let (files, _) = super::hash_sources(s);
+        for f in files {
+            if !scenario_files.iter().any(|x| x["path"] == f.path.as_str()) {
+                scenario_files.push(serde_json::json!({"path": f.path, "sha256": f.sha256}));
+            }
+        }
+    }
     let manifest = serde_json::json!({
         "program": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "command": "compare",
         "baseline": args.baseline.display().to_string(),
         "reforms": args.reforms.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "scenario_files": scenario_files,
         "seed": args.seed,
         "replications": n,
         "target_ci": args.target_ci,
@@ -152,6 +163,13 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         for c in output::CAVEATS {
             println!("  - {c}");
         }
+    }
+    if args.report {
+        super::report::build(
+            std::slice::from_ref(&out_dir),
+            &out_dir.join("report.html"),
+            args.quiet,
+        )?;
     }
     Ok(())
 }

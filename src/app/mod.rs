@@ -2,6 +2,8 @@
 
 mod calibrate;
 mod compare;
+mod journey;
+mod report;
 mod sweep;
 mod validate;
 
@@ -32,6 +34,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(args) => sweep::merge(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::Journey(args) => journey::journey(&args),
+        Command::Report(args) => report::report(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(
@@ -174,6 +178,13 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         for c in output::CAVEATS {
             println!("  - {c}");
         }
+    }
+    if args.report {
+        report::build(
+            std::slice::from_ref(&out_dir),
+            &out_dir.join("report.html"),
+            args.quiet,
+        )?;
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! The only code that writes files.
 
 pub mod calibrate;
+pub mod charts;
 pub mod files;
+pub mod report;
 pub mod stats;
 pub mod sweep;
 

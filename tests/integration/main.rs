@@ -2,7 +2,9 @@
 
 mod bad_input;
 mod calibrate;
+mod charts;
 mod common;
 mod experiment;
+mod report;
 mod run;
 mod validate;

@@ -1,0 +1,1124 @@
+//! `custody-sim report`: one self-contained HTML report (inline SVG charts and CSS, no scripts,
+//! nothing fetched) from the output folders of `run`, `compare`, `sweep` and `journey`.
+//!
+//! Every folder is checked before anything is written: a folder with no outputs, or outputs of an
+//! older format, is bad input (exit code 2) and the message says what is missing and how to
+//! produce it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+use super::BadInput;
+use crate::cli::ReportArgs;
+use crate::error::ScenarioError;
+use crate::output::charts::{self, Chart};
+use crate::output::report::{
+    extract_sources, inline_svg, write_report, InlineChart, Report, Section, SourceFile, Table,
+    JOURNEY_COLUMNS,
+};
+use crate::output::{self, HEADLINE};
+use crate::sim::model::series_names;
+
+/// What kind of output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Run,
+    Compare,
+    Sweep,
+    Journey,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Run => "run",
+            Kind::Compare => "comparison",
+            Kind::Sweep => "sweep",
+            Kind::Journey => "journey",
+        }
+    }
+}
+
+/// One checked input folder.
+#[derive(Debug)]
+struct Input {
+    dir: PathBuf,
+    kind: Kind,
+    /// `manifest.json` (run, compare, journey) or `sweep.json` (sweep); `Null` if absent.
+    manifest: Value,
+    /// The name shown in headings and legends: [`Input::name`], plus the folder when two inputs
+    /// share a name.
+    label: String,
+}
+
+impl Input {
+    fn str(&self, key: &str) -> String {
+        match &self.manifest[key] {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            v => v.to_string(),
+        }
+    }
+    /// A short name: the scenario (run, journey), the baseline (compare) or the sweep file.
+    fn name(&self) -> String {
+        let from_path = |p: String| {
+            Path::new(&p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or(p)
+        };
+        let n = match self.kind {
+            Kind::Run | Kind::Journey => self.str("scenario"),
+            Kind::Compare => from_path(self.str("baseline")),
+            Kind::Sweep => from_path(self.str("sweep_file")),
+        };
+        if n.is_empty() {
+            self.dir.display().to_string()
+        } else {
+            n
+        }
+    }
+}
+
+fn bad(dir: &Path, message: String) -> anyhow::Error {
+    BadInput(ScenarioError::Outputs {
+        path: dir.to_path_buf(),
+        message,
+    })
+    .into()
+}
+
+/// How to produce each kind of folder, for error messages.
+fn how_to_produce(kind: Kind, dir: &Path, manifest: &Value) -> String {
+    let d = dir.display();
+    let first_file = manifest["scenario_files"][0]["path"]
+        .as_str()
+        .map(String::from);
+    match kind {
+        Kind::Run => format!(
+            "rerun the scenario with this version: custody-sim run {} -o {d}",
+            first_file.unwrap_or_else(|| "SCENARIO".into())
+        ),
+        Kind::Journey => format!(
+            "rerun the journey with this version: custody-sim journey {} -o {d}",
+            first_file.unwrap_or_else(|| "SCENARIO".into())
+        ),
+        Kind::Compare => format!(
+            "rerun the comparison with this version: custody-sim compare {} REFORM... -o {d}",
+            manifest["baseline"].as_str().unwrap_or("BASELINE")
+        ),
+        Kind::Sweep => format!(
+            "rerun the sweep with this version: custody-sim sweep {} -o {d}",
+            manifest["sweep_file"].as_str().unwrap_or("SWEEP.toml")
+        ),
+    }
+}
+
+/// Check that `file` in `dir` exists, has every column in `needed` and at least one row.
+fn check_csv(
+    dir: &Path,
+    file: &str,
+    needed: &[String],
+    kind: Kind,
+    manifest: &Value,
+) -> Result<Vec<String>> {
+    let path = dir.join(file);
+    let how = || how_to_produce(kind, dir, manifest);
+    let mut r = csv::Reader::from_path(&path)
+        .map_err(|e| bad(dir, format!("cannot read {file} ({e}); {}", how())))?;
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| {
+            bad(
+                dir,
+                format!("{file} is not a readable CSV file ({e}); {}", how()),
+            )
+        })?
+        .iter()
+        .map(String::from)
+        .collect();
+    let missing: Vec<&str> = needed
+        .iter()
+        .filter(|n| !header.contains(n))
+        .map(|s| s.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(8).map(|m| format!("`{m}`")).collect();
+        let more = if missing.len() > 8 {
+            format!(" and {} more", missing.len() - 8)
+        } else {
+            String::new()
+        };
+        return Err(bad(
+            dir,
+            format!(
+                "{file} lacks the column(s) {}{more}: it was written by an older version of custody-sim or is not one of its outputs; {}",
+                shown.join(", "),
+                how()
+            ),
+        ));
+    }
+    let mut first = csv::StringRecord::new();
+    match r.read_record(&mut first) {
+        Ok(true) => Ok(header),
+        Ok(false) => Err(bad(dir, format!("{file} holds no rows; {}", how()))),
+        Err(e) => Err(bad(dir, format!("{file} has a bad row ({e}); {}", how()))),
+    }
+}
+
+fn read_json(dir: &Path, file: &str, kind: Kind) -> Result<Value> {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        bad(
+            dir,
+            format!(
+                "holds no {file} (every {} folder has one); {}",
+                kind.name(),
+                how_to_produce(kind, dir, &Value::Null)
+            ),
+        )
+    })?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        bad(
+            dir,
+            format!(
+                "{file} is not valid JSON ({e}); {}",
+                how_to_produce(kind, dir, &Value::Null)
+            ),
+        )
+    })?;
+    if !v.is_object() {
+        return Err(bad(
+            dir,
+            format!(
+                "{file} is not a description written by custody-sim; {}",
+                how_to_produce(kind, dir, &Value::Null)
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Recognise and check one folder. Nothing is written.
+fn inspect(dir: &Path) -> Result<Input> {
+    if !dir.is_dir() {
+        return Err(bad(
+            dir,
+            "is not a folder: give the output folder of `custody-sim run`, `compare`, `sweep` or `journey`".into(),
+        ));
+    }
+    let has = |f: &str| dir.join(f).is_file();
+    let kind = if has("timeseries.csv") {
+        Kind::Run
+    } else if has("comparison.csv") {
+        Kind::Compare
+    } else if has("points.csv") {
+        Kind::Sweep
+    } else if has("journey.csv") {
+        Kind::Journey
+    } else {
+        return Err(bad(
+            dir,
+            format!(
+                "holds no outputs of custody-sim (no timeseries.csv, comparison.csv, points.csv or journey.csv); produce them with `custody-sim run SCENARIO -o {d}`, `custody-sim compare BASELINE REFORM... -o {d}`, `custody-sim sweep SWEEP.toml -o {d}` or `custody-sim journey SCENARIO -o {d}`",
+                d = dir.display()
+            ),
+        ));
+    };
+    let manifest = match kind {
+        Kind::Run | Kind::Compare => read_json(dir, "manifest.json", kind)?,
+        Kind::Sweep => read_json(dir, "sweep.json", kind)?,
+        Kind::Journey => {
+            if has("manifest.json") {
+                read_json(dir, "manifest.json", kind)?
+            } else {
+                Value::Null
+            }
+        }
+    };
+    match kind {
+        Kind::Run => {
+            let mut ts = strings(&["replication", "day", "date"]);
+            ts.extend(strings(&series_names()));
+            check_csv(dir, "timeseries.csv", &ts, kind, &manifest)?;
+            check_csv(
+                dir,
+                "headline.csv",
+                &strings(&[
+                    "metric",
+                    "replications",
+                    "mean",
+                    "sd",
+                    "ci95_low",
+                    "ci95_high",
+                ]),
+                kind,
+                &manifest,
+            )?;
+            check_csv(
+                dir,
+                "summary.csv",
+                &strings(&["replication", "arrived", "unlocatable_at_horizon"]),
+                kind,
+                &manifest,
+            )?;
+        }
+        Kind::Compare => {
+            check_csv(
+                dir,
+                "comparison.csv",
+                &strings(&[
+                    "baseline",
+                    "reform",
+                    "metric",
+                    "replications",
+                    "baseline_mean",
+                    "reform_mean",
+                    "difference_mean",
+                    "difference_ci95_low",
+                    "difference_ci95_high",
+                    "paired_half_width",
+                    "unpaired_half_width",
+                    "width_ratio",
+                ]),
+                kind,
+                &manifest,
+            )?;
+        }
+        Kind::Sweep => {
+            let header = check_csv(
+                dir,
+                "points.csv",
+                &strings(&["point", "replications_ok", "replications_failed"]),
+                kind,
+                &manifest,
+            )?;
+            if !header.iter().any(|h| h.ends_with("_mean")) {
+                return Err(bad(
+                    dir,
+                    format!(
+                        "points.csv has no `<metric>_mean` columns: it is not a points file of this version; {}",
+                        how_to_produce(kind, dir, &manifest)
+                    ),
+                ));
+            }
+        }
+        Kind::Journey => {
+            check_csv(
+                dir,
+                "journey.csv",
+                &strings(JOURNEY_COLUMNS),
+                kind,
+                &manifest,
+            )?;
+        }
+    }
+    let mut input = Input {
+        dir: dir.to_path_buf(),
+        kind,
+        manifest,
+        label: String::new(),
+    };
+    input.label = input.name();
+    Ok(input)
+}
+
+/// `custody-sim report DIR... --out FILE`.
+pub fn report(args: &ReportArgs) -> Result<()> {
+    build(&args.dirs, &args.out, args.quiet)
+}
+
+/// Check every folder, draw the charts into `<out stem>_charts/` and write the report to `out`.
+pub fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
+    let mut inputs = dirs
+        .iter()
+        .map(|d| inspect(d))
+        .collect::<Result<Vec<_>>>()?;
+    let names: Vec<String> = inputs.iter().map(|i| i.name()).collect();
+    for input in &mut inputs {
+        if names.iter().filter(|n| **n == input.label).count() > 1 {
+            input.label = format!("{} ({})", input.label, input.dir.display());
+        }
+    }
+    if out.is_dir() {
+        return Err(bad(
+            out,
+            "is a folder: --out needs the name of the HTML file to write, e.g. report.html".into(),
+        ));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let charts_dir = out.with_file_name(format!("{stem}_charts"));
+    let runs: Vec<&Input> = inputs.iter().filter(|i| i.kind == Kind::Run).collect();
+    let steps = inputs.len() as u64 + u64::from(runs.len() >= 2) + 1;
+    let bar = super::progress_bar(steps, quiet, "steps");
+    bar.set_message("drawing charts");
+    charts::register_fonts()?;
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create folder {}", parent.display()))?;
+
+    let mut sections = Vec::new();
+    let mut n_charts = 0usize;
+    for (i, input) in inputs.iter().enumerate() {
+        let sub = charts_dir.join(format!("{:02}-{}", i + 1, input.kind.name()));
+        let drawn: Vec<Chart> = match input.kind {
+            Kind::Run => charts::charts_for_run(&input.dir, &sub),
+            Kind::Compare => charts::charts_for_comparison(&input.dir, &sub),
+            Kind::Sweep => charts::charts_for_sweep(&input.dir, &sub),
+            Kind::Journey => {
+                charts::journey_chart(&input.dir.join("journey.csv"), &sub).map(|c| vec![c])
+            }
+        }
+        .with_context(|| format!("drawing the charts of {}", input.dir.display()))?;
+        n_charts += drawn.len();
+        let mut section = match input.kind {
+            Kind::Run => run_section(input)?,
+            Kind::Compare => compare_section(input)?,
+            Kind::Sweep => sweep_section(input)?,
+            Kind::Journey => journey_section(input)?,
+        };
+        section.charts = inline_charts(&drawn)?;
+        sections.push(section);
+        bar.inc(1);
+    }
+    if runs.len() >= 2 {
+        let named: Vec<(String, PathBuf)> = runs
+            .iter()
+            .map(|r| (r.label.clone(), r.dir.clone()))
+            .collect();
+        let chart = charts::unlocatable_by_scenario(&named, &charts_dir.join("all-scenarios"))
+            .context("drawing the chart of unlocatable children by scenario")?;
+        n_charts += 1;
+        sections.insert(
+            0,
+            Section {
+                heading: "All scenarios side by side".into(),
+                paragraphs: vec![format!(
+                    "The {} scenarios of this report on one chart. Scenarios run with the same seed draw the same synthetic children, so their differences come from the scenarios, not from chance.",
+                    runs.len()
+                )],
+                tables: Vec::new(),
+                charts: inline_charts(&[chart])?,
+            },
+        );
+        bar.inc(1);
+    }
+    bar.set_message("writing the report");
+
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| format!("{} ({})", i.label, i.kind.name()))
+        .collect();
+    let report = Report {
+        title: format!("custody-sim report: {}", short_list(&names)),
+        subtitle: format!(
+            "Simulated custody pipeline for unaccompanied children. Folders: {}.",
+            inputs
+                .iter()
+                .map(|i| i.dir.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        generated_on: today(),
+        program: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        runs: what_was_run(&inputs),
+        sections,
+        caveats: output::CAVEATS.iter().map(|s| s.to_string()).collect(),
+        sources: sources(&inputs),
+    };
+    write_report(out, &report)?;
+    bar.inc(1);
+    bar.finish_and_clear();
+    if !quiet {
+        println!(
+            "Wrote {} ({} chart(s) inline; their SVG and PNG files are in {}/). Open it in any browser; it needs no network.",
+            out.display(),
+            n_charts,
+            charts_dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn short_list(names: &[String]) -> String {
+    if names.len() <= 3 {
+        names.join(", ")
+    } else {
+        format!("{}, {} and {} more", names[0], names[1], names.len() - 2)
+    }
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    crate::scenario::date_of("1970-01-01", days as u32)
+}
+
+fn inline_charts(charts: &[Chart]) -> Result<Vec<InlineChart>> {
+    charts
+        .iter()
+        .map(|c| {
+            let text = std::fs::read_to_string(&c.svg)
+                .with_context(|| format!("cannot read chart {}", c.svg.display()))?;
+            let svg = inline_svg(&text, &c.title)
+                .map_err(|e| anyhow::anyhow!("chart {}: {e}", c.svg.display()))?;
+            Ok(InlineChart {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                caption: c.caption.clone(),
+                svg,
+            })
+        })
+        .collect()
+}
+
+fn what_was_run(inputs: &[Input]) -> Table {
+    let rows = inputs
+        .iter()
+        .map(|i| {
+            let scenarios = match i.kind {
+                Kind::Run | Kind::Journey => {
+                    let files: Vec<String> = i.manifest["scenario_files"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|f| f["path"].as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if files.is_empty() {
+                        i.name()
+                    } else {
+                        format!("{} ({})", i.name(), files.join(" extends "))
+                    }
+                }
+                Kind::Compare => {
+                    let reforms: Vec<String> = i.manifest["reforms"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|r| r.as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    format!(
+                        "baseline {}; reforms {}",
+                        i.str("baseline"),
+                        reforms.join(", ")
+                    )
+                }
+                Kind::Sweep => format!(
+                    "sweep {} ({} design, {} points)",
+                    i.str("sweep_file"),
+                    i.str("design"),
+                    i.str("points")
+                ),
+            };
+            let reps = match i.kind {
+                Kind::Journey => format!(
+                    "replication {} (child {})",
+                    i.str("replication"),
+                    i.str("child")
+                ),
+                _ => i.str("replications"),
+            };
+            let seed = match i.kind {
+                Kind::Sweep => sweep_seed(i).map(|s| s.to_string()).unwrap_or_default(),
+                _ => i.str("seed"),
+            };
+            vec![
+                i.dir.display().to_string(),
+                i.kind.name().to_string(),
+                scenarios,
+                seed,
+                reps,
+                format!("{} {}", i.str("program"), i.str("version"))
+                    .trim()
+                    .to_string(),
+            ]
+        })
+        .collect();
+    Table {
+        caption: "Output folders in this report".into(),
+        header: strings(&[
+            "folder",
+            "kind",
+            "scenario(s)",
+            "seed",
+            "replications",
+            "made by",
+        ]),
+        rows,
+        note: "The seed fixes every random draw: the same scenario, seed and replications give the same results on any machine and any number of threads.".into(),
+        collapsed: false,
+    }
+}
+
+fn sweep_seed(i: &Input) -> Option<u64> {
+    crate::experiment::sweep::load(Path::new(&i.str("sweep_file")))
+        .ok()
+        .map(|s| s.seed)
+}
+
+/// Read a CSV file as a header and rows of strings.
+fn read_rows(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.headers()?.iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.map(|x| x.iter().map(String::from).collect()))
+        .collect::<std::result::Result<Vec<Vec<String>>, _>>()
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok((header, rows))
+}
+
+fn col(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h == name)
+}
+
+/// A number for people: thousands separators for large values, a few decimals for small ones.
+fn num(s: &str) -> String {
+    let Ok(x) = s.parse::<f64>() else {
+        return s.to_string();
+    };
+    if !x.is_finite() {
+        return s.to_string();
+    }
+    if x.abs() >= 100.0 || x.fract() == 0.0 {
+        let r = x.round() as i64;
+        let digits = r.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (k, ch) in digits.chars().enumerate() {
+            if k > 0 && (digits.len() - k) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        if r < 0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn signed(s: &str) -> String {
+    let n = num(s);
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 => format!("+{n}"),
+        _ => n,
+    }
+}
+
+fn interval(low: &str, high: &str) -> String {
+    if low.is_empty() || high.is_empty() {
+        "(needs 2+ replications)".into()
+    } else {
+        format!("{} to {}", num(low), num(high))
+    }
+}
+
+fn label_of(metric: &str) -> String {
+    HEADLINE
+        .iter()
+        .find(|(k, _)| *k == metric)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| metric.replace('_', " "))
+}
+
+fn run_section(i: &Input) -> Result<Section> {
+    let (h, rows) = read_rows(&i.dir.join("headline.csv"))?;
+    let (m, mean, low, high) = (
+        col(&h, "metric").unwrap_or(0),
+        col(&h, "mean").unwrap_or(2),
+        col(&h, "ci95_low").unwrap_or(4),
+        col(&h, "ci95_high").unwrap_or(5),
+    );
+    let row_of = |key: &str| {
+        rows.iter()
+            .find(|r| r.get(m).map(String::as_str) == Some(key))
+    };
+    let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+    let headline: Vec<Vec<String>> = HEADLINE
+        .iter()
+        .filter_map(|(key, label)| {
+            row_of(key).map(|r| {
+                vec![
+                    label.to_string(),
+                    num(&cell(r, mean)),
+                    interval(&cell(r, low), &cell(r, high)),
+                ]
+            })
+        })
+        .collect();
+    let all: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                cell(r, m),
+                num(&cell(r, mean)),
+                interval(&cell(r, low), &cell(r, high)),
+            ]
+        })
+        .collect();
+    let reps = i.str("replications");
+    Ok(Section {
+        heading: format!("Scenario \u{201c}{}\u{201d}", i.label),
+        paragraphs: vec![
+            format!(
+                "{reps} replication(s) with seed {}, from the output folder {}. Each replication simulates a new synthetic cohort of children from arrival to the end of the follow-up.",
+                i.str("seed"),
+                i.dir.display()
+            ),
+            "The mean is the average over replications; the 95% interval shows how precisely the replications pin that average down (more replications give a narrower interval). It does not cover the uncertainty in the model's assumptions.".into(),
+        ],
+        tables: vec![
+            Table {
+                caption: "Headline results (whole run unless said otherwise)".into(),
+                header: strings(&["result", "mean", "95% interval of the mean"]),
+                rows: headline,
+                note: String::new(),
+                collapsed: false,
+            },
+            Table {
+                caption: format!("All {} metrics (headline.csv)", all.len()),
+                header: strings(&["metric", "mean", "95% interval of the mean"]),
+                rows: all,
+                note: String::new(),
+                collapsed: true,
+            },
+        ],
+        charts: Vec::new(),
+    })
+}
+
+fn compare_section(i: &Input) -> Result<Section> {
+    let (h, rows) = read_rows(&i.dir.join("comparison.csv"))?;
+    let c = |n: &str| col(&h, n).unwrap_or(0);
+    let (reform, metric, bm, rm, dm, dl, dh, ratio) = (
+        c("reform"),
+        c("metric"),
+        c("baseline_mean"),
+        c("reform_mean"),
+        c("difference_mean"),
+        c("difference_ci95_low"),
+        c("difference_ci95_high"),
+        c("width_ratio"),
+    );
+    let cell = |r: &Vec<String>, k: usize| r.get(k).cloned().unwrap_or_default();
+    let mut reforms: Vec<String> = Vec::new();
+    for r in &rows {
+        let name = cell(r, reform);
+        if !reforms.contains(&name) {
+            reforms.push(name);
+        }
+    }
+    let mut tables = Vec::new();
+    for name in &reforms {
+        let table_rows: Vec<Vec<String>> = HEADLINE
+            .iter()
+            .filter_map(|(key, label)| {
+                rows.iter()
+                    .find(|r| cell(r, reform) == *name && cell(r, metric) == *key)
+                    .map(|r| {
+                        let (lo, hi) = (
+                            cell(r, dl).parse::<f64>().unwrap_or(f64::NAN),
+                            cell(r, dh).parse::<f64>().unwrap_or(f64::NAN),
+                        );
+                        let reading = if lo.is_nan() || hi.is_nan() {
+                            "too few replications to tell"
+                        } else if hi < 0.0 {
+                            "lower with the reform"
+                        } else if lo > 0.0 {
+                            "higher with the reform"
+                        } else {
+                            "no clear difference"
+                        };
+                        vec![
+                            label.to_string(),
+                            num(&cell(r, bm)),
+                            num(&cell(r, rm)),
+                            signed(&cell(r, dm)),
+                            interval(&cell(r, dl), &cell(r, dh)),
+                            reading.to_string(),
+                            num(&cell(r, ratio)),
+                        ]
+                    })
+            })
+            .collect();
+        tables.push(Table {
+            caption: format!("Reform \u{201c}{name}\u{201d} against the baseline"),
+            header: strings(&[
+                "result",
+                "baseline",
+                "reform",
+                "difference",
+                "95% interval of the difference",
+                "reading",
+                "interval narrower by",
+            ]),
+            rows: table_rows,
+            note: "Difference = reform minus baseline, paired replication by replication. \u{201c}No clear difference\u{201d} means the interval includes zero. \u{201c}Interval narrower by\u{201d}: how many times narrower pairing made the interval than comparing two independent sets of runs.".into(),
+            collapsed: false,
+        });
+    }
+    let diff_text = std::fs::read_to_string(i.dir.join("scenario_diff.txt")).unwrap_or_default();
+    let changes: Vec<Vec<String>> = diff_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| vec![l.trim().to_string()])
+        .collect();
+    if !changes.is_empty() {
+        tables.insert(
+            0,
+            Table {
+                caption: "What each reform changes (scenario_diff.txt)".into(),
+                header: strings(&["setting: baseline value -> reform value"]),
+                rows: changes,
+                note: String::new(),
+                collapsed: false,
+            },
+        );
+    }
+    let stop = i.str("stop_reason");
+    let mut paragraphs = vec![
+        format!(
+            "{} reform(s) compared with the baseline \u{201c}{}\u{201d}: {} paired replication(s) each, seed {}. Every scenario is run with the same seed, so replication r of each draws the same synthetic children, arrival times and sponsors; the differences therefore come from the reforms, not from chance.",
+            reforms.len(),
+            i.name(),
+            i.str("replications"),
+            i.str("seed")
+        ),
+    ];
+    if !stop.is_empty() {
+        paragraphs.push(format!("Stopping rule: {stop}."));
+    }
+    Ok(Section {
+        heading: format!("Comparison against \u{201c}{}\u{201d}", i.label),
+        paragraphs,
+        tables,
+        charts: Vec::new(),
+    })
+}
+
+fn sweep_section(i: &Input) -> Result<Section> {
+    let (h, rows) = read_rows(&i.dir.join("points.csv"))?;
+    let ok = col(&h, "replications_ok").unwrap_or(0);
+    let params: Vec<usize> = (1..ok).collect();
+    let metric = if col(&h, "unlocatable_at_horizon_mean").is_some() {
+        "unlocatable_at_horizon".to_string()
+    } else {
+        h.iter()
+            .find_map(|c| c.strip_suffix("_mean").map(String::from))
+            .unwrap_or_default()
+    };
+    let (mm, ml, mh) = (
+        col(&h, &format!("{metric}_mean")),
+        col(&h, &format!("{metric}_ci95_low")),
+        col(&h, &format!("{metric}_ci95_high")),
+    );
+    let cell =
+        |r: &Vec<String>, k: Option<usize>| k.and_then(|k| r.get(k).cloned()).unwrap_or_default();
+    const SHOWN: usize = 200;
+    let mut header = vec!["point".to_string()];
+    header.extend(params.iter().map(|&p| h[p].clone()));
+    header.push(format!("{} (mean)", label_of(&metric)));
+    header.push("95% interval".into());
+    let point_rows: Vec<Vec<String>> = rows
+        .iter()
+        .take(SHOWN)
+        .map(|r| {
+            let mut v = vec![cell(r, Some(0))];
+            v.extend(params.iter().map(|&p| num(&cell(r, Some(p)))));
+            v.push(num(&cell(r, mm)));
+            v.push(interval(&cell(r, ml), &cell(r, mh)));
+            v
+        })
+        .collect();
+    let mut tables = Vec::new();
+    let sens = i.dir.join("sensitivity.csv");
+    if sens.is_file() {
+        let (sh, srows) = read_rows(&sens)?;
+        let sc = |n: &str| col(&sh, n);
+        let (m, p, idx, est, lo, hi) = (
+            sc("metric"),
+            sc("parameter"),
+            sc("index"),
+            sc("estimate"),
+            sc("ci95_low"),
+            sc("ci95_high"),
+        );
+        let first_metric = srows.first().map(|r| cell(r, m)).unwrap_or_default();
+        let main: Vec<Vec<String>> = srows
+            .iter()
+            .filter(|r| {
+                cell(r, m) == first_metric
+                    && ["mu_star", "first_order", "total"].contains(&cell(r, idx).as_str())
+            })
+            .map(|r| {
+                vec![
+                    cell(r, p),
+                    cell(r, idx),
+                    num(&cell(r, est)),
+                    interval(&cell(r, lo), &cell(r, hi)),
+                ]
+            })
+            .collect();
+        if !main.is_empty() {
+            tables.push(Table {
+                caption: format!(
+                    "Which settings matter most for \u{201c}{}\u{201d} (sensitivity.csv)",
+                    label_of(&first_metric)
+                ),
+                header: strings(&["setting", "index", "estimate", "95% interval"]),
+                rows: main,
+                note: "Morris mu_star: the typical change in the result when the setting moves across its whole range. Sobol first_order / total: the share of the result's variance due to the setting alone / including its interactions. Larger means more influential.".into(),
+                collapsed: false,
+            });
+        }
+    }
+    tables.push(Table {
+        caption: format!(
+            "The {} design points{} (points.csv)",
+            rows.len(),
+            if rows.len() > SHOWN {
+                format!(", first {SHOWN} shown")
+            } else {
+                String::new()
+            }
+        ),
+        header,
+        rows: point_rows,
+        note: String::new(),
+        collapsed: rows.len() > 20,
+    });
+    Ok(Section {
+        heading: format!("Sweep \u{201c}{}\u{201d}", i.label),
+        paragraphs: vec![format!(
+            "A {} design over {} setting(s): {} points with {} replication(s) each. Replication r of every point draws the same synthetic children, so differences between points come from the settings.",
+            i.str("design"),
+            params.len(),
+            i.str("points"),
+            i.str("replications")
+        )],
+        tables,
+        charts: Vec::new(),
+    })
+}
+
+fn journey_section(i: &Input) -> Result<Section> {
+    let (h, rows) = read_rows(&i.dir.join("journey.csv"))?;
+    let c = |n: &str| col(&h, n).unwrap_or(0);
+    let (date, event, state, loc, truth) = (
+        c("date"),
+        c("event"),
+        c("state"),
+        c("locatable"),
+        c("true_address"),
+    );
+    let recs = [
+        c("record_cbp"),
+        c("record_orr"),
+        c("record_ice"),
+        c("record_court"),
+    ];
+    let cell = |r: &Vec<String>, k: usize| r.get(k).cloned().unwrap_or_default();
+    let word = |r: &Vec<String>, k: usize| {
+        let v = cell(r, k);
+        if v == "0" || v.is_empty() {
+            "no address".to_string()
+        } else if v == cell(r, truth) {
+            "TRUE address".to_string()
+        } else {
+            "old address".to_string()
+        }
+    };
+    let followed = ["with_sponsor", "left_sponsor", "exploited"];
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let st = cell(r, state);
+            let mut v = vec![
+                cell(r, date),
+                cell(r, event),
+                st.replace('_', " "),
+                if followed.contains(&st.as_str()) {
+                    if cell(r, loc) == "true" {
+                        "yes".into()
+                    } else {
+                        "NO".into()
+                    }
+                } else {
+                    "-".into()
+                },
+            ];
+            v.extend(recs.iter().map(|&k| word(r, k)));
+            v
+        })
+        .collect();
+    let mut paragraphs = vec![format!(
+        "One synthetic child followed through scenario \u{201c}{}\u{201d} (seed {}, replication {}){}. Each line is one step of the journey: what happened, where the child was, and what each agency's record held at that moment.",
+        i.name(),
+        i.str("seed"),
+        i.str("replication"),
+        match i.manifest["chosen"].as_str() {
+            Some(how) => format!(": {how}"),
+            None => String::new(),
+        }
+    )];
+    if let Some(last) = rows.last() {
+        let st = cell(last, state);
+        let end = if !followed.contains(&st.as_str()) {
+            format!(
+                "At the end the child is no longer followed as a child ({}).",
+                st.replace('_', " ")
+            )
+        } else if cell(last, loc) == "true" {
+            "At the end the child is locatable: an agency holds the true address or made recent contact.".into()
+        } else {
+            "At the end the child is unlocatable: no agency holds the true address and none made recent contact.".into()
+        };
+        paragraphs.push(end);
+    }
+    Ok(Section {
+        heading: format!("Journey of synthetic child {}", i.str("child")),
+        paragraphs,
+        tables: vec![Table {
+            caption: "The journey step by step (journey.csv)".into(),
+            header: strings(&["date", "event", "where the child is", "locatable", "CBP record", "ORR record", "ICE record", "court record"]),
+            rows: table_rows,
+            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable applies only after release.".into(),
+            collapsed: rows.len() > 60,
+        }],
+        charts: Vec::new(),
+    })
+}
+
+/// Scenario files behind the inputs, each read once, in first-seen order.
+fn sources(inputs: &[Input]) -> Vec<SourceFile> {
+    let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut add = |p: PathBuf, text: Option<String>| {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            files.push((p, text));
+        }
+    };
+    let from_scenario =
+        |p: &Path, add: &mut dyn FnMut(PathBuf, Option<String>)| match crate::scenario::load::load(
+            p,
+        ) {
+            Ok(loaded) => {
+                for (path, bytes) in loaded.sources {
+                    add(path, Some(String::from_utf8_lossy(&bytes).into_owned()));
+                }
+            }
+            Err(_) => add(p.to_path_buf(), None),
+        };
+    for i in inputs {
+        let listed: Vec<PathBuf> = i.manifest["scenario_files"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["path"].as_str().map(PathBuf::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match i.kind {
+            Kind::Run | Kind::Journey => {
+                for p in listed {
+                    add(p, None);
+                }
+            }
+            Kind::Compare => {
+                if listed.is_empty() {
+                    let mut named: Vec<PathBuf> = Vec::new();
+                    if let Some(b) = i.manifest["baseline"].as_str() {
+                        named.push(b.into());
+                    }
+                    if let Some(a) = i.manifest["reforms"].as_array() {
+                        named.extend(a.iter().filter_map(|r| r.as_str().map(PathBuf::from)));
+                    }
+                    for p in named {
+                        from_scenario(&p, &mut add);
+                    }
+                } else {
+                    for p in listed {
+                        add(p, None);
+                    }
+                }
+            }
+            Kind::Sweep => {
+                let file = PathBuf::from(i.str("sweep_file"));
+                add(file.clone(), None);
+                if let Ok(sw) = crate::experiment::sweep::load(&file) {
+                    for (path, bytes) in &sw.base.loaded.sources {
+                        add(
+                            path.clone(),
+                            Some(String::from_utf8_lossy(bytes).into_owned()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    files
+        .into_iter()
+        .map(|(path, text)| {
+            let text = match text {
+                Some(t) => Ok(t),
+                None => std::fs::read_to_string(&path),
+            };
+            match text {
+                Ok(t) => SourceFile {
+                    file: path.display().to_string(),
+                    citations: extract_sources(&t),
+                    error: None,
+                },
+                Err(e) => SourceFile {
+                    file: path.display().to_string(),
+                    citations: Vec::new(),
+                    error: Some(format!(
+                        "{e} (paths in manifest.json are as given when the outputs were made; run the report from the same folder)"
+                    )),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(num("1234567.4"), "1,234,567");
+        assert_eq!(num("-1234"), "-1,234");
+        assert_eq!(num("12"), "12");
+        assert_eq!(num("12.345"), "12.3");
+        assert_eq!(num("0.12345"), "0.123");
+        assert_eq!(num(""), "");
+    }
+}

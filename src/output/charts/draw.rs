@@ -1,0 +1,387 @@
+//! Shared drawing pieces: the palette, fonts, line styles that survive grayscale, the frame every
+//! chart sits in (title and footnote), number formats and a sequential colour scale.
+
+use anyhow::Result;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+/// The Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
+pub(crate) mod okabe_ito {
+    use plotters::style::RGBColor;
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+    /// A neutral grey to extend the palette.
+    pub const GREY: RGBColor = RGBColor(187, 187, 187);
+}
+use okabe_ito as oi;
+
+pub(crate) const FONT: &str = "sans-serif";
+pub(crate) const TEXT: RGBColor = RGBColor(25, 25, 25);
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
+
+pub(crate) fn title_font() -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), 30.0, FontStyle::Bold).color(&TEXT)
+}
+pub(crate) fn axis_desc_font() -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), 20.0, FontStyle::Normal).color(&TEXT)
+}
+pub(crate) fn tick_font() -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), 17.0, FontStyle::Normal).color(&TEXT)
+}
+pub(crate) fn legend_font() -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), 17.0, FontStyle::Normal).color(&TEXT)
+}
+pub(crate) fn small_font() -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), 15.0, FontStyle::Normal).color(&MUTED)
+}
+pub(crate) fn label_font(size: f64) -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Normal).color(&TEXT)
+}
+
+/// How a line is drawn: colour, width and dash pattern (dash, gap in pixels), so that series
+/// stay apart in grayscale and for readers who cannot tell the colours apart.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pen {
+    pub color: RGBColor,
+    pub width: u32,
+    pub dash: Option<(u32, u32)>,
+}
+
+impl Pen {
+    pub const fn solid(color: RGBColor, width: u32) -> Pen {
+        Pen {
+            color,
+            width,
+            dash: None,
+        }
+    }
+    pub const fn dashed(color: RGBColor, width: u32, dash: u32, gap: u32) -> Pen {
+        Pen {
+            color,
+            width,
+            dash: Some((dash, gap)),
+        }
+    }
+    pub fn style(&self) -> ShapeStyle {
+        self.color.stroke_width(self.width)
+    }
+}
+
+/// Pens for a family of lines: distinct colour and dash pattern each.
+pub(crate) const PENS: [Pen; 8] = [
+    Pen::solid(oi::BLUE, 3),
+    Pen::dashed(oi::VERMILLION, 3, 14, 6),
+    Pen::dashed(oi::BLUISH_GREEN, 3, 4, 5),
+    Pen::dashed(oi::ORANGE, 3, 24, 6),
+    Pen::dashed(oi::REDDISH_PURPLE, 3, 10, 4),
+    Pen::dashed(oi::SKY_BLUE, 3, 2, 4),
+    Pen::solid(oi::BLACK, 2),
+    Pen::dashed(oi::YELLOW, 4, 16, 8),
+];
+
+type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draw a line with `pen`, broken where values are not finite, with a legend entry if `label`
+/// is not empty.
+pub(crate) fn line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    points: &[(f64, f64)],
+    pen: Pen,
+    label: &str,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for &(x, y) in points {
+        if x.is_finite() && y.is_finite() {
+            if let Some(last) = runs.last_mut() {
+                last.push((x, y));
+            }
+        } else if runs.last().is_some_and(|r| !r.is_empty()) {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    let style = pen.style();
+    let mut first = true;
+    for run in runs {
+        let anno = match pen.dash {
+            None => chart.draw_series(LineSeries::new(run, style))?,
+            Some((d, g)) => chart.draw_series(DashedLineSeries::new(run, d, g, style))?,
+        };
+        if first && !label.is_empty() {
+            anno.label(label)
+                .legend(move |(x, y)| legend_line(x, y, pen));
+        }
+        first = false;
+    }
+    Ok(())
+}
+
+/// The legend sample of a pen.
+pub(crate) fn legend_line<DB: DrawingBackend>(
+    x: i32,
+    y: i32,
+    pen: Pen,
+) -> DynElement<'static, DB, (i32, i32)> {
+    let pts = vec![(x, y), (x + 34, y)];
+    match pen.dash {
+        None => PathElement::new(pts, pen.style()).into_dyn(),
+        Some((d, g)) => {
+            // Shorter dashes in the legend so that the pattern shows within the sample.
+            let d = d.clamp(2, 10);
+            let g = g.clamp(2, 6);
+            DashedPathElement::new(pts, d, g, pen.style()).into_dyn()
+        }
+    }
+}
+
+/// The legend sample of a filled area.
+pub(crate) fn legend_box<DB: DrawingBackend>(
+    x: i32,
+    y: i32,
+    fill: ShapeStyle,
+) -> DynElement<'static, DB, (i32, i32)> {
+    Rectangle::new([(x, y - 7), (x + 30, y + 7)], fill).into_dyn()
+}
+
+/// A shaded band between `low` and `high` (finite points only).
+pub(crate) fn band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    x: &[f64],
+    low: &[f64],
+    high: &[f64],
+    fill: RGBAColor,
+    label: &str,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let pts: Vec<(f64, f64, f64)> = x
+        .iter()
+        .zip(low.iter().zip(high))
+        .map(|(&x, (&l, &h))| (x, l, h))
+        .filter(|p| p.0.is_finite() && p.1.is_finite() && p.2.is_finite())
+        .collect();
+    if pts.len() < 2 {
+        return Ok(());
+    }
+    let mut poly: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.2)).collect();
+    poly.extend(pts.iter().rev().map(|p| (p.0, p.1)));
+    let anno = chart.draw_series(std::iter::once(Polygon::new(poly, fill.filled())))?;
+    if !label.is_empty() {
+        anno.label(label)
+            .legend(move |(x, y)| legend_box(x, y, fill.filled()));
+    }
+    Ok(())
+}
+
+/// Fill the background, write the title at the top and a footnote at the bottom; return the area
+/// left for the chart.
+pub(crate) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    footnote: &str,
+) -> Result<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (_, h) = root.dim_in_pixel();
+    let (main, foot) = root.split_vertically(h.saturating_sub(30));
+    foot.draw(&Text::new(footnote.to_string(), (16, 6), small_font()))?;
+    let (_, main) = main.split_vertically(12);
+    let body = main.titled(title, title_font())?;
+    Ok(body)
+}
+
+/// The footnote every chart carries.
+pub(crate) fn footnote(detail: &str) -> String {
+    if detail.is_empty() {
+        "custody-sim · every child is synthetic · model estimates, not counts of real children"
+            .to_string()
+    } else {
+        format!("custody-sim · every child is synthetic · {detail}")
+    }
+}
+
+/// A count with thousands separators ("12,345"); small or fractional numbers keep 2 significant
+/// decimals.
+pub(crate) fn fmt_count(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x.abs() >= 100.0 || x.fract() == 0.0 {
+        let n = x.round() as i64;
+        let s = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            format!("-{out}")
+        } else {
+            out
+        }
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A tick label for a value: counts as `fmt_count`, plain decimals otherwise.
+pub(crate) fn fmt_tick(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    fmt_count(x)
+}
+
+/// A range from `lo` to `hi` padded by 5% on each side (and never empty).
+pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let span = hi - lo;
+    if span <= 0.0 {
+        let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return (lo - d, hi + d);
+    }
+    (lo - span * 0.05, hi + span * 0.05)
+}
+
+/// Lowest and highest finite values.
+pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    (lo, hi)
+}
+
+/// Viridis, a sequential scale that is colour-blind safe and increases in lightness (so it reads
+/// in grayscale). `t` in [0, 1].
+pub(crate) fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 45, 123),
+        (59, 82, 139),
+        (44, 114, 142),
+        (33, 145, 140),
+        (40, 174, 128),
+        (94, 201, 98),
+        (173, 220, 48),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (STOPS.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(STOPS.len() - 2);
+    let f = pos - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// A vertical colour bar for `viridis` from `lo` to `hi`, titled `label`, drawn in `area`.
+pub(crate) fn colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lo: f64,
+    hi: f64,
+    label: &str,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi) = if hi > lo { (lo, hi) } else { padded(lo, hi) };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(20)
+        .margin_bottom(20)
+        .margin_right(10)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..1.0, lo..hi)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_y_mesh()
+        .disable_x_axis()
+        .y_desc(label)
+        .axis_desc_style(axis_desc_font())
+        .label_style(tick_font())
+        .y_label_formatter(&|v| fmt_tick(*v))
+        .draw()?;
+    let steps = 100;
+    chart.draw_series((0..steps).map(|i| {
+        let a = lo + (hi - lo) * i as f64 / steps as f64;
+        let b = lo + (hi - lo) * (i + 1) as f64 / steps as f64;
+        let c = viridis((i as f64 + 0.5) / steps as f64);
+        Rectangle::new([(0.0, a), (1.0, b)], c.filled())
+    }))?;
+    Ok(())
+}
+
+/// A numeric axis for `n` rows at 0, 1, ..., n-1 (labels only at whole numbers: format with
+/// `row_label`) and a count of labels that puts a tick on every row.
+pub(crate) fn rows(n: usize) -> (std::ops::Range<f64>, usize) {
+    (-0.6..n as f64 - 0.4, 4 * n + 4)
+}
+
+/// The label of row position `v` from `names` (top row first), empty between rows.
+pub(crate) fn row_label(names: &[String], v: f64) -> String {
+    let n = names.len();
+    let k = v.round();
+    if (v - k).abs() < 0.01 && k >= 0.0 && (k as usize) < n {
+        names[n - 1 - k as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// A label for use inside a sentence: the first letter lowered unless it starts an acronym
+/// ("NTAs issued" stays, "Rescued" becomes "rescued").
+pub(crate) fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            let mut s: String = a.to_lowercase().collect();
+            s.push_str(&label[a.len_utf8()..]);
+            s
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// Names of the daily series shown in the charts, readable.
+pub(crate) fn metric_label(metric: &str) -> String {
+    if let Some((_, label)) = crate::output::HEADLINE.iter().find(|(k, _)| *k == metric) {
+        return label.to_string();
+    }
+    match metric {
+        "unlocatable_child_years" => "Unlocatable child-years".to_string(),
+        _ => metric.replace('_', " "),
+    }
+}

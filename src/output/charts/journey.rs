@@ -1,0 +1,462 @@
+//! The timeline of one synthetic child (from the CSV of `custody-sim journey`): the child's true
+//! state, whether any agency can locate the child, and what each agency's record holds against the
+//! true address, with the events that changed them.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::data::Table;
+use super::draw::{
+    axis_desc_font, footnote, frame, label_font, legend_font, okabe_ito as oi, tick_font,
+};
+use super::{render, Chart, Figure};
+
+const MAKE: &str = "write it with `custody-sim journey` first";
+const FIX: &str = "re-run `custody-sim journey` to write it again";
+const MINUTES_PER_DAY: f64 = 1440.0;
+
+/// Agency record columns with their lane labels and colours.
+const RECORDS: [(&str, &str, RGBColor); 4] = [
+    ("record_cbp", "CBP record", oi::ORANGE),
+    ("record_orr", "ORR record", oi::SKY_BLUE),
+    ("record_ice", "ICE record", oi::VERMILLION),
+    ("record_court", "Court record", oi::BLUE),
+];
+
+fn state_colour(state: &str) -> RGBColor {
+    match state {
+        "cbp_custody" => oi::ORANGE,
+        "orr_care" => oi::BLUE,
+        "with_sponsor" => oi::SKY_BLUE,
+        "left_sponsor" => oi::REDDISH_PURPLE,
+        "exploited" => oi::VERMILLION,
+        "rescued" => oi::YELLOW,
+        "aged_out" => oi::BLUISH_GREEN,
+        _ => oi::GREY,
+    }
+}
+
+fn state_label(state: &str) -> String {
+    match state {
+        "cbp_custody" => "in CBP custody".to_string(),
+        "orr_care" => "in ORR care".to_string(),
+        "with_sponsor" => "with sponsor".to_string(),
+        "left_sponsor" => "left sponsor".to_string(),
+        "exploited" => "exploited".to_string(),
+        "rescued" => "rescued".to_string(),
+        "aged_out" => "aged out (18)".to_string(),
+        "departed" => "departed".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+struct Step {
+    /// Days since the scenario start.
+    day: f64,
+    date: String,
+    event: String,
+    state: String,
+    locatable: bool,
+    truth: i64,
+    records: [i64; 4],
+}
+
+/// Draw the timeline of the journey CSV `journey_csv` into `out_dir/journey.svg` and `.png`.
+pub fn journey_chart(journey_csv: &Path, out_dir: &Path) -> Result<Chart> {
+    let t = Table::read_file(journey_csv, MAKE, FIX)?;
+    let c_time = t.col("time_minutes")?;
+    let c_date = t.col("date")?;
+    let c_event = t.col("event")?;
+    let c_state = t.col("state")?;
+    let c_loc = t.col("locatable")?;
+    let c_true = t.col("true_address")?;
+    let c_rec: Vec<usize> = RECORDS.iter().map(|r| t.col(r.0)).collect::<Result<_>>()?;
+    let mut steps = Vec::with_capacity(t.rows.len());
+    for r in 0..t.rows.len() {
+        let minutes = t.num(r, c_time);
+        if !minutes.is_finite() {
+            bail!(
+                "{}: bad time_minutes `{}` at data row {}: {FIX}",
+                t.path.display(),
+                t.text(r, c_time),
+                r + 1
+            );
+        }
+        let int = |c: usize| t.text(r, c).trim().parse::<i64>().unwrap_or(0);
+        steps.push(Step {
+            day: minutes / MINUTES_PER_DAY,
+            date: t.text(r, c_date).to_string(),
+            event: t.text(r, c_event).to_string(),
+            state: t.text(r, c_state).to_string(),
+            locatable: t.text(r, c_loc).trim() == "true",
+            truth: int(c_true),
+            records: [int(c_rec[0]), int(c_rec[1]), int(c_rec[2]), int(c_rec[3])],
+        });
+    }
+    let title = "Journey of one synthetic child";
+    render(
+        &Journey { steps },
+        out_dir,
+        "journey",
+        title,
+        "The timeline follows one synthetic child through custody and release: the top lanes show the child's true state and whether any agency could locate the child, and each agency lane shows whether its record held the child's true address (solid), a wrong or stale one (hatched) or none (empty). Markers along the top mark the events that changed them.",
+    )
+}
+
+struct Journey {
+    steps: Vec<Step>,
+}
+
+// Lane positions (y) from the bottom.
+const LANES: [&str; 6] = [
+    "Court record",
+    "ICE record",
+    "ORR record",
+    "CBP record",
+    "Locatable?",
+    "True state",
+];
+const EVENTS_Y: f64 = 6.0;
+
+impl Journey {
+    /// Start of the scenario as a date, from the first row (its date minus whole days elapsed).
+    fn start(&self) -> Option<chrono::NaiveDate> {
+        let first = self.steps.first()?;
+        let d = chrono::NaiveDate::parse_from_str(first.date.trim(), "%Y-%m-%d").ok()?;
+        d.checked_sub_days(chrono::Days::new(first.day.floor().max(0.0) as u64))
+    }
+}
+
+impl Figure for Journey {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = frame(
+            root,
+            "Journey of one synthetic child (not a real person)",
+            &footnote("one simulated child; addresses are model identifiers"),
+        )?;
+        let (w, _) = area.dim_in_pixel();
+        let (main, side) = area.split_horizontally(w.saturating_sub(300));
+        let s = &self.steps;
+        // Time runs on a logarithmic scale of days since the first event, so that the first days
+        // in custody get as much room as the years after release.
+        let t0 = s.first().map(|x| x.day).unwrap_or(0.0);
+        let f = |d: f64| (1.0 + (d - t0).max(0.0)).ln();
+        let pos: Vec<f64> = s.iter().map(|st| f(st.day)).collect();
+        let span = pos.last().copied().unwrap_or(1.0).max(1.0);
+        let end = span + 0.1;
+        let x0 = -span * 0.02;
+        let start = self.start();
+        let x_fmt = |v: &f64| -> String {
+            let day = t0 + v.exp() - 1.0;
+            match start.and_then(|d| d.checked_add_days(chrono::Days::new(day.max(0.0) as u64))) {
+                Some(d) => d.format("%Y-%m-%d").to_string(),
+                None => format!("day {v:.0}"),
+            }
+        };
+        let y_fmt = |v: &f64| -> String {
+            let k = v.round();
+            if (v - k).abs() > 0.01 {
+                return String::new();
+            }
+            if k == EVENTS_Y {
+                return "Events".to_string();
+            }
+            LANES
+                .get(k as usize)
+                .map(|l| l.to_string())
+                .unwrap_or_default()
+        };
+        let mut chart = ChartBuilder::on(&main)
+            .margin(16)
+            .margin_right(10)
+            .x_label_area_size(60)
+            .y_label_area_size(150)
+            .build_cartesian_2d(x0..end, -0.6..EVENTS_Y + 1.9)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
+            .x_desc("Date (logarithmic scale of time since the first event)")
+            .axis_desc_style(axis_desc_font())
+            .label_style(tick_font())
+            .x_labels(7)
+            .y_labels(40)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(220, 220, 220))
+            .draw()?;
+        // Pixels per data unit, for hatching at 45 degrees.
+        let (px, py) = chart.plotting_area().get_pixel_range();
+        let x_per_px = (end - x0) / (px.end - px.start).max(1) as f64;
+        let y_per_px = (EVENTS_Y + 2.5) / (py.end - py.start).max(1) as f64;
+        let h = 0.34;
+        let hatch_dx = 12.0 * x_per_px;
+        let rise_dx = (2.0 * h / y_per_px) * x_per_px;
+        let hatch = |xa: f64, xb: f64, y: f64, colour: RGBColor| -> Vec<PathElement<(f64, f64)>> {
+            let mut lines = Vec::new();
+            let mut xs = xa - rise_dx;
+            while xs < xb {
+                // Segment from (xs, y - h) to (xs + rise_dx, y + h), clipped to [xa, xb].
+                let t_lo = ((xa - xs) / rise_dx).clamp(0.0, 1.0);
+                let t_hi = ((xb - xs) / rise_dx).clamp(0.0, 1.0);
+                if t_hi > t_lo {
+                    let p = |t: f64| (xs + t * rise_dx, y - h + t * 2.0 * h);
+                    lines.push(PathElement::new(
+                        vec![p(t_lo), p(t_hi)],
+                        colour.stroke_width(2),
+                    ));
+                }
+                xs += hatch_dx;
+            }
+            lines
+        };
+        for (k, st) in s.iter().enumerate() {
+            let xa = pos[k];
+            let xb = pos.get(k + 1).copied().unwrap_or(end);
+            if xb <= xa {
+                continue;
+            }
+            // True state.
+            let c = state_colour(&st.state);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(xa, 5.0 - h), (xb, 5.0 + h)],
+                c.filled(),
+            )))?;
+            // Locatable.
+            let y = 4.0;
+            if st.locatable {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(xa, y - h), (xb, y + h)],
+                    oi::BLUISH_GREEN.filled(),
+                )))?;
+            } else if is_followed(&st.state) {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(xa, y - h), (xb, y + h)],
+                    oi::VERMILLION.mix(0.2).filled(),
+                )))?;
+                chart.draw_series(hatch(xa, xb, y, oi::VERMILLION))?;
+            }
+            // Agency records.
+            for (a, (_, _, colour)) in RECORDS.iter().enumerate() {
+                let y = 3.0 - a as f64;
+                let rec = st.records[a];
+                if rec == 0 {
+                    continue;
+                }
+                if rec == st.truth {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(xa, y - h), (xb, y + h)],
+                        colour.filled(),
+                    )))?;
+                } else {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(xa, y - h), (xb, y + h)],
+                        colour.mix(0.2).filled(),
+                    )))?;
+                    chart.draw_series(hatch(xa, xb, y, *colour))?;
+                }
+            }
+        }
+        // Lane outlines, so that "no record" reads as an empty lane.
+        for lane in 0..LANES.len() {
+            let y = lane as f64;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - h), (end, y + h)],
+                RGBColor(120, 120, 120).stroke_width(1),
+            )))?;
+        }
+        // Thin separators at every step in the state lane.
+        chart.draw_series(
+            (1..s.len())
+                .filter(|&k| s[k - 1].state != s[k].state)
+                .map(|k| {
+                    PathElement::new(
+                        vec![(pos[k], 5.0 - h), (pos[k], 5.0 + h)],
+                        WHITE.stroke_width(2),
+                    )
+                }),
+        )?;
+        // Events: a marker on the event line and a short label, staggered over four rows.
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, EVENTS_Y), (end, EVENTS_Y)],
+            RGBColor(150, 150, 150).stroke_width(1),
+        )))?;
+        let mut last_x_px: [f64; 4] = [f64::NEG_INFINITY; 4];
+        let right_px = end / x_per_px;
+        let mut unlabelled = 0;
+        for (st, &xk) in s.iter().zip(&pos) {
+            chart.draw_series(std::iter::once(TriangleMarker::new(
+                (xk, EVENTS_Y),
+                7,
+                BLACK.filled(),
+            )))?;
+            let label = short(&st.event);
+            let here = xk / x_per_px;
+            // The first label row whose previous label ended before this one.
+            let width_px = 7.0 * label.chars().count() as f64 + 10.0;
+            // Labels that would run past the right edge end at their marker instead.
+            let leftward = here + width_px > right_px;
+            let (from, to) = if leftward {
+                (here - width_px, here)
+            } else {
+                (here, here + width_px)
+            };
+            let Some(row) = (0..4).find(|&r| last_x_px[r] < from) else {
+                unlabelled += 1;
+                continue;
+            };
+            last_x_px[row] = to;
+            let y = EVENTS_Y + 0.35 + 0.36 * row as f64;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(xk, EVENTS_Y), (xk, y)],
+                RGBColor(150, 150, 150).stroke_width(1),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (xk, y),
+                label_font(13.0).pos(Pos::new(
+                    if leftward { HPos::Right } else { HPos::Left },
+                    VPos::Center,
+                )),
+            )))?;
+        }
+        if unlabelled > 0 {
+            let (_, h_side) = side.dim_in_pixel();
+            side.draw(&Text::new(
+                format!("{unlabelled} crowded event labels left out"),
+                (10, h_side.saturating_sub(50) as i32),
+                label_font(13.0),
+            ))?;
+            side.draw(&Text::new(
+                "(the journey table lists every event)",
+                (10, h_side.saturating_sub(32) as i32),
+                label_font(13.0),
+            ))?;
+        }
+        self.legend(&side)?;
+        Ok(())
+    }
+}
+
+fn is_followed(state: &str) -> bool {
+    matches!(state, "with_sponsor" | "left_sponsor" | "exploited")
+}
+
+fn short(event: &str) -> String {
+    let e = event.replace('_', " ");
+    if e.chars().count() > 22 {
+        let mut s: String = e.chars().take(21).collect();
+        s.push('…');
+        s
+    } else {
+        e
+    }
+}
+
+impl Journey {
+    fn legend<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let font = legend_font();
+        let mut y = 40;
+        let x = 10;
+        area.draw(&Text::new("Agency records", (x, y), font.clone()))?;
+        y += 28;
+        let entries: [(&str, u8); 3] = [
+            ("holds the true address", 0),
+            ("holds a wrong or stale address", 1),
+            ("no record (empty)", 2),
+        ];
+        for (label, kind) in entries {
+            let r = [(x, y - 8), (x + 34, y + 8)];
+            match kind {
+                0 => area.draw(&Rectangle::new(r, oi::BLUE.filled()))?,
+                1 => {
+                    area.draw(&Rectangle::new(r, oi::BLUE.mix(0.2).filled()))?;
+                    for k in 0..4 {
+                        let xa = x + k * 9;
+                        area.draw(&PathElement::new(
+                            vec![(xa, y + 8), (xa + 10, y - 8)],
+                            oi::BLUE.stroke_width(2),
+                        ))?;
+                    }
+                }
+                _ => {}
+            }
+            area.draw(&Rectangle::new(r, RGBColor(120, 120, 120).stroke_width(1)))?;
+            area.draw(&Text::new(
+                label,
+                (x + 44, y),
+                font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            y += 28;
+        }
+        y += 12;
+        area.draw(&Text::new("True state", (x, y), font.clone()))?;
+        y += 28;
+        let mut seen: Vec<&str> = Vec::new();
+        for st in &self.steps {
+            if !seen.contains(&st.state.as_str()) {
+                seen.push(&st.state);
+            }
+        }
+        for state in seen {
+            area.draw(&Rectangle::new(
+                [(x, y - 8), (x + 34, y + 8)],
+                state_colour(state).filled(),
+            ))?;
+            area.draw(&Text::new(
+                state_label(state),
+                (x + 44, y),
+                font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            y += 28;
+        }
+        y += 12;
+        area.draw(&Text::new("Locatable?", (x, y), font.clone()))?;
+        y += 28;
+        area.draw(&Rectangle::new(
+            [(x, y - 8), (x + 34, y + 8)],
+            oi::BLUISH_GREEN.filled(),
+        ))?;
+        area.draw(&Text::new(
+            "an agency can locate",
+            (x + 44, y),
+            font.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += 28;
+        area.draw(&Rectangle::new(
+            [(x, y - 8), (x + 34, y + 8)],
+            oi::VERMILLION.mix(0.2).filled(),
+        ))?;
+        for k in 0..4 {
+            let xa = x + k * 9;
+            area.draw(&PathElement::new(
+                vec![(xa, y + 8), (xa + 10, y - 8)],
+                oi::VERMILLION.stroke_width(2),
+            ))?;
+        }
+        area.draw(&Text::new(
+            "unlocatable",
+            (x + 44, y),
+            font.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += 28;
+        area.draw(&TriangleMarker::new((x + 17, y), 7, BLACK.filled()))?;
+        area.draw(&Text::new(
+            "event",
+            (x + 44, y),
+            font.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,567 @@
+//! Charts of one run folder (`timeseries.csv`): where children are over time, unlocatable children,
+//! what each agency's records say against the truth, where records are lost; and unlocatable
+//! children across several scenarios.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::data::{band as ci, daily, year_label, Daily};
+use super::draw::{
+    axis_desc_font, band, extent, fmt_count, fmt_tick, footnote, frame, label_font, legend_box,
+    legend_font, line, okabe_ito as oi, padded, rows, tick_font, Pen, PENS,
+};
+use super::{render, Chart, Figure};
+
+/// Stacked true states, bottom to top: label, colour. Neighbours alternate light and dark so that
+/// the layers stay apart in grayscale.
+const STATES: [(&str, RGBColor); 7] = [
+    ("In CBP custody", oi::ORANGE),
+    ("In ORR care", oi::BLUE),
+    ("Released, locatable", oi::SKY_BLUE),
+    ("Released, unlocatable", oi::VERMILLION),
+    ("Rescued from exploitation", oi::YELLOW),
+    ("Aged out (turned 18)", oi::BLUISH_GREEN),
+    ("Departed or removed", oi::GREY),
+];
+
+const STATE_SERIES: [&str; 8] = [
+    "cbp_custody",
+    "orr_care",
+    "followed",
+    "unlocatable",
+    "rescued",
+    "aged_out",
+    "departed",
+    "arrived",
+];
+
+const AGENCIES: [(&str, &str, Pen); 4] = [
+    ("accurate_share_cbp", "CBP", Pen::solid(oi::ORANGE, 3)),
+    (
+        "accurate_share_orr",
+        "ORR",
+        Pen::dashed(oi::SKY_BLUE, 3, 18, 6),
+    ),
+    (
+        "accurate_share_ice",
+        "ICE",
+        Pen::dashed(oi::VERMILLION, 3, 8, 5),
+    ),
+    (
+        "accurate_share_court",
+        "Immigration court",
+        Pen::dashed(oi::BLUE, 3, 3, 4),
+    ),
+];
+
+const LOSSES: [(&str, &str, RGBColor); 5] = [
+    ("released", "Released to sponsors (all)", oi::BLUE),
+    (
+        "address_wrong_at_release_cum",
+        "Release address blank or wrong",
+        oi::VERMILLION,
+    ),
+    (
+        "never_shared_with_ice_cum",
+        "Release never shared with ICE",
+        oi::ORANGE,
+    ),
+    (
+        "moves_unreported_cum",
+        "Household moves reported to no agency",
+        oi::REDDISH_PURPLE,
+    ),
+    (
+        "notices_to_stale_address_cum",
+        "Hearing notices sent to a stale address",
+        oi::BLUISH_GREEN,
+    ),
+];
+
+fn reps_note(n: usize) -> String {
+    if n >= 2 {
+        format!("means of {n} replications; bands are 95% intervals of the mean")
+    } else {
+        "one replication: no interval can be drawn".to_string()
+    }
+}
+
+/// Draw the four charts of one run folder into `out_dir`.
+pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
+    let mut names: Vec<&str> = STATE_SERIES.to_vec();
+    names.extend(AGENCIES.iter().map(|a| a.0));
+    names.extend(LOSSES.iter().map(|l| l.0));
+    let d = daily(run_dir, &names)?;
+    let mut out = Vec::new();
+
+    let title = "Where children are over time";
+    out.push(render(
+        &States(&d),
+        out_dir,
+        "run-states",
+        title,
+        "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children no agency can locate; the grey band around its top edge is its 95% interval across replications.",
+    )?);
+
+    let title = "Unlocatable children over time";
+    out.push(render(
+        &Unlocatable {
+            title,
+            lines: vec![("Unlocatable children (mean)".to_string(), &d)],
+        },
+        out_dir,
+        "run-unlocatable",
+        title,
+        "The line is the mean number of released children whom no agency can locate on each day, and the shaded band its 95% interval across replications. A child counts as unlocatable when no agency's record holds the true current address and none made contact recently.",
+    )?);
+
+    let title = "Interagency friction: what each agency's records say against the truth";
+    out.push(render(
+        &Friction(&d),
+        out_dir,
+        "run-friction",
+        title,
+        "Each line is the share of followed released children whose record at that agency holds the address where the child really lives, averaged across replications. The black line at 100% is the truth; the gap below it is what each agency does not know.",
+    )?);
+
+    let title = "Where records are lost";
+    out.push(render(
+        &RecordLoss(&d),
+        out_dir,
+        "run-record-loss",
+        title,
+        "The top bar is every child released to a sponsor; each bar below counts one way the records lose track of released children, by the end of the run (means with 95% intervals across replications). Read each bar against the top one: moves and notices can happen more than once per child.",
+    )?);
+    Ok(out)
+}
+
+/// One line per scenario of unlocatable children, each with its 95% band.
+pub fn unlocatable_by_scenario(runs: &[(String, PathBuf)], out_dir: &Path) -> Result<Chart> {
+    if runs.is_empty() {
+        bail!("no scenario run folders given: run `custody-sim run SCENARIO --out DIR` for each scenario first");
+    }
+    let mut data = Vec::with_capacity(runs.len());
+    for (name, dir) in runs {
+        data.push((name.clone(), daily(dir, &["unlocatable"])?));
+    }
+    let title = "Unlocatable children by scenario";
+    render(
+        &Unlocatable {
+            title,
+            lines: data.iter().map(|(n, d)| (n.clone(), d)).collect(),
+        },
+        out_dir,
+        "scenarios-unlocatable",
+        title,
+        "Each line is one scenario's mean number of released children whom no agency can locate on each day, with its 95% interval across replications as a shaded band. Where two bands do not overlap, the scenarios differ by more than sampling noise.",
+    )
+}
+
+fn date_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+    y_desc: &str,
+    y_fmt: &'a dyn Fn(&f64) -> String,
+) -> Result<
+    ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(30)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+    chart
+        .configure_mesh()
+        .x_desc("Date (end of day)")
+        .y_desc(y_desc)
+        .axis_desc_style(axis_desc_font())
+        .label_style(tick_font())
+        .x_labels(10)
+        .y_labels(8)
+        .x_label_formatter(&|v| year_label(*v))
+        .y_label_formatter(y_fmt)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    Ok(chart)
+}
+
+fn x_range(x: &[f64]) -> (f64, f64) {
+    let (lo, hi) = extent(x.iter().copied());
+    if lo.is_finite() && hi > lo {
+        (lo, hi)
+    } else {
+        padded(lo, hi)
+    }
+}
+
+struct States<'a>(&'a Daily);
+
+impl Figure for States<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let area = frame(
+            root,
+            "Where children are over time",
+            &footnote(&reps_note(d.replications)),
+        )?;
+        let mean = |n: &str| -> Vec<f64> { d.get(n).iter().map(|i| i.mean).collect() };
+        let (cbp, orr, fol, unl) = (
+            mean("cbp_custody"),
+            mean("orr_care"),
+            mean("followed"),
+            mean("unlocatable"),
+        );
+        let layers: Vec<Vec<f64>> = vec![
+            cbp.clone(),
+            orr.clone(),
+            fol.iter().zip(&unl).map(|(f, u)| f - u).collect(),
+            unl.clone(),
+            mean("rescued"),
+            mean("aged_out"),
+            mean("departed"),
+        ];
+        let n = d.x.len();
+        let mut cum: Vec<Vec<f64>> = vec![vec![0.0; n]];
+        for layer in &layers {
+            let prev = cum.last().cloned().unwrap_or_default();
+            cum.push(
+                prev.iter()
+                    .zip(layer)
+                    .map(|(p, v)| p + if v.is_finite() { *v } else { 0.0 })
+                    .collect(),
+            );
+        }
+        let top = extent(cum.last().into_iter().flatten().copied()).1.max(1.0);
+        let fmt = |v: &f64| fmt_tick(*v);
+        let mut chart = date_chart(
+            &area,
+            x_range(&d.x),
+            (0.0, top * 1.05),
+            "Children (mean across replications)",
+            &fmt,
+        )?;
+        for (k, (label, colour)) in STATES.iter().enumerate() {
+            let mut poly: Vec<(f64, f64)> =
+                d.x.iter()
+                    .copied()
+                    .zip(cum[k + 1].iter().copied())
+                    .collect();
+            poly.extend(d.x.iter().copied().zip(cum[k].iter().copied()).rev());
+            let colour = *colour;
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, colour.filled())))?
+                .label(*label)
+                .legend(move |(x, y)| legend_box(x, y, colour.filled()));
+            // A thin white edge between layers.
+            chart.draw_series(std::iter::once(PathElement::new(
+                d.x.iter()
+                    .copied()
+                    .zip(cum[k + 1].iter().copied())
+                    .collect::<Vec<_>>(),
+                WHITE.stroke_width(1),
+            )))?;
+        }
+        // 95% band of the unlocatable count, around the top edge of its layer.
+        let base = &cum[3];
+        let (lo, hi): (Vec<f64>, Vec<f64>) = d
+            .get("unlocatable")
+            .iter()
+            .zip(base)
+            .map(|(i, b)| {
+                let (l, h) = ci(i);
+                (b + l, b + h)
+            })
+            .unzip();
+        band(
+            &mut chart,
+            &d.x,
+            &lo,
+            &hi,
+            BLACK.mix(0.35),
+            "95% interval, unlocatable",
+        )?;
+        chart
+            .configure_series_labels()
+            .legend_area_size(50)
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(legend_font())
+            .margin(12)
+            .draw()?;
+        Ok(())
+    }
+}
+
+struct Unlocatable<'a> {
+    title: &'a str,
+    lines: Vec<(String, &'a Daily)>,
+}
+
+impl Figure for Unlocatable<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let reps: Vec<usize> = self.lines.iter().map(|l| l.1.replications).collect();
+        let note = if reps.windows(2).all(|w| w[0] == w[1]) {
+            reps_note(reps[0])
+        } else {
+            "means across each scenario's replications; bands are 95% intervals of the mean"
+                .to_string()
+        };
+        let area = frame(root, self.title, &footnote(&note))?;
+        let (mut x0, mut x1, mut top) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
+        for (_, d) in &self.lines {
+            let (a, b) = x_range(&d.x);
+            x0 = x0.min(a);
+            x1 = x1.max(b);
+            top = top.max(extent(d.get("unlocatable").iter().map(|i| ci(i).1)).1);
+            top = top.max(extent(d.get("unlocatable").iter().map(|i| i.mean)).1);
+        }
+        let fmt = |v: &f64| fmt_tick(*v);
+        let mut chart = date_chart(
+            &area,
+            (x0, x1),
+            (0.0, top * 1.08),
+            "Unlocatable children",
+            &fmt,
+        )?;
+        let single = self.lines.len() == 1;
+        for (k, (_, d)) in self.lines.iter().enumerate() {
+            let pen = if single {
+                Pen::solid(oi::VERMILLION, 3)
+            } else {
+                PENS[k % PENS.len()]
+            };
+            let s = d.get("unlocatable");
+            let (lo, hi): (Vec<f64>, Vec<f64>) = s.iter().map(ci).unzip();
+            let label = if single {
+                "95% interval".to_string()
+            } else {
+                String::new()
+            };
+            if d.replications >= 2 {
+                band(
+                    &mut chart,
+                    &d.x,
+                    &lo,
+                    &hi,
+                    pen.color.mix(if single { 0.3 } else { 0.18 }),
+                    &label,
+                )?;
+            }
+        }
+        for (k, (name, d)) in self.lines.iter().enumerate() {
+            let pen = if single {
+                Pen::solid(oi::VERMILLION, 3)
+            } else {
+                PENS[k % PENS.len()]
+            };
+            let pts: Vec<(f64, f64)> =
+                d.x.iter()
+                    .copied()
+                    .zip(d.get("unlocatable").iter().map(|i| i.mean))
+                    .collect();
+            let label = if single {
+                name.clone()
+            } else {
+                format!("{name} (mean, 95% band)")
+            };
+            line(&mut chart, &pts, pen, &label)?;
+        }
+        chart
+            .configure_series_labels()
+            .legend_area_size(50)
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(legend_font())
+            .margin(12)
+            .draw()?;
+        Ok(())
+    }
+}
+
+struct Friction<'a>(&'a Daily);
+
+impl Figure for Friction<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let area = frame(
+            root,
+            "Interagency friction: what each agency's records say against the truth",
+            &footnote(&reps_note(d.replications)),
+        )?;
+        let fmt = |v: &f64| {
+            if *v <= 100.0 {
+                format!("{v:.0}%")
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = date_chart(
+            &area,
+            x_range(&d.x),
+            (0.0, 145.0),
+            "Followed children whose record holds the true address (%)",
+            &fmt,
+        )?;
+        let (x0, x1) = x_range(&d.x);
+        line(
+            &mut chart,
+            &[(x0, 100.0), (x1, 100.0)],
+            Pen::solid(oi::BLACK, 4),
+            "truth: where children really are",
+        )?;
+        for (series, agency, pen) in AGENCIES {
+            let pts: Vec<(f64, f64)> =
+                d.x.iter()
+                    .copied()
+                    .zip(d.get(series).iter().map(|i| i.mean * 100.0))
+                    .collect();
+            line(&mut chart, &pts, pen, agency)?;
+        }
+        chart
+            .configure_series_labels()
+            .legend_area_size(50)
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(legend_font())
+            .margin(12)
+            .draw()?;
+        Ok(())
+    }
+}
+
+struct RecordLoss<'a>(&'a Daily);
+
+impl Figure for RecordLoss<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let area = frame(
+            root,
+            "Where records are lost (totals at the end of the run)",
+            &footnote(&reps_note(d.replications)),
+        )?;
+        let stats: Vec<crate::output::stats::Interval> = LOSSES
+            .iter()
+            .map(|(s, _, _)| {
+                crate::output::stats::interval(d.last.get(*s).map(Vec::as_slice).unwrap_or(&[]))
+            })
+            .collect();
+        let released = stats[0].mean;
+        let top = extent(stats.iter().flat_map(|i| [i.mean, ci(i).1]))
+            .1
+            .max(1.0);
+        let n = LOSSES.len();
+        let names: Vec<&str> = LOSSES.iter().map(|l| l.1).collect();
+        let y_fmt = move |v: &f64| -> String {
+            let k = v.round();
+            if (v - k).abs() < 0.01 && k >= 0.0 && (k as usize) < n {
+                names[n - 1 - k as usize].to_string()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&area)
+            .margin(16)
+            .margin_right(40)
+            .x_label_area_size(60)
+            .y_label_area_size(390)
+            .build_cartesian_2d(0.0..top * 1.32, rows(n).0)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
+            .x_desc("Children or events by the end of the run (mean across replications)")
+            .axis_desc_style(axis_desc_font())
+            .label_style(label_font(18.0))
+            .x_labels(8)
+            .y_labels(rows(n).1)
+            .x_label_formatter(&|v| fmt_tick(*v))
+            .y_label_formatter(&y_fmt)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()?;
+        for (k, ((_, _, colour), i)) in LOSSES.iter().zip(&stats).enumerate() {
+            let y = (n - 1 - k) as f64;
+            let colour = *colour;
+            let legend = if k == 0 { "mean total" } else { "" };
+            let anno = chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - 0.32), (i.mean.max(0.0), y + 0.32)],
+                colour.filled(),
+            )))?;
+            if k == 0 {
+                anno.label(legend)
+                    .legend(move |(x, y)| legend_box(x, y, oi::BLUE.filled()));
+            }
+            let (lo, hi) = ci(i);
+            if hi > lo {
+                chart.draw_series([lo, hi].map(|v| {
+                    PathElement::new(vec![(v, y - 0.15), (v, y + 0.15)], BLACK.stroke_width(2))
+                }))?;
+                let anno = chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(lo, y), (hi, y)],
+                    BLACK.stroke_width(2),
+                )))?;
+                if k == 0 {
+                    anno.label("95% interval").legend(|(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 30, y)], BLACK.stroke_width(2))
+                    });
+                }
+            }
+            let text = if k == 0 || !released.is_finite() || released <= 0.0 {
+                fmt_count(i.mean)
+            } else {
+                format!(
+                    "{} ({:.0}% of released)",
+                    fmt_count(i.mean),
+                    100.0 * i.mean / released
+                )
+            };
+            let x_text = hi.max(i.mean).max(0.0) + top * 0.015;
+            chart.draw_series(std::iter::once(Text::new(
+                text,
+                (x_text, y),
+                label_font(17.0).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
+            )))?;
+        }
+        chart
+            .configure_series_labels()
+            .legend_area_size(50)
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(legend_font())
+            .margin(12)
+            .draw()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,390 @@
+//! Charts drawn from real CSV outputs: every chart of a run, a comparison, sweeps, several
+//! scenarios and one child's journey, as PNG and SVG; and the errors for missing or old outputs.
+
+use std::path::{Path, PathBuf};
+
+use custody_sim::output::charts::{
+    charts_for_comparison, charts_for_run, charts_for_sweep, journey_chart, register_fonts,
+    unlocatable_by_scenario, Chart,
+};
+
+use crate::common::*;
+
+/// Run the CLI with `args` in `dir` and require success.
+fn run_cli(dir: &Path, args: &[&str]) {
+    cmd(dir).args(args).arg("-q").assert().success();
+}
+
+/// All text of an SVG file (it must parse as XML).
+fn svg_text(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid XML: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The chart's files exist, the PNG decodes at 1200x700 and is not trivial, and the SVG holds
+/// the title and every expected label.
+fn check(chart: &Chart, id: &str, labels: &[&str]) {
+    assert_eq!(chart.id, id);
+    assert_eq!(chart.svg.file_name().unwrap(), format!("{id}.svg").as_str());
+    assert_eq!(chart.png.file_name().unwrap(), format!("{id}.png").as_str());
+    let size = std::fs::metadata(&chart.png).unwrap().len();
+    assert!(size > 10_000, "{}: only {size} bytes", chart.png.display());
+    let decoder = png::Decoder::new(std::fs::File::open(&chart.png).unwrap());
+    let reader = decoder.read_info().expect("PNG decodes");
+    assert_eq!((reader.info().width, reader.info().height), (1200, 700));
+    let text = svg_text(&chart.svg);
+    assert!(
+        text.contains(&chart.title),
+        "{}: no title {:?}",
+        chart.svg.display(),
+        chart.title
+    );
+    for l in labels {
+        assert!(text.contains(l), "{}: no label {l:?}", chart.svg.display());
+    }
+    assert_eq!(
+        chart.caption.matches(". ").count() + 1,
+        2,
+        "caption of {id} is two sentences: {}",
+        chart.caption
+    );
+    // No temporary file is left behind.
+    let dir = chart.svg.parent().unwrap();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".tmp-"), "left behind: {name}");
+    }
+}
+
+fn err_text(r: anyhow::Result<impl std::fmt::Debug>) -> String {
+    format!("{:#}", r.expect_err("must fail"))
+}
+
+#[test]
+fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
+    register_fonts().unwrap();
+    register_fonts().unwrap(); // idempotent
+    let dir = tempfile::tempdir().unwrap();
+    let base = extend_baseline(dir.path(), "base.toml", SMALL);
+    let reform = extend_baseline(
+        dir.path(),
+        "reform.toml",
+        &format!("{SMALL}\n[life]\nmove_rate_per_year = 0.6\n"),
+    );
+    run_cli(
+        dir.path(),
+        &["run", base.to_str().unwrap(), "-r", "2", "-o", "run"],
+    );
+    run_cli(
+        dir.path(),
+        &["run", reform.to_str().unwrap(), "-r", "2", "-o", "run2"],
+    );
+    let out = dir.path().join("charts");
+    let charts = charts_for_run(&dir.path().join("run"), &out).unwrap();
+    let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "run-states",
+            "run-unlocatable",
+            "run-friction",
+            "run-record-loss"
+        ]
+    );
+    check(
+        &charts[0],
+        "run-states",
+        &[
+            "In ORR care",
+            "Released, unlocatable",
+            "95% interval, unlocatable",
+            "Children",
+        ],
+    );
+    check(
+        &charts[1],
+        "run-unlocatable",
+        &["95% interval", "Unlocatable children"],
+    );
+    check(
+        &charts[2],
+        "run-friction",
+        &[
+            "CBP",
+            "ORR",
+            "ICE",
+            "Immigration court",
+            "truth: where children really are",
+            "100%",
+        ],
+    );
+    check(
+        &charts[3],
+        "run-record-loss",
+        &[
+            "Released to sponsors",
+            "never shared with ICE",
+            "stale address",
+            "95% interval",
+        ],
+    );
+    // Redrawing replaces the files.
+    charts_for_run(&dir.path().join("run"), &out).unwrap();
+
+    let c = unlocatable_by_scenario(
+        &[
+            ("base".to_string(), dir.path().join("run")),
+            ("more moves".to_string(), dir.path().join("run2")),
+        ],
+        &out,
+    )
+    .unwrap();
+    check(
+        &c,
+        "scenarios-unlocatable",
+        &["base (mean, 95% band)", "more moves"],
+    );
+
+    run_cli(dir.path(), &["journey", base.to_str().unwrap(), "-o", "j"]);
+    let c = journey_chart(&dir.path().join("j/journey.csv"), &out).unwrap();
+    check(
+        &c,
+        "journey",
+        &[
+            "synthetic",
+            "ICE record",
+            "Court record",
+            "True state",
+            "holds a wrong or stale address",
+        ],
+    );
+}
+
+#[test]
+fn comparison_and_sweep_charts_are_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = extend_baseline(dir.path(), "base.toml", SMALL);
+    let reform = extend_baseline(
+        dir.path(),
+        "reform.toml",
+        &format!("{SMALL}\n[data_sharing]\nintegrated_record = true\n"),
+    );
+    let reform2 = extend_baseline(
+        dir.path(),
+        "moves.toml",
+        &format!("{SMALL}\n[life]\nmove_rate_per_year = 0.6\n"),
+    );
+    run_cli(
+        dir.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            reform.to_str().unwrap(),
+            reform2.to_str().unwrap(),
+            "-r",
+            "2",
+            "-o",
+            "cmp",
+        ],
+    );
+    let out = dir.path().join("charts");
+    let charts = charts_for_comparison(&dir.path().join("cmp"), &out).unwrap();
+    let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "compare-forest-unlocatable_at_horizon",
+            "compare-forest-unlocatable_child_years",
+            "compare-forest-located",
+            "compare-forest-rescued",
+            "compare-forest-no_shows",
+            "compare-forest-ntas_issued",
+        ]
+    );
+    for c in &charts {
+        check(
+            c,
+            &c.id.clone(),
+            &["reform", "moves", "zero: no difference", "95% interval"],
+        );
+    }
+
+    // A tiny base (about 600 children) for the sweeps.
+    extend_baseline(
+        dir.path(),
+        "tiny.toml",
+        "[meta]\nname = \"tiny\"\ndescription = \"test\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 600\nsource = \"test\"\n",
+    );
+    let params = "[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n\n[[parameters]]\npath = \"data_sharing.orr_to_ice_probability\"\nmin = 0.5\nmax = 1.0\n";
+    let sweeps: [(&str, String); 3] = [
+        (
+            "morris",
+            format!("replications = 1\n[design]\nkind = \"morris\"\ntrajectories = 3\nlevels = 4\n\n{params}"),
+        ),
+        (
+            "grid1",
+            "replications = 2\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nvalues = [0.2, 0.4, 0.6]\n".to_string(),
+        ),
+        (
+            "grid2",
+            "replications = 1\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nvalues = [0.2, 0.6]\n\n[[parameters]]\npath = \"data_sharing.orr_to_ice_probability\"\nvalues = [0.5, 1.0]\n".to_string(),
+        ),
+    ];
+    for (name, body) in &sweeps {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, format!("base = \"tiny.toml\"\nseed = 7\n{body}")).unwrap();
+        run_cli(dir.path(), &["sweep", file.to_str().unwrap(), "-o", name]);
+    }
+    let m = charts_for_sweep(&dir.path().join("morris"), &out.join("morris")).unwrap();
+    assert_eq!(m.len(), 2);
+    check(
+        &m[0],
+        "sweep-response",
+        &["life.move_rate_per_year", "morris design"],
+    );
+    check(
+        &m[1],
+        "sweep-sensitivity",
+        &[
+            "life.move_rate_per_year",
+            "data_sharing.orr_to_ice_probability",
+            "mu* (mean absolute effect)",
+            "95% interval",
+        ],
+    );
+    let g = charts_for_sweep(&dir.path().join("grid1"), &out.join("grid1")).unwrap();
+    assert_eq!(g.len(), 1);
+    check(
+        &g[0],
+        "sweep-response",
+        &[
+            "life.move_rate_per_year",
+            "mean across replications",
+            "95% interval",
+        ],
+    );
+    let g = charts_for_sweep(&dir.path().join("grid2"), &out.join("grid2")).unwrap();
+    check(
+        &g[0],
+        "sweep-response",
+        &[
+            "over a grid of two levers",
+            "data_sharing.orr_to_ice_probability",
+        ],
+    );
+}
+
+/// Copy `from/name` to `to/name`, keeping only the columns for which `keep` is true, and the
+/// first `rows` data rows.
+fn copy_csv(
+    from: &Path,
+    to: &Path,
+    name: &str,
+    keep: impl Fn(&str) -> bool,
+    rows: usize,
+) -> PathBuf {
+    std::fs::create_dir_all(to).unwrap();
+    let (h, r) = read_csv(&from.join(name));
+    let cols: Vec<usize> = (0..h.len()).filter(|&i| keep(&h[i])).collect();
+    let mut w = csv::Writer::from_path(to.join(name)).unwrap();
+    w.write_record(cols.iter().map(|&i| &h[i])).unwrap();
+    for row in r.iter().take(rows) {
+        w.write_record(cols.iter().map(|&i| &row[i])).unwrap();
+    }
+    w.flush().unwrap();
+    to.join(name)
+}
+
+#[test]
+fn missing_or_old_outputs_say_what_is_missing_and_how_to_make_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("charts");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+
+    let e = err_text(charts_for_run(&empty, &out));
+    assert!(e.contains("timeseries.csv not found"), "{e}");
+    assert!(e.contains("custody-sim run SCENARIO --out DIR"), "{e}");
+    let e = err_text(charts_for_run(&dir.path().join("nowhere"), &out));
+    assert!(e.contains("nowhere not found"), "{e}");
+    let e = err_text(charts_for_comparison(&empty, &out));
+    assert!(
+        e.contains("comparison.csv not found") && e.contains("custody-sim compare"),
+        "{e}"
+    );
+    let e = err_text(charts_for_sweep(&empty, &out));
+    assert!(
+        e.contains("points.csv not found") && e.contains("custody-sim sweep"),
+        "{e}"
+    );
+    let e = err_text(journey_chart(&empty.join("journey.csv"), &out));
+    assert!(
+        e.contains("journey.csv not found") && e.contains("custody-sim journey"),
+        "{e}"
+    );
+    let e = err_text(unlocatable_by_scenario(&[], &out));
+    assert!(e.contains("no scenario run folders"), "{e}");
+
+    let base = extend_baseline(dir.path(), "base.toml", SMALL);
+    run_cli(
+        dir.path(),
+        &["run", base.to_str().unwrap(), "-r", "1", "-o", "run"],
+    );
+    let run = dir.path().join("run");
+
+    // An older format: a column is missing.
+    let old = dir.path().join("old");
+    copy_csv(
+        &run,
+        &old,
+        "timeseries.csv",
+        |c| c != "unlocatable",
+        usize::MAX,
+    );
+    let e = err_text(charts_for_run(&old, &out));
+    assert!(e.contains("lacks column `unlocatable`"), "{e}");
+    assert!(
+        e.contains("older version") && e.contains("re-run the scenario"),
+        "{e}"
+    );
+    let e = err_text(unlocatable_by_scenario(
+        &[("old".into(), old.clone())],
+        &out,
+    ));
+    assert!(e.contains("lacks column `unlocatable`"), "{e}");
+
+    // A cut file: the last line is shorter than the header.
+    let cut = dir.path().join("cut");
+    let path = copy_csv(&run, &cut, "timeseries.csv", |_| true, 10);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("0,10,2018-10-11,5");
+    std::fs::write(&path, text).unwrap();
+    let e = err_text(charts_for_run(&cut, &out));
+    assert!(
+        e.contains("truncated or malformed") && e.contains("re-run"),
+        "{e}"
+    );
+
+    // Only a header.
+    let bare = dir.path().join("bare");
+    copy_csv(&run, &bare, "timeseries.csv", |_| true, 0);
+    let e = err_text(charts_for_run(&bare, &out));
+    assert!(e.contains("holds no rows"), "{e}");
+
+    // An old journey file without the record columns.
+    let j = dir.path().join("journey.csv");
+    std::fs::write(
+        &j,
+        "time_minutes,date,event,state\n0,2018-10-01,encountered,cbp_custody\n",
+    )
+    .unwrap();
+    let e = err_text(journey_chart(&j, &out));
+    assert!(e.contains("lacks column `locatable`"), "{e}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}

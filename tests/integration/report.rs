@@ -1,0 +1,419 @@
+//! Pictures and reports: `journey` (one traced child), `report` from run and compare folders,
+//! `run --report` and `compare --report`, refused folders, and (opt-in) a real browser rendering
+//! the report.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// Every `.svg` file under `dir`, sorted.
+fn svg_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "svg") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// The checks every report must pass: self-contained, no scripts, nothing fetched, every chart
+/// inline with its title and caption, the caveats and the synthetic-data notice.
+fn check_report(html_path: &Path, charts_dir: &Path) {
+    let html = std::fs::read_to_string(html_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", html_path.display()));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "the report holds a script");
+    for attr in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "url(http",
+    ] {
+        assert!(
+            !lower.contains(attr),
+            "the report fetches something: {attr}"
+        );
+    }
+    assert!(
+        !lower.contains("<link"),
+        "the report links an external file"
+    );
+    assert!(
+        !lower.contains("<img"),
+        "charts must be inline SVG, not images"
+    );
+    assert!(html.contains("Every child in this report is synthetic"));
+    for caveat in custody_sim::output::CAVEATS {
+        assert!(
+            html.contains(&html_escape(caveat)),
+            "caveat missing: {caveat}"
+        );
+    }
+    let svgs = svg_files(charts_dir);
+    assert!(
+        !svgs.is_empty(),
+        "no charts drawn in {}",
+        charts_dir.display()
+    );
+    assert!(html.matches("<svg").count() >= svgs.len());
+    assert_eq!(html.matches("<figure").count(), svgs.len());
+    for svg in &svgs {
+        // The chart's drawing (after its opening tag) appears in the report verbatim.
+        let text = std::fs::read_to_string(svg).unwrap();
+        let body_start = text.find("<svg").unwrap();
+        let body = &text[body_start..];
+        let inner = &body[body.find('>').unwrap() + 1..];
+        let sample: String = inner.chars().take(300).collect();
+        assert!(
+            html.contains(sample.trim()),
+            "{} is not inlined in the report",
+            svg.display()
+        );
+    }
+    // Every figure has a non-empty title and caption.
+    for figure in html.split("<figure").skip(1) {
+        let title = figure
+            .split("<h3>")
+            .nth(1)
+            .and_then(|t| t.split("</h3>").next())
+            .unwrap_or("");
+        let caption = figure
+            .split("<figcaption>")
+            .nth(1)
+            .and_then(|t| t.split("</figcaption>").next())
+            .unwrap_or("");
+        assert!(!title.trim().is_empty(), "a chart without a title");
+        assert!(
+            caption.trim().len() > 20,
+            "a chart without a caption: {caption:?}"
+        );
+    }
+    assert!(html.contains("Where the published inputs come from"));
+}
+
+fn small(dir: &Path) -> PathBuf {
+    extend_baseline(dir, "small.toml", SMALL)
+}
+
+fn journey_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let (h, rows) = read_csv(path);
+    assert_eq!(
+        h.join(","),
+        "time_minutes,date,event,state,locatable,true_address,household,record_cbp,record_orr,record_ice,record_court"
+    );
+    assert!(!rows.is_empty());
+    (h, rows)
+}
+
+#[test]
+fn journey_follows_a_typical_unlocatable_child_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    let out = cmd(dir.path())
+        .args(["journey", sc.to_str().unwrap(), "-s", "7", "-o", "j"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("median child"), "{text}");
+    assert!(text.contains("Who knew where the child lived"), "{text}");
+    assert!(text.contains("UNLOCATABLE"), "{text}");
+    let (h, rows) = journey_rows(&dir.path().join("j/journey.csv"));
+    let last = rows.last().unwrap();
+    assert_eq!(last[col(&h, "locatable")], "false");
+    assert!(
+        ["with_sponsor", "left_sponsor", "exploited"].contains(&last[col(&h, "state")].as_str())
+    );
+    assert_eq!(rows[0][col(&h, "event")], "encountered by CBP");
+    assert!(rows[0][col(&h, "date")].len() == 10);
+    assert!(
+        !svg_files(&dir.path().join("j")).is_empty(),
+        "no journey chart"
+    );
+
+    // The same child when asked for by id: the same journey.
+    let child = text
+        .split("synthetic child ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    cmd(dir.path())
+        .args([
+            "journey",
+            sc.to_str().unwrap(),
+            "-s",
+            "7",
+            "--child",
+            &child,
+            "-o",
+            "k",
+            "-q",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(dir.path().join("j/journey.csv")).unwrap(),
+        std::fs::read(dir.path().join("k/journey.csv")).unwrap()
+    );
+}
+
+#[test]
+fn journey_of_a_chosen_child_and_a_report_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    cmd(dir.path())
+        .args([
+            "journey",
+            sc.to_str().unwrap(),
+            "--child",
+            "3",
+            "-o",
+            "j",
+            "-q",
+        ])
+        .assert()
+        .success();
+    let (h, rows) = journey_rows(&dir.path().join("j/journey.csv"));
+    assert_eq!(rows[0][col(&h, "event")], "encountered by CBP");
+    cmd(dir.path())
+        .args(["report", "j", "--out", "journey.html", "-q"])
+        .assert()
+        .success();
+    check_report(
+        &dir.path().join("journey.html"),
+        &dir.path().join("journey_charts"),
+    );
+    let html = std::fs::read_to_string(dir.path().join("journey.html")).unwrap();
+    assert!(html.contains("Journey of synthetic child 3"));
+}
+
+#[test]
+fn journey_refuses_a_child_beyond_the_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    cmd(dir.path())
+        .args([
+            "journey",
+            sc.to_str().unwrap(),
+            "--child",
+            "4000000",
+            "-o",
+            "j",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--child"))
+        .stderr(predicates::str::contains("children"));
+    assert!(!dir.path().join("j").exists(), "something was written");
+}
+
+#[test]
+fn report_from_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    cmd(dir.path())
+        .args([
+            "run",
+            sc.to_str().unwrap(),
+            "-r",
+            "2",
+            "-o",
+            "run",
+            "-q",
+            "--report",
+        ])
+        .assert()
+        .success();
+    check_report(
+        &dir.path().join("run/report.html"),
+        &dir.path().join("run/report_charts"),
+    );
+    let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
+    assert!(html.contains("Unlocatable at horizon"));
+    assert!(html.contains("20190101"), "the seed is missing");
+    assert!(
+        html.contains("baseline.toml"),
+        "the scenario files are missing"
+    );
+    // A source cited in the baseline scenario file.
+    assert!(html.contains("DHS OIG-25-21"), "sources are missing");
+
+    // The same folder through `report`, into another folder.
+    cmd(dir.path())
+        .args(["report", "run", "--out", "out/r.html"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("out/r.html"));
+    check_report(
+        &dir.path().join("out/r.html"),
+        &dir.path().join("out/r_charts"),
+    );
+}
+
+#[test]
+fn report_from_a_compare_folder_and_several_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = small(dir.path());
+    let reform = extend_baseline(
+        dir.path(),
+        "reform.toml",
+        &format!("{SMALL}\n[data_sharing]\nintegrated_record = true\n"),
+    );
+    cmd(dir.path())
+        .args([
+            "compare",
+            base.to_str().unwrap(),
+            reform.to_str().unwrap(),
+            "-r",
+            "2",
+            "-o",
+            "cmp",
+            "-q",
+            "--report",
+        ])
+        .assert()
+        .success();
+    check_report(
+        &dir.path().join("cmp/report.html"),
+        &dir.path().join("cmp/report_charts"),
+    );
+    let html = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
+    assert!(html.contains("Reform \u{201c}reform\u{201d} against the baseline"));
+    assert!(html.contains("95% interval of the difference"));
+    assert!(
+        html.contains("integrated_record"),
+        "the scenario diff is missing"
+    );
+
+    for (sc, out) in [(&base, "a"), (&reform, "b")] {
+        cmd(dir.path())
+            .args(["run", sc.to_str().unwrap(), "-r", "2", "-o", out, "-q"])
+            .assert()
+            .success();
+    }
+    cmd(dir.path())
+        .args(["report", "a", "b", "cmp", "--out", "all.html", "-q"])
+        .assert()
+        .success();
+    check_report(&dir.path().join("all.html"), &dir.path().join("all_charts"));
+    let html = std::fs::read_to_string(dir.path().join("all.html")).unwrap();
+    assert!(html.contains("All scenarios side by side"));
+}
+
+#[test]
+fn report_refuses_an_empty_folder_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    cmd(dir.path())
+        .args(["report", "empty", "--out", "r.html"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds no outputs"))
+        .stderr(predicates::str::contains("custody-sim run"));
+    assert!(!dir.path().join("r.html").exists());
+    assert!(!dir.path().join("r_charts").exists());
+}
+
+#[test]
+fn report_refuses_outputs_of_an_older_format_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    cmd(dir.path())
+        .args(["run", sc.to_str().unwrap(), "-r", "2", "-o", "run", "-q"])
+        .assert()
+        .success();
+    // An older timeseries.csv: the same file without its `unlocatable` column.
+    let path = dir.path().join("run/timeseries.csv");
+    let (h, rows) = read_csv(&path);
+    let gone = col(&h, "unlocatable");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    let keep = |r: &[String]| -> Vec<String> {
+        r.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != gone)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    w.write_record(keep(&h)).unwrap();
+    for r in &rows {
+        w.write_record(keep(r)).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    cmd(dir.path())
+        .args(["report", "run", "--out", "r.html"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("timeseries.csv"))
+        .stderr(predicates::str::contains("`unlocatable`"))
+        .stderr(predicates::str::contains("older version"))
+        .stderr(predicates::str::contains("custody-sim run"));
+    assert!(!dir.path().join("r.html").exists());
+    assert!(!dir.path().join("r_charts").exists());
+}
+
+/// Opt-in (`CUSTODY_SIM_BROWSER_TEST=1`, as in `.ci/run`): a real browser (Debian's chromium,
+/// installed if missing) opens the report offline, takes a screenshot and dumps the DOM, which
+/// must hold every chart.
+#[test]
+fn browser_renders_the_report_with_every_chart() {
+    if std::env::var("CUSTODY_SIM_BROWSER_TEST").as_deref() != Ok("1") {
+        println!("skipped: set CUSTODY_SIM_BROWSER_TEST=1 to render the report in chromium");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = small(dir.path());
+    let reform = extend_baseline(
+        dir.path(),
+        "reform.toml",
+        &format!("{SMALL}\n[data_sharing]\nintegrated_record = true\n"),
+    );
+    for (sc, out) in [(&base, "a"), (&reform, "b")] {
+        cmd(dir.path())
+            .args(["run", sc.to_str().unwrap(), "-r", "2", "-o", out, "-q"])
+            .assert()
+            .success();
+    }
+    cmd(dir.path())
+        .args(["journey", base.to_str().unwrap(), "-o", "j", "-q"])
+        .assert()
+        .success();
+    cmd(dir.path())
+        .args(["report", "a", "b", "j", "--out", "report.html", "-q"])
+        .assert()
+        .success();
+    let charts = svg_files(&dir.path().join("report_charts")).len();
+    let shot = dir.path().join("report.png");
+    let status = std::process::Command::new("bash")
+        .arg(root().join("scripts/browser-check.sh"))
+        .arg(dir.path().join("report.html"))
+        .arg(&shot)
+        .arg(charts.to_string())
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "browser check failed");
+    if let Ok(keep) = std::env::var("CUSTODY_SIM_BROWSER_SHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}
