@@ -3,16 +3,16 @@
 //! complete line ends with an `end` marker, each batch is flushed and fsynced, a cut line is
 //! dropped on resume), and the results: `accepted.csv`, `posterior.csv` and `fit.csv`.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::files::write_atomic;
+use super::files::{write_atomic, AppendLog};
 use super::fmt_num;
-use super::sweep::{complete_lines, csv_line, END};
+use super::sweep::END;
 use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
 use crate::experiment::targets::{Outcome, Target};
 
@@ -120,10 +120,8 @@ fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
     r
 }
 
-/// Appends finished candidates to `candidates.csv`.
-pub struct CandidatesWriter {
-    file: File,
-}
+/// Appends finished candidates to `candidates.csv` (see [`AppendLog`]).
+pub struct CandidatesWriter(AppendLog);
 
 impl CandidatesWriter {
     /// Start a new `candidates.csv` (refusing to overwrite one unless resuming), or reopen it to
@@ -134,67 +132,19 @@ impl CandidatesWriter {
         cal: &Calibration,
         resume: bool,
     ) -> Result<(CandidatesWriter, Vec<bool>)> {
-        let path = dir.join("candidates.csv");
-        let mut done = vec![false; cal.candidates.len()];
-        let head = header(cal);
-        if path.exists() {
-            if !resume {
-                bail!("{} already holds a calibration's candidates.csv: add --resume to continue it, or choose another --out", dir.display());
-            }
-            let kept = dir.join(".candidates.csv.kept");
-            {
-                let mut out = std::io::BufWriter::new(File::create(&kept)?);
-                let mut first = true;
-                for line in complete_lines(&path, head.len())? {
-                    if first {
-                        first = false;
-                        if line != csv_line(&head)? {
-                            bail!(
-                                "{} was written by a different calibration (its header differs)",
-                                path.display()
-                            );
-                        }
-                    } else {
-                        let c: usize = line
-                            .split(',')
-                            .next()
-                            .and_then(|x| x.parse().ok())
-                            .unwrap_or(usize::MAX);
-                        if let Some(d) = done.get_mut(c) {
-                            *d = true;
-                        }
-                    }
-                    out.write_all(line.as_bytes())?;
-                }
-                if first {
-                    out.write_all(csv_line(&head)?.as_bytes())?;
-                }
-                out.flush()?;
-                out.get_ref().sync_all()?;
-            }
-            std::fs::rename(&kept, &path)?;
-        } else {
-            write_atomic(&path, |w| {
-                w.write_all(csv_line(&head)?.as_bytes())?;
-                Ok(())
-            })?;
-        }
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok((CandidatesWriter { file }, done))
+        let (log, done) = AppendLog::open(
+            &dir.join("candidates.csv"),
+            &header(cal),
+            resume,
+            cal.candidates.len(),
+            "a calibration's candidates.csv",
+        )?;
+        Ok((CandidatesWriter(log), done))
     }
 
     /// Append a batch of finished candidates and make it durable.
     pub fn append(&mut self, cal: &Calibration, rows: &[CandidateRow]) -> Result<()> {
-        let mut buf = Vec::new();
-        for row in rows {
-            buf.extend_from_slice(csv_line(&record(cal, row))?.as_bytes());
-        }
-        self.file.write_all(&buf)?;
-        self.file.sync_data()?;
-        Ok(())
+        self.0.append(rows.iter().map(|r| record(cal, r)))
     }
 }
 

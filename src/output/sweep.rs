@@ -8,14 +8,14 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::files::write_atomic;
+use super::files::{write_atomic, AppendLog};
 use super::fmt_num;
 use crate::experiment::analysis::{self, PointRuns, Sensitivity};
 use crate::experiment::sweep::Sweep;
@@ -136,79 +136,27 @@ fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
     r
 }
 
-/// Appends finished runs to `runs.csv`.
-pub struct RunsWriter {
-    file: File,
-}
+/// Appends finished runs to `runs.csv` (see [`AppendLog`]).
+pub struct RunsWriter(AppendLog);
 
 impl RunsWriter {
     /// Start a new `runs.csv` (refusing to overwrite one unless resuming), or reopen it to resume:
-    /// complete lines are kept, a cut one is dropped; resuming where nothing exists starts afresh. Returns the writer and which runs are already recorded.
+    /// complete lines are kept, a cut one is dropped; resuming where nothing exists starts afresh.
+    /// Returns the writer and which runs are already recorded.
     pub fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
-        let path = dir.join("runs.csv");
-        let mut done = vec![false; sweep.runs() as usize];
-        let head = header(sweep);
-        if path.exists() {
-            if !resume {
-                bail!("{} already holds a sweep's runs.csv: add --resume to continue it, or choose another --out", dir.display());
-            }
-            // Keep complete lines only (rewritten atomically), then append.
-            let kept = dir.join(".runs.csv.kept");
-            {
-                let mut out = std::io::BufWriter::new(File::create(&kept)?);
-                let mut first = true;
-                for line in complete_lines(&path, head.len())? {
-                    if first {
-                        first = false;
-                        if line != csv_line(&head)? {
-                            bail!(
-                                "{} was written by a different sweep (its header differs)",
-                                path.display()
-                            );
-                        }
-                    } else {
-                        let run: u64 = line
-                            .split(',')
-                            .next()
-                            .unwrap_or("")
-                            .parse()
-                            .unwrap_or(u64::MAX);
-                        if let Some(d) = done.get_mut(run as usize) {
-                            *d = true;
-                        }
-                    }
-                    out.write_all(line.as_bytes())?;
-                }
-                if first {
-                    out.write_all(csv_line(&head)?.as_bytes())?;
-                }
-                out.flush()?;
-                out.get_ref().sync_all()?;
-            }
-            std::fs::rename(&kept, &path)?;
-        } else {
-            // Nothing to resume yet (e.g. a requeued cluster job that never started): start.
-            write_atomic(&path, |w| {
-                w.write_all(csv_line(&head)?.as_bytes())?;
-                Ok(())
-            })?;
-        }
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok((RunsWriter { file }, done))
+        let (log, done) = AppendLog::open(
+            &dir.join("runs.csv"),
+            &header(sweep),
+            resume,
+            sweep.runs() as usize,
+            "a sweep's runs.csv",
+        )?;
+        Ok((RunsWriter(log), done))
     }
 
     /// Append a batch of finished runs and make it durable.
     pub fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
-        let mut buf = Vec::new();
-        for row in rows {
-            buf.extend_from_slice(csv_line(&record(sweep, row))?.as_bytes());
-        }
-        self.file.write_all(&buf)?;
-        self.file.sync_data()?;
-        Ok(())
+        self.0.append(rows.iter().map(|r| record(sweep, r)))
     }
 }
 
