@@ -11,7 +11,6 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::files::{write_atomic, AppendLog};
-use super::fmt_num;
 use super::sweep::END;
 use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
 use crate::experiment::targets::{Outcome, Target};
@@ -296,39 +295,13 @@ impl Role {
 pub fn write_fit(path: &Path, start: &str, results: &[(Role, &Target, Outcome)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "role",
-            "target",
-            "qualifier",
-            "published",
-            "model_mean",
-            "model_ci95_low",
-            "model_ci95_high",
-            "relative_error",
-            "tolerance",
-            "pass",
-            "replications",
-            "model_measure",
-            "source_definition",
-            "source",
-        ])?;
+        let mut head = vec!["role"];
+        head.extend(super::TARGET_COLUMNS);
+        out.write_record(&head)?;
         for (role, t, o) in results {
-            out.write_record([
-                role.name().to_string(),
-                t.raw.name.clone(),
-                t.raw.qualifier.clone(),
-                fmt_num(t.raw.value),
-                fmt_num(o.model.mean),
-                fmt_num(o.model.low),
-                fmt_num(o.model.high),
-                fmt_num(o.relative_error),
-                fmt_num(t.raw.tolerance),
-                o.pass.to_string(),
-                o.model.n.to_string(),
-                t.describe(start),
-                t.raw.definition.clone(),
-                t.raw.source.clone(),
-            ])?;
+            let mut row = vec![role.name().to_string()];
+            row.extend(super::target_row(start, t, o));
+            out.write_record(&row)?;
         }
         out.flush()?;
         Ok(())

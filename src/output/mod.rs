@@ -295,41 +295,49 @@ pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
 pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "target",
-            "qualifier",
-            "published",
-            "model_mean",
-            "model_ci95_low",
-            "model_ci95_high",
-            "relative_error",
-            "tolerance",
-            "pass",
-            "replications",
-            "model_measure",
-            "source_definition",
-            "source",
-        ])?;
+        out.write_record(TARGET_COLUMNS)?;
         for (t, o) in results {
-            out.write_record([
-                t.raw.name.clone(),
-                t.raw.qualifier.clone(),
-                fmt_num(t.raw.value),
-                fmt_num(o.model.mean),
-                fmt_num(o.model.low),
-                fmt_num(o.model.high),
-                fmt_num(o.relative_error),
-                fmt_num(t.raw.tolerance),
-                o.pass.to_string(),
-                o.model.n.to_string(),
-                t.describe(start),
-                t.raw.definition.clone(),
-                t.raw.source.clone(),
-            ])?;
+            out.write_record(target_row(start, t, o))?;
         }
         out.flush()?;
         Ok(())
     })
+}
+
+/// The columns describing a target's outcome (validation.csv, fit.csv).
+pub const TARGET_COLUMNS: [&str; 13] = [
+    "target",
+    "qualifier",
+    "published",
+    "model_mean",
+    "model_ci95_low",
+    "model_ci95_high",
+    "relative_error",
+    "tolerance",
+    "pass",
+    "replications",
+    "model_measure",
+    "source_definition",
+    "source",
+];
+
+/// One row of [`TARGET_COLUMNS`].
+pub fn target_row(start: &str, t: &Target, o: &Outcome) -> Vec<String> {
+    vec![
+        t.raw.name.clone(),
+        t.raw.qualifier.clone(),
+        fmt_num(t.raw.value),
+        fmt_num(o.model.mean),
+        fmt_num(o.model.low),
+        fmt_num(o.model.high),
+        fmt_num(o.relative_error),
+        fmt_num(t.raw.tolerance),
+        o.pass.to_string(),
+        o.model.n.to_string(),
+        t.describe(start),
+        t.raw.definition.clone(),
+        t.raw.source.clone(),
+    ]
 }
 
 /// The printed validation table.

@@ -37,6 +37,28 @@ pub(crate) fn axis_desc_font() -> TextStyle<'static> {
 pub(crate) fn tick_font() -> TextStyle<'static> {
     FontDesc::new(FontFamily::Name(FONT), 17.0, FontStyle::Normal).color(&TEXT)
 }
+/// Draw the chart's legend in the house style at `position`.
+pub(crate) fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .legend_area_size(50)
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(legend_font())
+        .margin(12)
+        .draw()?;
+    Ok(())
+}
+
 pub(crate) fn legend_font() -> TextStyle<'static> {
     FontDesc::new(FontFamily::Name(FONT), 17.0, FontStyle::Normal).color(&TEXT)
 }

@@ -12,8 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::Table;
 use super::draw::{
     axis_desc_font, band, colour_bar, extent, fmt_count, fmt_tick, footnote, frame, in_sentence,
-    label_font, legend_box, legend_font, line, metric_label, okabe_ito as oi, padded, row_label,
-    rows, tick_font, viridis, Pen,
+    label_font, legend, legend_box, line, metric_label, okabe_ito as oi, padded, row_label, rows,
+    tick_font, viridis, Pen,
 };
 use super::{render, Chart, Figure};
 
@@ -203,15 +203,7 @@ impl Figure for Forest<'_> {
                 )))?;
             }
         }
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -405,15 +397,7 @@ impl Response<'_> {
                 .iter()
                 .map(|&p| Circle::new(p, 6, oi::BLUE.filled())),
         )?;
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 
@@ -730,15 +714,7 @@ impl Figure for Sensitivity<'_> {
             vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
             BLACK.stroke_width(1),
         )))?;
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

@@ -10,8 +10,8 @@ use plotters::prelude::*;
 
 use super::data::{band as ci, daily, year_label, Daily};
 use super::draw::{
-    axis_desc_font, band, extent, fmt_count, fmt_tick, footnote, frame, label_font, legend_box,
-    legend_font, line, okabe_ito as oi, padded, rows, tick_font, Pen, PENS,
+    axis_desc_font, band, extent, fmt_count, fmt_tick, footnote, frame, label_font, legend,
+    legend_box, line, okabe_ito as oi, padded, rows, tick_font, Pen, PENS,
 };
 use super::{render, Chart, Figure};
 
@@ -296,15 +296,7 @@ impl Figure for States<'_> {
             BLACK.mix(0.35),
             "95% interval, unlocatable",
         )?;
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }
@@ -386,15 +378,7 @@ impl Figure for Unlocatable<'_> {
             };
             line(&mut chart, &pts, pen, &label)?;
         }
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }
@@ -441,15 +425,7 @@ impl Figure for Friction<'_> {
                     .collect();
             line(&mut chart, &pts, pen, agency)?;
         }
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -553,15 +529,7 @@ impl Figure for RecordLoss<'_> {
                 )),
             )))?;
         }
-        chart
-            .configure_series_labels()
-            .legend_area_size(50)
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(legend_font())
-            .margin(12)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }
