@@ -5,6 +5,7 @@ mod calibrate;
 mod charts;
 mod common;
 mod experiment;
+mod golden;
 mod report;
 mod run;
 mod validate;
