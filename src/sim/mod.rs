@@ -1,15 +1,27 @@
-//! The pure simulation engine: time, event queue, children, sponsors, agencies, records and the
-//! pipeline. Nothing here does I/O, prints, reads the environment or spawns threads.
+//! The pure simulation engine. `core` is the event core (clock, calendar, typed events, the child
+//! record, the one place records are written, the daily snapshot, tracing, the observer
+//! interface); `stages` holds one module per stage of the pipeline with its resources and rules;
+//! `engine` runs the day loop and routes each event to its stage; `params` are the validated
+//! parameters. Nothing here does I/O, prints, reads the environment or spawns threads.
 
+pub(crate) mod core;
 pub mod engine;
-pub mod model;
 pub mod params;
-pub mod queue;
-pub mod sampling;
-pub mod slots;
+pub(crate) mod stages;
 
-pub use engine::simulate;
-pub use model::{
-    Agency, ChildEvent, DailyLog, DaySnapshot, NoObserver, Observer, RunSummary, State,
+pub use self::core::agency::{Agency, N_AGENCIES};
+pub use self::core::child::{State, N_STATES};
+pub use self::core::observer::{ChildEvent, DailyLog, NoObserver, Observer};
+pub use self::core::snapshot::{
+    series_names, CumulativeColumn, DaySnapshot, RunSummary, CUMULATIVE, N_CUMULATIVE,
 };
+pub use engine::{simulate, simulate_verified};
 pub use params::Params;
+
+/// Former location of the snapshot and observer types, kept while callers move to `crate::sim`.
+pub mod model {
+    pub use super::{
+        series_names, Agency, ChildEvent, CumulativeColumn, DailyLog, DaySnapshot, NoObserver,
+        Observer, RunSummary, State, CUMULATIVE, N_AGENCIES, N_CUMULATIVE, N_STATES,
+    };
+}

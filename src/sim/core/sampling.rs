@@ -1,22 +1,22 @@
-//! Drawing durations and waiting times from validated parameters. Distributions are built once per
+//! Samplers: drawing durations and waiting times from validated parameters. Distributions are built once per
 //! run, never on the per-event path.
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma};
 
-use super::params::Duration;
 use crate::rng::Stream;
+use crate::sim::params::Duration;
 
 /// A prepared sampler for a [`Duration`].
 #[derive(Debug, Clone)]
-pub enum Sampler {
+pub(crate) enum Sampler {
     Fixed(f64),
     Exponential(f64),
     Gamma(Gamma<f64>),
 }
 
 impl Sampler {
-    pub fn new(d: Duration) -> Self {
+    pub(crate) fn new(d: Duration) -> Self {
         if d.cv <= 0.0 || d.mean <= 0.0 {
             Sampler::Fixed(d.mean.max(0.0))
         } else if (d.cv - 1.0).abs() < 1e-12 {
@@ -35,7 +35,7 @@ impl Sampler {
     /// A draw in whole minutes. Always consumes randomness (except for a fixed delay), so that the
     /// number of draws does not depend on the value drawn.
     #[inline]
-    pub fn minutes(&self, rng: &mut Stream) -> u32 {
+    pub(crate) fn minutes(&self, rng: &mut Stream) -> u32 {
         let x = match self {
             Sampler::Fixed(m) => *m,
             Sampler::Exponential(m) => {
@@ -50,7 +50,7 @@ impl Sampler {
 
 /// Minutes to the next event of a Poisson process of `rate` per minute; `None` when the rate is 0.
 #[inline]
-pub fn hazard(rate: f64, rng: &mut Stream) -> Option<u32> {
+pub(crate) fn hazard(rate: f64, rng: &mut Stream) -> Option<u32> {
     let e: f64 = Exp1.sample(rng);
     if rate > 0.0 {
         Some(to_minutes(e / rate))
@@ -60,7 +60,7 @@ pub fn hazard(rate: f64, rng: &mut Stream) -> Option<u32> {
 }
 
 #[inline]
-pub fn to_minutes(x: f64) -> u32 {
+pub(crate) fn to_minutes(x: f64) -> u32 {
     if x.is_finite() && x > 0.0 {
         x.round().min(u32::MAX as f64) as u32
     } else {
@@ -70,13 +70,13 @@ pub fn to_minutes(x: f64) -> u32 {
 
 /// A uniform draw in [0, 1).
 #[inline]
-pub fn unit(rng: &mut Stream) -> f64 {
+pub(crate) fn unit(rng: &mut Stream) -> f64 {
     rng.random::<f64>()
 }
 
 /// Index into a cumulative distribution (last entry 1).
 #[inline]
-pub fn pick(cdf: &[f64], rng: &mut Stream) -> usize {
+pub(crate) fn pick(cdf: &[f64], rng: &mut Stream) -> usize {
     let u = unit(rng);
     cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
 }

@@ -1,88 +1,8 @@
-//! States, agencies, per-run results and the observer interface through which all outputs leave
-//! the engine.
+//! The daily snapshot (where children are, how many are unlocatable, each agency's accuracy, running
+//! totals), the names of its series, and the totals of one replication.
 
-/// Where a child truly is. Every arrived child is in exactly one state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum State {
-    /// In CBP custody: processing, waiting for an ORR bed, or in ICE transport.
-    Cbp = 0,
-    /// In ORR care.
-    Orr = 1,
-    /// Released and living with the sponsor.
-    WithSponsor = 2,
-    /// Released, then left the sponsor (ran away or moved to a non-sponsor).
-    LeftSponsor = 3,
-    /// Released, then in labour or sexual exploitation.
-    Exploited = 4,
-    /// Found in exploitation and placed in safety.
-    Rescued = 5,
-    /// Turned 18 (in care or after release): no longer followed as a child.
-    AgedOut = 6,
-    /// Left care by voluntary departure.
-    Departed = 7,
-}
-
-pub const N_STATES: usize = 8;
-
-impl State {
-    pub const ALL: [State; N_STATES] = [
-        State::Cbp,
-        State::Orr,
-        State::WithSponsor,
-        State::LeftSponsor,
-        State::Exploited,
-        State::Rescued,
-        State::AgedOut,
-        State::Departed,
-    ];
-
-    /// Column name used in outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            State::Cbp => "cbp_custody",
-            State::Orr => "orr_care",
-            State::WithSponsor => "with_sponsor",
-            State::LeftSponsor => "left_sponsor",
-            State::Exploited => "exploited",
-            State::Rescued => "rescued",
-            State::AgedOut => "aged_out",
-            State::Departed => "departed",
-        }
-    }
-
-    /// Released children still followed as children: the population in which "unlocatable" is counted.
-    #[inline]
-    pub fn is_followed(self) -> bool {
-        matches!(
-            self,
-            State::WithSponsor | State::LeftSponsor | State::Exploited
-        )
-    }
-}
-
-/// The agencies that keep their own record of a child's address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agency {
-    Cbp = 0,
-    Orr = 1,
-    Ice = 2,
-    Court = 3,
-}
-
-pub const N_AGENCIES: usize = 4;
-
-impl Agency {
-    pub const ALL: [Agency; N_AGENCIES] = [Agency::Cbp, Agency::Orr, Agency::Ice, Agency::Court];
-    pub fn name(self) -> &'static str {
-        match self {
-            Agency::Cbp => "cbp",
-            Agency::Orr => "orr",
-            Agency::Ice => "ice",
-            Agency::Court => "court",
-        }
-    }
-}
+use super::agency::N_AGENCIES;
+use super::child::{State, N_STATES};
 
 /// The state of the whole system at the end of one simulated day.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -193,61 +113,6 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
         s.notices_to_stale_address as f64
     }),
 ];
-
-/// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
-pub trait Observer {
-    /// Called once at the end of every simulated day, in order.
-    fn on_day(&mut self, day: u32, snapshot: &DaySnapshot);
-
-    /// A child whose journey should be reported event by event (for teaching); `None` by default.
-    fn traced_child(&self) -> Option<u32> {
-        None
-    }
-
-    /// One step of the traced child's journey: after each of its events, and after a day's
-    /// follow-up work (calls, NTAs, welfare checks) when that changed something.
-    fn on_child_event(&mut self, _event: &ChildEvent) {}
-
-    /// Whether to receive, at the horizon, the ids of the children unlocatable then.
-    fn wants_unlocatable_at_end(&self) -> bool {
-        false
-    }
-
-    /// The children unlocatable at the horizon, in id order.
-    fn on_unlocatable_at_end(&mut self, _children: &[u32]) {}
-}
-
-/// What the traced child's situation is after one step of its journey: the truth and each
-/// agency's record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChildEvent {
-    /// Simulation time, minutes since the scenario start.
-    pub time: u32,
-    /// What happened (an event name, or "daily follow-up").
-    pub what: &'static str,
-    pub state: State,
-    /// Address ids: where the child truly lives, and the sponsor household (0: none yet).
-    pub true_address: u32,
-    pub household: u32,
-    /// Each agency's record (CBP, ORR, ICE, court; 0: none).
-    pub records: [u32; N_AGENCIES],
-    pub locatable: bool,
-}
-
-/// An observer that ignores everything.
-pub struct NoObserver;
-impl Observer for NoObserver {
-    fn on_day(&mut self, _: u32, _: &DaySnapshot) {}
-}
-
-/// Collects every daily snapshot.
-#[derive(Default)]
-pub struct DailyLog(pub Vec<DaySnapshot>);
-impl Observer for DailyLog {
-    fn on_day(&mut self, _: u32, s: &DaySnapshot) {
-        self.0.push(s.clone());
-    }
-}
 
 /// Totals of one replication.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,9 +2,10 @@
 //! still has a free slot. Days that fill up are skipped with a path-compressed "next free day"
 //! pointer, so booking stays cheap however long the backlog grows.
 
-use super::params::Schedule;
+use crate::sim::params::Schedule;
 
-pub struct DailySlots {
+/// Daily slots with a capacity per day.
+pub(crate) struct DailySlots {
     used: Vec<u32>,
     capacity: Vec<u32>,
     /// `next[d]`: a day >= d that may have room (d itself if it has).
@@ -12,7 +13,7 @@ pub struct DailySlots {
 }
 
 impl DailySlots {
-    pub fn new(days: u32, capacity: &Schedule) -> Self {
+    pub(crate) fn new(days: u32, capacity: &Schedule) -> Self {
         DailySlots {
             used: vec![0; days as usize],
             capacity: (0..days).map(|d| capacity.at(d)).collect(),
@@ -36,7 +37,7 @@ impl DailySlots {
     }
 
     /// Book a slot on the first day >= `earliest` with room; `None` if there is none before the end.
-    pub fn book(&mut self, earliest: u32) -> Option<u32> {
+    pub(crate) fn book(&mut self, earliest: u32) -> Option<u32> {
         let n = self.next.len() as u32;
         let mut day = self.find(earliest.min(n));
         while day < n {

@@ -1,0 +1,167 @@
+//! The typed events of the pipeline: their names (in journeys) and their scope, which tells the
+//! core whether an event belongs to one placement of the child and may therefore go stale.
+
+/// What happens to a child at an instant. The stage that handles each is named in the comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub(crate) enum Event {
+    /// arrivals: the child is encountered by CBP.
+    Arrive = 0,
+    /// cbp: processing done; the agent is free and ORR is asked for a placement.
+    CbpProcessed,
+    /// orr: the child arrives in ORR care after transport.
+    EnterOrr,
+    /// orr: a sponsor came forward.
+    SponsorFound,
+    /// orr: vetting done; the case manager is free.
+    Vetted,
+    /// orr: release to the sponsor.
+    Release,
+    /// orr (in care) or life (after release): the child turns 18.
+    Turn18,
+    /// orr: voluntary departure from care.
+    Depart,
+    /// life: the household moves.
+    Move,
+    /// life: the child leaves the sponsor.
+    RunAway,
+    /// life: exploitation begins.
+    Exploit,
+    /// calls: a well-being call falls due.
+    CallDue,
+    /// services: a post-release services contact.
+    ServicesContact,
+    /// sharing: ORR's release record reaches ICE.
+    ShareIce,
+    /// sharing: ORR's release record reaches the court.
+    ShareCourt,
+    /// court: ICE files the NTA with the court.
+    NtaFiled,
+    /// court: a hearing.
+    Hearing,
+    /// core: the last contact leaves the contact window.
+    ContactExpires,
+    /// recovery: a missing-child report is entered.
+    MissingReport,
+    /// recovery: a missing-child report is matched.
+    RecordMatch,
+    /// recovery: an exploitation lead reaches HSI.
+    Lead,
+    /// recovery: an investigation ends; the investigator is free.
+    LeadDone,
+}
+
+/// Number of event kinds.
+#[cfg(test)]
+pub(crate) const N_EVENTS: usize = 22;
+
+/// What an event belongs to, which decides what the core does with it once the child's placement
+/// has ended (see [`super::child::Epoch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The child whatever their placement (arrival, 18th birthday, the end of the contact
+    /// window, which only re-arms or refreshes the child's locatability): always delivered.
+    Child,
+    /// One placement (custody, or one release to a sponsor): dropped by the core, before any
+    /// handler sees it, if that placement has ended.
+    Placement,
+    /// The end of a hold on a resource (an agent, a case manager, an investigator): always
+    /// delivered so that the unit is given back, with a flag saying whether the placement it was
+    /// started in still runs; the handler acts on the child only if it does.
+    Resource,
+}
+
+impl Event {
+    /// Every event kind, in discriminant order.
+    #[cfg(test)]
+    pub(crate) const ALL: [Event; N_EVENTS] = [
+        Event::Arrive,
+        Event::CbpProcessed,
+        Event::EnterOrr,
+        Event::SponsorFound,
+        Event::Vetted,
+        Event::Release,
+        Event::Turn18,
+        Event::Depart,
+        Event::Move,
+        Event::RunAway,
+        Event::Exploit,
+        Event::CallDue,
+        Event::ServicesContact,
+        Event::ShareIce,
+        Event::ShareCourt,
+        Event::NtaFiled,
+        Event::Hearing,
+        Event::ContactExpires,
+        Event::MissingReport,
+        Event::RecordMatch,
+        Event::Lead,
+        Event::LeadDone,
+    ];
+
+    /// Plain-language name, used in journeys.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Event::Arrive => "encountered by CBP",
+            Event::CbpProcessed => "CBP processing done",
+            Event::EnterOrr => "entered ORR care",
+            Event::SponsorFound => "sponsor came forward",
+            Event::Vetted => "vetting done",
+            Event::Release => "released to sponsor",
+            Event::Turn18 => "turned 18",
+            Event::Depart => "voluntary departure",
+            Event::Move => "household moved",
+            Event::RunAway => "left the sponsor",
+            Event::Exploit => "exploitation began",
+            Event::CallDue => "well-being call due",
+            Event::ServicesContact => "post-release services contact",
+            Event::ShareIce => "ORR record shared with ICE",
+            Event::ShareCourt => "ORR record shared with the court",
+            Event::NtaFiled => "NTA filed with the court",
+            Event::Hearing => "court hearing",
+            Event::ContactExpires => "contact window expired",
+            Event::MissingReport => "missing-child report",
+            Event::RecordMatch => "missing-child report matched",
+            Event::Lead => "exploitation lead",
+            Event::LeadDone => "lead investigated",
+        }
+    }
+
+    /// What the event belongs to.
+    #[inline]
+    pub(crate) fn scope(self) -> Scope {
+        match self {
+            Event::Arrive | Event::Turn18 | Event::ContactExpires => Scope::Child,
+            Event::CbpProcessed | Event::Vetted | Event::LeadDone => Scope::Resource,
+            _ => Scope::Placement,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_kind_in_discriminant_order_with_distinct_names() {
+        for (i, e) in Event::ALL.iter().enumerate() {
+            assert_eq!(*e as usize, i);
+        }
+        let mut names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), N_EVENTS);
+    }
+
+    #[test]
+    fn only_arrival_birthday_and_contact_expiry_outlive_a_placement() {
+        let child: Vec<Event> = Event::ALL
+            .into_iter()
+            .filter(|e| e.scope() == Scope::Child)
+            .collect();
+        assert_eq!(
+            child,
+            vec![Event::Arrive, Event::Turn18, Event::ContactExpires]
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! The event core: the clock, the calendar of typed events, the children, the one place where a
+//! record is written and locatability refreshed (`records`), the daily snapshot, tracing and the
+//! observer interface. It knows no agency's rules: those live in `sim::stages`.
+
+pub(crate) mod agency;
+pub(crate) mod calendar;
+pub(crate) mod child;
+pub(crate) mod event;
+pub(crate) mod observer;
+pub(crate) mod pool;
+pub(crate) mod records;
+pub(crate) mod sampling;
+pub(crate) mod slots;
+pub(crate) mod snapshot;
+pub(crate) mod trace;
+
+use self::calendar::Calendar;
+use self::child::{Child, Flags};
+use self::event::Event;
+use self::snapshot::{DaySnapshot, RunSummary};
+use crate::rng::{self, Purpose, Stream};
+use crate::sim::params::Params;
+
+/// Everything the stages share: parameters, clock, calendar, children, address ids, the running
+/// snapshot and totals, and the children whose ICE record was just written (ICE's inbox).
+pub(crate) struct Core<'p> {
+    pub(crate) p: &'p Params,
+    seed: u64,
+    replication: u64,
+    /// Simulation time, minutes since the scenario start.
+    pub(crate) now: u32,
+    /// The current simulated day.
+    pub(crate) day: u32,
+    pub(crate) cal: Calendar,
+    /// Every arrived child, indexed by id (ids in order of arrival).
+    pub(crate) children: Vec<Child>,
+    next_addr: u32,
+    pub(crate) snap: DaySnapshot,
+    pub(crate) out: RunSummary,
+    /// Children whose ICE record was written since ICE last looked (see `stages::ice`).
+    pub(crate) ice_inbox: Vec<u32>,
+    /// Events dropped because their placement had ended.
+    pub(crate) stale_dropped: u64,
+}
+
+impl<'p> Core<'p> {
+    /// A core at time 0 with no children.
+    pub(crate) fn new(p: &'p Params, seed: u64, replication: u64) -> Self {
+        Core {
+            p,
+            seed,
+            replication,
+            now: 0,
+            day: 0,
+            cal: Calendar::new(p.horizon_days),
+            children: Vec::new(),
+            next_addr: 1,
+            snap: DaySnapshot::default(),
+            out: RunSummary::default(),
+            ice_inbox: Vec::new(),
+            stale_dropped: 0,
+        }
+    }
+
+    /// The random stream of `child` for `purpose` in this replication.
+    pub(crate) fn stream(&self, child: u32, purpose: Purpose) -> Stream {
+        rng::stream(self.seed, self.replication, child as u64, purpose)
+    }
+
+    /// A fresh address id (never reused).
+    #[inline]
+    pub(crate) fn new_address(&mut self) -> u32 {
+        let a = self.next_addr;
+        self.next_addr += 1;
+        a
+    }
+
+    /// The child `c`.
+    #[inline]
+    pub(crate) fn child(&mut self, c: u32) -> &mut Child {
+        &mut self.children[c as usize]
+    }
+
+    /// Whether `c`'s flags contain `f`.
+    #[inline]
+    pub(crate) fn has(&self, c: u32, f: Flags) -> bool {
+        self.children[c as usize].flags.contains(f)
+    }
+
+    /// Schedule `event` for `c` at `time`, in the child's current placement.
+    #[inline]
+    pub(crate) fn at(&mut self, time: u32, c: u32, event: Event) {
+        let epoch = self.children[c as usize].epoch;
+        self.cal.schedule(time, c, event, epoch);
+    }
+
+    /// Schedule `event` for `c` `delay` minutes from now, in the child's current placement.
+    #[inline]
+    pub(crate) fn after(&mut self, c: u32, delay: u32, event: Event) {
+        self.at(self.now.saturating_add(delay), c, event);
+    }
+}

@@ -1,0 +1,307 @@
+//! ORR: beds (standard, usable share, influx beds that open and close), daily intake placements,
+//! transport into care, sponsor identification, vetting by case managers (background checks, home
+//! studies, detection of risky sponsors), aging out and voluntary departure in care, and release
+//! with the address ORR records.
+
+use super::arrivals::draw_risk;
+use super::deterrence;
+use crate::sim::core::agency::Agency;
+use crate::sim::core::child::{Flags, State};
+use crate::sim::core::event::Event;
+use crate::sim::core::pool::Pool;
+use crate::sim::core::sampling::{hazard, pick, to_minutes, unit, Sampler};
+use crate::sim::core::Core;
+use crate::sim::params::{Params, MINUTES_PER_DAY};
+
+/// ORR's beds, intake team and case managers.
+pub(crate) struct Orr {
+    beds: Pool,
+    case_managers: Pool,
+    influx_open: bool,
+    influx_opens_on: Option<u32>,
+    /// ORR placements (intake designations) still possible today.
+    placements_left: u32,
+    transport: Sampler,
+    identification: [Sampler; 3],
+    incomplete_record: Sampler,
+    background: [Sampler; 3],
+    home_study: Sampler,
+    release_processing: Sampler,
+}
+
+impl Orr {
+    /// No bed or case manager in service yet (capacities are set each morning).
+    pub(crate) fn new(p: &Params) -> Self {
+        Orr {
+            beds: Pool::default(),
+            case_managers: Pool::default(),
+            influx_open: false,
+            influx_opens_on: None,
+            placements_left: 0,
+            transport: Sampler::new(p.cbp.transport),
+            identification: p.sponsors.identification.map(Sampler::new),
+            incomplete_record: Sampler::new(p.sponsors.incomplete_record_delay),
+            background: p.vetting.background.map(Sampler::new),
+            home_study: Sampler::new(p.vetting.home_study),
+            release_processing: Sampler::new(p.orr.release_processing),
+        }
+    }
+
+    /// Beds in service today: influx beds open after a delay once the line for beds passes the
+    /// trigger, and close when occupancy falls below a share of standard beds. Then today's
+    /// placements and case managers, who take waiting children.
+    pub(crate) fn start_of_day(&mut self, core: &mut Core) {
+        let day = core.day;
+        let p = core.p;
+        let standard = (p.orr.standard_beds.at(day) as u64
+            * p.orr.usable_beds_percent.at(day) as u64
+            / 100) as u32;
+        let waiting = self.beds.line.len() as u32;
+        if !self.influx_open {
+            if waiting > p.orr.influx_trigger_waiting && self.influx_opens_on.is_none() {
+                self.influx_opens_on = Some(day + p.orr.influx_open_delay_days);
+            }
+            if self.influx_opens_on.is_some_and(|d| day >= d) {
+                self.influx_open = true;
+                self.influx_opens_on = None;
+            }
+        } else if waiting == 0
+            && (self.beds.busy as f64) < p.orr.influx_close_occupancy_share * standard as f64
+        {
+            self.influx_open = false;
+        }
+        let influx = if self.influx_open {
+            p.orr.influx_beds.at(day)
+        } else {
+            0
+        };
+        self.beds.capacity = standard + influx;
+        self.placements_left = p.orr.placements_per_day.at(day);
+        self.place_waiting(core);
+        self.case_managers.capacity = p.orr.case_managers.at(day) * p.orr.cases_per_case_manager;
+        while let Some((c, _)) = self.case_managers.admit() {
+            self.start_vetting(core, c);
+        }
+    }
+
+    /// The day's figures for the snapshot: children waiting in CBP for a bed, beds in service.
+    pub(crate) fn end_of_day(&self, core: &mut Core) {
+        core.snap.waiting_for_bed = self.beds.line.len() as u32;
+        core.snap.beds = self.beds.capacity;
+    }
+
+    /// CBP asks for a placement: ORR designates one only while it has intake capacity left today
+    /// and a bed; otherwise the child waits in CBP custody.
+    pub(crate) fn request_placement(&mut self, core: &mut Core, c: u32) {
+        if self.placements_left == 0 {
+            self.beds.line.push_back((c, core.now));
+        } else if self.beds.request(c, core.now) {
+            self.placements_left -= 1;
+            self.transport(core, c);
+        }
+    }
+
+    fn transport(&mut self, core: &mut Core, c: u32) {
+        let d = self.transport.minutes(&mut core.child(c).pre);
+        core.after(c, d, Event::EnterOrr);
+    }
+
+    /// Place children waiting in CBP while beds are free and today's placements last.
+    fn place_waiting(&mut self, core: &mut Core) {
+        while self.placements_left > 0 {
+            let Some((next, _)) = self.beds.admit() else {
+                break;
+            };
+            self.placements_left -= 1;
+            self.transport(core, next);
+        }
+    }
+
+    /// The child enters care: the time in CBP custody is counted, and the sponsor search starts.
+    pub(crate) fn enter(&mut self, core: &mut Core, c: u32) {
+        let p = core.p;
+        let now = core.now;
+        let ch = core.child(c);
+        ch.orr_entry = now;
+        let hours = (now - ch.arrival) as f64 / 60.0;
+        let over_limit = now - ch.arrival > p.cbp.transfer_limit;
+        let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
+        let no_sponsor = ch.flags.contains(Flags::NO_SPONSOR);
+        let turns_18 = ch.turns_18;
+        core.out.transferred_to_orr += 1;
+        core.out.cbp_hours_total += hours;
+        if over_limit {
+            core.out.over_72h += 1;
+        }
+        core.set_state(c, State::Orr);
+        if turns_18 <= now {
+            self.age_out(core, c);
+            return;
+        }
+        if let Some(d) = depart {
+            core.after(c, d, Event::Depart);
+        }
+        if !no_sponsor {
+            self.search_sponsor(core, c, true);
+        }
+    }
+
+    /// Time until a sponsor comes forward; deterrence lengthens it and shifts sponsors to
+    /// category 3. After a rejection, the next sponsor's category and risk are drawn anew.
+    fn search_sponsor(&mut self, core: &mut Core, c: u32, first: bool) {
+        let p = core.p;
+        let pressure = deterrence::pressure(p, core.day);
+        let ch = core.child(c);
+        if !first {
+            ch.category = pick(&p.sponsors.next_sponsor_category_cdf, &mut ch.pre) as u8;
+            ch.risk = draw_risk(&p.sponsors.risk[ch.category as usize], &mut ch.pre);
+            ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
+        }
+        let u = unit(&mut ch.pre);
+        if ch.category < 2 && u < p.deterrence.shift_to_category3 * pressure {
+            ch.category = 2;
+            ch.risk = draw_risk(&p.sponsors.risk[2], &mut ch.pre);
+            ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
+        }
+        let mut d = self.identification[ch.category as usize].minutes(&mut ch.pre) as f64;
+        if first && ch.flags.contains(Flags::INCOMPLETE_RECORD) {
+            d += self.incomplete_record.minutes(&mut ch.pre) as f64;
+        }
+        d *= 1.0 + p.deterrence.identification_delay_increase * pressure;
+        core.after(c, to_minutes(d), Event::SponsorFound);
+    }
+
+    /// A sponsor came forward: vetting starts when a case manager is free.
+    pub(crate) fn sponsor_found(&mut self, core: &mut Core, c: u32) {
+        if core.children[c as usize].state != State::Orr {
+            return;
+        }
+        if self.case_managers.request(c, core.now) {
+            self.start_vetting(core, c);
+        }
+    }
+
+    fn start_vetting(&mut self, core: &mut Core, c: u32) {
+        let p = core.p;
+        let ch = core.child(c);
+        if ch.state != State::Orr {
+            // Left care while waiting for a case manager: hand the slot on.
+            if let Some((next, _)) = self.case_managers.release() {
+                self.start_vetting(core, next);
+            }
+            return;
+        }
+        ch.flags.insert(Flags::IN_VETTING);
+        let cat = ch.category as usize;
+        let mut d = self.background[cat].minutes(&mut ch.pre);
+        let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat];
+        if home_study {
+            d = d.saturating_add(self.home_study.minutes(&mut ch.pre));
+            ch.flags.insert(Flags::SERVICES);
+        } else {
+            ch.flags.remove(Flags::SERVICES);
+        }
+        core.after(c, d, Event::Vetted);
+    }
+
+    /// Vetting done: the case manager takes the next case. If the child is still in the same
+    /// placement (`current`), a risky sponsor may be detected (another sponsor is searched for,
+    /// up to a maximum) or the release is prepared.
+    pub(crate) fn vetted(&mut self, core: &mut Core, c: u32, current: bool) {
+        if let Some((next, _)) = self.case_managers.release() {
+            self.start_vetting(core, next);
+        }
+        if !current {
+            return;
+        }
+        let p = core.p;
+        let ch = core.child(c);
+        ch.flags.remove(Flags::IN_VETTING);
+        let u = unit(&mut ch.pre);
+        if ch.state != State::Orr {
+            return;
+        }
+        let detect = if ch.flags.contains(Flags::SERVICES) {
+            p.vetting.detect_home_study
+        } else {
+            p.vetting.detect_background
+        };
+        if ch.risk > 0 && u < detect {
+            ch.attempts += 1;
+            let attempts = ch.attempts;
+            core.out.sponsors_rejected += 1;
+            if u32::from(attempts) < p.sponsors.max_attempts {
+                self.search_sponsor(core, c, false);
+            }
+            // Otherwise the child stays in care (until 18 or departure).
+            return;
+        }
+        let d = self.release_processing.minutes(&mut ch.pre);
+        core.after(c, d, Event::Release);
+    }
+
+    /// The child leaves care: the bed goes to the next child waiting in CBP.
+    fn leave(&mut self, core: &mut Core, c: u32, to: State) {
+        self.beds.busy = self.beds.busy.saturating_sub(1);
+        self.place_waiting(core);
+        core.set_state(c, to);
+    }
+
+    /// Voluntary departure from care.
+    pub(crate) fn depart(&mut self, core: &mut Core, c: u32) {
+        if core.children[c as usize].state == State::Orr {
+            core.out.departed += 1;
+            self.leave(core, c, State::Departed);
+        }
+    }
+
+    /// The child turns 18 in care and leaves it. Returns false if the child is not in care.
+    pub(crate) fn age_out(&mut self, core: &mut Core, c: u32) -> bool {
+        if core.children[c as usize].state != State::Orr {
+            return false;
+        }
+        core.out.aged_out_in_care += 1;
+        self.leave(core, c, State::AgedOut);
+        true
+    }
+
+    /// Release to the sponsor: the household gets an address; ORR records it (wrong with some
+    /// probability), CBP too if it recorded the sponsor at encounter. Returns false if the child
+    /// is no longer in care. What follows release is scheduled by the other stages.
+    pub(crate) fn release(&mut self, core: &mut Core, c: u32) -> bool {
+        if core.children[c as usize].state != State::Orr {
+            return false;
+        }
+        let p = core.p;
+        let now = core.now;
+        let home = core.new_address();
+        let wrong = core.new_address();
+        core.out.released += 1;
+        core.snap.released += 1;
+        let ch = core.child(c);
+        let care_days = (now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
+        ch.release = now;
+        ch.true_addr = home;
+        ch.household = home;
+        // Release-time draws come from the pre-release stream so that post-release reforms do not
+        // change them.
+        let address_wrong = unit(&mut ch.pre) < p.release.address_error;
+        let services = ch.flags.contains(Flags::SERVICES)
+            || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
+        if services {
+            ch.flags.insert(Flags::SERVICES);
+        }
+        let cbp_knows = ch.flags.contains(Flags::CBP_KNOWS_SPONSOR);
+        core.out.care_days_total += care_days;
+        core.out.address_wrong_at_release += address_wrong as u64;
+        let orr_addr = if address_wrong { wrong } else { home };
+        self.leave(core, c, State::WithSponsor);
+        // ORR writes first: with an integrated record, an address CBP already holds for this
+        // sponsor then reconciles a wrong one.
+        core.write_record(c, Agency::Orr, orr_addr);
+        if cbp_knows {
+            core.write_record(c, Agency::Cbp, home);
+        }
+        true
+    }
+}
