@@ -1,0 +1,139 @@
+//! Validation: every raw value is checked against its allowed range and converted into the
+//! engine's units. All problems are collected and reported together.
+//!
+//! `check` holds the shared problem collector and `time` the simulated period; every other module
+//! validates one table of the scenario file into its part of `Params`. `[meta]` holds only names
+//! and needs no checks.
+
+mod arrivals;
+mod cbp;
+mod check;
+mod children;
+mod court;
+mod data_sharing;
+mod deterrence;
+mod ice;
+mod life;
+mod orr;
+mod post_release_services;
+mod recovery;
+mod release;
+mod sponsors;
+mod time;
+mod vetting;
+mod welfare_checks;
+mod wellbeing_calls;
+
+use super::raw::RawScenario;
+use crate::error::Problem;
+use crate::sim::params::Params;
+
+pub use time::date_of;
+
+/// Validate a raw scenario into engine parameters, or list every problem found.
+///
+/// Problems are listed in the order of the sections below (and of the fields within each); unusable
+/// dates in `[time]` stop validation there, since every other date is checked against them.
+pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
+    let mut c = check::Check::default();
+    let Some(period) = time::period(&mut c, &r.time) else {
+        return Err(c.problems);
+    };
+    let p = &period;
+    let contact_window = time::contact_window(&mut c, &r.time);
+    let arrival_rate_by_day = arrivals::validate(&mut c, p, &r.arrivals);
+    let children = children::validate(&mut c, &r.children);
+    let sponsors = sponsors::validate(&mut c, &r.sponsors);
+    let cbp = cbp::validate(&mut c, p, &r.cbp);
+    let orr = orr::validate(&mut c, p, &r.orr);
+    let vetting = vetting::validate(&mut c, &r.vetting);
+    let release = release::validate(&mut c, &r.release);
+    let sharing = data_sharing::validate(&mut c, &r.data_sharing);
+    let life = life::validate(&mut c, &r.life);
+    let calls = wellbeing_calls::validate(&mut c, p, &r.wellbeing_calls);
+    let services = post_release_services::validate(&mut c, &r.post_release_services);
+    let ice = ice::validate(&mut c, p, &r.ice);
+    let court = court::validate(&mut c, p, &r.court);
+    let checks = welfare_checks::validate(&mut c, p, &r.welfare_checks);
+    let recovery = recovery::validate(&mut c, p, &r.recovery);
+    let deterrence = deterrence::validate(&mut c, p, &r.deterrence);
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    Ok(Params {
+        horizon_days: period.days,
+        contact_window,
+        arrival_rate_by_day,
+        children,
+        sponsors,
+        cbp,
+        orr,
+        vetting,
+        release,
+        sharing,
+        life,
+        calls,
+        services,
+        ice,
+        court,
+        checks,
+        recovery,
+        deterrence,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::load;
+
+    fn baseline() -> RawScenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        load::load(&path).unwrap().raw
+    }
+
+    fn fields(problems: &[Problem]) -> Vec<&str> {
+        problems.iter().map(|p| p.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_baseline_is_valid() {
+        let p = validate(&baseline()).unwrap();
+        // 2018-10-01 to 2025-12-31, both included.
+        assert_eq!(p.horizon_days, 2649);
+        assert_eq!(p.arrival_rate_by_day.len(), 2649);
+        assert_eq!(p.contact_window, 180 * 1440);
+    }
+
+    #[test]
+    fn unusable_dates_stop_validation_before_the_sections() {
+        let mut r = baseline();
+        r.time.start_date = "2018-10-32".into();
+        r.court.representation_probability = 2.0;
+        let problems = validate(&r).unwrap_err();
+        assert_eq!(fields(&problems), ["time.start_date"]);
+    }
+
+    #[test]
+    fn problems_are_listed_in_section_order() {
+        let mut r = baseline();
+        r.deterrence.pressure_from_arrests = -1.0;
+        r.cbp.transfer_limit_hours = 0.0;
+        r.time.contact_window_days = 4000;
+        r.life.move_reported_probability.ice = 1.5;
+        r.welfare_checks.start_date = "2030-01-01".into();
+        let problems = validate(&r).unwrap_err();
+        assert_eq!(
+            fields(&problems),
+            [
+                "time.contact_window_days",
+                "cbp.transfer_limit_hours",
+                "life.move_reported_probability.ice",
+                "welfare_checks.start_date",
+                "deterrence.pressure_from_arrests",
+            ]
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! ORR care (`[orr]`): beds, influx sites, placements, case managers, voluntary departure and
+//! release processing.
+
+use super::check::Check;
+use super::time::Period;
+use crate::scenario::raw;
+use crate::sim::params::Orr;
+
+pub(super) fn validate(c: &mut Check, p: &Period, o: &raw::Orr) -> Orr {
+    Orr {
+        standard_beds: p.schedule(
+            c,
+            "orr.standard_beds",
+            &o.standard_beds,
+            1,
+            10_000_000,
+            "beds",
+        ),
+        placements_per_day: p.schedule(
+            c,
+            "orr.placements_per_day",
+            &o.placements_per_day,
+            1,
+            1_000_000,
+            "placements per day",
+        ),
+        usable_beds_percent: p.schedule(
+            c,
+            "orr.usable_beds_percent",
+            &o.usable_beds_percent,
+            1,
+            100,
+            "percent of standard beds",
+        ),
+        influx_beds: p.schedule(c, "orr.influx_beds", &o.influx_beds, 0, 10_000_000, "beds"),
+        influx_trigger_waiting: c.range(
+            "orr.influx_trigger_waiting_children",
+            o.influx_trigger_waiting_children as f64,
+            0.0,
+            10_000_000.0,
+            "children",
+        ) as u32,
+        influx_open_delay_days: c.range(
+            "orr.influx_open_delay_days",
+            o.influx_open_delay_days as f64,
+            0.0,
+            3650.0,
+            "days",
+        ) as u32,
+        influx_close_occupancy_share: c.prob(
+            "orr.influx_close_occupancy_share",
+            o.influx_close_occupancy_share,
+        ),
+        case_managers: p.schedule(
+            c,
+            "orr.case_managers",
+            &o.case_managers,
+            1,
+            10_000_000,
+            "case managers",
+        ),
+        cases_per_case_manager: c.at_least_one_u32(
+            "orr.cases_per_case_manager",
+            o.cases_per_case_manager,
+            10_000,
+            "concurrent cases",
+        ),
+        voluntary_departure_rate: c.rate_per_year(
+            "orr.voluntary_departure_rate_per_year",
+            o.voluntary_departure_rate_per_year,
+        ),
+        release_processing: c.days(
+            "orr.release_processing_days_mean",
+            o.release_processing_days_mean,
+            "orr.release_processing_days_cv",
+            o.release_processing_days_cv,
+        ),
+    }
+}

@@ -1,0 +1,36 @@
+//! Sponsor vetting (`[vetting]`): background checks, home studies and how often they detect a
+//! risky sponsor.
+
+use super::check::Check;
+use crate::scenario::raw;
+use crate::sim::params::Vetting;
+
+pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
+    let bg = v.background_check_days_mean;
+    Vetting {
+        background: [0, 1, 2].map(|i| {
+            c.days(
+                &format!("vetting.background_check_days_mean[{i}]"),
+                bg[i],
+                "vetting.background_check_cv",
+                v.background_check_cv,
+            )
+        }),
+        home_study_probability: c
+            .probs3("vetting.home_study_probability", v.home_study_probability),
+        home_study: c.days(
+            "vetting.home_study_days_mean",
+            v.home_study_days_mean,
+            "vetting.home_study_cv",
+            v.home_study_cv,
+        ),
+        detect_background: c.prob(
+            "vetting.detection_probability_background",
+            v.detection_probability_background,
+        ),
+        detect_home_study: c.prob(
+            "vetting.detection_probability_home_study",
+            v.detection_probability_home_study,
+        ),
+    }
+}
