@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use custody_sim::runner::run_summaries;
+use custody_sim::runner::{run_summaries, Runner};
 use custody_sim::sim::Params;
 
 /// Master seed of every benchmark run.
@@ -41,10 +41,11 @@ fn sweep(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(8));
     group.throughput(Throughput::Elements(RUNS));
-    for threads in [1usize, 2] {
+    for threads in [1u64, 2] {
+        let runner = Runner::new(threads).expect("worker threads");
         group.bench_function(format!("runs_10pct_baseline_{threads}_threads"), |b| {
             b.iter(|| {
-                run_summaries(&[black_box(&p)], SEED, 0..RUNS, threads, &|| {}).map(|v| v.len())
+                run_summaries(&runner, &[black_box(&p)], SEED, 0..RUNS, &|| {}).map(|v| v.len())
             })
         });
     }

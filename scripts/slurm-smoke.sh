@@ -360,7 +360,7 @@ grep -q -- "--array=1-$shards\$" cluster/slurm/array.sbatch || die "array.sbatch
 grep -q -- "afterok" cluster/slurm/submit.sh || die "submit.sh has no afterok dependency"
 # SMOKE_INJECT_FAIL=<run ids> makes those runs fail in the cluster jobs only (Slurm passes the
 # environment on to them): a check that this script notices a failed shard.
-submitted="$(CUSTODY_SIM_FAIL_RUNS="${SMOKE_INJECT_FAIL:-}" bash cluster/slurm/submit.sh)" ||
+submitted="$(CUSTODY_SIM_FAIL_JOBS="${SMOKE_INJECT_FAIL:-}" bash cluster/slurm/submit.sh)" ||
     fail "submit.sh failed: $submitted"
 log "$submitted"
 array_id="$(sed -n 's/^submitted array job \([0-9]*\).* and merge job \([0-9]*\).*$/\1/p' <<<"$submitted")"

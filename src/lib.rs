@@ -1,7 +1,8 @@
 //! custody-sim: an agent-based discrete-event simulator of the US custody pipeline for
 //! unaccompanied children. Every child in the program is synthetic.
 //!
-//! Dependencies point one way: `cli -> app -> (scenario, runner, output) -> sim`.
+//! Dependencies point one way:
+//! `cli -> app -> (scenario, runner, output, experiment) -> (stats, sim)`.
 
 pub mod app;
 pub mod cli;
@@ -12,3 +13,4 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod sim;
+pub mod stats;

@@ -7,9 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
-use rayon::prelude::*;
 
-use super::{progress_bar, resolve_threads, BadInput};
+use super::{progress_bar, BadInput};
 use crate::cli::CalibrateArgs;
 use crate::experiment::calibrate::{self, sig, Calibration, Posterior};
 use crate::experiment::targets::{self, Outcome, Target};
@@ -17,13 +16,9 @@ use crate::output;
 use crate::output::calibrate::{
     self as files, CalibrationInfo, CandidateRow, CandidatesWriter, Recorded, Role,
 };
-use crate::runner::run_replications;
+use crate::runner::{run_replications, Faults, Runner};
 use crate::scenario::{self, overrides};
 use crate::sim::{simulate, DailyLog};
-
-/// Environment variable naming candidates to fail on purpose (comma-separated candidate numbers): a
-/// fault-injection hook for testing that failures are recorded and the calibration goes on.
-pub const FAIL_CANDIDATES_ENV: &str = "CUSTODY_SIM_FAIL_CANDIDATES";
 
 fn default_out(file: &Path) -> PathBuf {
     let stem = file
@@ -33,36 +28,16 @@ fn default_out(file: &Path) -> PathBuf {
     PathBuf::from("outputs").join(format!("calibrate-{stem}"))
 }
 
-fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
-
 /// One replication of one candidate: every target's value (fitted first, then held out).
-/// Panics are caught and reported as failures.
-fn run_one(
-    cal: &Calibration,
-    candidate: usize,
-    rep: u64,
-    fail: &[usize],
-) -> Result<Vec<f64>, String> {
-    if fail.contains(&candidate) {
-        return Err(format!("failure injected by {FAIL_CANDIDATES_ENV}"));
-    }
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let sc = cal.scenario(candidate).map_err(|e| e.to_string())?;
-        let mut log = DailyLog::default();
-        let summary = simulate(&sc.params, cal.seed, rep, &mut log);
-        Ok(cal
-            .targets
-            .iter()
-            .map(|t| t.evaluate(&log.0, &summary))
-            .collect())
-    }))
-    .unwrap_or_else(|p| Err(format!("panicked: {}", panic_message(p))))
+fn run_one(cal: &Calibration, candidate: usize, rep: u64) -> Result<Vec<f64>, String> {
+    let sc = cal.scenario(candidate).map_err(|e| e.to_string())?;
+    let mut log = DailyLog::default();
+    let summary = simulate(&sc.params, cal.seed, rep, &mut log);
+    Ok(cal
+        .targets
+        .iter()
+        .map(|t| t.evaluate(&log.0, &summary))
+        .collect())
 }
 
 /// Per-target means over a candidate's replications, summed in replication order.
@@ -133,35 +108,25 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
     files::write_info(&out, &info)?;
     let pending: Vec<usize> = (0..cal.candidates.len()).filter(|&c| !done[c]).collect();
 
-    let fail: Vec<usize> = std::env::var(FAIL_CANDIDATES_ENV)
-        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_default();
-    let threads = resolve_threads(args.threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    let faults = Faults::from_env();
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let threads = runner.threads();
     let reps = cal.replications;
     let bar = progress_bar(pending.len() as u64 * reps, args.quiet, "runs");
     bar.set_message(format!("calibrating {}", cal.file.display()));
     let started = Instant::now();
     // Batches of a few candidates per thread; within a batch every (candidate, replication) runs in
     // parallel, and the results are gathered and appended in candidate order: memory stays flat
-    // and candidates.csv stays sorted.
-    for batch in pending.chunks((threads * 4).max(1)) {
+    // and candidates.csv stays sorted. A candidate fails if any of its replications fails (it
+    // panics, or the fault hook names the candidate); it is recorded with its error and the
+    // calibration goes on.
+    let work = faults.wrap(|&(c, _)| c as u64, |&(c, r)| run_one(&cal, c, r));
+    for batch in pending.chunks(runner.batch()) {
         let jobs: Vec<(usize, u64)> = batch
             .iter()
             .flat_map(|&c| (0..reps).map(move |r| (c, r)))
             .collect();
-        let values: Vec<Result<Vec<f64>, String>> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&(c, r)| {
-                    let v = run_one(&cal, c, r, &fail);
-                    bar.inc(1);
-                    v
-                })
-                .collect()
-        });
+        let values = runner.map(&jobs, &work, &|| bar.inc(1));
         let rows: Vec<CandidateRow> = batch
             .iter()
             .zip(values.chunks(reps as usize))
@@ -244,8 +209,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
     // The fitted scenario itself, against every target.
     let bar = progress_bar(reps, args.quiet, "replications");
     bar.set_message(format!("running {}", calibrated_path.display()));
-    let runs = run_replications(&calibrated.params, cal.seed, reps, threads, &|| bar.inc(1))
-        .context("cannot start worker threads")?;
+    let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let results: Vec<(Role, &Target, Outcome)> = cal
         .targets

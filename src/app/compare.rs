@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 
-use super::{progress_bar, resolve_threads, BadInput};
+use super::{progress_bar, BadInput};
 use crate::cli::CompareArgs;
 use crate::output;
-use crate::runner::run_summaries;
+use crate::runner::{run_summaries, Runner};
 use crate::scenario;
 
 /// `custody-sim compare`: every scenario with the same seeds; paired differences from the baseline.
@@ -40,7 +40,8 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("compare-{stem}"))
     });
-    let threads = resolve_threads(args.threads);
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let threads = runner.threads();
     let names: Vec<String> = std::iter::once(&args.baseline)
         .chain(&args.reforms)
         .map(|p| {
@@ -83,8 +84,15 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let stop_reason = loop {
         let bar = progress_bar(batch * params.len() as u64, args.quiet, "runs");
         bar.set_message(format!("replications {}..{}", n, n + batch));
-        let more = run_summaries(&params, args.seed, n..n + batch, threads, &|| bar.inc(1))
-            .context("cannot start worker threads")?;
+        let more = run_summaries(&runner, &params, args.seed, n..n + batch, &|| bar.inc(1))
+            .map_err(|e| {
+                anyhow!(
+                    "replication {} of {} failed: {}",
+                    e.replication,
+                    names[e.scenario],
+                    e.message
+                )
+            })?;
         bar.finish_and_clear();
         for (all, new) in per_scenario.iter_mut().zip(more) {
             all.extend(new);

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::cli::{Cli, Command, RunArgs};
 use crate::error::ScenarioError;
 use crate::output::{self, Manifest, ScenarioFile};
-use crate::runner::run_replications;
+use crate::runner::{run_replications, Runner};
 use crate::scenario::{self, Scenario};
 
 /// Bad input (exit code 2) as opposed to a failed run (exit code 1).
@@ -70,17 +70,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Worker threads: `0` means all cores.
-pub fn resolve_threads(requested: u64) -> usize {
-    if requested == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        requested as usize
-    }
-}
-
 /// A progress bar on standard error, hidden when quiet or not a terminal.
 pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
@@ -109,18 +98,18 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
-    let threads = resolve_threads(args.threads);
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let threads = runner.threads();
     let bar = progress_bar(args.replications, args.quiet, "replications");
     bar.set_message(scenario.name().to_string());
     let started = Instant::now();
     let runs = run_replications(
+        &runner,
         &scenario.params,
         args.seed,
         args.replications,
-        threads,
         &|| bar.inc(1),
-    )
-    .context("cannot start worker threads")?;
+    )?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 

@@ -5,17 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 
-use super::{progress_bar, resolve_threads, BadInput};
+use super::{progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::experiment::sweep::{self, Sweep};
 use crate::output::sweep::{self as files, RunRow, RunsWriter, SweepInfo};
-use crate::sim::{simulate, NoObserver};
-
-/// Environment variable naming runs to fail on purpose (comma-separated run ids): a fault-injection
-/// hook for testing that failures are recorded and the sweep goes on.
-pub const FAIL_RUNS_ENV: &str = "CUSTODY_SIM_FAIL_RUNS";
+use crate::runner::{Faults, Runner};
+use crate::sim::{simulate, NoObserver, RunSummary};
 
 fn default_out(file: &Path) -> PathBuf {
     let stem = file
@@ -25,27 +21,12 @@ fn default_out(file: &Path) -> PathBuf {
     PathBuf::from("outputs").join(stem)
 }
 
-/// One run: the point's scenario, one replication. Panics are caught and reported as failures.
-fn run_one(sw: &Sweep, i: u64, fail: &[u64]) -> RunRow {
+/// One run: the point's scenario, one replication.
+fn run_one(sw: &Sweep, i: u64) -> Result<RunSummary, String> {
     let (point, rep) = sw.run_of(i);
-    let result = if fail.contains(&i) {
-        Err(format!("failure injected by {FAIL_RUNS_ENV}"))
-    } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            sw.scenario(point)
-                .map(|sc| simulate(&sc.params, sw.seed, rep, &mut NoObserver))
-                .map_err(|e| e.to_string())
-        }))
-        .unwrap_or_else(|panic| {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(format!("panicked: {msg}"))
-        })
-    };
-    RunRow { run: i, result }
+    sw.scenario(point)
+        .map(|sc| simulate(&sc.params, sw.seed, rep, &mut NoObserver))
+        .map_err(|e| e.to_string())
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<()> {
@@ -78,32 +59,23 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     let pending: Vec<u64> = (0..sw.runs())
         .filter(|&i| info.owns(i) && !done[i as usize])
         .collect();
-    let fail: Vec<u64> = std::env::var(FAIL_RUNS_ENV)
-        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_default();
+    let faults = Faults::from_env();
 
-    let threads = resolve_threads(args.threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let bar = progress_bar(pending.len() as u64, args.quiet, "runs");
     bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
     let started = Instant::now();
     // Batches of a few runs per thread: finished batches are appended in run order, so memory
-    // stays flat however large the sweep, and runs.csv stays sorted.
+    // stays flat however large the sweep, and runs.csv stays sorted. A run that fails (it panics,
+    // or the fault hook names it) is recorded with its error and the sweep goes on.
     let mut failed_now = 0u64;
-    for batch in pending.chunks((threads * 4).max(1)) {
-        let rows: Vec<RunRow> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|&i| {
-                    let r = run_one(&sw, i, &fail);
-                    bar.inc(1);
-                    r
-                })
-                .collect()
-        });
+    let work = faults.wrap(|&i| i, |&i| run_one(&sw, i));
+    for batch in pending.chunks(runner.batch()) {
+        let rows: Vec<RunRow> = batch
+            .iter()
+            .zip(runner.map(batch, &work, &|| bar.inc(1)))
+            .map(|(&run, result)| RunRow { run, result })
+            .collect();
         failed_now += rows.iter().filter(|r| r.result.is_err()).count() as u64;
         writer.append(&sw, &rows)?;
     }

@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use super::{progress_bar, resolve_threads, BadInput};
+use super::{progress_bar, BadInput};
 use crate::cli::ValidateArgs;
 use crate::experiment::targets::{self, Outcome, Target};
 use crate::output;
-use crate::runner::run_replications;
+use crate::runner::{run_replications, Runner};
 use crate::scenario;
 
 pub fn validate(args: &ValidateArgs) -> Result<()> {
@@ -24,14 +24,14 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("validate-{stem}"))
     });
-    let threads = resolve_threads(args.threads);
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let threads = runner.threads();
     let bar = progress_bar(args.replications, args.quiet, "replications");
     bar.set_message(format!("validating {}", sc.name()));
     let started = Instant::now();
-    let runs = run_replications(&sc.params, args.seed, args.replications, threads, &|| {
+    let runs = run_replications(&runner, &sc.params, args.seed, args.replications, &|| {
         bar.inc(1)
-    })
-    .context("cannot start worker threads")?;
+    })?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let results: Vec<(&Target, Outcome)> = targets

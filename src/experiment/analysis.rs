@@ -3,8 +3,8 @@
 
 use super::design::{self, MorrisIndex, SobolIndex};
 use super::sweep::{Design, Sweep};
-use crate::output::stats::{interval, Interval};
 use crate::rng;
+use crate::stats::{interval, Interval};
 
 /// One point's results: successful replications' metric values (replication order) and failures.
 #[derive(Debug, Clone, Default)]

@@ -1,8 +1,8 @@
 //! Paired comparison of scenarios run with common random numbers: per metric, the difference of
 //! each reform from the baseline with its 95% interval, and how much narrower pairing made it.
 
-use crate::output::stats::{interval, t95, Interval};
 use crate::sim::RunSummary;
+use crate::stats::{interval, t95, Interval};
 
 /// One metric of one reform against the baseline.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@
 
 use rand::Rng;
 
-use crate::output::stats::interval;
 use crate::rng::Stream;
+use crate::stats::interval;
 
 /// An invalid request to build or analyse a design.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::ScenarioError;
-use crate::output::stats::{interval, Interval};
 use crate::sim::model::series_names;
 use crate::sim::{DaySnapshot, RunSummary};
+use crate::stats::{interval, Interval};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

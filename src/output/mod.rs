@@ -5,7 +5,6 @@ pub mod calibrate;
 pub mod charts;
 pub mod files;
 pub mod report;
-pub mod stats;
 pub mod sweep;
 
 use std::path::Path;
@@ -17,8 +16,8 @@ use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
 use crate::sim::model::series_names;
+use crate::stats::{self, interval, Interval};
 use files::write_atomic;
-use stats::{interval, Interval};
 
 /// What every output carries: the model's limits and the fact that every child is synthetic.
 pub const CAVEATS: &[&str] = &[

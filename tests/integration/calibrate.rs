@@ -470,7 +470,7 @@ fn a_failed_candidate_is_recorded_left_out_and_reported() {
     write_targets(d, [1500.0, 0.25, 2400.0]);
     let c = write_calibration(d, "cal.toml", &calibration(20, 0.2));
     let err = cmd(d)
-        .env("CUSTODY_SIM_FAIL_CANDIDATES", "3")
+        .env("CUSTODY_SIM_FAIL_JOBS", "3")
         .args(["calibrate", c.to_str().unwrap(), "-q", "-o", "out"])
         .assert()
         .code(1)

@@ -290,7 +290,7 @@ fn a_failed_run_is_recorded_and_the_sweep_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let s = lhs(dir.path(), 4, 2);
     let out = cmd(dir.path())
-        .env("CUSTODY_SIM_FAIL_RUNS", "3")
+        .env("CUSTODY_SIM_FAIL_JOBS", "3")
         .args(["sweep", s.to_str().unwrap(), "-o", "out"])
         .assert()
         .code(1)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::output::stats::{interval, Interval};
+use crate::stats::{interval, Interval};
 
 /// A CSV file read whole, with its header.
 pub(crate) struct Table {

@@ -1,4 +1,5 @@
-//! Summaries across replications: mean and a 95% confidence interval (Student t).
+//! Statistics across replications: means, standard deviations, 95% confidence intervals (Student t)
+//! and t quantiles. Pure functions, used by `experiment` and `output` alike.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
