@@ -6,30 +6,15 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::files::write_atomic;
+use super::schema::journey;
 use super::write_atomic_text;
-use crate::sim::model::N_AGENCIES;
-use crate::sim::ChildEvent;
-
-/// Columns of `journey.csv`, in order.
-pub const JOURNEY_COLUMNS: &[&str] = &[
-    "time_minutes",
-    "date",
-    "event",
-    "state",
-    "locatable",
-    "true_address",
-    "household",
-    "record_cbp",
-    "record_orr",
-    "record_ice",
-    "record_court",
-];
+use crate::sim::{Agency, ChildEvent};
 
 /// `journey.csv`: one row per step of the traced child's journey.
 pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(JOURNEY_COLUMNS)?;
+        out.write_record(journey::columns())?;
         for e in events {
             let mut row = vec![
                 e.time.to_string(),
@@ -40,7 +25,11 @@ pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Re
                 e.true_address.to_string(),
                 e.household.to_string(),
             ];
-            row.extend(e.records.iter().take(N_AGENCIES).map(|r| r.to_string()));
+            row.extend(
+                Agency::ALL
+                    .iter()
+                    .map(|&a| e.records[a as usize].to_string()),
+            );
             out.write_record(&row)?;
         }
         out.flush()?;
