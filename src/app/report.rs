@@ -17,10 +17,19 @@ use crate::error::ScenarioError;
 use crate::output::charts::{self, Chart};
 use crate::output::report::{
     extract_sources, inline_svg, write_report, InlineChart, Report, Section, SourceFile, Table,
-    JOURNEY_COLUMNS,
+};
+use crate::output::schema::{
+    comparison, headline, journey, points, sensitivity, summary, timeseries,
 };
 use crate::output::{self, HEADLINE};
-use crate::sim::model::series_names;
+use crate::sim::{Agency, State};
+
+// Metrics that the report needs in `summary.csv` and prefers in `points.csv`, named by the engine
+// (`RunSummary::metrics`); a unit test checks that the engine still reports them.
+/// Children arrived.
+const ARRIVED: &str = "arrived";
+/// Followed released children unlocatable on the last day.
+const UNLOCATABLE_AT_HORIZON: &str = "unlocatable_at_horizon";
 
 /// What kind of output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,19 +224,23 @@ fn inspect(dir: &Path) -> Result<Input> {
         ));
     }
     let has = |f: &str| dir.join(f).is_file();
-    let kind = if has("timeseries.csv") {
+    let kind = if has(timeseries::FILE) {
         Kind::Run
-    } else if has("comparison.csv") {
+    } else if has(comparison::FILE) {
         Kind::Compare
-    } else if has("points.csv") {
+    } else if has(points::FILE) {
         Kind::Sweep
-    } else if has("journey.csv") {
+    } else if has(journey::FILE) {
         Kind::Journey
     } else {
         return Err(bad(
             dir,
             format!(
-                "holds no outputs of custody-sim (no timeseries.csv, comparison.csv, points.csv or journey.csv); produce them with `custody-sim run SCENARIO -o {d}`, `custody-sim compare BASELINE REFORM... -o {d}`, `custody-sim sweep SWEEP.toml -o {d}` or `custody-sim journey SCENARIO -o {d}`",
+                "holds no outputs of custody-sim (no {}, {}, {} or {}); produce them with `custody-sim run SCENARIO -o {d}`, `custody-sim compare BASELINE REFORM... -o {d}`, `custody-sim sweep SWEEP.toml -o {d}` or `custody-sim journey SCENARIO -o {d}`",
+                timeseries::FILE,
+                comparison::FILE,
+                points::FILE,
+                journey::FILE,
                 d = dir.display()
             ),
         ));
@@ -245,27 +258,24 @@ fn inspect(dir: &Path) -> Result<Input> {
     };
     match kind {
         Kind::Run => {
-            let mut ts = strings(&["replication", "day", "date"]);
-            ts.extend(strings(&series_names()));
-            check_csv(dir, "timeseries.csv", &ts, kind, &manifest)?;
             check_csv(
                 dir,
-                "headline.csv",
-                &strings(&[
-                    "metric",
-                    "replications",
-                    "mean",
-                    "sd",
-                    "ci95_low",
-                    "ci95_high",
-                ]),
+                timeseries::FILE,
+                &strings(&timeseries::columns()),
                 kind,
                 &manifest,
             )?;
             check_csv(
                 dir,
-                "summary.csv",
-                &strings(&["replication", "arrived", "unlocatable_at_horizon"]),
+                headline::FILE,
+                &strings(&headline::COLUMNS),
+                kind,
+                &manifest,
+            )?;
+            check_csv(
+                dir,
+                summary::FILE,
+                &strings(&[summary::REPLICATION, ARRIVED, UNLOCATABLE_AT_HORIZON]),
                 kind,
                 &manifest,
             )?;
@@ -273,21 +283,8 @@ fn inspect(dir: &Path) -> Result<Input> {
         Kind::Compare => {
             check_csv(
                 dir,
-                "comparison.csv",
-                &strings(&[
-                    "baseline",
-                    "reform",
-                    "metric",
-                    "replications",
-                    "baseline_mean",
-                    "reform_mean",
-                    "difference_mean",
-                    "difference_ci95_low",
-                    "difference_ci95_high",
-                    "paired_half_width",
-                    "unpaired_half_width",
-                    "width_ratio",
-                ]),
+                comparison::FILE,
+                &strings(&comparison::COLUMNS),
                 kind,
                 &manifest,
             )?;
@@ -295,29 +292,29 @@ fn inspect(dir: &Path) -> Result<Input> {
         Kind::Sweep => {
             let header = check_csv(
                 dir,
-                "points.csv",
-                &strings(&["point", "replications_ok", "replications_failed"]),
+                points::FILE,
+                &strings(&[
+                    points::POINT,
+                    points::REPLICATIONS_OK,
+                    points::REPLICATIONS_FAILED,
+                ]),
                 kind,
                 &manifest,
             )?;
-            if !header.iter().any(|h| h.ends_with("_mean")) {
+            if !header.iter().any(|h| h.ends_with(points::MEAN_SUFFIX)) {
                 return Err(bad(
                     dir,
                     format!(
-                        "points.csv has no `<metric>_mean` columns: it is not a points file of this version; {}",
+                        "{} has no `<metric>{}` columns: it is not a points file of this version; {}",
+                        points::FILE,
+                        points::MEAN_SUFFIX,
                         how_to_produce(kind, dir, &manifest)
                     ),
                 ));
             }
         }
         Kind::Journey => {
-            check_csv(
-                dir,
-                "journey.csv",
-                &strings(JOURNEY_COLUMNS),
-                kind,
-                &manifest,
-            )?;
+            check_csv(dir, journey::FILE, &journey::columns(), kind, &manifest)?;
         }
     }
     let mut input = Input {
@@ -379,7 +376,7 @@ pub fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
             Kind::Compare => charts::charts_for_comparison(&input.dir, &sub),
             Kind::Sweep => charts::charts_for_sweep(&input.dir, &sub),
             Kind::Journey => {
-                charts::journey_chart(&input.dir.join("journey.csv"), &sub).map(|c| vec![c])
+                charts::journey_chart(&input.dir.join(journey::FILE), &sub).map(|c| vec![c])
             }
         }
         .with_context(|| format!("drawing the charts of {}", input.dir.display()))?;
@@ -648,12 +645,12 @@ fn label_of(metric: &str) -> String {
 }
 
 fn run_section(i: &Input) -> Result<Section> {
-    let (h, rows) = read_rows(&i.dir.join("headline.csv"))?;
+    let (h, rows) = read_rows(&i.dir.join(headline::FILE))?;
     let (m, mean, low, high) = (
-        col(&h, "metric").unwrap_or(0),
-        col(&h, "mean").unwrap_or(2),
-        col(&h, "ci95_low").unwrap_or(4),
-        col(&h, "ci95_high").unwrap_or(5),
+        col(&h, headline::METRIC).unwrap_or(0),
+        col(&h, headline::MEAN).unwrap_or(2),
+        col(&h, headline::CI95_LOW).unwrap_or(4),
+        col(&h, headline::CI95_HIGH).unwrap_or(5),
     );
     let row_of = |key: &str| {
         rows.iter()
@@ -702,7 +699,7 @@ fn run_section(i: &Input) -> Result<Section> {
                 collapsed: false,
             },
             Table {
-                caption: format!("All {} metrics (headline.csv)", all.len()),
+                caption: format!("All {} metrics ({})", all.len(), headline::FILE),
                 header: strings(&["metric", "mean", "95% interval of the mean"]),
                 rows: all,
                 note: String::new(),
@@ -714,17 +711,17 @@ fn run_section(i: &Input) -> Result<Section> {
 }
 
 fn compare_section(i: &Input) -> Result<Section> {
-    let (h, rows) = read_rows(&i.dir.join("comparison.csv"))?;
+    let (h, rows) = read_rows(&i.dir.join(comparison::FILE))?;
     let c = |n: &str| col(&h, n).unwrap_or(0);
     let (reform, metric, bm, rm, dm, dl, dh, ratio) = (
-        c("reform"),
-        c("metric"),
-        c("baseline_mean"),
-        c("reform_mean"),
-        c("difference_mean"),
-        c("difference_ci95_low"),
-        c("difference_ci95_high"),
-        c("width_ratio"),
+        c(comparison::REFORM),
+        c(comparison::METRIC),
+        c(comparison::BASELINE_MEAN),
+        c(comparison::REFORM_MEAN),
+        c(comparison::DIFFERENCE_MEAN),
+        c(comparison::DIFFERENCE_CI95_LOW),
+        c(comparison::DIFFERENCE_CI95_HIGH),
+        c(comparison::WIDTH_RATIO),
     );
     let cell = |r: &Vec<String>, k: usize| r.get(k).cloned().unwrap_or_default();
     let mut reforms: Vec<String> = Vec::new();
@@ -823,25 +820,25 @@ fn compare_section(i: &Input) -> Result<Section> {
 }
 
 fn sweep_section(i: &Input) -> Result<Section> {
-    let (h, rows) = read_rows(&i.dir.join("points.csv"))?;
-    let ok = col(&h, "replications_ok").unwrap_or(0);
+    let (h, rows) = read_rows(&i.dir.join(points::FILE))?;
+    let ok = col(&h, points::REPLICATIONS_OK).unwrap_or(0);
     let params: Vec<usize> = (1..ok).collect();
-    let metric = if col(&h, "unlocatable_at_horizon_mean").is_some() {
-        "unlocatable_at_horizon".to_string()
+    let metric = if col(&h, &points::mean(UNLOCATABLE_AT_HORIZON)).is_some() {
+        UNLOCATABLE_AT_HORIZON.to_string()
     } else {
         h.iter()
-            .find_map(|c| c.strip_suffix("_mean").map(String::from))
+            .find_map(|c| c.strip_suffix(points::MEAN_SUFFIX).map(String::from))
             .unwrap_or_default()
     };
     let (mm, ml, mh) = (
-        col(&h, &format!("{metric}_mean")),
-        col(&h, &format!("{metric}_ci95_low")),
-        col(&h, &format!("{metric}_ci95_high")),
+        col(&h, &points::mean(&metric)),
+        col(&h, &points::ci95_low(&metric)),
+        col(&h, &points::ci95_high(&metric)),
     );
     let cell =
         |r: &Vec<String>, k: Option<usize>| k.and_then(|k| r.get(k).cloned()).unwrap_or_default();
     const SHOWN: usize = 200;
-    let mut header = vec!["point".to_string()];
+    let mut header = vec![points::POINT.to_string()];
     header.extend(params.iter().map(|&p| h[p].clone()));
     header.push(format!("{} (mean)", label_of(&metric)));
     header.push("95% interval".into());
@@ -857,24 +854,29 @@ fn sweep_section(i: &Input) -> Result<Section> {
         })
         .collect();
     let mut tables = Vec::new();
-    let sens = i.dir.join("sensitivity.csv");
+    let sens = i.dir.join(sensitivity::FILE);
     if sens.is_file() {
         let (sh, srows) = read_rows(&sens)?;
         let sc = |n: &str| col(&sh, n);
         let (m, p, idx, est, lo, hi) = (
-            sc("metric"),
-            sc("parameter"),
-            sc("index"),
-            sc("estimate"),
-            sc("ci95_low"),
-            sc("ci95_high"),
+            sc(sensitivity::METRIC),
+            sc(sensitivity::PARAMETER),
+            sc(sensitivity::INDEX),
+            sc(sensitivity::ESTIMATE),
+            sc(sensitivity::CI95_LOW),
+            sc(sensitivity::CI95_HIGH),
         );
         let first_metric = srows.first().map(|r| cell(r, m)).unwrap_or_default();
         let main: Vec<Vec<String>> = srows
             .iter()
             .filter(|r| {
                 cell(r, m) == first_metric
-                    && ["mu_star", "first_order", "total"].contains(&cell(r, idx).as_str())
+                    && [
+                        sensitivity::index::MU_STAR,
+                        sensitivity::index::FIRST_ORDER,
+                        sensitivity::index::TOTAL,
+                    ]
+                    .contains(&cell(r, idx).as_str())
             })
             .map(|r| {
                 vec![
@@ -888,8 +890,9 @@ fn sweep_section(i: &Input) -> Result<Section> {
         if !main.is_empty() {
             tables.push(Table {
                 caption: format!(
-                    "Which settings matter most for \u{201c}{}\u{201d} (sensitivity.csv)",
-                    label_of(&first_metric)
+                    "Which settings matter most for \u{201c}{}\u{201d} ({})",
+                    label_of(&first_metric),
+                    sensitivity::FILE
                 ),
                 header: strings(&["setting", "index", "estimate", "95% interval"]),
                 rows: main,
@@ -900,13 +903,14 @@ fn sweep_section(i: &Input) -> Result<Section> {
     }
     tables.push(Table {
         caption: format!(
-            "The {} design points{} (points.csv)",
+            "The {} design points{} ({})",
             rows.len(),
             if rows.len() > SHOWN {
                 format!(", first {SHOWN} shown")
             } else {
                 String::new()
-            }
+            },
+            points::FILE
         ),
         header,
         rows: point_rows,
@@ -928,21 +932,19 @@ fn sweep_section(i: &Input) -> Result<Section> {
 }
 
 fn journey_section(i: &Input) -> Result<Section> {
-    let (h, rows) = read_rows(&i.dir.join("journey.csv"))?;
+    let (h, rows) = read_rows(&i.dir.join(journey::FILE))?;
     let c = |n: &str| col(&h, n).unwrap_or(0);
     let (date, event, state, loc, truth) = (
-        c("date"),
-        c("event"),
-        c("state"),
-        c("locatable"),
-        c("true_address"),
+        c(journey::DATE),
+        c(journey::EVENT),
+        c(journey::STATE),
+        c(journey::LOCATABLE),
+        c(journey::TRUE_ADDRESS),
     );
-    let recs = [
-        c("record_cbp"),
-        c("record_orr"),
-        c("record_ice"),
-        c("record_court"),
-    ];
+    let recs: Vec<usize> = Agency::ALL
+        .iter()
+        .map(|&a| c(&journey::record(a)))
+        .collect();
     let cell = |r: &Vec<String>, k: usize| r.get(k).cloned().unwrap_or_default();
     let word = |r: &Vec<String>, k: usize| {
         let v = cell(r, k);
@@ -954,7 +956,12 @@ fn journey_section(i: &Input) -> Result<Section> {
             "old address".to_string()
         }
     };
-    let followed = ["with_sponsor", "left_sponsor", "exploited"];
+    // Released children followed as children (with the sponsor, left the sponsor, exploited).
+    let followed: Vec<&str> = State::ALL
+        .iter()
+        .filter(|s| s.is_followed())
+        .map(|s| s.name())
+        .collect();
     let table_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -1005,14 +1012,28 @@ fn journey_section(i: &Input) -> Result<Section> {
         heading: format!("Journey of synthetic child {}", i.str("child")),
         paragraphs,
         tables: vec![Table {
-            caption: "The journey step by step (journey.csv)".into(),
-            header: strings(&["date", "event", "where the child is", "locatable", "CBP record", "ORR record", "ICE record", "court record"]),
+            caption: format!("The journey step by step ({})", journey::FILE),
+            header: ["date", "event", "where the child is", "locatable"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(Agency::ALL.iter().map(|&a| record_label(a).to_string()))
+                .collect(),
             rows: table_rows,
             note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable applies only after release.".into(),
             collapsed: rows.len() > 60,
         }],
         charts: Vec::new(),
     })
+}
+
+/// The heading of an agency's record in the journey table.
+fn record_label(agency: Agency) -> &'static str {
+    match agency {
+        Agency::Cbp => "CBP record",
+        Agency::Orr => "ORR record",
+        Agency::Ice => "ICE record",
+        Agency::Court => "court record",
+    }
 }
 
 /// Scenario files behind the inputs, each read once, in first-seen order.
@@ -1110,7 +1131,15 @@ fn sources(inputs: &[Input]) -> Vec<SourceFile> {
 
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{num, ARRIVED, UNLOCATABLE_AT_HORIZON};
+    use crate::output::schema::metric_names;
+
+    #[test]
+    fn needed_metrics_are_engine_metrics() {
+        for m in [ARRIVED, UNLOCATABLE_AT_HORIZON] {
+            assert!(metric_names().contains(&m), "{m} is not a metric");
+        }
+    }
 
     #[test]
     fn numbers_read_well() {

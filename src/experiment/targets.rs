@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::ScenarioError;
-use crate::sim::model::series_names;
+use crate::sim::series_names;
 use crate::sim::{DaySnapshot, RunSummary};
 use crate::stats::{interval, Interval};
 

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::files::{write_atomic, AppendLog};
-use super::sweep::END;
+use super::schema::{accepted, candidates, posterior, target, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
 use crate::experiment::targets::{Outcome, Target};
 
@@ -89,14 +89,10 @@ fn read_exact(s: &str) -> f64 {
 
 /// The header of `candidates.csv`.
 pub fn header(cal: &Calibration) -> Vec<String> {
-    let mut h = vec!["candidate".to_string()];
-    h.extend(cal.parameters.iter().map(|p| p.path.clone()));
-    h.push("status".into());
-    h.push("error".into());
-    h.extend(cal.targets.iter().map(|t| t.raw.name.clone()));
-    h.push("distance".into());
-    h.push(END.into());
-    h
+    candidates::columns(
+        cal.parameters.iter().map(|p| p.path.as_str()),
+        cal.targets.iter().map(|t| t.raw.name.as_str()),
+    )
 }
 
 fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
@@ -104,13 +100,13 @@ fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
     r.extend(cal.candidates[row.candidate].iter().map(|&x| exact(x)));
     match &row.result {
         Ok(means) => {
-            r.push("ok".into());
+            r.push(STATUS_OK.into());
             r.push(String::new());
             r.extend(means.iter().map(|&m| exact(m)));
             r.push(exact(cal.distance(means)));
         }
         Err(e) => {
-            r.push("failed".into());
+            r.push(STATUS_FAILED.into());
             r.push(e.replace(['\n', '\r'], " "));
             r.extend(std::iter::repeat_n(String::new(), cal.targets.len() + 1));
         }
@@ -132,7 +128,7 @@ impl CandidatesWriter {
         resume: bool,
     ) -> Result<(CandidatesWriter, Vec<bool>)> {
         let (log, done) = AppendLog::open(
-            &dir.join("candidates.csv"),
+            &dir.join(candidates::FILE),
             &header(cal),
             resume,
             cal.candidates.len(),
@@ -162,7 +158,7 @@ pub enum Recorded {
 /// calibration are always computed from this file, so that a resumed calibration gives exactly
 /// what an uninterrupted one gives. Lines are read as on resume: only complete lines count.
 pub fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
-    let path = dir.join("candidates.csv");
+    let path = dir.join(candidates::FILE);
     let fields = header(cal).len();
     let k = cal.parameters.len();
     let n_targets = cal.targets.len();
@@ -197,13 +193,13 @@ pub fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
         else {
             continue;
         };
-        *slot = if rec.get(1 + k) == Some("ok") {
+        *slot = if rec.get(1 + k) == Some(STATUS_OK) {
             let means: Vec<f64> = (0..n_targets)
                 .map(|j| read_exact(rec.get(3 + k + j).unwrap_or("")))
                 .collect();
             Recorded::Ok(cal.distance(&means))
         } else {
-            Recorded::Failed(rec.get(2 + k).unwrap_or("failed").to_string())
+            Recorded::Failed(rec.get(2 + k).unwrap_or(STATUS_FAILED).to_string())
         };
     }
     Ok(out)
@@ -218,10 +214,9 @@ pub fn write_accepted(
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        let mut head = vec!["rank".to_string(), "candidate".to_string()];
-        head.extend(cal.parameters.iter().map(|p| p.path.clone()));
-        head.push("distance".into());
-        out.write_record(&head)?;
+        out.write_record(accepted::columns(
+            cal.parameters.iter().map(|p| p.path.as_str()),
+        ))?;
         for (rank, &c) in accepted.iter().enumerate() {
             let mut row = vec![(rank + 1).to_string(), c.to_string()];
             row.extend(cal.candidates[c].iter().map(|&x| exact(x)));
@@ -244,20 +239,9 @@ pub fn write_posterior(
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "parameter",
-            "prior",
-            "prior_min",
-            "prior_max",
-            "accepted",
-            "mean",
-            "median",
-            "ci95_low",
-            "ci95_high",
-            "fitted",
-        ])?;
+        out.write_record(posterior::COLUMNS)?;
         for ((p, q), &f) in cal.parameters.iter().zip(posteriors).zip(fitted) {
-            out.write_record([
+            let row: [String; posterior::COLUMNS.len()] = [
                 p.path.clone(),
                 p.prior.name().to_string(),
                 exact(p.min),
@@ -268,7 +252,8 @@ pub fn write_posterior(
                 exact(q.low),
                 exact(q.high),
                 exact(f),
-            ])?;
+            ];
+            out.write_record(row)?;
         }
         out.flush()?;
         Ok(())
@@ -295,9 +280,7 @@ impl Role {
 pub fn write_fit(path: &Path, start: &str, results: &[(Role, &Target, Outcome)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        let mut head = vec!["role"];
-        head.extend(super::TARGET_COLUMNS);
-        out.write_record(&head)?;
+        out.write_record(target::fit_columns())?;
         for (role, t, o) in results {
             let mut row = vec![role.name().to_string()];
             row.extend(super::target_row(start, t, o));

@@ -5,6 +5,7 @@ pub mod calibrate;
 pub mod charts;
 pub mod files;
 pub mod report;
+pub mod schema;
 pub mod sweep;
 
 use std::path::Path;
@@ -15,9 +16,9 @@ use serde::Serialize;
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
-use crate::sim::model::series_names;
-use crate::stats::{self, interval, Interval};
+use crate::stats::{interval, Interval};
 use files::write_atomic;
+use schema::{comparison, headline, summary, target, timeseries};
 
 /// What every output carries: the model's limits and the fact that every child is synthetic.
 pub const CAVEATS: &[&str] = &[
@@ -76,10 +77,8 @@ pub(crate) fn fmt_num(x: f64) -> String {
 pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        if let Some(first) = runs.first() {
-            let mut header = vec!["replication".to_string()];
-            header.extend(first.summary.metrics().iter().map(|m| m.0.to_string()));
-            out.write_record(&header)?;
+        if !runs.is_empty() {
+            out.write_record(summary::columns())?;
         }
         for r in runs {
             let mut row = vec![r.replication.to_string()];
@@ -95,23 +94,17 @@ pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
 pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "metric",
-            "replications",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-        ])?;
+        out.write_record(headline::COLUMNS)?;
         for (name, i) in summary {
-            out.write_record([
+            let row: [String; headline::COLUMNS.len()] = [
                 name.to_string(),
                 i.n.to_string(),
                 fmt_num(i.mean),
                 fmt_num(i.sd),
                 fmt_num(i.low),
                 fmt_num(i.high),
-            ])?;
+            ];
+            out.write_record(row)?;
         }
         out.flush()?;
         Ok(())
@@ -122,11 +115,7 @@ pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Resu
 pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        let mut header: Vec<String> = ["replication", "day", "date"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        header.extend(series_names().iter().map(|s| s.to_string()));
+        let header = timeseries::columns();
         out.write_record(&header)?;
         let dates: Vec<String> = match runs.first() {
             Some(r) => (0..r.days.len() as u32)
@@ -220,23 +209,10 @@ pub fn write_comparison(
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "baseline",
-            "reform",
-            "metric",
-            "replications",
-            "baseline_mean",
-            "reform_mean",
-            "difference_mean",
-            "difference_ci95_low",
-            "difference_ci95_high",
-            "paired_half_width",
-            "unpaired_half_width",
-            "width_ratio",
-        ])?;
+        out.write_record(comparison::COLUMNS)?;
         for (reform, ds) in diffs {
             for d in ds {
-                out.write_record([
+                let row: [String; comparison::COLUMNS.len()] = [
                     baseline.to_string(),
                     reform.clone(),
                     d.metric.to_string(),
@@ -249,7 +225,8 @@ pub fn write_comparison(
                     fmt_num(d.paired_half_width()),
                     fmt_num(d.unpaired_half_width),
                     fmt_num(d.width_ratio()),
-                ])?;
+                ];
+                out.write_record(row)?;
             }
         }
         out.flush()?;
@@ -294,7 +271,7 @@ pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
 pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(TARGET_COLUMNS)?;
+        out.write_record(target::COLUMNS)?;
         for (t, o) in results {
             out.write_record(target_row(start, t, o))?;
         }
@@ -303,26 +280,9 @@ pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]
     })
 }
 
-/// The columns describing a target's outcome (validation.csv, fit.csv).
-pub const TARGET_COLUMNS: [&str; 13] = [
-    "target",
-    "qualifier",
-    "published",
-    "model_mean",
-    "model_ci95_low",
-    "model_ci95_high",
-    "relative_error",
-    "tolerance",
-    "pass",
-    "replications",
-    "model_measure",
-    "source_definition",
-    "source",
-];
-
-/// One row of [`TARGET_COLUMNS`].
-pub fn target_row(start: &str, t: &Target, o: &Outcome) -> Vec<String> {
-    vec![
+/// One row of [`target::COLUMNS`] (validation.csv, fit.csv).
+pub fn target_row(start: &str, t: &Target, o: &Outcome) -> [String; target::COLUMNS.len()] {
+    [
         t.raw.name.clone(),
         t.raw.qualifier.clone(),
         fmt_num(t.raw.value),

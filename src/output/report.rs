@@ -1,35 +1,21 @@
-//! The self-contained HTML report (inline CSS, inline SVG charts, no scripts, nothing fetched) and
-//! the journey file of one traced child (`journey.csv`).
+//! The self-contained HTML report (inline CSS, inline SVG charts, no scripts, nothing fetched),
+//! rendered from the askama template `src/output/templates/report.html` with every value escaped;
+//! and the journey file of one traced child (`journey.csv`).
 
 use std::path::Path;
 
 use anyhow::Result;
 
 use super::files::write_atomic;
+use super::schema::journey;
 use super::write_atomic_text;
-use crate::sim::model::N_AGENCIES;
-use crate::sim::ChildEvent;
-
-/// Columns of `journey.csv`, in order.
-pub const JOURNEY_COLUMNS: &[&str] = &[
-    "time_minutes",
-    "date",
-    "event",
-    "state",
-    "locatable",
-    "true_address",
-    "household",
-    "record_cbp",
-    "record_orr",
-    "record_ice",
-    "record_court",
-];
+use crate::sim::{Agency, ChildEvent};
 
 /// `journey.csv`: one row per step of the traced child's journey.
 pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(JOURNEY_COLUMNS)?;
+        out.write_record(journey::columns())?;
         for e in events {
             let mut row = vec![
                 e.time.to_string(),
@@ -40,7 +26,11 @@ pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Re
                 e.true_address.to_string(),
                 e.household.to_string(),
             ];
-            row.extend(e.records.iter().take(N_AGENCIES).map(|r| r.to_string()));
+            row.extend(
+                Agency::ALL
+                    .iter()
+                    .map(|&a| e.records[a as usize].to_string()),
+            );
             out.write_record(&row)?;
         }
         out.flush()?;
@@ -104,19 +94,40 @@ pub struct SourceFile {
     pub error: Option<String>,
 }
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+/// The report's HTML escaper: `&`, `<`, `>`, `"` and `'` become entities, so escaped text is safe
+/// in element content and in quoted attribute values. The templates escape every value with it
+/// (`src/output/templates/askama.toml` names it); [`escape`] uses it for text escaped outside a
+/// template.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HtmlEscaper;
+
+impl askama::filters::Escaper for HtmlEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
+        let mut plain = 0;
+        for (i, c) in s.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            dest.write_str(&s[plain..i])?;
+            dest.write_str(entity)?;
+            plain = i + 1;
         }
+        dest.write_str(&s[plain..])
     }
+}
+
+/// Escape text for HTML element content and attribute values (see [`HtmlEscaper`]).
+pub fn escape(s: &str) -> String {
+    use askama::filters::Escaper;
+    let mut out = String::with_capacity(s.len());
+    HtmlEscaper
+        .write_escaped_str(&mut out, s)
+        .expect("writing to a String cannot fail");
     out
 }
 
@@ -277,76 +288,58 @@ fn split_comment(line: &str) -> (&str, Option<&str>) {
     (line, None)
 }
 
-const CSS: &str = r#"
-:root { color-scheme: light; }
-body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: #1d1d1d; background: #fff;
-  max-width: 1100px; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; line-height: 1.5; font-size: 16px; }
-h1 { font-size: 1.9rem; margin: 0.2rem 0; }
-h2 { font-size: 1.45rem; border-bottom: 2px solid #d0d7de; padding-bottom: 0.2rem; margin-top: 2.4rem; }
-h3 { font-size: 1.15rem; margin-top: 1.6rem; }
-.subtitle { color: #444; margin: 0 0 1rem; }
-.synthetic { background: #fff4ce; border: 2px solid #c99a00; border-radius: 6px; padding: 0.8rem 1rem;
-  font-size: 1.1rem; margin: 1rem 0 1.5rem; }
-.synthetic strong { font-size: 1.2rem; }
-table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.93rem; }
-caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-th, td { border: 1px solid #c8ced4; padding: 0.3rem 0.6rem; vertical-align: top; }
-th { background: #eef1f4; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr:nth-child(even) td { background: #f8f9fa; }
-.note { color: #444; font-size: 0.9rem; margin-top: -0.6rem; }
-figure { margin: 1.4rem 0 2rem; padding: 0.8rem; border: 1px solid #d0d7de; border-radius: 6px; }
-figure h3 { margin: 0 0 0.5rem; }
-figcaption { margin-top: 0.5rem; color: #222; }
-svg.chart { display: block; max-width: 100%; height: auto; }
-.caveats li { margin-bottom: 0.35rem; }
-.sources dt { font-weight: bold; margin-top: 0.8rem; }
-.sources li { margin-bottom: 0.2rem; }
-.about { color: #555; font-family: "DejaVu Sans Mono", monospace; font-size: 0.85rem; }
-nav ul { columns: 2; }
-details { margin: 0.6rem 0 1rem; }
-summary { cursor: pointer; color: #0b4f8a; }
-footer { margin-top: 3rem; color: #555; font-size: 0.85rem; border-top: 1px solid #d0d7de; padding-top: 0.6rem; }
-@media print { details { display: block; } figure { break-inside: avoid; } }
-"#;
+/// The page as the template sees it: the report, with the anchors and the numeric cells worked out.
+#[derive(askama::Template)]
+#[template(path = "report.html", config = "src/output/templates/askama.toml")]
+struct Page<'a> {
+    r: &'a Report,
+    runs: TableView<'a>,
+    sections: Vec<SectionView<'a>>,
+}
 
-fn render_table(t: &Table, html: &mut String) {
-    let mut inner = String::new();
-    inner.push_str("<table>");
-    if !t.caption.is_empty() && !t.collapsed {
-        inner.push_str(&format!("<caption>{}</caption>", escape(&t.caption)));
-    }
-    inner.push_str("<thead><tr>");
-    for h in &t.header {
-        inner.push_str(&format!("<th scope=\"col\">{}</th>", escape(h)));
-    }
-    inner.push_str("</tr></thead><tbody>\n");
-    for row in &t.rows {
-        inner.push_str("<tr>");
-        for cell in row {
-            let numeric = !cell.is_empty()
-                && cell
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " .,-+−%[]–".contains(c));
-            if numeric {
-                inner.push_str(&format!("<td class=\"num\">{}</td>", escape(cell)));
-            } else {
-                inner.push_str(&format!("<td>{}</td>", escape(cell)));
-            }
-        }
-        inner.push_str("</tr>\n");
-    }
-    inner.push_str("</tbody></table>\n");
-    if t.collapsed {
-        html.push_str(&format!(
-            "<details><summary>{}</summary>\n{inner}</details>\n",
-            escape(&t.caption)
-        ));
-    } else {
-        html.push_str(&inner);
-    }
-    if !t.note.is_empty() {
-        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&t.note)));
+struct SectionView<'a> {
+    /// The `id` of the `<section>`, the target of its link in the contents.
+    id: String,
+    s: &'a Section,
+    tables: Vec<TableView<'a>>,
+    charts: Vec<ChartView<'a>>,
+}
+
+struct ChartView<'a> {
+    /// The `id` of the `<figure>`.
+    id: String,
+    c: &'a InlineChart,
+}
+
+struct TableView<'a> {
+    t: &'a Table,
+    rows: Vec<Vec<Cell<'a>>>,
+}
+
+struct Cell<'a> {
+    text: &'a str,
+    /// Set right-aligned in tabular figures.
+    numeric: bool,
+}
+
+impl<'a> TableView<'a> {
+    fn new(t: &'a Table) -> Self {
+        let rows = t
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| Cell {
+                        text: cell,
+                        numeric: !cell.is_empty()
+                            && cell
+                                .chars()
+                                .all(|c| c.is_ascii_digit() || " .,-+−%[]–".contains(c)),
+                    })
+                    .collect()
+            })
+            .collect();
+        TableView { t, rows }
     }
 }
 
@@ -362,113 +355,39 @@ fn anchor(s: &str) -> String {
         .collect()
 }
 
-/// The report as one HTML document: inline CSS, inline SVG, no scripts, no external references.
+/// The report as one HTML document (`src/output/templates/report.html`): inline CSS, inline SVG,
+/// no scripts, no external references. Every text is escaped; the charts' SVG markup is inlined
+/// as it is, having been checked by [`inline_svg`].
 pub fn render(r: &Report) -> String {
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str(&format!("<title>{}</title>\n", escape(&r.title)));
-    h.push_str(&format!("<style>{CSS}</style>\n</head>\n<body>\n"));
-    h.push_str(&format!(
-        "<header>\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n",
-        escape(&r.title),
-        escape(&r.subtitle)
-    ));
-    h.push_str(
-        "<div class=\"synthetic\" id=\"synthetic\"><strong>Every child in this report is synthetic.</strong> \
-         The children, sponsors and households are invented by the simulation; no personal data is used. \
-         The numbers are model estimates with uncertainty, not counts of real children.</div>\n",
-    );
-
-    h.push_str("<nav><h2>Contents</h2><ul>\n<li><a href=\"#what-was-run\">What was run</a></li>\n");
-    for (i, s) in r.sections.iter().enumerate() {
-        h.push_str(&format!(
-            "<li><a href=\"#s{i}-{}\">{}</a></li>\n",
-            anchor(&s.heading),
-            escape(&s.heading)
-        ));
-    }
-    h.push_str("<li><a href=\"#caveats\">Caveats: how to read these results</a></li>\n");
-    h.push_str(
-        "<li><a href=\"#sources\">Where the published inputs come from</a></li>\n</ul></nav>\n",
-    );
-
-    h.push_str("<section id=\"what-was-run\">\n<h2>What was run</h2>\n");
-    h.push_str(&format!(
-        "<p>Report made on {} by {}.</p>\n",
-        escape(&r.generated_on),
-        escape(&r.program)
-    ));
-    render_table(&r.runs, &mut h);
-    h.push_str("</section>\n");
-
-    for (i, s) in r.sections.iter().enumerate() {
-        h.push_str(&format!(
-            "<section id=\"s{i}-{}\">\n<h2>{}</h2>\n",
-            anchor(&s.heading),
-            escape(&s.heading)
-        ));
-        for p in &s.paragraphs {
-            h.push_str(&format!("<p>{}</p>\n", escape(p)));
-        }
-        for t in &s.tables {
-            render_table(t, &mut h);
-        }
-        for c in &s.charts {
-            h.push_str(&format!(
-                "<figure id=\"chart-{i}-{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-                anchor(&c.id),
-                escape(&c.title),
-                c.svg,
-                escape(&c.caption)
-            ));
-        }
-        h.push_str("</section>\n");
-    }
-
-    h.push_str("<section id=\"caveats\" class=\"caveats\">\n<h2>Caveats: how to read these results</h2>\n<ul>\n");
-    for c in &r.caveats {
-        h.push_str(&format!("<li>{}</li>\n", escape(c)));
-    }
-    h.push_str("</ul>\n</section>\n");
-
-    h.push_str("<section id=\"sources\" class=\"sources\">\n<h2>Where the published inputs come from</h2>\n");
-    h.push_str(
-        "<p>Every number the model uses is in a scenario file. These are the sources cited in the \
-         scenario files behind this report (values marked \u{201c}assumption\u{201d} in those files have \
-         no published figure behind them).</p>\n",
-    );
-    if r.sources.is_empty() {
-        h.push_str("<p>No scenario file is named by the folders in this report.</p>\n");
-    }
-    h.push_str("<dl>\n");
-    for f in &r.sources {
-        h.push_str(&format!("<dt>{}</dt>\n<dd>", escape(&f.file)));
-        if let Some(e) = &f.error {
-            h.push_str(&format!("<p>Could not be read: {}</p>", escape(e)));
-        } else if f.citations.is_empty() {
-            h.push_str("<p>Cites no published source (it changes only modelling choices or inherits its figures).</p>");
-        } else {
-            h.push_str("<ul>\n");
-            for (about, text) in &f.citations {
-                h.push_str(&format!(
-                    "<li><span class=\"about\">{}</span>: {}</li>\n",
-                    escape(about),
-                    escape(text)
-                ));
-            }
-            h.push_str("</ul>");
-        }
-        h.push_str("</dd>\n");
-    }
-    h.push_str("</dl>\n</section>\n");
-    h.push_str(&format!(
-        "<footer>Made by {} on {}. This file is self-contained: it needs no network and runs no scripts. \
-         Every child in it is synthetic.</footer>\n</body>\n</html>\n",
-        escape(&r.program),
-        escape(&r.generated_on)
-    ));
-    h
+    use askama::Template;
+    let page = Page {
+        r,
+        runs: TableView::new(&r.runs),
+        sections: r
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SectionView {
+                id: format!("s{i}-{}", anchor(&s.heading)),
+                s,
+                tables: s.tables.iter().map(TableView::new).collect(),
+                charts: s
+                    .charts
+                    .iter()
+                    .map(|c| ChartView {
+                        id: format!("chart-{i}-{}", anchor(&c.id)),
+                        c,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut html = page
+        .render()
+        .expect("the report template renders plain strings, which cannot fail");
+    // Askama drops the template file's final newline; the page ends with one.
+    html.push('\n');
+    html
 }
 
 /// Write the report atomically (temporary file, then rename).

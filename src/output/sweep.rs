@@ -17,13 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::files::{write_atomic, AppendLog};
 use super::fmt_num;
+use super::schema::sensitivity::{index, method};
+use super::schema::{self, points, runs, sensitivity, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::analysis::{self, PointRuns, Sensitivity};
 use crate::experiment::sweep::Sweep;
 use crate::scenario::overrides::show;
 use crate::sim::RunSummary;
-
-/// The marker that closes every complete line of `runs.csv`.
-pub(crate) const END: &str = "end";
 
 /// What a sweep folder holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -98,21 +97,7 @@ pub struct RunRow {
 
 /// The header of `runs.csv`.
 pub fn header(sweep: &Sweep) -> Vec<String> {
-    let mut h: Vec<String> = ["run", "point", "replication"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    h.extend(sweep.paths.iter().cloned());
-    h.push("status".into());
-    h.push("error".into());
-    h.extend(
-        RunSummary::default()
-            .metrics()
-            .iter()
-            .map(|m| m.0.to_string()),
-    );
-    h.push(END.into());
-    h
+    runs::columns(&sweep.paths)
 }
 
 fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
@@ -122,12 +107,12 @@ fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
     let n_metrics = RunSummary::default().metrics().len();
     match &row.result {
         Ok(s) => {
-            r.push("ok".into());
+            r.push(STATUS_OK.into());
             r.push(String::new());
             r.extend(s.metrics().iter().map(|m| fmt_num(m.1)));
         }
         Err(e) => {
-            r.push("failed".into());
+            r.push(STATUS_FAILED.into());
             r.push(e.replace(['\n', '\r'], " "));
             r.extend(std::iter::repeat_n(String::new(), n_metrics));
         }
@@ -145,7 +130,7 @@ impl RunsWriter {
     /// Returns the writer and which runs are already recorded.
     pub fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
         let (log, done) = AppendLog::open(
-            &dir.join("runs.csv"),
+            &dir.join(runs::FILE),
             &header(sweep),
             resume,
             sweep.runs() as usize,
@@ -220,7 +205,7 @@ fn parse(rec: csv::StringRecord, n_paths: usize, n_metrics: usize) -> Option<Par
     }
     let run: u64 = rec.get(0)?.parse().ok()?;
     let status = rec.get(3 + n_paths)?;
-    let ok = if status == "ok" {
+    let ok = if status == STATUS_OK {
         let start = 5 + n_paths;
         Some(
             (start..start + n_metrics)
@@ -240,12 +225,13 @@ pub fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
     let (n_paths, n_metrics) = (sweep.paths.len(), RunSummary::default().metrics().len());
     let mut readers = Vec::new();
     for d in dirs {
-        let mut r = reader(&d.join("runs.csv"))?;
+        let mut r = reader(&d.join(runs::FILE))?;
         let h: Vec<String> = r.headers()?.iter().map(String::from).collect();
         if h != head {
             bail!(
-                "{}/runs.csv has a different header from this sweep's",
-                d.display()
+                "{}/{} has a different header from this sweep's",
+                d.display(),
+                runs::FILE
             );
         }
         readers.push(r.into_records());
@@ -274,7 +260,7 @@ pub fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
     }
     let mut last: Option<u64> = None;
     let mut written = 0u64;
-    write_atomic(&out.join("runs.csv"), |w| {
+    write_atomic(&out.join(runs::FILE), |w| {
         w.write_all(csv_line(&head)?.as_bytes())?;
         while let Some(Reverse((run, i))) = heap.pop() {
             let p = pending[i].take().expect("pending record for a heap entry");
@@ -307,13 +293,9 @@ pub struct SweepResult {
 /// Read `dir/runs.csv` (in run order) and write `points.csv` and, for Morris and Sobol designs,
 /// `sensitivity.csv`.
 pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
-    let names: Vec<&'static str> = RunSummary::default()
-        .metrics()
-        .iter()
-        .map(|m| m.0)
-        .collect();
+    let names = schema::metric_names();
     let (n_paths, n_metrics) = (sweep.paths.len(), names.len());
-    let mut rd = reader(&dir.join("runs.csv"))?;
+    let mut rd = reader(&dir.join(runs::FILE))?;
     let mut records = rd.records();
     let mut carry: Option<Parsed> = None;
     let mut last_run: Option<u64> = None;
@@ -324,16 +306,8 @@ pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
         .filter_map(|m| names.iter().position(|n| n == m))
         .collect();
     let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(sweep.points.len()); ranked.len()];
-    let mut head: Vec<String> = vec!["point".into()];
-    head.extend(sweep.paths.iter().cloned());
-    head.push("replications_ok".into());
-    head.push("replications_failed".into());
-    for n in &names {
-        head.push(format!("{n}_mean"));
-        head.push(format!("{n}_ci95_low"));
-        head.push(format!("{n}_ci95_high"));
-    }
-    write_atomic(&dir.join("points.csv"), |w| {
+    let head = points::columns(&sweep.paths);
+    write_atomic(&dir.join(points::FILE), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(&head)?;
         for point in 0..sweep.points.len() {
@@ -350,7 +324,7 @@ pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
                     },
                 };
                 if last_run.is_some_and(|l| p.run <= l) {
-                    bail!("{}/runs.csv is not in run order at run {}: merge shards with `custody-sim merge`", dir.display(), p.run);
+                    bail!("{}/{} is not in run order at run {}: merge shards with `custody-sim merge`", dir.display(), runs::FILE, p.run);
                 }
                 let (pt, _) = sweep.run_of(p.run);
                 if pt != point {
@@ -398,7 +372,7 @@ pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
         sensitivity.push((names[m].to_string(), s));
     }
     if !sensitivity.is_empty() {
-        write_sensitivity(&dir.join("sensitivity.csv"), sweep, &sensitivity)?;
+        write_sensitivity(&dir.join(sensitivity::FILE), sweep, &sensitivity)?;
     }
     Ok(SweepResult {
         ok,
@@ -415,19 +389,11 @@ fn write_sensitivity(
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record([
-            "metric",
-            "parameter",
-            "method",
-            "index",
-            "estimate",
-            "ci95_low",
-            "ci95_high",
-        ])?;
+        out.write_record(sensitivity::COLUMNS)?;
         for (metric, s) in all {
             match s {
                 Err(e) => {
-                    out.write_record([metric.as_str(), "", "", "error", e.as_str(), "", ""])?
+                    out.write_record([metric.as_str(), "", "", index::ERROR, e.as_str(), "", ""])?
                 }
                 Ok(Sensitivity::Morris(v)) => {
                     for x in v {
@@ -435,18 +401,26 @@ fn write_sensitivity(
                         out.write_record([
                             metric,
                             p,
-                            "morris",
-                            "mu_star",
+                            method::MORRIS,
+                            index::MU_STAR,
                             &fmt_num(x.mu_star),
                             &fmt_num(x.mu_star_low),
                             &fmt_num(x.mu_star_high),
                         ])?;
-                        out.write_record([metric, p, "morris", "mu", &fmt_num(x.mu), "", ""])?;
                         out.write_record([
                             metric,
                             p,
-                            "morris",
-                            "sigma",
+                            method::MORRIS,
+                            index::MU,
+                            &fmt_num(x.mu),
+                            "",
+                            "",
+                        ])?;
+                        out.write_record([
+                            metric,
+                            p,
+                            method::MORRIS,
+                            index::SIGMA,
                             &fmt_num(x.sigma),
                             "",
                             "",
@@ -459,8 +433,8 @@ fn write_sensitivity(
                         out.write_record([
                             metric,
                             p,
-                            "sobol",
-                            "first_order",
+                            method::SOBOL,
+                            index::FIRST_ORDER,
                             &fmt_num(x.s1),
                             &fmt_num(x.s1_low),
                             &fmt_num(x.s1_high),
@@ -468,8 +442,8 @@ fn write_sensitivity(
                         out.write_record([
                             metric,
                             p,
-                            "sobol",
-                            "total",
+                            method::SOBOL,
+                            index::TOTAL,
                             &fmt_num(x.st),
                             &fmt_num(x.st_low),
                             &fmt_num(x.st_high),

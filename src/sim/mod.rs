@@ -17,11 +17,3 @@ pub use self::core::snapshot::{
 };
 pub use engine::{simulate, simulate_verified};
 pub use params::Params;
-
-/// Former location of the snapshot and observer types, kept while callers move to `crate::sim`.
-pub mod model {
-    pub use super::{
-        series_names, Agency, ChildEvent, CumulativeColumn, DailyLog, DaySnapshot, NoObserver,
-        Observer, RunSummary, State, CUMULATIVE, N_AGENCIES, N_CUMULATIVE, N_STATES,
-    };
-}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::output::schema::timeseries;
 use crate::stats::{interval, Interval};
 
 /// A CSV file read whole, with its header.
@@ -139,10 +140,10 @@ pub(crate) const RUN_FIX: &str = "re-run the scenario with `custody-sim run SCEN
 
 /// Read `run_dir/timeseries.csv` and summarise `names` per day across replications.
 pub(crate) fn daily(run_dir: &Path, names: &[&str]) -> Result<Daily> {
-    let t = Table::read(run_dir, "timeseries.csv", RUN_MAKE, RUN_FIX)?;
-    let c_rep = t.col("replication")?;
-    let c_day = t.col("day")?;
-    let c_date = t.col("date")?;
+    let t = Table::read(run_dir, timeseries::FILE, RUN_MAKE, RUN_FIX)?;
+    let c_rep = t.col(timeseries::REPLICATION)?;
+    let c_day = t.col(timeseries::DAY)?;
+    let c_date = t.col(timeseries::DATE)?;
     let cols: Vec<usize> = names.iter().map(|n| t.col(n)).collect::<Result<_>>()?;
     // day -> (date, per series: values in replication order)
     let mut by_day: BTreeMap<u64, (String, Vec<Vec<f64>>)> = BTreeMap::new();

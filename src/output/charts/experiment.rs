@@ -16,6 +16,8 @@ use super::draw::{
     tick_font, viridis, Pen,
 };
 use super::{render, Chart, Figure};
+use crate::output::schema::sensitivity::{index, method};
+use crate::output::schema::{comparison, points, sensitivity};
 
 /// Metrics that get a forest plot, in order.
 const FOREST_METRICS: [&str; 6] = [
@@ -44,14 +46,14 @@ struct Row {
 
 /// One forest plot per headline metric in `comparison.csv`.
 pub fn charts_for_comparison(compare_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
-    let t = Table::read(compare_dir, "comparison.csv", COMPARE_MAKE, COMPARE_FIX)?;
-    let c_base = t.col("baseline")?;
-    let c_reform = t.col("reform")?;
-    let c_metric = t.col("metric")?;
-    let c_reps = t.col("replications")?;
-    let c_mean = t.col("difference_mean")?;
-    let c_low = t.col("difference_ci95_low")?;
-    let c_high = t.col("difference_ci95_high")?;
+    let t = Table::read(compare_dir, comparison::FILE, COMPARE_MAKE, COMPARE_FIX)?;
+    let c_base = t.col(comparison::BASELINE)?;
+    let c_reform = t.col(comparison::REFORM)?;
+    let c_metric = t.col(comparison::METRIC)?;
+    let c_reps = t.col(comparison::REPLICATIONS)?;
+    let c_mean = t.col(comparison::DIFFERENCE_MEAN)?;
+    let c_low = t.col(comparison::DIFFERENCE_CI95_LOW)?;
+    let c_high = t.col(comparison::DIFFERENCE_CI95_HIGH)?;
     let baseline = t.text(0, c_base).to_string();
     let reps = t.text(0, c_reps).to_string();
     let mut out = Vec::new();
@@ -225,21 +227,23 @@ fn design_of(sweep_dir: &Path) -> Option<String> {
 
 /// The response chart of a sweep and, when `sensitivity.csv` exists, the sensitivity chart.
 pub fn charts_for_sweep(sweep_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
-    let t = Table::read(sweep_dir, "points.csv", SWEEP_MAKE, SWEEP_FIX)?;
-    let c_point = t.col("point")?;
-    let c_ok = t.col("replications_ok")?;
+    let t = Table::read(sweep_dir, points::FILE, SWEEP_MAKE, SWEEP_FIX)?;
+    let c_point = t.col(points::POINT)?;
+    let c_ok = t.col(points::REPLICATIONS_OK)?;
     if c_ok <= c_point + 1 {
         bail!(
-            "{} names no varied parameter between `point` and `replications_ok`: {SWEEP_FIX}",
-            t.path.display()
+            "{} names no varied parameter between `{}` and `{}`: {SWEEP_FIX}",
+            t.path.display(),
+            points::POINT,
+            points::REPLICATIONS_OK
         );
     }
     let params: Vec<(String, usize)> = (c_point + 1..c_ok)
         .map(|c| (t.header[c].clone(), c))
         .collect();
-    let c_mean = t.col(&format!("{RESPONSE_METRIC}_mean"))?;
-    let c_low = t.col(&format!("{RESPONSE_METRIC}_ci95_low"))?;
-    let c_high = t.col(&format!("{RESPONSE_METRIC}_ci95_high"))?;
+    let c_mean = t.col(&points::mean(RESPONSE_METRIC))?;
+    let c_low = t.col(&points::ci95_low(RESPONSE_METRIC))?;
+    let c_high = t.col(&points::ci95_high(RESPONSE_METRIC))?;
     let design = design_of(sweep_dir).unwrap_or_default();
     let points: Vec<Point> = (0..t.rows.len())
         .map(|r| Point {
@@ -252,8 +256,9 @@ pub fn charts_for_sweep(sweep_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> 
         .collect();
     if points.is_empty() {
         bail!(
-            "{} holds no point with a finite `{RESPONSE_METRIC}_mean` (every run failed?): {SWEEP_FIX}",
-            t.path.display()
+            "{} holds no point with a finite `{}` (every run failed?): {SWEEP_FIX}",
+            t.path.display(),
+            points::mean(RESPONSE_METRIC)
         );
     }
     let names: Vec<String> = params.iter().map(|p| p.0.clone()).collect();
@@ -296,7 +301,7 @@ pub fn charts_for_sweep(sweep_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> 
     };
     out.push(render(&fig, out_dir, "sweep-response", &title, &caption)?);
 
-    let sens = sweep_dir.join("sensitivity.csv");
+    let sens = sweep_dir.join(sensitivity::FILE);
     if sens.is_file() {
         out.push(sensitivity(sweep_dir, out_dir)?);
     }
@@ -524,19 +529,19 @@ struct Bar {
 
 /// Morris mu* or Sobol first-order and total indices for the first metric of `sensitivity.csv`.
 fn sensitivity(sweep_dir: &Path, out_dir: &Path) -> Result<Chart> {
-    let t = Table::read(sweep_dir, "sensitivity.csv", SWEEP_MAKE, SWEEP_FIX)?;
-    let c_metric = t.col("metric")?;
-    let c_param = t.col("parameter")?;
-    let c_method = t.col("method")?;
-    let c_index = t.col("index")?;
-    let c_est = t.col("estimate")?;
-    let c_low = t.col("ci95_low")?;
-    let c_high = t.col("ci95_high")?;
+    let t = Table::read(sweep_dir, sensitivity::FILE, SWEEP_MAKE, SWEEP_FIX)?;
+    let c_metric = t.col(sensitivity::METRIC)?;
+    let c_param = t.col(sensitivity::PARAMETER)?;
+    let c_method = t.col(sensitivity::METHOD)?;
+    let c_index = t.col(sensitivity::INDEX)?;
+    let c_est = t.col(sensitivity::ESTIMATE)?;
+    let c_low = t.col(sensitivity::CI95_LOW)?;
+    let c_high = t.col(sensitivity::CI95_HIGH)?;
     let metric = t.text(0, c_metric).to_string();
     let method = t.text(0, c_method).to_string();
     let wanted: &[&str] = match method.as_str() {
-        "morris" => &["mu_star"],
-        "sobol" => &["first_order", "total"],
+        method::MORRIS => &[index::MU_STAR],
+        method::SOBOL => &[index::FIRST_ORDER, index::TOTAL],
         other => bail!(
             "{}: unknown sensitivity method `{other}` (expected morris or sobol): {SWEEP_FIX}",
             t.path.display()
@@ -560,7 +565,7 @@ fn sensitivity(sweep_dir: &Path, out_dir: &Path) -> Result<Chart> {
         );
     }
     let label = in_sentence(&metric_label(&metric));
-    let (title, caption) = if method == "morris" {
+    let (title, caption) = if method == method::MORRIS {
         (
             format!("Which levers move {} (Morris screening)", label),
             format!(
@@ -599,7 +604,7 @@ impl Figure for Sensitivity<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let morris = self.method == "morris";
+        let morris = self.method == method::MORRIS;
         let note = if morris {
             "Morris elementary effects per whole range of each parameter; whiskers are 95% intervals"
         } else {
@@ -657,12 +662,17 @@ impl Figure for Sensitivity<'_> {
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
         let kinds: Vec<(&str, &str, RGBColor, f64)> = if morris {
-            vec![("mu_star", "mu* (mean absolute effect)", oi::BLUE, 0.0)]
+            vec![(index::MU_STAR, "mu* (mean absolute effect)", oi::BLUE, 0.0)]
         } else {
             vec![
-                ("first_order", "first-order index (alone)", oi::BLUE, 0.18),
                 (
-                    "total",
+                    index::FIRST_ORDER,
+                    "first-order index (alone)",
+                    oi::BLUE,
+                    0.18,
+                ),
+                (
+                    index::TOTAL,
                     "total index (with interactions)",
                     oi::ORANGE,
                     -0.18,
@@ -671,9 +681,9 @@ impl Figure for Sensitivity<'_> {
         };
         let half = if morris { 0.32 } else { 0.17 };
         let mut labelled_ci = false;
-        for (index, label, colour, offset) in kinds {
+        for (which, label, colour, offset) in kinds {
             let mut labelled = false;
-            for b in self.bars.iter().filter(|b| b.index == index) {
+            for b in self.bars.iter().filter(|b| b.index == which) {
                 let Some(k) = names.iter().position(|p| *p == b.parameter) else {
                     continue;
                 };

@@ -14,17 +14,19 @@ use super::draw::{
     axis_desc_font, footnote, frame, label_font, legend_font, okabe_ito as oi, tick_font,
 };
 use super::{render, Chart, Figure};
+use crate::output::schema::journey;
+use crate::sim::{Agency, State};
 
 const MAKE: &str = "write it with `custody-sim journey` first";
 const FIX: &str = "re-run `custody-sim journey` to write it again";
 const MINUTES_PER_DAY: f64 = 1440.0;
 
-/// Agency record columns with their lane labels and colours.
-const RECORDS: [(&str, &str, RGBColor); 4] = [
-    ("record_cbp", "CBP record", oi::ORANGE),
-    ("record_orr", "ORR record", oi::SKY_BLUE),
-    ("record_ice", "ICE record", oi::VERMILLION),
-    ("record_court", "Court record", oi::BLUE),
+/// Agencies whose record columns get a lane, top to bottom, with their lane labels and colours.
+const RECORDS: [(Agency, &str, RGBColor); 4] = [
+    (Agency::Cbp, "CBP record", oi::ORANGE),
+    (Agency::Orr, "ORR record", oi::SKY_BLUE),
+    (Agency::Ice, "ICE record", oi::VERMILLION),
+    (Agency::Court, "Court record", oi::BLUE),
 ];
 
 fn state_colour(state: &str) -> RGBColor {
@@ -68,20 +70,24 @@ struct Step {
 /// Draw the timeline of the journey CSV `journey_csv` into `out_dir/journey.svg` and `.png`.
 pub fn journey_chart(journey_csv: &Path, out_dir: &Path) -> Result<Chart> {
     let t = Table::read_file(journey_csv, MAKE, FIX)?;
-    let c_time = t.col("time_minutes")?;
-    let c_date = t.col("date")?;
-    let c_event = t.col("event")?;
-    let c_state = t.col("state")?;
-    let c_loc = t.col("locatable")?;
-    let c_true = t.col("true_address")?;
-    let c_rec: Vec<usize> = RECORDS.iter().map(|r| t.col(r.0)).collect::<Result<_>>()?;
+    let c_time = t.col(journey::TIME_MINUTES)?;
+    let c_date = t.col(journey::DATE)?;
+    let c_event = t.col(journey::EVENT)?;
+    let c_state = t.col(journey::STATE)?;
+    let c_loc = t.col(journey::LOCATABLE)?;
+    let c_true = t.col(journey::TRUE_ADDRESS)?;
+    let c_rec: Vec<usize> = RECORDS
+        .iter()
+        .map(|r| t.col(&journey::record(r.0)))
+        .collect::<Result<_>>()?;
     let mut steps = Vec::with_capacity(t.rows.len());
     for r in 0..t.rows.len() {
         let minutes = t.num(r, c_time);
         if !minutes.is_finite() {
             bail!(
-                "{}: bad time_minutes `{}` at data row {}: {FIX}",
+                "{}: bad {} `{}` at data row {}: {FIX}",
                 t.path.display(),
+                journey::TIME_MINUTES,
                 t.text(r, c_time),
                 r + 1
             );
@@ -346,8 +352,11 @@ impl Figure for Journey {
     }
 }
 
+/// Whether a state (by its name in `journey.csv`) is one of a released child followed as a child.
 fn is_followed(state: &str) -> bool {
-    matches!(state, "with_sponsor" | "left_sponsor" | "exploited")
+    State::ALL
+        .iter()
+        .any(|s| s.is_followed() && s.name() == state)
 }
 
 fn short(event: &str) -> String {

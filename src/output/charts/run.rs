@@ -443,10 +443,10 @@ impl Figure for RecordLoss<'_> {
             "Where records are lost (totals at the end of the run)",
             &footnote(&reps_note(d.replications)),
         )?;
-        let stats: Vec<crate::output::stats::Interval> = LOSSES
+        let stats: Vec<crate::stats::Interval> = LOSSES
             .iter()
             .map(|(s, _, _)| {
-                crate::output::stats::interval(d.last.get(*s).map(Vec::as_slice).unwrap_or(&[]))
+                crate::stats::interval(d.last.get(*s).map(Vec::as_slice).unwrap_or(&[]))
             })
             .collect();
         let released = stats[0].mean;

@@ -1,0 +1,412 @@
+//! The names of every CSV file the program writes and of every column in them, in one place: the
+//! writers write these names, and the report and the charts read the files back by the same names.
+//!
+//! One module per file (or pair of files with the same columns). Fixed columns are constants, in
+//! file order, with `COLUMNS` listing them; files whose columns depend on the run (the engine's
+//! metrics and daily series, a sweep's or a calibration's parameters and targets) have a `columns`
+//! function that builds the header. The metric names come from the engine
+//! ([`RunSummary::metrics`]) and the daily series from
+//! [`series_names`](crate::sim::series_names): they are named there, not here.
+
+use crate::sim::RunSummary;
+
+/// The engine's metrics, in the order of [`RunSummary::metrics`] (the columns of `summary.csv` after
+/// `replication`, and the `metric` values of `headline.csv` and `comparison.csv`).
+pub fn metric_names() -> Vec<&'static str> {
+    RunSummary::default()
+        .metrics()
+        .iter()
+        .map(|m| m.0)
+        .collect()
+}
+
+/// The marker column that closes every complete line of an append log (`runs.csv`,
+/// `candidates.csv`); its value is the same word.
+pub const END: &str = "end";
+
+/// The `status` of a run or candidate that finished.
+pub const STATUS_OK: &str = "ok";
+/// The `status` of a run or candidate that failed (its `error` column says why).
+pub const STATUS_FAILED: &str = "failed";
+
+/// `summary.csv` (`run`): one row per replication, one column per metric.
+pub mod summary {
+    pub const FILE: &str = "summary.csv";
+    pub const REPLICATION: &str = "replication";
+
+    /// `replication`, then every metric.
+    pub fn columns() -> Vec<&'static str> {
+        let mut c = vec![REPLICATION];
+        c.extend(super::metric_names());
+        c
+    }
+}
+
+/// `headline.csv` (`run`): per metric, mean, standard deviation and 95% interval.
+pub mod headline {
+    pub const FILE: &str = "headline.csv";
+    pub const METRIC: &str = "metric";
+    pub const REPLICATIONS: &str = "replications";
+    pub const MEAN: &str = "mean";
+    pub const SD: &str = "sd";
+    pub const CI95_LOW: &str = "ci95_low";
+    pub const CI95_HIGH: &str = "ci95_high";
+    pub const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
+}
+
+/// `timeseries.csv` (`run`): one row per replication and simulated day.
+pub mod timeseries {
+    pub const FILE: &str = "timeseries.csv";
+    pub const REPLICATION: &str = "replication";
+    pub const DAY: &str = "day";
+    pub const DATE: &str = "date";
+    /// The columns before the daily series.
+    pub const LEADING: [&str; 3] = [REPLICATION, DAY, DATE];
+
+    /// [`LEADING`], then the engine's daily series.
+    pub fn columns() -> Vec<&'static str> {
+        let mut c = LEADING.to_vec();
+        c.extend(crate::sim::series_names());
+        c
+    }
+}
+
+/// `comparison.csv` (`compare`): per reform and metric, the paired difference from the baseline.
+pub mod comparison {
+    pub const FILE: &str = "comparison.csv";
+    pub const BASELINE: &str = "baseline";
+    pub const REFORM: &str = "reform";
+    pub const METRIC: &str = "metric";
+    pub const REPLICATIONS: &str = "replications";
+    pub const BASELINE_MEAN: &str = "baseline_mean";
+    pub const REFORM_MEAN: &str = "reform_mean";
+    pub const DIFFERENCE_MEAN: &str = "difference_mean";
+    pub const DIFFERENCE_CI95_LOW: &str = "difference_ci95_low";
+    pub const DIFFERENCE_CI95_HIGH: &str = "difference_ci95_high";
+    pub const PAIRED_HALF_WIDTH: &str = "paired_half_width";
+    pub const UNPAIRED_HALF_WIDTH: &str = "unpaired_half_width";
+    pub const WIDTH_RATIO: &str = "width_ratio";
+    pub const COLUMNS: [&str; 12] = [
+        BASELINE,
+        REFORM,
+        METRIC,
+        REPLICATIONS,
+        BASELINE_MEAN,
+        REFORM_MEAN,
+        DIFFERENCE_MEAN,
+        DIFFERENCE_CI95_LOW,
+        DIFFERENCE_CI95_HIGH,
+        PAIRED_HALF_WIDTH,
+        UNPAIRED_HALF_WIDTH,
+        WIDTH_RATIO,
+    ];
+}
+
+/// A sweep's `runs.csv`: one row per run, appended as runs finish (see
+/// [`AppendLog`](super::files::AppendLog)).
+pub mod runs {
+    pub const FILE: &str = "runs.csv";
+    pub const RUN: &str = "run";
+    pub const POINT: &str = "point";
+    pub const REPLICATION: &str = "replication";
+    pub const STATUS: &str = "status";
+    pub const ERROR: &str = "error";
+
+    /// `run`, `point`, `replication`, one column per varied parameter, `status`, `error`, every
+    /// metric, and the [`END`](super::END) marker.
+    pub fn columns(paths: &[String]) -> Vec<String> {
+        let mut c: Vec<String> = [RUN, POINT, REPLICATION].map(String::from).to_vec();
+        c.extend(paths.iter().cloned());
+        c.push(STATUS.into());
+        c.push(ERROR.into());
+        c.extend(super::metric_names().into_iter().map(String::from));
+        c.push(super::END.into());
+        c
+    }
+}
+
+/// A sweep's `points.csv`: per design point, the mean and 95% interval of every metric.
+pub mod points {
+    pub const FILE: &str = "points.csv";
+    pub const POINT: &str = "point";
+    pub const REPLICATIONS_OK: &str = "replications_ok";
+    pub const REPLICATIONS_FAILED: &str = "replications_failed";
+    /// What ends the name of each metric's mean column (`<metric>_mean`).
+    pub const MEAN_SUFFIX: &str = "_mean";
+
+    /// The column of a metric's mean over a point's replications.
+    pub fn mean(metric: &str) -> String {
+        format!("{metric}{MEAN_SUFFIX}")
+    }
+    /// The column of the low end of a metric's 95% interval.
+    pub fn ci95_low(metric: &str) -> String {
+        format!("{metric}_ci95_low")
+    }
+    /// The column of the high end of a metric's 95% interval.
+    pub fn ci95_high(metric: &str) -> String {
+        format!("{metric}_ci95_high")
+    }
+
+    /// `point`, one column per varied parameter, `replications_ok`, `replications_failed`, then
+    /// per metric its mean and interval.
+    pub fn columns(paths: &[String]) -> Vec<String> {
+        let mut c = vec![POINT.to_string()];
+        c.extend(paths.iter().cloned());
+        c.push(REPLICATIONS_OK.into());
+        c.push(REPLICATIONS_FAILED.into());
+        for m in super::metric_names() {
+            c.push(mean(m));
+            c.push(ci95_low(m));
+            c.push(ci95_high(m));
+        }
+        c
+    }
+}
+
+/// A sweep's `sensitivity.csv` (Morris and Sobol designs): per ranked metric and parameter, each
+/// sensitivity index with its 95% interval.
+pub mod sensitivity {
+    pub const FILE: &str = "sensitivity.csv";
+    pub const METRIC: &str = "metric";
+    pub const PARAMETER: &str = "parameter";
+    pub const METHOD: &str = "method";
+    pub const INDEX: &str = "index";
+    pub const ESTIMATE: &str = "estimate";
+    pub const CI95_LOW: &str = "ci95_low";
+    pub const CI95_HIGH: &str = "ci95_high";
+    pub const COLUMNS: [&str; 7] = [
+        METRIC, PARAMETER, METHOD, INDEX, ESTIMATE, CI95_LOW, CI95_HIGH,
+    ];
+
+    /// Values of the `method` column.
+    pub mod method {
+        pub const MORRIS: &str = "morris";
+        pub const SOBOL: &str = "sobol";
+    }
+
+    /// Values of the `index` column.
+    pub mod index {
+        /// Morris: mean absolute elementary effect.
+        pub const MU_STAR: &str = "mu_star";
+        /// Morris: mean elementary effect.
+        pub const MU: &str = "mu";
+        /// Morris: standard deviation of the elementary effects.
+        pub const SIGMA: &str = "sigma";
+        /// Sobol: first-order index.
+        pub const FIRST_ORDER: &str = "first_order";
+        /// Sobol: total index.
+        pub const TOTAL: &str = "total";
+        /// A metric whose indices could not be computed (`estimate` holds why).
+        pub const ERROR: &str = "error";
+    }
+}
+
+/// `validation.csv` (`validate`) and, after a `role` column, `fit.csv` (`calibrate`): a target's
+/// published value against the model.
+pub mod target {
+    pub const VALIDATION_FILE: &str = "validation.csv";
+    pub const FIT_FILE: &str = "fit.csv";
+    pub const TARGET: &str = "target";
+    pub const QUALIFIER: &str = "qualifier";
+    pub const PUBLISHED: &str = "published";
+    pub const MODEL_MEAN: &str = "model_mean";
+    pub const MODEL_CI95_LOW: &str = "model_ci95_low";
+    pub const MODEL_CI95_HIGH: &str = "model_ci95_high";
+    pub const RELATIVE_ERROR: &str = "relative_error";
+    pub const TOLERANCE: &str = "tolerance";
+    pub const PASS: &str = "pass";
+    pub const REPLICATIONS: &str = "replications";
+    pub const MODEL_MEASURE: &str = "model_measure";
+    pub const SOURCE_DEFINITION: &str = "source_definition";
+    pub const SOURCE: &str = "source";
+    /// The columns of `validation.csv`.
+    pub const COLUMNS: [&str; 13] = [
+        TARGET,
+        QUALIFIER,
+        PUBLISHED,
+        MODEL_MEAN,
+        MODEL_CI95_LOW,
+        MODEL_CI95_HIGH,
+        RELATIVE_ERROR,
+        TOLERANCE,
+        PASS,
+        REPLICATIONS,
+        MODEL_MEASURE,
+        SOURCE_DEFINITION,
+        SOURCE,
+    ];
+    /// The first column of `fit.csv`: whether the target was fitted or held out.
+    pub const ROLE: &str = "role";
+
+    /// The columns of `fit.csv`: [`ROLE`], then [`COLUMNS`].
+    pub fn fit_columns() -> Vec<&'static str> {
+        let mut c = vec![ROLE];
+        c.extend(COLUMNS);
+        c
+    }
+}
+
+/// A calibration's `candidates.csv`: one row per candidate, appended as candidates finish (see
+/// [`AppendLog`](super::files::AppendLog)).
+pub mod candidates {
+    pub const FILE: &str = "candidates.csv";
+    pub const CANDIDATE: &str = "candidate";
+    pub const STATUS: &str = "status";
+    pub const ERROR: &str = "error";
+    pub const DISTANCE: &str = "distance";
+
+    /// `candidate`, one column per parameter, `status`, `error`, one column per target (fitted
+    /// first, then held out), `distance`, and the [`END`](super::END) marker.
+    pub fn columns<'a>(
+        parameters: impl IntoIterator<Item = &'a str>,
+        targets: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<String> {
+        let mut c = vec![CANDIDATE.to_string()];
+        c.extend(parameters.into_iter().map(String::from));
+        c.push(STATUS.into());
+        c.push(ERROR.into());
+        c.extend(targets.into_iter().map(String::from));
+        c.push(DISTANCE.into());
+        c.push(super::END.into());
+        c
+    }
+}
+
+/// A calibration's `accepted.csv`: the accepted candidates, best first.
+pub mod accepted {
+    pub const FILE: &str = "accepted.csv";
+    pub const RANK: &str = "rank";
+    pub const CANDIDATE: &str = "candidate";
+    pub const DISTANCE: &str = "distance";
+
+    /// `rank`, `candidate`, one column per parameter, `distance`.
+    pub fn columns<'a>(parameters: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut c = vec![RANK.to_string(), CANDIDATE.to_string()];
+        c.extend(parameters.into_iter().map(String::from));
+        c.push(DISTANCE.into());
+        c
+    }
+}
+
+/// A calibration's `posterior.csv`: per parameter, its prior and posterior.
+pub mod posterior {
+    pub const FILE: &str = "posterior.csv";
+    pub const PARAMETER: &str = "parameter";
+    pub const PRIOR: &str = "prior";
+    pub const PRIOR_MIN: &str = "prior_min";
+    pub const PRIOR_MAX: &str = "prior_max";
+    pub const ACCEPTED: &str = "accepted";
+    pub const MEAN: &str = "mean";
+    pub const MEDIAN: &str = "median";
+    pub const CI95_LOW: &str = "ci95_low";
+    pub const CI95_HIGH: &str = "ci95_high";
+    pub const FITTED: &str = "fitted";
+    pub const COLUMNS: [&str; 10] = [
+        PARAMETER, PRIOR, PRIOR_MIN, PRIOR_MAX, ACCEPTED, MEAN, MEDIAN, CI95_LOW, CI95_HIGH, FITTED,
+    ];
+}
+
+/// `journey.csv` (`journey`): one row per step of the traced child's journey.
+pub mod journey {
+    use crate::sim::Agency;
+
+    pub const FILE: &str = "journey.csv";
+    pub const TIME_MINUTES: &str = "time_minutes";
+    pub const DATE: &str = "date";
+    pub const EVENT: &str = "event";
+    pub const STATE: &str = "state";
+    pub const LOCATABLE: &str = "locatable";
+    pub const TRUE_ADDRESS: &str = "true_address";
+    pub const HOUSEHOLD: &str = "household";
+    /// The columns before the agencies' records.
+    pub const LEADING: [&str; 7] = [
+        TIME_MINUTES,
+        DATE,
+        EVENT,
+        STATE,
+        LOCATABLE,
+        TRUE_ADDRESS,
+        HOUSEHOLD,
+    ];
+
+    /// The column of the address one agency's record holds (`record_cbp`, ...).
+    pub fn record(agency: Agency) -> String {
+        format!("record_{}", agency.name())
+    }
+
+    /// [`LEADING`], then one record column per agency, in [`Agency::ALL`] order.
+    pub fn columns() -> Vec<String> {
+        let mut c: Vec<String> = LEADING.map(String::from).to_vec();
+        c.extend(Agency::ALL.iter().map(|&a| record(a)));
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::series_names;
+
+    /// The headers are the ones the program has always written (their bytes are pinned by the
+    /// golden tests for `run`; these pin the rest).
+    #[test]
+    fn headers_are_unchanged() {
+        assert_eq!(
+            comparison::COLUMNS.join(","),
+            "baseline,reform,metric,replications,baseline_mean,reform_mean,difference_mean,difference_ci95_low,difference_ci95_high,paired_half_width,unpaired_half_width,width_ratio"
+        );
+        assert_eq!(
+            journey::columns().join(","),
+            "time_minutes,date,event,state,locatable,true_address,household,record_cbp,record_orr,record_ice,record_court"
+        );
+        assert_eq!(
+            sensitivity::COLUMNS.join(","),
+            "metric,parameter,method,index,estimate,ci95_low,ci95_high"
+        );
+        assert_eq!(
+            target::fit_columns().join(","),
+            "role,target,qualifier,published,model_mean,model_ci95_low,model_ci95_high,relative_error,tolerance,pass,replications,model_measure,source_definition,source"
+        );
+        assert_eq!(
+            posterior::COLUMNS.join(","),
+            "parameter,prior,prior_min,prior_max,accepted,mean,median,ci95_low,ci95_high,fitted"
+        );
+        let paths = vec!["a.b".to_string()];
+        let runs = runs::columns(&paths);
+        assert_eq!(
+            runs[..6].join(","),
+            "run,point,replication,a.b,status,error"
+        );
+        assert_eq!(runs.last().map(String::as_str), Some(END));
+        assert_eq!(runs.len(), 7 + metric_names().len());
+        let points = points::columns(&paths);
+        assert_eq!(
+            points[..7].join(","),
+            "point,a.b,replications_ok,replications_failed,arrived_mean,arrived_ci95_low,arrived_ci95_high"
+        );
+        assert_eq!(
+            candidates::columns(["p"], ["t1", "t2"]).join(","),
+            "candidate,p,status,error,t1,t2,distance,end"
+        );
+        assert_eq!(
+            accepted::columns(["p", "q"]).join(","),
+            "rank,candidate,p,q,distance"
+        );
+        assert_eq!(summary::columns()[0], "replication");
+        assert_eq!(timeseries::columns()[..3], ["replication", "day", "date"]);
+        assert_eq!(timeseries::columns()[3..], series_names()[..]);
+    }
+
+    /// Every metric named by the outputs (headline table, report, charts) is one the engine
+    /// reports.
+    #[test]
+    fn named_metrics_are_engine_metrics() {
+        let metrics = metric_names();
+        for (key, _) in super::super::HEADLINE {
+            assert!(
+                metrics.contains(key),
+                "headline metric {key} is not a metric"
+            );
+        }
+    }
+}
