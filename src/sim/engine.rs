@@ -139,8 +139,8 @@ impl<'p> Engine<'p> {
             }
             self.core.now = ev.time();
             self.core.out.events += 1;
-            self.deliver(ev);
-            if tracer.follows(ev.child()) {
+            let delivered = self.deliver(ev);
+            if delivered && tracer.follows(ev.child()) {
                 tracer.after_event(&self.core, observer, ev.event.name());
             }
         }
@@ -212,9 +212,10 @@ impl<'p> Engine<'p> {
 
     /// Deliver one event: events of an ended placement are dropped here, before any stage sees
     /// them; the end of a resource hold is always delivered, with whether its placement still
-    /// runs. ICE reads its inbox after every event.
+    /// runs. ICE reads its inbox after every event. Returns whether the event acted on the child
+    /// in its current placement (false for a dropped event or the end of a stale resource hold).
     #[inline]
-    fn deliver(&mut self, ev: Entry) {
+    fn deliver(&mut self, ev: Entry) -> bool {
         let c = ev.child();
         let current = match ev.event.scope() {
             Scope::Child => true,
@@ -222,7 +223,7 @@ impl<'p> Engine<'p> {
         };
         if !current && ev.event.scope() == Scope::Placement {
             self.core.stale_dropped += 1;
-            return;
+            return false;
         }
         let core = &mut self.core;
         match ev.event {
@@ -271,6 +272,7 @@ impl<'p> Engine<'p> {
         if !core.ice_inbox.is_empty() {
             self.ice.read_inbox(core);
         }
+        current
     }
 }
 

@@ -380,3 +380,49 @@ fn one_childs_journey_can_be_followed_without_changing_results() {
         "an unlocatable child has no true record"
     );
 }
+
+/// Events that belong to custody: none may appear in a journey once the child has been released.
+const CUSTODY_EVENTS: [&str; 6] = [
+    "CBP processing done",
+    "entered ORR care",
+    "sponsor came forward",
+    "vetting done",
+    "released to sponsor",
+    "voluntary departure",
+];
+
+#[test]
+fn journeys_never_show_events_of_an_ended_placement() {
+    // Before placements had epochs, a voluntary departure drawn in care fired years after release
+    // and showed in the journey of a child living with the sponsor.
+    let dir = tempfile::tempdir().unwrap();
+    let s = extend_baseline(dir.path(), "small.toml", SMALL);
+    let scenario = custody_sim::scenario::load(&s).unwrap();
+    let mut first = Journey::default();
+    simulate(&scenario.params, 3, 0, &mut first);
+    let step = (first.unlocatable.len() / 40).max(1);
+    let mut checked = 0;
+    for &child in first.unlocatable.iter().step_by(step) {
+        let mut j = Journey {
+            child,
+            ..Default::default()
+        };
+        simulate(&scenario.params, 3, 0, &mut j);
+        let release = j
+            .events
+            .iter()
+            .position(|e| e.what == "released to sponsor")
+            .expect("an unlocatable child was released");
+        let late: Vec<_> = j.events[release + 1..]
+            .iter()
+            .filter(|e| CUSTODY_EVENTS.contains(&e.what))
+            .map(|e| (e.time, e.what))
+            .collect();
+        assert!(
+            late.is_empty(),
+            "child {child}: custody events after release: {late:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} journeys checked");
+}
