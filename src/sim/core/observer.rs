@@ -36,12 +36,15 @@ pub struct ChildEvent {
     pub time: u32,
     /// What happened (an event name, or "daily follow-up").
     pub what: &'static str,
+    /// Where the child truly is.
     pub state: State,
     /// Address ids: where the child truly lives, and the sponsor household (0: none yet).
     pub true_address: u32,
+    /// The sponsor household's address (0: none yet).
     pub household: u32,
     /// Each agency's record (CBP, ORR, ICE, court; 0: none).
     pub records: [u32; N_AGENCIES],
+    /// Whether at least one agency can locate the child.
     pub locatable: bool,
 }
 

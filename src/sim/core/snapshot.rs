@@ -77,6 +77,7 @@ impl DaySnapshot {
 /// A running total reported every day: column name and how to read it from the run's totals.
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
+/// Number of running totals in the daily series.
 pub const N_CUMULATIVE: usize = 21;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
@@ -117,52 +118,94 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
 /// Totals of one replication.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunSummary {
+    /// Children encountered.
     pub arrived: u64,
+    /// Children who entered ORR care.
     pub transferred_to_orr: u64,
+    /// Transfers after more than the legal limit in CBP custody.
     pub over_72h: u64,
+    /// Hours in CBP custody, summed over transferred children.
     pub cbp_hours_total: f64,
+    /// Hours waiting for a CBP agent, summed.
     pub cbp_processing_wait_hours_total: f64,
+    /// Children whose CBP processing started.
     pub cbp_processing_started: u64,
+    /// Children released to a sponsor.
     pub released: u64,
+    /// Days in ORR care, summed over released children.
     pub care_days_total: f64,
+    /// Sponsors rejected by vetting.
     pub sponsors_rejected: u64,
+    /// Children who turned 18 in ORR care.
     pub aged_out_in_care: u64,
+    /// Voluntary departures from care.
     pub departed: u64,
+    /// Household moves (events, not children).
     pub moves: u64,
+    /// Children who left their sponsor.
     pub ran_away: u64,
+    /// Children who fell into exploitation.
     pub exploited: u64,
+    /// Well-being calls that fell due.
     pub calls_due: u64,
+    /// Calls that reached the household.
     pub calls_reached: u64,
+    /// Calls that reached no one (or were never made in time).
     pub calls_not_reached: u64,
+    /// Reached calls that learned the child had left.
     pub calls_child_not_with_sponsor: u64,
+    /// NTAs served.
     pub ntas_served: u64,
+    /// NTA attempts returned undeliverable.
     pub ntas_returned: u64,
+    /// Hearings held.
     pub hearings: u64,
+    /// Hearings the child appeared at.
     pub appearances: u64,
+    /// Appearances with a lawyer.
     pub appearances_with_counsel: u64,
+    /// Hearings missed (in absentia orders).
     pub no_shows: u64,
+    /// Welfare-check visits.
     pub welfare_checks: u64,
+    /// Visits that found the child (not in exploitation).
     pub located: u64,
+    /// Children rescued from exploitation, by any route.
     pub rescued: u64,
+    /// Rescues by welfare checks.
     pub rescued_by_checks: u64,
+    /// Rescues by HSI investigations of leads.
     pub rescued_by_leads: u64,
+    /// Rescues by matches of missing-child reports.
     pub rescued_by_record_match: u64,
+    /// Visits that found nobody.
     pub not_found: u64,
+    /// Missing-child reports entered.
     pub missing_reports: u64,
+    /// Children located by a match of a missing-child report.
     pub located_by_match: u64,
+    /// Exploitation leads received by HSI.
     pub leads_received: u64,
+    /// Followed children unlocatable on the last day.
     pub unlocatable_at_horizon: u64,
+    /// Most children unlocatable on any one day.
     pub unlocatable_peak: u64,
     /// Sum over days of the children unlocatable that day.
     pub unlocatable_child_days: u64,
+    /// The day of that peak.
     pub unlocatable_peak_day: u64,
+    /// Released children still followed on the last day.
     pub followed_at_horizon: u64,
+    /// Events taken from the calendar (including those of ended placements).
     pub events: u64,
     /// Where records are lost: addresses wrong at release, releases never shared with ICE, moves
     /// reported to no agency, hearing notices sent to an address where the child was not.
     pub address_wrong_at_release: u64,
+    /// Releases whose record was never sent to ICE.
     pub never_shared_with_ice: u64,
+    /// Moves reported to no agency.
     pub moves_unreported: u64,
+    /// Hearing notices sent to an address where the child was not.
     pub notices_to_stale_address: u64,
 }
 
