@@ -38,7 +38,7 @@ pub struct ChildEvent {
     pub what: &'static str,
     /// Where the child truly is.
     pub state: State,
-    /// Address ids: where the child truly lives, and the sponsor household (0: none yet).
+    /// Where the child truly lives (an address id; 0: none yet).
     pub true_address: u32,
     /// The sponsor household's address (0: none yet).
     pub household: u32,
