@@ -33,6 +33,17 @@ impl Agency {
             Agency::Court => "court",
         }
     }
+
+    /// The daily series of the share of followed children whose record at this agency holds the
+    /// true address.
+    pub fn accurate_share_column(self) -> &'static str {
+        match self {
+            Agency::Cbp => "accurate_share_cbp",
+            Agency::Orr => "accurate_share_orr",
+            Agency::Ice => "accurate_share_ice",
+            Agency::Court => "accurate_share_court",
+        }
+    }
 }
 
 /// One value per agency, indexed by [`Agency`].

@@ -1,7 +1,7 @@
 //! The daily snapshot (where children are, how many are unlocatable, each agency's accuracy, running
 //! totals), the names of its series, and the totals of one replication.
 
-use super::agency::N_AGENCIES;
+use super::agency::{Agency, N_AGENCIES};
 use super::child::{State, N_STATES};
 
 /// The state of the whole system at the end of one simulated day.
@@ -31,12 +31,7 @@ pub fn series_names() -> Vec<&'static str> {
     let mut v = vec!["arrived", "released"];
     v.extend(State::ALL.iter().map(|s| s.name()));
     v.extend(["followed", "unlocatable", "waiting_for_bed", "beds"]);
-    v.extend([
-        "accurate_share_cbp",
-        "accurate_share_orr",
-        "accurate_share_ice",
-        "accurate_share_court",
-    ]);
+    v.extend(Agency::ALL.map(Agency::accurate_share_column));
     v.extend(CUMULATIVE.iter().map(|c| c.0));
     v
 }
