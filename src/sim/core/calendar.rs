@@ -176,4 +176,233 @@ mod tests {
         assert_eq!(c.pop_today().map(|e| e.event), Some(ev(3)));
         assert_eq!(c.pop_today().map(|e| e.event), Some(ev(1)));
     }
+
+    use crate::rng::Stream;
+    use rand::{Rng, SeedableRng};
+
+    /// A pending event in the reference: ordered by (time, child, sequence); the sequence number
+    /// is unique, so the event kind and epoch that follow it never decide the order.
+    type RefEntry = (u32, u32, u64, Event, Epoch);
+
+    /// The plainest correct calendar: one binary heap of every pending event within the horizon,
+    /// popped while its head falls on the current day.
+    struct Reference {
+        heap: BinaryHeap<Reverse<RefEntry>>,
+        days: u32,
+        day: u32,
+        seq: u64,
+        beyond_horizon: u64,
+        scheduled: u64,
+        /// The current day's events as they stood when it was opened, in order, and how many of
+        /// them have left: what `child_ahead` peeks into.
+        run: Vec<RefEntry>,
+        run_cursor: usize,
+    }
+
+    impl Reference {
+        fn new(days: u32) -> Self {
+            Reference {
+                heap: BinaryHeap::new(),
+                days,
+                day: 0,
+                seq: 0,
+                beyond_horizon: 0,
+                scheduled: 0,
+                run: Vec::new(),
+                run_cursor: 0,
+            }
+        }
+
+        fn schedule(&mut self, time: u32, child: u32, event: Event, epoch: Epoch) {
+            self.seq += 1;
+            if time / MINUTES_PER_DAY >= self.days {
+                self.beyond_horizon += 1;
+            } else {
+                self.scheduled += 1;
+                self.heap
+                    .push(Reverse((time, child, self.seq, event, epoch)));
+            }
+        }
+
+        fn open_day(&mut self, day: u32) {
+            self.day = day;
+            self.run = self
+                .heap
+                .iter()
+                .map(|Reverse(e)| *e)
+                .filter(|e| e.0 / MINUTES_PER_DAY == day)
+                .collect();
+            self.run.sort_unstable();
+            self.run_cursor = 0;
+        }
+
+        fn pop_today(&mut self) -> Option<RefEntry> {
+            let &Reverse(e) = self.heap.peek()?;
+            if e.0 / MINUTES_PER_DAY != self.day {
+                return None;
+            }
+            self.heap.pop();
+            if self.run.get(self.run_cursor) == Some(&e) {
+                self.run_cursor += 1;
+            }
+            Some(e)
+        }
+
+        fn child_ahead(&self, k: usize) -> Option<u32> {
+            self.run.get(self.run_cursor + k).map(|e| e.1)
+        }
+    }
+
+    /// Drives a calendar and the reference through the same random operations, the way the engine
+    /// does: schedule at or after the current time, open the days in order, pop each day dry.
+    struct Driver {
+        rng: Stream,
+        cal: Calendar,
+        reference: Reference,
+        days: u32,
+        /// The current time: the last event popped, or midnight between days.
+        now: u32,
+        /// The last (time, child) scheduled, reused now and then to make sequence ties.
+        last: (u32, u32),
+        epochs: [Epoch; 4],
+        ops: u64,
+    }
+
+    impl Driver {
+        fn new(seed: u64) -> Self {
+            let mut rng = Stream::seed_from_u64(seed);
+            let days = rng.random_range(1..90);
+            let mut epochs = [Epoch::FIRST; 4];
+            for i in 1..epochs.len() {
+                epochs[i] = epochs[i - 1].next();
+            }
+            Driver {
+                rng,
+                cal: Calendar::new(days),
+                reference: Reference::new(days),
+                days,
+                now: 0,
+                last: (0, 0),
+                epochs,
+                ops: 0,
+            }
+        }
+
+        /// A time at or after `now`: the same minute, later today, a later day, or past the horizon.
+        fn time(&mut self) -> u32 {
+            let now = self.now;
+            let end_of_today = (now / MINUTES_PER_DAY + 1) * MINUTES_PER_DAY;
+            let horizon = self.days * MINUTES_PER_DAY;
+            match self.rng.random_range(0..100) {
+                0..20 => now,
+                20..45 => self.rng.random_range(now..end_of_today.max(now + 1)),
+                45..80 => {
+                    now.saturating_add(self.rng.random_range(MINUTES_PER_DAY..10 * MINUTES_PER_DAY))
+                }
+                80..90 => self.rng.random_range(now..horizon.max(now + 1)),
+                90..98 => self.rng.random_range(horizon.max(now)..=u32::MAX),
+                98 => u32::MAX,
+                _ => horizon.max(now),
+            }
+        }
+
+        fn child(&mut self) -> u32 {
+            match self.rng.random_range(0..100) {
+                0..60 => self.rng.random_range(0..4),
+                60..62 => u32::MAX,
+                _ => self.rng.random::<u32>(),
+            }
+        }
+
+        fn schedule_one(&mut self) {
+            let (time, child) = if self.rng.random_range(0..10) == 0 && self.last.0 >= self.now {
+                self.last
+            } else {
+                (self.time(), self.child())
+            };
+            self.last = (time, child);
+            let event = Event::ALL[self.rng.random_range(0..Event::ALL.len())];
+            let epoch = self.epochs[self.rng.random_range(0..self.epochs.len())];
+            self.cal.schedule(time, child, event, epoch);
+            self.reference.schedule(time, child, event, epoch);
+            self.ops += 1;
+        }
+
+        fn check_counters(&self) {
+            assert_eq!(self.cal.scheduled, self.reference.scheduled);
+            assert_eq!(self.cal.beyond_horizon, self.reference.beyond_horizon);
+        }
+
+        /// Pops and schedules interleaved until the day runs dry; returns the events popped.
+        fn run_day(&mut self, day: u32) -> u64 {
+            self.cal.open_day(day);
+            self.reference.open_day(day);
+            let mut popped = 0;
+            loop {
+                for k in 0..4 {
+                    assert_eq!(
+                        self.cal.child_ahead(k),
+                        self.reference.child_ahead(k),
+                        "child_ahead({k}) on day {day}"
+                    );
+                }
+                if self.rng.random_range(0..100) < 45 {
+                    self.schedule_one();
+                    continue;
+                }
+                let got = self.cal.pop_today();
+                let want = self.reference.pop_today();
+                self.ops += 1;
+                match (got, want) {
+                    (None, None) => return popped,
+                    (Some(g), Some(w)) => {
+                        assert_eq!(
+                            (g.time(), g.child(), g.event, g.epoch),
+                            (w.0, w.1, w.3, w.4),
+                            "event {popped} of day {day}"
+                        );
+                        popped += 1;
+                        self.now = g.time();
+                    }
+                    (g, w) => panic!("day {day}: calendar popped {g:?}, reference {w:?}"),
+                }
+            }
+        }
+
+        /// The whole horizon: a first batch of events, then every day in order with a few events
+        /// scheduled at midnight before it opens (as the start and end of day do).
+        fn run(&mut self) {
+            let initial = self.days * self.rng.random_range(1..600);
+            for _ in 0..initial {
+                self.schedule_one();
+            }
+            for day in 0..self.days {
+                self.now = day * MINUTES_PER_DAY;
+                for _ in 0..self.rng.random_range(0..20) {
+                    self.schedule_one();
+                }
+                self.run_day(day);
+                self.check_counters();
+                // Both ran dry together; nothing of this day or earlier is left in the reference.
+                assert!(self
+                    .reference
+                    .heap
+                    .peek()
+                    .is_none_or(|Reverse(e)| e.0 / MINUTES_PER_DAY > day));
+                assert_eq!(self.cal.pop_today(), None);
+            }
+            assert!(self.reference.heap.is_empty());
+        }
+    }
+
+    #[test]
+    fn matches_a_reference_heap_over_millions_of_random_operations() {
+        let mut ops = 0;
+        for seed in 0..40 {
+            let mut d = Driver::new(0xCA1E_0000 + seed);
+            d.run();
+            ops += d.ops;
+        }
+        assert!(ops > 2_000_000, "only {ops} operations");
+    }
 }

@@ -46,3 +46,166 @@ impl Pool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What the stages do with a pool.
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// A new child asks for a unit.
+        Request,
+        /// The holder with this index (modulo the number of holders) gives its unit back.
+        Release(usize),
+        /// One `admit` call.
+        Admit,
+        /// `admit` until it admits nobody (what the stages do each morning).
+        AdmitAll,
+        /// The day's capacity.
+        Capacity(u32),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            5 => Just(Op::Request),
+            4 => any::<usize>().prop_map(Op::Release),
+            1 => Just(Op::Admit),
+            1 => Just(Op::AdmitAll),
+            2 => (0u32..8).prop_map(Op::Capacity),
+        ]
+    }
+
+    /// What became of each child that asked for a unit.
+    #[derive(Debug, Default)]
+    struct Ledger {
+        /// Children holding a unit now.
+        holders: Vec<u32>,
+        /// Times each child was given a unit (immediately or from the line).
+        admissions: BTreeMap<u32, u32>,
+        /// When each child asked.
+        asked_at: BTreeMap<u32, u32>,
+    }
+
+    impl Ledger {
+        fn admit(&mut self, child: u32) {
+            self.holders.push(child);
+            *self.admissions.entry(child).or_default() += 1;
+        }
+    }
+
+    /// A unit that left the line: the head of the line as it stood before, and only when a unit
+    /// was free once the releasing holder (if any) was counted out.
+    fn check_admission(
+        got: Option<(u32, u32)>,
+        line_before: &VecDeque<(u32, u32)>,
+        busy_before: u32,
+        capacity: u32,
+    ) -> Result<(), TestCaseError> {
+        let expected = if busy_before < capacity {
+            line_before.front().copied()
+        } else {
+            None
+        };
+        prop_assert_eq!(got, expected);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn fifo_conservation_and_capacity_under_any_sequence(
+            start in 0u32..4,
+            ops in prop::collection::vec(op(), 0..400),
+        ) {
+            let mut pool = Pool { capacity: start, ..Pool::default() };
+            let mut ledger = Ledger::default();
+            let mut next_child = 0u32;
+            for (now, op) in (0u32..).zip(ops) {
+                let line_before = pool.line.clone();
+                let busy_before = pool.busy;
+                // How many left the head of the line, and who joined its back.
+                let mut left = 0;
+                let mut joined = None;
+                match op {
+                    Op::Request => {
+                        let c = next_child;
+                        next_child += 1;
+                        ledger.asked_at.insert(c, now);
+                        let admitted = pool.request(c, now);
+                        // Nobody jumps the line: a unit is taken at once only if one is free
+                        // and nobody waits.
+                        prop_assert_eq!(
+                            admitted,
+                            line_before.is_empty() && busy_before < pool.capacity
+                        );
+                        if admitted {
+                            ledger.admit(c);
+                        } else {
+                            joined = Some((c, now));
+                        }
+                    }
+                    Op::Release(i) => {
+                        // Only holders give units back (as in the stages).
+                        if ledger.holders.is_empty() {
+                            continue;
+                        }
+                        ledger.holders.swap_remove(i % ledger.holders.len());
+                        let got = pool.release();
+                        check_admission(got, &line_before, busy_before - 1, pool.capacity)?;
+                        if let Some((c, t)) = got {
+                            ledger.admit(c);
+                            prop_assert_eq!(ledger.asked_at[&c], t);
+                            left = 1;
+                        }
+                    }
+                    Op::Admit => {
+                        let got = pool.admit();
+                        check_admission(got, &line_before, busy_before, pool.capacity)?;
+                        if let Some((c, _)) = got {
+                            ledger.admit(c);
+                            left = 1;
+                        }
+                    }
+                    Op::AdmitAll => {
+                        let mut expected = line_before.clone();
+                        let mut busy = busy_before;
+                        while let Some(got) = pool.admit() {
+                            // Strictly in the order they joined.
+                            prop_assert_eq!(Some(got), expected.pop_front());
+                            prop_assert!(busy < pool.capacity);
+                            busy += 1;
+                            left += 1;
+                            ledger.admit(got.0);
+                        }
+                        // Work-conserving: nobody is left waiting beside a free unit.
+                        prop_assert!(pool.line.is_empty() || pool.busy >= pool.capacity);
+                    }
+                    Op::Capacity(c) => pool.capacity = c,
+                }
+                // Units held are exactly the holders'.
+                prop_assert_eq!(pool.busy as usize, ledger.holders.len());
+                // `busy` only grows while under capacity: it exceeds capacity only when capacity
+                // was lowered below it, and then no operation raises it.
+                prop_assert!(pool.busy <= pool.capacity.max(busy_before));
+                // Strictly first in, first out: whoever left the line left from its head, a
+                // newcomer joins at the back with the time of asking, nobody else moves.
+                let expected: Vec<(u32, u32)> =
+                    line_before.iter().skip(left).copied().chain(joined).collect();
+                prop_assert!(pool.line.iter().eq(expected.iter()), "line {:?}, expected {:?}", pool.line, expected);
+            }
+            // Conservation: every child that asked holds (or held) a unit exactly once, or is
+            // still waiting, never both.
+            let waiting: BTreeMap<u32, u32> = pool.line.iter().copied().collect();
+            prop_assert_eq!(waiting.len(), pool.line.len());
+            for c in 0..next_child {
+                let admitted = ledger.admissions.get(&c).copied().unwrap_or(0);
+                prop_assert!(admitted <= 1, "child {} admitted {} times", c, admitted);
+                prop_assert!((admitted == 1) != waiting.contains_key(&c), "child {} lost or duplicated", c);
+            }
+        }
+    }
+}

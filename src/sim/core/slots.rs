@@ -83,4 +83,56 @@ mod tests {
         assert_eq!(s.book(0), Some(3));
         assert_eq!(s.book(0), Some(4));
     }
+
+    use proptest::prelude::*;
+
+    /// A schedule of (from_day, capacity) steps, first at day 0, days increasing; capacities
+    /// include zero.
+    fn schedule() -> impl Strategy<Value = Schedule> {
+        (0u32..4, prop::collection::vec((1u32..6, 0u32..4), 0..6)).prop_map(|(first, steps)| {
+            let mut from = 0;
+            let mut v = vec![(0, first)];
+            for (gap, cap) in steps {
+                from += gap;
+                v.push((from, cap));
+            }
+            Schedule(v)
+        })
+    }
+
+    /// The capacity on `day`, read off the steps directly.
+    fn capacity_on(s: &Schedule, day: u32) -> u32 {
+        s.0.iter()
+            .rev()
+            .find(|&&(from, _)| from <= day)
+            .map_or(0, |&(_, c)| c)
+    }
+
+    proptest! {
+        #[test]
+        fn books_like_a_naive_scan(
+            days in 0u32..40,
+            sched in schedule(),
+            requests in prop::collection::vec(0u32..45, 0..160),
+        ) {
+            let capacity: Vec<u32> = (0..days).map(|d| capacity_on(&sched, d)).collect();
+            let mut used = vec![0u32; days as usize];
+            let mut s = DailySlots::new(days, &sched);
+            for earliest in requests {
+                let naive = (earliest..days).find(|&d| used[d as usize] < capacity[d as usize]);
+                let got = s.book(earliest);
+                prop_assert_eq!(got, naive, "book({})", earliest);
+                if let Some(d) = got {
+                    prop_assert!(d >= earliest);
+                    used[d as usize] += 1;
+                } else {
+                    // `None` exactly when no day from `earliest` on has room.
+                    prop_assert!((earliest..days).all(|d| used[d as usize] >= capacity[d as usize]));
+                }
+                // Never more bookings on a day than its capacity.
+                prop_assert!(used.iter().zip(&capacity).all(|(u, c)| u <= c));
+                prop_assert_eq!(&s.used, &used);
+            }
+        }
+    }
 }
