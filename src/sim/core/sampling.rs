@@ -32,8 +32,10 @@ impl Sampler {
         }
     }
 
-    /// A draw in whole minutes. Always consumes randomness (except for a fixed delay), so that the
-    /// number of draws does not depend on the value drawn.
+    /// A draw in whole minutes. Always makes one draw (none for a fixed delay), so that scenarios
+    /// differing only in a mean stay in step on the stream. How much of the stream one draw uses
+    /// depends on the distribution (a gamma draw is a rejection loop), so a different cv can shift
+    /// later draws on the same stream.
     #[inline]
     pub(crate) fn minutes(&self, rng: &mut Stream) -> u32 {
         let x = match self {
