@@ -141,7 +141,7 @@ impl<'p> Engine<'p> {
             self.core.out.events += 1;
             let delivered = self.deliver(ev);
             if delivered && tracer.follows(ev.child()) {
-                tracer.after_event(&self.core, observer, ev.event.name());
+                tracer.after_event(&self.core, observer, ev.event().name());
             }
         }
         // End-of-day work happens at midnight: what it schedules falls on the next day or later.
@@ -217,16 +217,15 @@ impl<'p> Engine<'p> {
     #[inline]
     fn deliver(&mut self, ev: Entry) -> bool {
         let c = ev.child();
-        let current = match ev.event.scope() {
-            Scope::Child => true,
-            Scope::Placement | Scope::Resource => self.core.children[c as usize].epoch == ev.epoch,
-        };
-        if !current && ev.event.scope() == Scope::Placement {
+        let event = ev.event();
+        let scope = event.scope();
+        let current = scope == Scope::Child || self.core.children[c as usize].epoch == ev.epoch();
+        if !current && scope == Scope::Placement {
             self.core.stale_dropped += 1;
             return false;
         }
         let core = &mut self.core;
-        match ev.event {
+        match event {
             Event::Arrive => {
                 arrivals::arrive(core, c);
                 self.cbp.arrive(core, c);

@@ -14,38 +14,42 @@ use super::child::Epoch;
 use super::event::Event;
 use crate::sim::params::MINUTES_PER_DAY;
 
-/// One pending event. Ordered by (time, child, sequence): `key` packs time and child so that the
-/// comparison is one integer comparison; the sequence number is unique, so the event and its
-/// epoch never decide the order.
+/// One pending event, packed in one integer so that ordering is one integer comparison: from the
+/// top, time (32 bits), child (32), sequence number (32), event (16) and epoch (16). Events leave
+/// by (time, child, sequence); the sequence number is unique, so the event and its epoch, packed
+/// below it, never decide the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Entry {
-    /// `time << 32 | child`.
-    key: u64,
-    seq: u32,
-    /// What happens.
-    pub(crate) event: Event,
-    /// The placement of the child the event belongs to.
-    pub(crate) epoch: Epoch,
-}
+pub(crate) struct Entry(u128);
 
 impl Entry {
     fn new(time: u32, child: u32, seq: u32, event: Event, epoch: Epoch) -> Self {
-        Entry {
-            key: (time as u64) << 32 | child as u64,
-            seq,
-            event,
-            epoch,
-        }
+        Entry(
+            (time as u128) << 96
+                | (child as u128) << 64
+                | (seq as u128) << 32
+                | (event as u128) << 16
+                | epoch.0 as u128,
+        )
     }
     /// Simulation time, minutes since the scenario start.
     #[inline]
     pub(crate) fn time(&self) -> u32 {
-        (self.key >> 32) as u32
+        (self.0 >> 96) as u32
     }
     /// The child the event is about.
     #[inline]
     pub(crate) fn child(&self) -> u32 {
-        self.key as u32
+        (self.0 >> 64) as u32
+    }
+    /// What happens.
+    #[inline]
+    pub(crate) fn event(&self) -> Event {
+        Event::from_index((self.0 >> 16) as u8)
+    }
+    /// The placement of the child the event belongs to.
+    #[inline]
+    pub(crate) fn epoch(&self) -> Epoch {
+        Epoch(self.0 as u16)
     }
 }
 
@@ -160,7 +164,7 @@ mod tests {
         assert!(c.pop_today().is_none());
         c.open_day(1);
         let kinds: Vec<Event> = std::iter::from_fn(|| c.pop_today())
-            .map(|e| e.event)
+            .map(|e| e.event())
             .collect();
         assert_eq!(kinds, vec![ev(2), ev(1), ev(3), ev(0)]);
     }
@@ -171,10 +175,10 @@ mod tests {
         c.open_day(0);
         c.schedule(100, 0, ev(1), Epoch::FIRST);
         c.schedule(50, 0, ev(2), Epoch::FIRST);
-        assert_eq!(c.pop_today().map(|e| e.event), Some(ev(2)));
+        assert_eq!(c.pop_today().map(|e| e.event()), Some(ev(2)));
         c.schedule(60, 0, ev(3), Epoch::FIRST);
-        assert_eq!(c.pop_today().map(|e| e.event), Some(ev(3)));
-        assert_eq!(c.pop_today().map(|e| e.event), Some(ev(1)));
+        assert_eq!(c.pop_today().map(|e| e.event()), Some(ev(3)));
+        assert_eq!(c.pop_today().map(|e| e.event()), Some(ev(1)));
     }
 
     use crate::rng::Stream;
@@ -357,7 +361,7 @@ mod tests {
                     (None, None) => return popped,
                     (Some(g), Some(w)) => {
                         assert_eq!(
-                            (g.time(), g.child(), g.event, g.epoch),
+                            (g.time(), g.child(), g.event(), g.epoch()),
                             (w.0, w.1, w.3, w.4),
                             "event {popped} of day {day}"
                         );

@@ -98,7 +98,7 @@ impl State {
 /// [`Episode`]. Each event carries the epoch it was scheduled in; the core drops events of an
 /// ended placement (see [`super::event::Scope`]). Wraps after 65,536 placements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub(crate) struct Epoch(u16);
+pub(crate) struct Epoch(pub(super) u16);
 
 impl Epoch {
     /// The placement at arrival.

@@ -52,7 +52,6 @@ pub(crate) enum Event {
 }
 
 /// Number of event kinds.
-#[cfg(test)]
 pub(crate) const N_EVENTS: usize = 22;
 
 /// What an event belongs to, which decides what the core does with it once the child's placement
@@ -73,7 +72,6 @@ pub(crate) enum Scope {
 
 impl Event {
     /// Every event kind, in discriminant order.
-    #[cfg(test)]
     pub(crate) const ALL: [Event; N_EVENTS] = [
         Event::Arrive,
         Event::CbpProcessed,
@@ -98,6 +96,12 @@ impl Event {
         Event::Lead,
         Event::LeadDone,
     ];
+
+    /// The event kind with discriminant `i` (of [`Event::ALL`]).
+    #[inline]
+    pub(crate) fn from_index(i: u8) -> Event {
+        Event::ALL[i as usize]
+    }
 
     /// Plain-language name, used in journeys.
     pub(crate) fn name(self) -> &'static str {
