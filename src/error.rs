@@ -51,9 +51,21 @@ pub enum ScenarioError {
         message: String,
     },
     /// An output folder given as input (e.g. to `report`) that is empty, incomplete or written by
-    /// an older version. `message` says what is missing and how to produce it.
+    /// an older version, or an output folder that may not be written (it already holds other
+    /// results). `message` says what is wrong and what to do.
     #[error("{path}: {message}")]
     Outputs { path: PathBuf, message: String },
+    /// Another command is writing the output folder. `holder` is what it wrote into the lock
+    /// file (its process id and command line).
+    #[error("{path} is in use by another custody-sim command ({holder}); wait for it to finish, or choose another output folder")]
+    Locked { path: PathBuf, holder: String },
+    /// An output folder that cannot be created or written, found before anything runs.
+    #[error("cannot write to output folder {path}")]
+    Unwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
     Invalid {
         path: PathBuf,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Value;
 
 use super::design;
+use super::slurm::SlurmOptions;
 use crate::error::ScenarioError;
 use crate::rng::{self, Stream};
 use crate::scenario::overrides::{self, check_path, number_like};
@@ -33,6 +34,9 @@ pub struct RawSweep {
     pub metrics: Option<Vec<String>>,
     pub design: RawDesign,
     pub parameters: Vec<RawParameter>,
+    /// Scheduler settings for `--emit-slurm`.
+    #[serde(default)]
+    pub slurm: Option<SlurmOptions>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +118,8 @@ pub struct Sweep {
     /// SHA-256 of the sweep file and the base scenario chain: identifies the sweep for resume and
     /// merge.
     pub identity: String,
+    /// Scheduler settings for `--emit-slurm` (the `[slurm]` table).
+    pub slurm: SlurmOptions,
 }
 
 impl Sweep {
@@ -386,6 +392,10 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         }
     }
 
+    let slurm = raw.slurm.clone().unwrap_or_default();
+    if let Some((field, value, allowed)) = slurm.problems("slurm.").into_iter().next() {
+        return Err(bad(file, &field, format!("{value}: must be {allowed}")));
+    }
     let identity = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -407,6 +417,7 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         ranges,
         metrics,
         identity,
+        slurm,
     };
     // Every point must be a valid scenario: refuse the sweep before anything runs.
     for p in 0..sweep.points.len() {
