@@ -1,11 +1,14 @@
-//! One writer per output folder: an advisory lock on `<folder>/.custody-sim.lock`, taken before
-//! anything is computed and held until the command ends. The lock file names its holder (process
+//! One writer per output folder: an advisory lock (`fs4`: `flock` on Unix, `LockFileEx` on
+//! Windows) on `<folder>/.custody-sim.lock`, taken before anything is computed and held until the
+//! command ends. The lock file names its holder (process
 //! id and command line); the operating system releases the lock when the process dies, however it
 //! dies (SIGKILL included), so `--resume` after a crash is never refused.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+use fs4::{FileExt, TryLockError};
 
 use crate::error::ScenarioError;
 
@@ -53,7 +56,7 @@ pub fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
         .truncate(false)
         .open(&path)
         .map_err(unwritable)?;
-    match file.try_lock() {
+    match FileExt::try_lock(&file) {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let mut text = String::new();

@@ -43,7 +43,7 @@ fn hold_lock(dir: &Path, holder: &str) -> File {
         .truncate(true)
         .open(dir.join(LOCK))
         .unwrap();
-    f.try_lock().unwrap();
+    fs4::FileExt::try_lock(&f).unwrap();
     f.write_all(holder.as_bytes()).unwrap();
     f
 }
