@@ -19,30 +19,52 @@ impl std::fmt::Display for Problem {
         write!(
             f,
             "field `{}` = {}: {}",
-            self.field, self.value, self.allowed
+            bounded(&self.field, MAX_VALUE),
+            bounded(&self.value, MAX_VALUE),
+            bounded(&self.allowed, MAX_MESSAGE)
         )
+    }
+}
+
+/// Longest value (or field path) shown in a message, in characters.
+const MAX_VALUE: usize = 300;
+/// Longest explanation shown in a message (lists of valid names can be long), in characters.
+const MAX_MESSAGE: usize = 8_000;
+
+/// `s`, cut to `max` characters (saying how much was left out): a value a user wrote may be
+/// megabytes long, and a message must stay short.
+pub fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &s[..cut], s.len()).into(),
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The cause is the `source`, printed after this message by `{:#}`.
-    #[error("cannot read scenario file {path}")]
+    #[error("cannot read {kind} file {path}")]
     Read {
+        /// "scenario", "sweep", "calibration" or "targets".
+        kind: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not valid TOML: {message}")]
+    #[error("{path}: not valid TOML: {}", bounded(message, MAX_MESSAGE))]
     Syntax { path: PathBuf, message: String },
     /// `message` says what is wrong and what is allowed.
-    #[error("{path}: field `extends` = \"{target}\": {message}")]
+    #[error("{path}: field `extends` = \"{}\": {message}", target.escape_debug())]
     Extends {
         path: PathBuf,
         target: String,
         message: String,
     },
-    #[error("{path}{chain}: field `{field}`: {message}")]
+    #[error(
+        "{path}{chain}: field `{}`: {}",
+        bounded(field, MAX_VALUE),
+        bounded(message, MAX_MESSAGE)
+    )]
     Schema {
         path: PathBuf,
         /// " (extends a.toml, b.toml)" or empty.

@@ -210,6 +210,7 @@ fn candidate_stream(seed: u64) -> Stream {
 /// Read and check a calibration file, its base scenario and its targets file.
 pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+        kind: "calibration",
         path: file.to_path_buf(),
         source,
     })?;
@@ -222,9 +223,18 @@ pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
         .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let base_path = dir.join(&raw.base);
+    crate::experiment::sweep::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
     let targets_path = dir.join(&raw.targets);
+    crate::experiment::sweep::referenced_file(
+        file,
+        "targets",
+        &raw.targets,
+        &targets_path,
+        "targets",
+    )?;
     let targets_bytes = std::fs::read(&targets_path).map_err(|source| ScenarioError::Read {
+        kind: "targets",
         path: targets_path.clone(),
         source,
     })?;

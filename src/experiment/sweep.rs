@@ -146,6 +146,38 @@ impl Sweep {
     }
 }
 
+/// Check that `field` of `file` (written `written`, resolved to `path`) names a readable file: the
+/// error names the referring file and field, and says which kind of file (`kind`) is expected.
+pub fn referenced_file(
+    file: &Path,
+    field: &str,
+    written: &str,
+    path: &Path,
+    kind: &str,
+) -> Result<(), ScenarioError> {
+    let problem = if written.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if path.is_dir() {
+        Some(format!("{} is a folder", path.display()))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(_) => None,
+            Err(e) => Some(format!("cannot open {}: {e}", path.display())),
+        }
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(bad(
+            file,
+            field,
+            format!(
+                "\"{}\": {p}; expected the path of a {kind} file, relative to this file's folder",
+                written.escape_debug()
+            ),
+        )),
+    }
+}
+
 fn bad(file: &Path, field: &str, message: String) -> ScenarioError {
     ScenarioError::Schema {
         path: file.to_path_buf(),
@@ -178,6 +210,7 @@ pub const DEFAULT_METRICS: &[&str] = &[
 /// Read and check a sweep file.
 pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+        kind: "sweep",
         path: file.to_path_buf(),
         source,
     })?;
@@ -189,6 +222,7 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let raw: RawSweep = serde_path_to_error::deserialize(Value::Table(table))
         .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
+    referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
 
     if raw.replications == 0 || raw.replications > 100_000 {

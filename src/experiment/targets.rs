@@ -213,6 +213,7 @@ pub fn load(
     horizon_days: u32,
 ) -> Result<Vec<Target>, ScenarioError> {
     let text = std::fs::read_to_string(file).map_err(|source| ScenarioError::Read {
+        kind: "targets",
         path: file.to_path_buf(),
         source,
     })?;

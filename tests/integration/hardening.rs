@@ -442,3 +442,74 @@ fn bad_scheduler_settings_are_refused_and_huge_arrays_warned_about() {
         .code(2);
     assert!(stderr_of(&a).contains("slurm.mem"), "{}", stderr_of(&a));
 }
+
+#[test]
+fn a_missing_base_or_targets_file_names_the_referring_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = sweep_file(d, 3, 1);
+    let text = std::fs::read_to_string(&s).unwrap();
+    std::fs::write(
+        &s,
+        text.replace("base = \"small.toml\"", "base = \"gone.toml\""),
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["sweep", s.to_str().unwrap(), "-q", "-o", "out"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("sweep.toml: field `base`: \"gone.toml\": cannot open")
+            && err.contains("expected the path of a scenario file"),
+        "{err}"
+    );
+    std::fs::write(
+        d.join("cal.toml"),
+        "base = \"small.toml\"\ntargets = \"gone\"\nfit = [\"a\"]\nholdout = []\nreplications = 1\nseed = 1\n\n[method]\nkind = \"abc_rejection\"\ncandidates = 10\naccept = 0.5\n\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 0.2\nmax = 1.0\n",
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["calibrate", "cal.toml", "-q"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("cal.toml: field `targets`: \"gone\": cannot open")
+            && err.contains("expected the path of a targets file")
+            && !err.contains("scenario file"),
+        "{err}"
+    );
+    // `validate --targets` calls a targets file a targets file.
+    let a = cmd(d)
+        .args(["validate", "small.toml", "--targets", "gone.toml", "-q"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&a).contains("cannot read targets file gone.toml"),
+        "{}",
+        stderr_of(&a)
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn a_full_disk_while_appending_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = sweep_file(d, 40, 2);
+    // A file-size limit stands in for a full disk: writes past it fail (the signal it would
+    // raise is ignored, so the write returns an error instead).
+    let bin = assert_cmd::cargo::cargo_bin("custody-sim");
+    let out = std::process::Command::new("sh")
+        .current_dir(d)
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args(["sweep", s.to_str().unwrap(), "-q", "-t", "1", "-o", "out"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot append to out/runs.csv"), "{err}");
+}
