@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use super::design;
@@ -24,7 +24,7 @@ pub const MAX_CANDIDATES: u64 = 1_000_000;
 /// The only method so far.
 pub const ABC_REJECTION: &str = "abc_rejection";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalibration {
     /// The scenario every candidate starts from (relative to the calibration file).
@@ -43,7 +43,7 @@ pub struct RawCalibration {
     pub parameters: Vec<RawParameter>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMethod {
     /// "abc_rejection".
@@ -54,7 +54,7 @@ pub struct RawMethod {
     pub accept: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParameter {
     pub path: String,
@@ -219,8 +219,7 @@ pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawCalibration = serde_path_to_error::deserialize(Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawCalibration = crate::scenario::load::strict_file(file, table)?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let base_path = dir.join(&raw.base);
     crate::experiment::sweep::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;

@@ -3,13 +3,13 @@
 //! (which wins). Every value is checked, so that nothing written into a `#SBATCH` line can break
 //! the job script.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Most array tasks Slurm accepts by default (`MaxArraySize` = 1001: indices 0 to 1000).
 pub const DEFAULT_MAX_ARRAY_SIZE: u64 = 1001;
 
 /// The `[slurm]` table of a sweep file.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SlurmOptions {
     /// `#SBATCH --partition`.

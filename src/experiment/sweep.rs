@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use super::design;
@@ -20,7 +20,7 @@ use crate::scenario::{self, Scenario};
 pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
 pub const HARD_MAX_RUNS: u64 = 100_000_000;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSweep {
     /// The scenario every point starts from (relative to the sweep file).
@@ -39,7 +39,7 @@ pub struct RawSweep {
     pub slurm: Option<SlurmOptions>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDesign {
     /// "grid", "latin_hypercube", "morris" or "sobol".
@@ -58,7 +58,7 @@ pub struct RawDesign {
     pub bootstrap: Option<u64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParameter {
     pub path: String,
@@ -219,8 +219,7 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawSweep = serde_path_to_error::deserialize(Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawSweep = crate::scenario::load::strict_file(file, table)?;
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
     referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;

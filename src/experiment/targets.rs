@@ -7,20 +7,20 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::sim::series_names;
 use crate::sim::{DaySnapshot, RunSummary};
 use crate::stats::{interval, Interval};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub targets: Vec<RawTarget>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     /// A short unique name.
@@ -221,8 +221,7 @@ pub fn load(
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawTargets = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawTargets = crate::scenario::load::strict_file(file, table)?;
     parse(file, raw, start_date, horizon_days)
 }
 

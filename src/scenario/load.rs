@@ -328,6 +328,31 @@ pub(crate) fn strict<T: DeserializeOwned + Serialize>(
     }
 }
 
+/// Deserialise the whole table of a sweep, calibration or targets file into `T`, refusing arrays
+/// written where a table belongs; errors name `file`.
+pub(crate) fn strict_file<T: DeserializeOwned + Serialize>(
+    file: &Path,
+    table: Table,
+) -> Result<T, ScenarioError> {
+    strict(&Value::Table(table), "").map_err(|mut problems| {
+        if problems.len() == 1 {
+            let p = problems.remove(0);
+            ScenarioError::Schema {
+                path: file.to_path_buf(),
+                chain: String::new(),
+                field: p.field,
+                message: p.allowed,
+            }
+        } else {
+            ScenarioError::Invalid {
+                path: file.to_path_buf(),
+                chain: String::new(),
+                problems,
+            }
+        }
+    })
+}
+
 /// Where `written` holds an array and `read` (the same value deserialised and written back) holds a
 /// table, a table was expected.
 fn arrays_for_tables(written: &Value, read: &Value, at: &str, out: &mut Vec<Problem>) {
@@ -495,39 +520,6 @@ fn render(v: &Value, s: &mut String) {
             ));
         }
         other => s.push_str(&other.to_string()),
-    }
-}
-
-/// A typed-deserialisation error as the dotted path of the field, the value found and what is
-/// allowed. A missing field's own name is added to the path.
-pub(crate) fn schema_error(
-    path: &Path,
-    chain: &[PathBuf],
-    e: serde_path_to_error::Error<toml::de::Error>,
-) -> ScenarioError {
-    let at = e.path().to_string();
-    let at = if at == "." { None } else { Some(at) };
-    let inner = e.into_inner();
-    let message = inner.message();
-    let (field, message) = match missing_field(message) {
-        Some(name) => (
-            match at {
-                Some(at) => format!("{at}.{name}"),
-                None => name.to_string(),
-            },
-            "missing; this field is required (set it in this file or in a file it extends)"
-                .to_string(),
-        ),
-        None => (
-            at.unwrap_or_else(|| "(top level)".into()),
-            plain_expectation(message),
-        ),
-    };
-    ScenarioError::Schema {
-        path: path.to_path_buf(),
-        chain: chain_note(chain),
-        field,
-        message,
     }
 }
 

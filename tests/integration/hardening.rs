@@ -513,3 +513,45 @@ fn a_full_disk_while_appending_names_the_file() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("cannot append to out/runs.csv"), "{err}");
 }
+
+#[test]
+fn arrays_for_tables_in_sweep_and_calibration_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = sweep_file(d, 3, 1);
+    let text = std::fs::read_to_string(&s).unwrap();
+    let text = text.replace(
+        "[design]\nkind = \"latin_hypercube\"\nsamples = 3\n",
+        "design = [\"latin_hypercube\", 3]\n",
+    );
+    // `design` must come before the [[parameters]] tables to be a top-level key.
+    let (head, params) = text.split_once("\n[[parameters]]").unwrap();
+    std::fs::write(&s, format!("{head}\n[[parameters]]{params}")).unwrap();
+    let a = cmd(d)
+        .args(["sweep", s.to_str().unwrap(), "-q", "-o", "out"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&a).contains("field `design`: must be a table { ... } with keys"),
+        "{}",
+        stderr_of(&a)
+    );
+    std::fs::write(
+        d.join("cal.toml"),
+        "base = \"small.toml\"\ntargets = \"small.toml\"\nfit = [\"a\"]\nreplications = 1\nseed = 1\nmethod = [\"abc_rejection\", 10, 0.5]\nparameters = [[\"ice.nta_probability\", 0.2, 1.0]]\n",
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["calibrate", "cal.toml", "-q"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("2 invalid value(s)")
+            && err.contains("field `method` = [\"abc_rejection\", 10, 0.5]: must be a table")
+            && err.contains(
+                "field `parameters[0]` = [\"ice.nta_probability\", 0.2, 1.0]: must be a table"
+            ),
+        "{err}"
+    );
+}
