@@ -16,6 +16,15 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() {
+            // The explanation shows the value itself.
+            return write!(
+                f,
+                "field `{}`: {}",
+                bounded(&self.field, MAX_VALUE),
+                bounded(&self.allowed, MAX_MESSAGE)
+            );
+        }
         write!(
             f,
             "field `{}` = {}: {}",

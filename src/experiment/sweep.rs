@@ -178,6 +178,32 @@ pub fn referenced_file(
     }
 }
 
+/// Several problems of one file as one error (a single one as it is).
+pub(crate) fn several(file: &Path, mut errs: Vec<ScenarioError>) -> ScenarioError {
+    if errs.len() == 1 {
+        return errs.remove(0);
+    }
+    ScenarioError::Invalid {
+        path: file.to_path_buf(),
+        chain: String::new(),
+        problems: errs
+            .into_iter()
+            .map(|e| match e {
+                ScenarioError::Schema { field, message, .. } => crate::error::Problem {
+                    field,
+                    value: String::new(),
+                    allowed: message,
+                },
+                other => crate::error::Problem {
+                    field: "(file)".into(),
+                    value: String::new(),
+                    allowed: other.to_string(),
+                },
+            })
+            .collect(),
+    }
+}
+
 fn bad(file: &Path, field: &str, message: String) -> ScenarioError {
     ScenarioError::Schema {
         path: file.to_path_buf(),
@@ -224,8 +250,10 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
 
+    // Checks that do not depend on each other: every problem is reported at once.
+    let mut errs: Vec<ScenarioError> = Vec::new();
     if raw.replications == 0 || raw.replications > 100_000 {
-        return Err(bad(
+        errs.push(bad(
             file,
             "replications",
             format!(
@@ -236,14 +264,14 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     }
     let max_runs = raw.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
     if max_runs == 0 || max_runs > HARD_MAX_RUNS {
-        return Err(bad(
+        errs.push(bad(
             file,
             "max_runs",
             format!("{max_runs}: must be in [1, {HARD_MAX_RUNS}]"),
         ));
     }
     if raw.parameters.is_empty() {
-        return Err(bad(
+        errs.push(bad(
             file,
             "parameters",
             "[]: list at least one [[parameters]] table with a `path`".into(),
@@ -252,21 +280,30 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let k = raw.parameters.len();
     let mut paths = Vec::new();
     let mut likes = Vec::new();
+    let mut path_ok = Vec::new();
     for (i, p) in raw.parameters.iter().enumerate() {
-        let like = check_path(&base.loaded.merged, &p.path).map_err(|e| {
-            bad(
-                file,
-                &format!("parameters[{i}].path"),
-                format!("\"{}\": {e}", p.path),
-            )
-        })?;
+        let like = match check_path(&base.loaded.merged, &p.path) {
+            Ok(like) => like,
+            Err(e) => {
+                errs.push(bad(
+                    file,
+                    &format!("parameters[{i}].path"),
+                    format!("\"{}\": {e}", p.path),
+                ));
+                path_ok.push(false);
+                paths.push(p.path.clone());
+                likes.push(Value::Float(0.0));
+                continue;
+            }
+        };
         if paths.contains(&p.path) {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 &format!("parameters[{i}].path"),
                 format!("\"{}\" is listed twice", p.path),
             ));
         }
+        path_ok.push(true);
         paths.push(p.path.clone());
         likes.push(like.clone());
     }
@@ -278,17 +315,19 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     if continuous {
         for (i, p) in raw.parameters.iter().enumerate() {
             let (Some(lo), Some(hi)) = (p.min, p.max) else {
-                return Err(bad(
+                errs.push(bad(
                     file,
                     &field_of(i, "min"),
                     format!("the {kind} design needs `min` and `max` for \"{}\"", p.path),
                 ));
+                continue;
             };
             if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-                return Err(bad(file, &field_of(i, "max"), format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)")));
+                errs.push(bad(file, &field_of(i, "max"), format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)")));
+                continue;
             }
-            if number_like(&likes[i], lo).is_none() {
-                return Err(bad(
+            if path_ok[i] && number_like(&likes[i], lo).is_none() {
+                errs.push(bad(
                     file,
                     &field_of(i, "path"),
                     format!(
@@ -297,9 +336,38 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
                         likes[i].type_str()
                     ),
                 ));
+                continue;
             }
             ranges[i] = (lo, hi);
         }
+    }
+    let metric_names: Vec<&'static str> = crate::sim::RunSummary::default()
+        .metrics()
+        .iter()
+        .map(|m| m.0)
+        .collect();
+    let metrics: Vec<String> = match &raw.metrics {
+        Some(m) => m.clone(),
+        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+    };
+    for (i, m) in metrics.iter().enumerate() {
+        if !metric_names.contains(&m.as_str()) {
+            errs.push(bad(
+                file,
+                &format!("metrics[{i}]"),
+                format!(
+                    "\"{m}\": not a metric; valid metrics: {}",
+                    metric_names.join(", ")
+                ),
+            ));
+        }
+    }
+    let slurm = raw.slurm.clone().unwrap_or_default();
+    for (field, value, allowed) in slurm.problems("slurm.") {
+        errs.push(bad(file, &field, format!("{value}: must be {allowed}")));
+    }
+    if !errs.is_empty() {
+        return Err(several(file, errs));
     }
     let mut r = design_stream(raw.seed);
     let need = |v: Option<u64>, f: &str, lo: u64| -> Result<u64, ScenarioError> {
@@ -403,32 +471,6 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         }
     };
 
-    let metric_names: Vec<&'static str> = crate::sim::RunSummary::default()
-        .metrics()
-        .iter()
-        .map(|m| m.0)
-        .collect();
-    let metrics: Vec<String> = match raw.metrics {
-        Some(m) => m,
-        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
-    };
-    for (i, m) in metrics.iter().enumerate() {
-        if !metric_names.contains(&m.as_str()) {
-            return Err(bad(
-                file,
-                &format!("metrics[{i}]"),
-                format!(
-                    "\"{m}\": not a metric; valid metrics: {}",
-                    metric_names.join(", ")
-                ),
-            ));
-        }
-    }
-
-    let slurm = raw.slurm.clone().unwrap_or_default();
-    if let Some((field, value, allowed)) = slurm.problems("slurm.").into_iter().next() {
-        return Err(bad(file, &field, format!("{value}: must be {allowed}")));
-    }
     let identity = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();

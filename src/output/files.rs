@@ -12,7 +12,7 @@ use crate::error::ScenarioError;
 
 /// Write `path` by calling `fill` on a temporary file, then renaming it into place.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -35,6 +35,14 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| format!("writing {}", path.display()))
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Prefix of the hidden staging folders of [`FileSet`].
@@ -134,7 +142,7 @@ impl AppendLog {
         use super::sweep::{complete_lines, csv_line};
         let mut done = vec![false; ids];
         if path.exists() {
-            let dir = path.parent().unwrap_or(Path::new("."));
+            let dir = folder_of(path);
             if !resume {
                 return Err(ScenarioError::Outputs {
                     path: dir.to_path_buf(),

@@ -23,6 +23,27 @@ const MAX_HOLDER: u64 = 512;
 pub struct FolderLock {
     _file: File,
     dir: PathBuf,
+    /// Whether this lock created the folder: if the command then writes nothing (it fails on bad
+    /// input found later), the folder is removed again.
+    created: bool,
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        if !self.created {
+            return;
+        }
+        let only_lock = std::fs::read_dir(&self.dir).is_ok_and(|entries| {
+            entries
+                .map(|e| e.map(|e| e.file_name()))
+                .collect::<Result<Vec<_>, _>>()
+                .is_ok_and(|names| names.len() == 1 && names[0] == LOCK_FILE)
+        });
+        if only_lock {
+            let _ = std::fs::remove_file(self.dir.join(LOCK_FILE));
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
 }
 
 impl FolderLock {
@@ -47,6 +68,7 @@ pub fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
         path: dir.to_path_buf(),
         source,
     };
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(unwritable)?;
     let path = dir.join(LOCK_FILE);
     let mut file = OpenOptions::new()
@@ -91,6 +113,7 @@ pub fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
     Ok(FolderLock {
         _file: file,
         dir: dir.to_path_buf(),
+        created,
     })
 }
 
@@ -115,6 +138,7 @@ mod tests {
     fn a_second_writer_is_refused_with_the_holder_and_admitted_after_release() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
         let first = prepare(&out).unwrap();
         assert_eq!(first.dir(), out);
         let err = prepare(&out).unwrap_err();
@@ -134,6 +158,18 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [LOCK_FILE]);
+    }
+
+    #[test]
+    fn a_folder_created_for_nothing_is_removed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new");
+        drop(prepare(&out).unwrap());
+        assert!(!out.exists());
+        let lock = prepare(&out).unwrap();
+        std::fs::write(out.join("result.csv"), "x").unwrap();
+        drop(lock);
+        assert!(out.join("result.csv").exists());
     }
 
     #[test]

@@ -555,3 +555,28 @@ fn arrays_for_tables_in_sweep_and_calibration_files_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn every_problem_of_a_sweep_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = sweep_file(d, 3, 1);
+    let text = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("replications = 1", "replications = 0\nmetrics = [\"nope\"]")
+        .replace("life.move_rate_per_year", "life.no_such_rate");
+    std::fs::write(&s, text).unwrap();
+    let a = cmd(d)
+        .args(["sweep", s.to_str().unwrap(), "-q", "-o", "out"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    for fragment in [
+        "3 invalid value(s)",
+        "field `replications`: 0: must be a whole number in [1, 100000]",
+        "field `parameters[0].path`: \"life.no_such_rate\"",
+        "field `metrics[0]`: \"nope\": not a metric",
+    ] {
+        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
+    }
+}
