@@ -580,3 +580,34 @@ fn every_problem_of_a_sweep_file_is_reported_at_once() {
         assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
     }
 }
+
+#[test]
+fn every_problem_of_a_calibration_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sweep_file(d, 3, 1);
+    std::fs::write(
+        d.join("targets.toml"),
+        "[[targets]]\nname = \"released\"\nmetric = \"released\"\naggregate = \"run\"\nvalue = 100.0\nqualifier = \"about\"\ntolerance = 0.1\ndefinition = \"d\"\nsource = \"s\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("cal.toml"),
+        "base = \"small.toml\"\ntargets = \"targets.toml\"\nfit = [\"nope\"]\nreplications = 0\nseed = 1\n\n[method]\nkind = \"abc\"\ncandidates = 10\naccept = 0.5\n\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 1.0\nmax = 0.2\n",
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["calibrate", "cal.toml", "-q"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    for fragment in [
+        "4 invalid value(s)",
+        "field `fit[0]`: \"nope\": not a target",
+        "field `replications`: 0: must be a whole number",
+        "field `method.kind`: \"abc\"",
+        "field `parameters[0].max`: 0.2: must be a finite number greater than min = 1",
+    ] {
+        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
+    }
+}
