@@ -611,3 +611,35 @@ fn every_problem_of_a_calibration_file_is_reported_at_once() {
         assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
     }
 }
+
+#[test]
+fn every_bad_target_of_a_targets_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sweep_file(d, 3, 1);
+    let target = |name: &str, metric: &str, tolerance: f64| {
+        format!("[[targets]]\nname = \"{name}\"\nmetric = \"{metric}\"\naggregate = \"run\"\nvalue = 100.0\nqualifier = \"about\"\ntolerance = {tolerance}\ndefinition = \"d\"\nsource = \"s\"\n\n")
+    };
+    std::fs::write(
+        d.join("targets.toml"),
+        format!(
+            "{}{}{}",
+            target("a", "releesed", 0.1),
+            target("b", "released", 0.1),
+            target("c", "released", -1.0)
+        ),
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["validate", "small.toml", "--targets", "targets.toml", "-q"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    for fragment in [
+        "2 invalid value(s)",
+        "field `targets[0].metric`: \"releesed\": not a whole-run metric",
+        "field `targets[2].tolerance`: -1: must be a relative error in (0, 10]",
+    ] {
+        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
+    }
+}
