@@ -155,6 +155,26 @@ pub struct SweepArgs {
     /// Write a Slurm job-array script for N shards plus a dependent merge job, and stop.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub emit_slurm: Option<u64>,
+    /// With --emit-slurm: the partition (`#SBATCH --partition`; overrides `[slurm]` in the file).
+    #[arg(long, requires = "emit_slurm")]
+    pub partition: Option<String>,
+    /// With --emit-slurm: the time limit per shard, e.g. 02:00:00 (`#SBATCH --time`).
+    #[arg(long, requires = "emit_slurm")]
+    pub time: Option<String>,
+    /// With --emit-slurm: memory per shard, e.g. 4G (`#SBATCH --mem`).
+    #[arg(long, requires = "emit_slurm")]
+    pub mem: Option<String>,
+    /// With --emit-slurm: the account to charge (`#SBATCH --account`).
+    #[arg(long, requires = "emit_slurm")]
+    pub account: Option<String>,
+    /// With --emit-slurm: one more `#SBATCH` option, e.g. --sbatch=--qos=short (repeatable).
+    #[arg(
+        long,
+        value_name = "OPTION",
+        requires = "emit_slurm",
+        allow_hyphen_values = true
+    )]
+    pub sbatch: Vec<String>,
     /// Worker threads (0 = all cores). Results do not depend on it.
     #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
     pub threads: u64,

@@ -16,33 +16,64 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() {
+            // The explanation shows the value itself.
+            return write!(
+                f,
+                "field `{}`: {}",
+                bounded(&self.field, MAX_VALUE),
+                bounded(&self.allowed, MAX_MESSAGE)
+            );
+        }
         write!(
             f,
             "field `{}` = {}: {}",
-            self.field, self.value, self.allowed
+            bounded(&self.field, MAX_VALUE),
+            bounded(&self.value, MAX_VALUE),
+            bounded(&self.allowed, MAX_MESSAGE)
         )
+    }
+}
+
+/// Longest value (or field path) shown in a message, in characters.
+const MAX_VALUE: usize = 300;
+/// Longest explanation shown in a message (lists of valid names can be long), in characters.
+const MAX_MESSAGE: usize = 8_000;
+
+/// `s`, cut to `max` characters (saying how much was left out): a value a user wrote may be
+/// megabytes long, and a message must stay short.
+pub fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &s[..cut], s.len()).into(),
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The cause is the `source`, printed after this message by `{:#}`.
-    #[error("cannot read scenario file {path}")]
+    #[error("cannot read {kind} file {path}")]
     Read {
+        /// "scenario", "sweep", "calibration" or "targets".
+        kind: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not valid TOML: {message}")]
+    #[error("{path}: not valid TOML: {}", bounded(message, MAX_MESSAGE))]
     Syntax { path: PathBuf, message: String },
     /// `message` says what is wrong and what is allowed.
-    #[error("{path}: field `extends` = \"{target}\": {message}")]
+    #[error("{path}: field `extends` = \"{}\": {message}", target.escape_debug())]
     Extends {
         path: PathBuf,
         target: String,
         message: String,
     },
-    #[error("{path}{chain}: field `{field}`: {message}")]
+    #[error(
+        "{path}{chain}: field `{}`: {}",
+        bounded(field, MAX_VALUE),
+        bounded(message, MAX_MESSAGE)
+    )]
     Schema {
         path: PathBuf,
         /// " (extends a.toml, b.toml)" or empty.
@@ -51,9 +82,21 @@ pub enum ScenarioError {
         message: String,
     },
     /// An output folder given as input (e.g. to `report`) that is empty, incomplete or written by
-    /// an older version. `message` says what is missing and how to produce it.
+    /// an older version, or an output folder that may not be written (it already holds other
+    /// results). `message` says what is wrong and what to do.
     #[error("{path}: {message}")]
     Outputs { path: PathBuf, message: String },
+    /// Another command is writing the output folder. `holder` is what it wrote into the lock
+    /// file (its process id and command line).
+    #[error("{path} is in use by another custody-sim command ({holder}); wait for it to finish, or choose another output folder")]
+    Locked { path: PathBuf, holder: String },
+    /// An output folder that cannot be created or written, found before anything runs.
+    #[error("cannot write to output folder {path}")]
+    Unwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
     Invalid {
         path: PathBuf,

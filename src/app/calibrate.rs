@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use super::{progress_bar, BadInput};
+use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::CalibrateArgs;
+use crate::error::ScenarioError;
 use crate::experiment::calibrate::{self, sig, Calibration, Posterior};
 use crate::experiment::targets::{self, Outcome, Target};
 use crate::output;
@@ -85,26 +86,32 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| default_out(&args.calibration));
     let info = CalibrationInfo::new(&cal);
+    let _lock = lock_out(&out)?;
+    let refuse = |message: String| -> anyhow::Error {
+        BadInput(ScenarioError::Outputs {
+            path: out.clone(),
+            message,
+        })
+        .into()
+    };
     if !args.resume
         && (out.join("candidates.csv").exists() || out.join("calibration.json").exists())
     {
-        bail!(
-            "{} already holds a calibration: add --resume to continue it, or choose another --out",
-            out.display()
-        );
+        return Err(refuse(
+            "already holds a calibration: add --resume to continue it, or choose another --out"
+                .into(),
+        ));
     }
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     if args.resume && out.join("calibration.json").exists() {
         let old = files::read_info(&out)?;
         if old.identity != info.identity {
-            bail!(
-                "{} holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
-                out.display(),
+            return Err(refuse(format!(
+                "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
                 old.calibration_file
-            );
+            )));
         }
     }
-    let (mut writer, done) = CandidatesWriter::open(&out, &cal, args.resume)?;
+    let (mut writer, done) = CandidatesWriter::open(&out, &cal, args.resume).map_err(bad_input)?;
     files::write_info(&out, &info)?;
     let pending: Vec<usize> = (0..cal.candidates.len()).filter(|&c| !done[c]).collect();
 

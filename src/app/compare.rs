@@ -40,6 +40,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("compare-{stem}"))
     });
+    let _lock = super::lock_out(&out_dir)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let names: Vec<String> = std::iter::once(&args.baseline)
@@ -110,8 +111,6 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     };
     let wall = started.elapsed().as_secs_f64();
 
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let diffs: Vec<(String, Vec<crate::experiment::compare::Difference>)> = per_scenario[1..]
         .iter()
         .zip(&names[1..])

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use super::{hash_sources, BadInput};
 use crate::cli::JourneyArgs;
@@ -55,6 +55,7 @@ pub fn journey(args: &JourneyArgs) -> Result<()> {
             .unwrap_or_else(|| "scenario".into());
         PathBuf::from("outputs").join(format!("journey-{stem}"))
     });
+    let _lock = super::lock_out(&out_dir)?;
     let bar = super::progress_bar(2, args.quiet, "simulations");
     bar.set_message(format!("{}: replication {}", sc.name(), args.replication));
 
@@ -108,8 +109,6 @@ pub fn journey(args: &JourneyArgs) -> Result<()> {
         .into());
     }
 
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let csv_path = out_dir.join("journey.csv");
     output::report::write_journey(&csv_path, &start, &tracer.events)?;
     let chart = charts::journey_chart(&csv_path, &out_dir)?;

@@ -26,6 +26,21 @@ use crate::scenario::{self, Scenario};
 #[error(transparent)]
 pub struct BadInput(#[from] pub ScenarioError);
 
+/// An error from the output layer, as bad input (exit code 2) if it is a [`ScenarioError`] (an
+/// output folder that holds other results, for instance), else unchanged.
+pub(crate) fn bad_input(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<ScenarioError>() {
+        Ok(s) => BadInput(s).into(),
+        Err(e) => e,
+    }
+}
+
+/// Create and lock an output folder and check that it can be written, before anything runs: a
+/// folder another command writes, or one that cannot be written, is bad input (exit code 2).
+pub(crate) fn lock_out(dir: &Path) -> Result<output::lock::FolderLock> {
+    Ok(output::lock::prepare(dir).map_err(BadInput)?)
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
@@ -92,12 +107,21 @@ pub fn default_out(scenario: &Path) -> PathBuf {
     PathBuf::from("outputs").join(stem)
 }
 
+/// The files of a run, replaced together; `manifest.json` is moved in last.
+const RUN_OUTPUTS: &[&str] = &[
+    "summary.csv",
+    "headline.csv",
+    "timeseries.csv",
+    "manifest.json",
+];
+
 fn run_scenario(args: &RunArgs) -> Result<()> {
     let scenario = scenario::load(&args.scenario).map_err(BadInput)?;
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
+    let _lock = lock_out(&out_dir)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let bar = progress_bar(args.replications, args.quiet, "replications");
@@ -113,13 +137,13 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+    // The four outputs are written as a set: staged, then moved in with the manifest last.
+    let set = output::files::FileSet::new(&out_dir)?;
     let summary = output::summarise(&runs);
-    output::write_summary(&out_dir.join("summary.csv"), &runs)?;
-    output::write_headline(&out_dir.join("headline.csv"), &summary)?;
+    output::write_summary(&set.path("summary.csv"), &runs)?;
+    output::write_headline(&set.path("headline.csv"), &summary)?;
     output::write_timeseries(
-        &out_dir.join("timeseries.csv"),
+        &set.path("timeseries.csv"),
         &runs,
         &scenario.loaded.raw.time.start_date,
     )?;
@@ -138,15 +162,11 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         wall_time_seconds: wall,
         children_per_second: children as f64 / wall.max(1e-9),
         events_per_second: events as f64 / wall.max(1e-9),
-        outputs: vec![
-            "summary.csv",
-            "headline.csv",
-            "timeseries.csv",
-            "manifest.json",
-        ],
+        outputs: RUN_OUTPUTS.to_vec(),
         caveats: output::CAVEATS.to_vec(),
     };
-    output::write_manifest(&out_dir.join("manifest.json"), &manifest)?;
+    output::write_manifest(&set.path("manifest.json"), &manifest)?;
+    set.commit(RUN_OUTPUTS, "manifest.json")?;
 
     if !args.quiet {
         println!(

@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use super::{progress_bar, BadInput};
+use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
+use crate::error::ScenarioError;
+use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
 use crate::output::sweep::{self as files, RunRow, RunsWriter, SweepInfo};
 use crate::runner::{Faults, Runner};
@@ -36,25 +38,27 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         return emit_slurm(&sw, args, n, &base_out);
     }
     let (k, n) = args.shard.map(|s| (s.k, s.n)).unwrap_or((1, 1));
-    let out = match (args.shard, &args.out) {
-        (Some(_), None) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
-        _ => base_out,
+    // A shard always goes to `<out>/shards/shard-K-of-N`, where `merge.sbatch` looks for it.
+    let out = match args.shard {
+        Some(_) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
+        None => base_out,
     };
     let info = SweepInfo::new(&sw, k, n);
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let _lock = lock_out(&out)?;
     if args.resume && out.join("sweep.json").exists() {
         let old = files::read_info(&out)?;
         if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
-            bail!(
-                "{} holds a different sweep or shard (sweep {} shard {}/{}); --resume continues only the same sweep file, base scenario and shard",
-                out.display(),
-                old.sweep_file,
-                old.shard_k,
-                old.shard_n
-            );
+            return Err(BadInput(ScenarioError::Outputs {
+                path: out.clone(),
+                message: format!(
+                    "holds a different sweep or shard (sweep {} shard {}/{}); --resume continues only the same sweep file, base scenario and shard",
+                    old.sweep_file, old.shard_k, old.shard_n
+                ),
+            })
+            .into());
         }
     }
-    let (mut writer, done) = RunsWriter::open(&out, &sw, args.resume)?;
+    let (mut writer, done) = RunsWriter::open(&out, &sw, args.resume).map_err(bad_input)?;
     files::write_info(&out, &info)?;
     let pending: Vec<u64> = (0..sw.runs())
         .filter(|&i| info.owns(i) && !done[i as usize])
@@ -80,9 +84,20 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         writer.append(&sw, &rows)?;
     }
     bar.finish_and_clear();
+    writer.still_in_place()?;
     let wall = started.elapsed().as_secs_f64();
     let mine = (0..sw.runs()).filter(|&i| info.owns(i)).count();
     if n > 1 {
+        let recorded = files::recorded(&out, &sw)?;
+        let absent = (0..sw.runs())
+            .filter(|&i| info.owns(i) && !recorded[i as usize])
+            .count();
+        if absent > 0 {
+            bail!(
+                "{absent} of the {mine} runs of shard {k}/{n} are missing from {}/runs.csv; run the same command again with --resume",
+                out.display()
+            );
+        }
         if !args.quiet {
             println!(
                 "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
@@ -95,6 +110,14 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     } else {
         let result = files::summarise(&sw, &out)?;
         report(&sw, &out, &result, args.quiet, Some((pending.len(), wall)));
+        if result.missing > 0 {
+            bail!(
+                "{} of {} runs are missing from {}/runs.csv; run the same command again with --resume",
+                result.missing,
+                sw.runs(),
+                out.display()
+            );
+        }
         if result.failed > 0 {
             bail!(
                 "{} of {} runs failed (their errors are in {}/runs.csv)",
@@ -152,6 +175,7 @@ fn report(
 }
 
 pub fn merge(args: &MergeArgs) -> Result<()> {
+    let _lock = lock_out(&args.out)?;
     let infos: Vec<SweepInfo> = args
         .dirs
         .iter()
@@ -180,8 +204,6 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     if sw.identity != first.identity {
         bail!("{} has changed since the shards were run: merge needs the same sweep file and base scenario", first.sweep_file);
     }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
     let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
     let missing = files::merge_runs(&sw, &args.dirs, &args.out)?;
     files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1))?;
@@ -209,9 +231,48 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
+/// A path as one bash word: single-quoted, with `'` written as `'\''`. Any byte but NUL is safe
+/// inside single quotes (newlines included); a path that is not UTF-8 is refused.
+fn shell_quoted(p: &Path, what: &str) -> Result<String> {
+    let Some(s) = p.to_str() else {
+        return Err(BadInput(ScenarioError::Outputs {
+            path: p.to_path_buf(),
+            message: format!(
+                "{what} is not valid UTF-8; job scripts need a path that can be written as text: rename it or choose another folder"
+            ),
+        })
+        .into());
+    };
+    Ok(format!("'{}'", s.replace('\'', "'\\''")))
+}
+
+/// A path for a comment line: escaped, so that it stays on that line.
+fn commented(p: &Path) -> String {
+    p.to_string_lossy().escape_debug().to_string()
+}
+
 /// Write `slurm/array.sbatch` (N shards), `slurm/merge.sbatch` and `slurm/submit.sh` (submits the
-/// array, then the merge with an `afterok` dependency).
+/// array, then the merge with an `afterok` dependency). Paths appear only inside single-quoted
+/// shell words (never in `#SBATCH` lines: logs are named relative to the folder `submit.sh`
+/// submits from) and, escaped, in comments, so any path the file system allows is safe.
 fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<()> {
+    let cli = SlurmOptions {
+        partition: args.partition.clone(),
+        time: args.time.clone(),
+        mem: args.mem.clone(),
+        account: args.account.clone(),
+        extra: args.sbatch.clone(),
+    };
+    if let Some((field, value, allowed)) = cli.problems("--").into_iter().next() {
+        return Err(BadInput(ScenarioError::Schema {
+            path: "(command line)".into(),
+            chain: String::new(),
+            field,
+            message: format!("{value}: must be {allowed}"),
+        })
+        .into());
+    }
+    let options = sw.slurm.overridden_by(&cli).lines();
     let exe = std::env::current_exe().context("cannot find this program's path")?;
     let abs = |p: &Path| -> Result<PathBuf> {
         if p.is_absolute() {
@@ -224,26 +285,25 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
         .with_context(|| format!("cannot resolve {}", args.sweep.display()))?;
     let out = abs(base_out)?;
     let dir = out.join("slurm");
+    let (q_exe, q_file, q_out, q_dir) = (
+        shell_quoted(&exe, "this program's path")?,
+        shell_quoted(&sweep_file, "the sweep file's path")?,
+        shell_quoted(&out, "the output folder")?,
+        shell_quoted(&dir, "the output folder")?,
+    );
+    let _lock = lock_out(&out)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let threads = if args.threads == 0 { 1 } else { args.threads };
-    let q = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
     let array = format!(
-        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output={log}/shard-%a.log\nset -euo pipefail\nexec {exe} sweep {file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume --threads {threads} --quiet --out {out}/shards/shard-\"${{SLURM_ARRAY_TASK_ID}}\"-of-{n}\n",
-        sweep = sw.file.display(),
+        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with submit.sh: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume --threads {threads} --quiet --out {q_out}\n",
+        sweep = commented(&sw.file),
         runs = sw.runs(),
-        log = dir.display(),
-        exe = q(&exe),
-        file = q(&sweep_file),
-        out = q(&out),
     );
     let merge = format!(
-        "#!/bin/bash\n# Merge the {n} shards of sweep {sweep}.\n#SBATCH --job-name=custody-merge\n#SBATCH --cpus-per-task=1\n#SBATCH --output={log}/merge.log\nset -euo pipefail\nexec {exe} merge {out}/shards/shard-*-of-{n} --quiet --out {out}\n",
-        sweep = sw.file.display(),
-        log = dir.display(),
-        exe = q(&exe),
-        out = q(&out),
+        "#!/bin/bash\n# Merge the {n} shards of sweep {sweep}.\n#SBATCH --job-name=custody-merge\n#SBATCH --cpus-per-task=1\n#SBATCH --output=merge.log\n{options}set -euo pipefail\nexec {q_exe} merge {q_out}/shards/shard-*-of-{n} --quiet --out {q_out}\n",
+        sweep = commented(&sw.file),
     );
-    let submit = "#!/bin/bash\n# Submit the shard array, then the merge once every shard has succeeded.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\nmerge=$(sbatch --parsable --dependency=afterok:${array%%;*} merge.sbatch)\necho \"submitted array job $array and merge job $merge\"\n".to_string();
+    let submit = format!("#!/bin/bash\n# Submit the shard array, then the merge once every shard has succeeded.\nset -euo pipefail\ncd -- {q_dir}\narray=$(sbatch --parsable array.sbatch)\nmerge=$(sbatch --parsable --dependency=afterok:${{array%%;*}} merge.sbatch)\necho \"submitted array job $array and merge job $merge\"\n");
     for (name, text) in [
         ("array.sbatch", array),
         ("merge.sbatch", merge),
@@ -256,6 +316,12 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
         }
+    }
+    if n > DEFAULT_MAX_ARRAY_SIZE - 1 {
+        eprintln!(
+            "warning: a job array of {n} tasks exceeds Slurm's default limit (MaxArraySize = {DEFAULT_MAX_ARRAY_SIZE}: indices up to {}); check `scontrol show config | grep MaxArraySize` on your cluster, or emit fewer shards",
+            DEFAULT_MAX_ARRAY_SIZE - 1
+        );
     }
     if !args.quiet {
         println!(

@@ -24,6 +24,7 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("validate-{stem}"))
     });
+    let _lock = super::lock_out(&out_dir)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let bar = progress_bar(args.replications, args.quiet, "replications");
@@ -44,8 +45,6 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             (t, targets::outcome(t, &values))
         })
         .collect();
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create {}", out_dir.display()))?;
     output::write_validation(&out_dir.join("validation.csv"), &start, &results)?;
     let failed = results.iter().filter(|(_, o)| !o.pass).count();
     let manifest = serde_json::json!({

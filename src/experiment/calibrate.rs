@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use super::design;
@@ -24,7 +24,7 @@ pub const MAX_CANDIDATES: u64 = 1_000_000;
 /// The only method so far.
 pub const ABC_REJECTION: &str = "abc_rejection";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalibration {
     /// The scenario every candidate starts from (relative to the calibration file).
@@ -43,7 +43,7 @@ pub struct RawCalibration {
     pub parameters: Vec<RawParameter>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMethod {
     /// "abc_rejection".
@@ -54,7 +54,7 @@ pub struct RawMethod {
     pub accept: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParameter {
     pub path: String,
@@ -210,6 +210,7 @@ fn candidate_stream(seed: u64) -> Stream {
 /// Read and check a calibration file, its base scenario and its targets file.
 pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+        kind: "calibration",
         path: file.to_path_buf(),
         source,
     })?;
@@ -218,13 +219,21 @@ pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawCalibration = serde_path_to_error::deserialize(Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawCalibration = crate::scenario::load::strict_file(file, table)?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let base_path = dir.join(&raw.base);
+    crate::experiment::sweep::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
     let targets_path = dir.join(&raw.targets);
+    crate::experiment::sweep::referenced_file(
+        file,
+        "targets",
+        &raw.targets,
+        &targets_path,
+        "targets",
+    )?;
     let targets_bytes = std::fs::read(&targets_path).map_err(|source| ScenarioError::Read {
+        kind: "targets",
         path: targets_path.clone(),
         source,
     })?;
@@ -269,8 +278,10 @@ pub struct Sources {
 /// Check a raw calibration against its base scenario and targets (see [`load`]).
 pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibration, ScenarioError> {
     let names: Vec<&str> = src.targets.iter().map(|t| t.raw.name.as_str()).collect();
+    // Every problem is collected and reported at once.
+    let mut errs: Vec<ScenarioError> = Vec::new();
     if raw.fit.is_empty() {
-        return Err(bad(
+        errs.push(bad(
             file,
             "fit",
             format!(
@@ -285,7 +296,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
         for (i, name) in list.iter().enumerate() {
             let field = format!("{key}[{i}]");
             let Some(t) = names.iter().position(|n| n == name) else {
-                return Err(bad(
+                errs.push(bad(
                     file,
                     &field,
                     format!(
@@ -294,6 +305,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
                         names.join(", ")
                     ),
                 ));
+                continue;
             };
             if chosen.contains(&t) {
                 let why = if key == "holdout" && raw.fit.contains(name) {
@@ -301,13 +313,14 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
                 } else {
                     "is listed twice"
                 };
-                return Err(bad(file, &field, format!("\"{name}\" {why}")));
+                errs.push(bad(file, &field, format!("\"{name}\" {why}")));
+                continue;
             }
             chosen.push(t);
         }
     }
     if raw.replications == 0 || raw.replications > 100_000 {
-        return Err(bad(
+        errs.push(bad(
             file,
             "replications",
             format!(
@@ -317,7 +330,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
         ));
     }
     if raw.method.kind != ABC_REJECTION {
-        return Err(bad(
+        errs.push(bad(
             file,
             "method.kind",
             format!("\"{}\": must be \"{ABC_REJECTION}\"", raw.method.kind),
@@ -325,7 +338,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
     }
     let n = raw.method.candidates;
     if !(2..=MAX_CANDIDATES).contains(&n) {
-        return Err(bad(
+        errs.push(bad(
             file,
             "method.candidates",
             format!("{n}: must be a whole number in [2, {MAX_CANDIDATES}]"),
@@ -333,7 +346,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
     }
     let runs = n.saturating_mul(raw.replications);
     if runs > HARD_MAX_RUNS {
-        return Err(bad(
+        errs.push(bad(
             file,
             "method.candidates",
             format!(
@@ -343,22 +356,23 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
         ));
     }
     let a = raw.method.accept;
-    if !(a.is_finite() && a > 0.0 && a <= 1.0) {
-        return Err(bad(
+    let a_ok = a.is_finite() && a > 0.0 && a <= 1.0;
+    if !a_ok {
+        errs.push(bad(
             file,
             "method.accept",
             format!("{a}: must be a fraction of the candidates in (0, 1]"),
         ));
     }
-    if accepted_count(a, n as usize) < 2 {
-        return Err(bad(
+    if a_ok && (2..=MAX_CANDIDATES).contains(&n) && accepted_count(a, n as usize) < 2 {
+        errs.push(bad(
             file,
             "method.accept",
             format!("{a}: accepts fewer than 2 of {n} candidates, too few for a posterior interval; raise `accept` or `method.candidates`"),
         ));
     }
     if raw.parameters.is_empty() {
-        return Err(bad(
+        errs.push(bad(
             file,
             "parameters",
             "[]: list at least one [[parameters]] table with `path`, `min` and `max`".into(),
@@ -368,17 +382,22 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
     let mut parameters: Vec<Parameter> = Vec::new();
     for (i, p) in raw.parameters.iter().enumerate() {
         let f = |k: &str| format!("parameters[{i}].{k}");
-        let like = check_path(merged, &p.path)
-            .map_err(|e| bad(file, &f("path"), format!("\"{}\": {e}", p.path)))?;
-        if parameters.iter().any(|q| q.path == p.path) {
-            return Err(bad(
+        let like = match check_path(merged, &p.path) {
+            Ok(like) => like,
+            Err(e) => {
+                errs.push(bad(file, &f("path"), format!("\"{}\": {e}", p.path)));
+                continue;
+            }
+        };
+        if raw.parameters[..i].iter().any(|q| q.path == p.path) {
+            errs.push(bad(
                 file,
                 &f("path"),
                 format!("\"{}\" is listed twice", p.path),
             ));
         }
         if !matches!(like, Value::Integer(_) | Value::Float(_)) {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 &f("path"),
                 format!(
@@ -387,17 +406,19 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
                     like.type_str()
                 ),
             ));
+            continue;
         }
         let (lo, hi) = (p.min, p.max);
         if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 &f("max"),
                 format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)"),
             ));
+            continue;
         }
         if matches!(like, Value::Integer(_)) && hi.floor() - lo.ceil() < 1.0 {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 &f("max"),
                 format!(
@@ -405,23 +426,26 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
                     p.path
                 ),
             ));
+            continue;
         }
         let prior = match p.prior.as_deref().unwrap_or("uniform") {
             "uniform" => Prior::Uniform,
             "log_uniform" if lo > 0.0 => Prior::LogUniform,
             "log_uniform" => {
-                return Err(bad(
+                errs.push(bad(
                     file,
                     &f("min"),
                     format!("{lo}: a log_uniform prior needs min > 0"),
                 ));
+                continue;
             }
             other => {
-                return Err(bad(
+                errs.push(bad(
                     file,
                     &f("prior"),
                     format!("\"{other}\": must be \"uniform\" or \"log_uniform\""),
                 ));
+                continue;
             }
         };
         parameters.push(Parameter {
@@ -431,6 +455,9 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
             prior,
             like: like.clone(),
         });
+    }
+    if !errs.is_empty() {
+        return Err(crate::experiment::sweep::several(file, errs));
     }
     let candidates = draw_candidates(&parameters, n as usize, raw.seed)
         .map_err(|e| bad(file, "method", e.to_string()))?;

@@ -4,5 +4,6 @@ pub mod analysis;
 pub mod calibrate;
 pub mod compare;
 pub mod design;
+pub mod slurm;
 pub mod sweep;
 pub mod targets;

@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use super::design;
+use super::slurm::SlurmOptions;
 use crate::error::ScenarioError;
 use crate::rng::{self, Stream};
 use crate::scenario::overrides::{self, check_path, number_like};
@@ -19,7 +20,7 @@ use crate::scenario::{self, Scenario};
 pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
 pub const HARD_MAX_RUNS: u64 = 100_000_000;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSweep {
     /// The scenario every point starts from (relative to the sweep file).
@@ -33,9 +34,12 @@ pub struct RawSweep {
     pub metrics: Option<Vec<String>>,
     pub design: RawDesign,
     pub parameters: Vec<RawParameter>,
+    /// Scheduler settings for `--emit-slurm`.
+    #[serde(default)]
+    pub slurm: Option<SlurmOptions>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDesign {
     /// "grid", "latin_hypercube", "morris" or "sobol".
@@ -54,7 +58,7 @@ pub struct RawDesign {
     pub bootstrap: Option<u64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParameter {
     pub path: String,
@@ -114,6 +118,8 @@ pub struct Sweep {
     /// SHA-256 of the sweep file and the base scenario chain: identifies the sweep for resume and
     /// merge.
     pub identity: String,
+    /// Scheduler settings for `--emit-slurm` (the `[slurm]` table).
+    pub slurm: SlurmOptions,
 }
 
 impl Sweep {
@@ -137,6 +143,64 @@ impl Sweep {
             &overrides,
             &format!("{} point {point}", self.file.display()),
         )
+    }
+}
+
+/// Check that `field` of `file` (written `written`, resolved to `path`) names a readable file: the
+/// error names the referring file and field, and says which kind of file (`kind`) is expected.
+pub fn referenced_file(
+    file: &Path,
+    field: &str,
+    written: &str,
+    path: &Path,
+    kind: &str,
+) -> Result<(), ScenarioError> {
+    let problem = if written.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if path.is_dir() {
+        Some(format!("{} is a folder", path.display()))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(_) => None,
+            Err(e) => Some(format!("cannot open {}: {e}", path.display())),
+        }
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(bad(
+            file,
+            field,
+            format!(
+                "\"{}\": {p}; expected the path of a {kind} file, relative to this file's folder",
+                written.escape_debug()
+            ),
+        )),
+    }
+}
+
+/// Several problems of one file as one error (a single one as it is).
+pub(crate) fn several(file: &Path, mut errs: Vec<ScenarioError>) -> ScenarioError {
+    if errs.len() == 1 {
+        return errs.remove(0);
+    }
+    ScenarioError::Invalid {
+        path: file.to_path_buf(),
+        chain: String::new(),
+        problems: errs
+            .into_iter()
+            .map(|e| match e {
+                ScenarioError::Schema { field, message, .. } => crate::error::Problem {
+                    field,
+                    value: String::new(),
+                    allowed: message,
+                },
+                other => crate::error::Problem {
+                    field: "(file)".into(),
+                    value: String::new(),
+                    allowed: other.to_string(),
+                },
+            })
+            .collect(),
     }
 }
 
@@ -172,6 +236,7 @@ pub const DEFAULT_METRICS: &[&str] = &[
 /// Read and check a sweep file.
 pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+        kind: "sweep",
         path: file.to_path_buf(),
         source,
     })?;
@@ -180,13 +245,15 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawSweep = serde_path_to_error::deserialize(Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawSweep = crate::scenario::load::strict_file(file, table)?;
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
+    referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
 
+    // Checks that do not depend on each other: every problem is reported at once.
+    let mut errs: Vec<ScenarioError> = Vec::new();
     if raw.replications == 0 || raw.replications > 100_000 {
-        return Err(bad(
+        errs.push(bad(
             file,
             "replications",
             format!(
@@ -197,14 +264,14 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     }
     let max_runs = raw.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
     if max_runs == 0 || max_runs > HARD_MAX_RUNS {
-        return Err(bad(
+        errs.push(bad(
             file,
             "max_runs",
             format!("{max_runs}: must be in [1, {HARD_MAX_RUNS}]"),
         ));
     }
     if raw.parameters.is_empty() {
-        return Err(bad(
+        errs.push(bad(
             file,
             "parameters",
             "[]: list at least one [[parameters]] table with a `path`".into(),
@@ -213,21 +280,30 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let k = raw.parameters.len();
     let mut paths = Vec::new();
     let mut likes = Vec::new();
+    let mut path_ok = Vec::new();
     for (i, p) in raw.parameters.iter().enumerate() {
-        let like = check_path(&base.loaded.merged, &p.path).map_err(|e| {
-            bad(
-                file,
-                &format!("parameters[{i}].path"),
-                format!("\"{}\": {e}", p.path),
-            )
-        })?;
+        let like = match check_path(&base.loaded.merged, &p.path) {
+            Ok(like) => like,
+            Err(e) => {
+                errs.push(bad(
+                    file,
+                    &format!("parameters[{i}].path"),
+                    format!("\"{}\": {e}", p.path),
+                ));
+                path_ok.push(false);
+                paths.push(p.path.clone());
+                likes.push(Value::Float(0.0));
+                continue;
+            }
+        };
         if paths.contains(&p.path) {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 &format!("parameters[{i}].path"),
                 format!("\"{}\" is listed twice", p.path),
             ));
         }
+        path_ok.push(true);
         paths.push(p.path.clone());
         likes.push(like.clone());
     }
@@ -239,17 +315,19 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     if continuous {
         for (i, p) in raw.parameters.iter().enumerate() {
             let (Some(lo), Some(hi)) = (p.min, p.max) else {
-                return Err(bad(
+                errs.push(bad(
                     file,
                     &field_of(i, "min"),
                     format!("the {kind} design needs `min` and `max` for \"{}\"", p.path),
                 ));
+                continue;
             };
             if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-                return Err(bad(file, &field_of(i, "max"), format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)")));
+                errs.push(bad(file, &field_of(i, "max"), format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)")));
+                continue;
             }
-            if number_like(&likes[i], lo).is_none() {
-                return Err(bad(
+            if path_ok[i] && number_like(&likes[i], lo).is_none() {
+                errs.push(bad(
                     file,
                     &field_of(i, "path"),
                     format!(
@@ -258,9 +336,38 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
                         likes[i].type_str()
                     ),
                 ));
+                continue;
             }
             ranges[i] = (lo, hi);
         }
+    }
+    let metric_names: Vec<&'static str> = crate::sim::RunSummary::default()
+        .metrics()
+        .iter()
+        .map(|m| m.0)
+        .collect();
+    let metrics: Vec<String> = match &raw.metrics {
+        Some(m) => m.clone(),
+        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+    };
+    for (i, m) in metrics.iter().enumerate() {
+        if !metric_names.contains(&m.as_str()) {
+            errs.push(bad(
+                file,
+                &format!("metrics[{i}]"),
+                format!(
+                    "\"{m}\": not a metric; valid metrics: {}",
+                    metric_names.join(", ")
+                ),
+            ));
+        }
+    }
+    let slurm = raw.slurm.clone().unwrap_or_default();
+    for (field, value, allowed) in slurm.problems("slurm.") {
+        errs.push(bad(file, &field, format!("{value}: must be {allowed}")));
+    }
+    if !errs.is_empty() {
+        return Err(several(file, errs));
     }
     let mut r = design_stream(raw.seed);
     let need = |v: Option<u64>, f: &str, lo: u64| -> Result<u64, ScenarioError> {
@@ -364,28 +471,6 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         }
     };
 
-    let metric_names: Vec<&'static str> = crate::sim::RunSummary::default()
-        .metrics()
-        .iter()
-        .map(|m| m.0)
-        .collect();
-    let metrics: Vec<String> = match raw.metrics {
-        Some(m) => m,
-        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
-    };
-    for (i, m) in metrics.iter().enumerate() {
-        if !metric_names.contains(&m.as_str()) {
-            return Err(bad(
-                file,
-                &format!("metrics[{i}]"),
-                format!(
-                    "\"{m}\": not a metric; valid metrics: {}",
-                    metric_names.join(", ")
-                ),
-            ));
-        }
-    }
-
     let identity = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -407,6 +492,7 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
         ranges,
         metrics,
         identity,
+        slurm,
     };
     // Every point must be a valid scenario: refuse the sweep before anything runs.
     for p in 0..sweep.points.len() {

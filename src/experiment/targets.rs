@@ -7,20 +7,20 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::sim::series_names;
 use crate::sim::{DaySnapshot, RunSummary};
 use crate::stats::{interval, Interval};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub targets: Vec<RawTarget>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     /// A short unique name.
@@ -213,6 +213,7 @@ pub fn load(
     horizon_days: u32,
 ) -> Result<Vec<Target>, ScenarioError> {
     let text = std::fs::read_to_string(file).map_err(|source| ScenarioError::Read {
+        kind: "targets",
         path: file.to_path_buf(),
         source,
     })?;
@@ -220,8 +221,7 @@ pub fn load(
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    let raw: RawTargets = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|e| crate::scenario::load::schema_error(file, &[], e))?;
+    let raw: RawTargets = crate::scenario::load::strict_file(file, table)?;
     parse(file, raw, start_date, horizon_days)
 }
 
@@ -249,144 +249,156 @@ pub fn parse(
         ));
     }
     let mut out = Vec::new();
+    let mut errs: Vec<ScenarioError> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     for (i, t) in raw.targets.iter().enumerate() {
         let f = |k: &str| format!("targets[{i}].{k}");
         if names.contains(&t.name.as_str()) {
-            return Err(bad(
+            errs.push(bad(
                 file,
                 f("name"),
                 format!("\"{}\" is used twice", t.name),
             ));
+            continue;
         }
         names.push(&t.name);
-        let day = |key: &str, v: &Option<String>| -> Result<u32, ScenarioError> {
-            let s = v.as_deref().ok_or_else(|| {
-                bad(
-                    file,
-                    f(key),
-                    format!("missing: the {} aggregate needs `{key}`", t.aggregate),
-                )
-            })?;
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                bad(
-                    file,
-                    f(key),
-                    format!("\"{s}\": must be a date written YYYY-MM-DD"),
-                )
-            })?;
-            let n = (d - start).num_days();
-            if n < 0 || n >= horizon_days as i64 {
-                return Err(bad(
+        // The first problem of each target; every target is checked.
+        let target = || -> Result<Target, ScenarioError> {
+            let day = |key: &str, v: &Option<String>| -> Result<u32, ScenarioError> {
+                let s = v.as_deref().ok_or_else(|| {
+                    bad(
+                        file,
+                        f(key),
+                        format!("missing: the {} aggregate needs `{key}`", t.aggregate),
+                    )
+                })?;
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    bad(
+                        file,
+                        f(key),
+                        format!("\"{s}\": must be a date written YYYY-MM-DD"),
+                    )
+                })?;
+                let n = (d - start).num_days();
+                if n < 0 || n >= horizon_days as i64 {
+                    return Err(bad(
                     file,
                     f(key),
                     format!("\"{s}\": outside the simulated period {start_date} to {end}; the model has no value there"),
                 ));
-            }
-            Ok(n as u32)
-        };
-        let aggregate = match t.aggregate.as_str() {
-            "at_date" => Aggregate::AtDate(day("date", &t.date)?),
-            "change" | "mean" => {
-                let (a, b) = (day("from", &t.from)?, day("to", &t.to)?);
-                if b < a {
+                }
+                Ok(n as u32)
+            };
+            let aggregate = match t.aggregate.as_str() {
+                "at_date" => Aggregate::AtDate(day("date", &t.date)?),
+                "change" | "mean" => {
+                    let (a, b) = (day("from", &t.from)?, day("to", &t.to)?);
+                    if b < a {
+                        return Err(bad(
+                            file,
+                            f("to"),
+                            format!(
+                                "\"{}\": must not be before `from`",
+                                t.to.clone().unwrap_or_default()
+                            ),
+                        ));
+                    }
+                    if t.aggregate == "change" {
+                        Aggregate::Change(a, b)
+                    } else {
+                        Aggregate::Mean(a, b)
+                    }
+                }
+                "run" => Aggregate::Run,
+                other => {
                     return Err(bad(
                         file,
-                        f("to"),
+                        f("aggregate"),
                         format!(
-                            "\"{}\": must not be before `from`",
-                            t.to.clone().unwrap_or_default()
-                        ),
-                    ));
-                }
-                if t.aggregate == "change" {
-                    Aggregate::Change(a, b)
-                } else {
-                    Aggregate::Mean(a, b)
-                }
-            }
-            "run" => Aggregate::Run,
-            other => {
-                return Err(bad(
-                    file,
-                    f("aggregate"),
-                    format!(
                         "\"{other}\": must be one of \"at_date\", \"change\", \"mean\", \"run\""
                     ),
-                ));
-            }
-        };
-        let find = |key: &str, name: &str| -> Result<usize, ScenarioError> {
-            if aggregate == Aggregate::Run {
-                run_metrics.iter().position(|m| *m == name).ok_or_else(|| {
-                    bad(
-                        file,
-                        f(key),
-                        format!(
-                            "\"{name}\": not a whole-run metric; valid: {}",
-                            run_metrics.join(", ")
-                        ),
-                    )
-                })
-            } else {
-                series.iter().position(|m| *m == name).ok_or_else(|| {
+                    ));
+                }
+            };
+            let find = |key: &str, name: &str| -> Result<usize, ScenarioError> {
+                if aggregate == Aggregate::Run {
+                    run_metrics.iter().position(|m| *m == name).ok_or_else(|| {
+                        bad(
+                            file,
+                            f(key),
+                            format!(
+                                "\"{name}\": not a whole-run metric; valid: {}",
+                                run_metrics.join(", ")
+                            ),
+                        )
+                    })
+                } else {
+                    series.iter().position(|m| *m == name).ok_or_else(|| {
                     bad(file, f(key), format!("\"{name}\": not a daily series; valid: {} (or use aggregate = \"run\" for: {})", series.join(", "), run_metrics.join(", ")))
                 })
-            }
-        };
-        let metric = find("metric", &t.metric)?;
-        if aggregate == Aggregate::Run && (t.minus.is_some() || t.per.is_some()) {
-            return Err(bad(
-                file,
-                f("minus"),
-                "`minus` and `per` apply to daily series, not to aggregate = \"run\"".into(),
-            ));
-        }
-        let minus = t.minus.as_deref().map(|m| find("minus", m)).transpose()?;
-        let per = t.per.as_deref().map(|m| find("per", m)).transpose()?;
-        let qualifier = match t.qualifier.as_str() {
-            "about" => Qualifier::About,
-            "more_than" => Qualifier::MoreThan,
-            "less_than" => Qualifier::LessThan,
-            other => {
+                }
+            };
+            let metric = find("metric", &t.metric)?;
+            if aggregate == Aggregate::Run && (t.minus.is_some() || t.per.is_some()) {
                 return Err(bad(
                     file,
-                    f("qualifier"),
-                    format!("\"{other}\": must be \"about\", \"more_than\" or \"less_than\""),
-                ))
+                    f("minus"),
+                    "`minus` and `per` apply to daily series, not to aggregate = \"run\"".into(),
+                ));
             }
+            let minus = t.minus.as_deref().map(|m| find("minus", m)).transpose()?;
+            let per = t.per.as_deref().map(|m| find("per", m)).transpose()?;
+            let qualifier = match t.qualifier.as_str() {
+                "about" => Qualifier::About,
+                "more_than" => Qualifier::MoreThan,
+                "less_than" => Qualifier::LessThan,
+                other => {
+                    return Err(bad(
+                        file,
+                        f("qualifier"),
+                        format!("\"{other}\": must be \"about\", \"more_than\" or \"less_than\""),
+                    ))
+                }
+            };
+            if !(t.tolerance.is_finite() && t.tolerance > 0.0 && t.tolerance <= 10.0) {
+                return Err(bad(
+                    file,
+                    f("tolerance"),
+                    format!("{}: must be a relative error in (0, 10]", t.tolerance),
+                ));
+            }
+            if !t.value.is_finite() || t.value == 0.0 {
+                return Err(bad(
+                    file,
+                    f("value"),
+                    format!("{}: must be a finite, non-zero number", t.value),
+                ));
+            }
+            let scale = t.scale.unwrap_or(1.0);
+            if !(scale.is_finite() && scale != 0.0) {
+                return Err(bad(
+                    file,
+                    f("scale"),
+                    format!("{scale}: must be a finite, non-zero number"),
+                ));
+            }
+            Ok(Target {
+                raw: t.clone(),
+                metric,
+                minus,
+                per,
+                aggregate,
+                qualifier,
+                scale,
+            })
         };
-        if !(t.tolerance.is_finite() && t.tolerance > 0.0 && t.tolerance <= 10.0) {
-            return Err(bad(
-                file,
-                f("tolerance"),
-                format!("{}: must be a relative error in (0, 10]", t.tolerance),
-            ));
+        match target() {
+            Ok(t) => out.push(t),
+            Err(e) => errs.push(e),
         }
-        if !t.value.is_finite() || t.value == 0.0 {
-            return Err(bad(
-                file,
-                f("value"),
-                format!("{}: must be a finite, non-zero number", t.value),
-            ));
-        }
-        let scale = t.scale.unwrap_or(1.0);
-        if !(scale.is_finite() && scale != 0.0) {
-            return Err(bad(
-                file,
-                f("scale"),
-                format!("{scale}: must be a finite, non-zero number"),
-            ));
-        }
-        out.push(Target {
-            raw: t.clone(),
-            metric,
-            minus,
-            per,
-            aggregate,
-            qualifier,
-            scale,
-        });
+    }
+    if !errs.is_empty() {
+        return Err(crate::experiment::sweep::several(file, errs));
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod charts;
 pub mod files;
+pub mod lock;
 pub mod report;
 pub mod schema;
 pub mod sweep;

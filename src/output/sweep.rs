@@ -143,6 +143,32 @@ impl RunsWriter {
     pub fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
         self.0.append(rows.iter().map(|r| record(sweep, r)))
     }
+
+    /// Fail if another process replaced `runs.csv` while this writer appended to it.
+    pub fn still_in_place(&self) -> Result<()> {
+        self.0.still_in_place()
+    }
+}
+
+/// Which runs `dir/runs.csv` records (complete lines only).
+pub fn recorded(dir: &Path, sweep: &Sweep) -> Result<Vec<bool>> {
+    let head = header(sweep);
+    let mut done = vec![false; sweep.runs() as usize];
+    let mut rd = reader(&dir.join(runs::FILE))?;
+    for rec in rd.records() {
+        let Ok(rec) = rec else { continue };
+        if rec.len() != head.len() || rec.get(head.len() - 1) != Some(END) {
+            continue;
+        }
+        if let Some(d) = rec
+            .get(0)
+            .and_then(|x| x.parse::<usize>().ok())
+            .and_then(|i| done.get_mut(i))
+        {
+            *d = true;
+        }
+    }
+    Ok(done)
 }
 
 pub(crate) fn csv_line(fields: &[String]) -> Result<String> {

@@ -31,10 +31,13 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let loaded = load::load(path)?;
     match validate::validate(&loaded.raw) {
         Ok(params) => Ok(Scenario { loaded, params }),
-        Err(problems) => Err(ScenarioError::Invalid {
+        Err(mut problems) => Err(ScenarioError::Invalid {
             path: path.to_path_buf(),
             chain: loaded.chain_note(),
-            problems,
+            problems: {
+                load::exact_values(&loaded.merged, &mut problems);
+                problems
+            },
         }),
     }
 }

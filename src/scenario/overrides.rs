@@ -190,10 +190,13 @@ pub fn with_overrides(
         })?;
     }
     let raw = super::load::deserialize(std::path::Path::new(label), &base.loaded.chain, &merged)?;
-    let params = validate::validate(&raw).map_err(|problems| ScenarioError::Invalid {
-        path: label.into(),
-        chain: base.loaded.chain_note(),
-        problems,
+    let params = validate::validate(&raw).map_err(|mut problems| {
+        super::load::exact_values(&merged, &mut problems);
+        ScenarioError::Invalid {
+            path: label.into(),
+            chain: base.loaded.chain_note(),
+            problems,
+        }
     })?;
     let mut loaded = base.loaded.clone();
     loaded.merged = merged;

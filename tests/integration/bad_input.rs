@@ -590,3 +590,108 @@ start_date = "2025/02/01"
         "stderr: {stderr}"
     );
 }
+
+#[test]
+fn an_array_where_a_table_belongs_is_refused() {
+    let dir = extending(
+        "array_for_table.toml",
+        "meta = [\"baseline\", \"x\"]\n[life]\nrunaway_rate_per_year = [0.08, 0.40, 0.30]\n",
+    );
+    rejected(
+        dir.path(),
+        "array_for_table.toml",
+        &[
+            "field `meta` = [\"baseline\", \"x\"]: must be a table { ... } with keys `description`, `name`, not an array",
+            "field `life.runaway_rate_per_year` = [0.08, 0.4, 0.3]: must be a table { ... } with keys `exploitative`, `neglectful`, `safe`, not an array",
+        ],
+    );
+}
+
+#[test]
+fn schema_and_range_problems_are_listed_together() {
+    let dir = extending(
+        "many.toml",
+        "[cbp]\ntransfer_limit_hours = \"x\"\n[court]\nrepresentation_probability = 2.0\n[orr]\nno_such_key = 1\n",
+    );
+    let stderr = rejected(
+        dir.path(),
+        "many.toml",
+        &[
+            "3 invalid value(s)",
+            "field `cbp.transfer_limit_hours` = \"x\": invalid type: string \"x\", expected a number",
+            "field `orr.no_such_key`",
+            "field `court.representation_probability` = 2: must be a probability in [0, 1]",
+        ],
+    );
+    assert_eq!(stderr.matches("\n  - ").count(), 3, "{stderr}");
+}
+
+#[test]
+fn an_extends_that_is_empty_or_a_folder_names_the_field() {
+    for (target, why) in [
+        ("", "is empty"),
+        (".", "is a folder"),
+        ("sub", "is a folder"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(
+            dir.path().join("ext.toml"),
+            format!("extends = \"{target}\"\n"),
+        )
+        .unwrap();
+        rejected(
+            dir.path(),
+            "ext.toml",
+            &[
+                &format!("ext.toml: field `extends` = \"{target}\""),
+                why,
+                "expected the path of an existing scenario file",
+            ],
+        );
+    }
+}
+
+#[test]
+fn messages_stay_short_and_exact_and_paths_well_formed() {
+    // 200,000 weights where 12 are expected: the message shows a few, not all.
+    let weights = vec!["1.0"; 200_000].join(", ");
+    let dir = extending(
+        "huge.toml",
+        &format!(
+            "[arrivals]\nseasonal_weights = [{weights}]\n[court]\nrepresentation_probability = 9007199254740993\n[[children.country_groups]]\nname = \"a\"\nshare = -1.0\nreach_multiplier = 1.0\n"
+        ),
+    );
+    let stderr = rejected(
+        dir.path(),
+        "huge.toml",
+        &[
+            "field `arrivals.seasonal_weights` = [1, 1,",
+            "199976 more] (200000 values): must list exactly 12 weights",
+            // A whole number is shown as written, not rounded through a float.
+            "field `court.representation_probability` = 9007199254740993",
+            "field `children.country_groups[0].share` = -1",
+        ],
+    );
+    assert!(stderr.len() < 2_000, "{} bytes on stderr", stderr.len());
+    assert!(!stderr.contains("[].share"), "{stderr}");
+}
+
+#[test]
+fn a_schedule_step_after_the_horizon_is_refused() {
+    let (start, end) = baseline_period();
+    let dir = extending(
+        "late_step.toml",
+        &format!(
+            "[orr]\nstandard_beds = [{{ from = \"{start}\", value = 9800 }}, {{ from = \"2031-01-01\", value = 12000 }}]\n"
+        ),
+    );
+    rejected(
+        dir.path(),
+        "late_step.toml",
+        &[
+            "field `orr.standard_beds[1].from` = \"2031-01-01\"",
+            &format!("a step must start within the simulated period, from {start} to {end}"),
+        ],
+    );
+}

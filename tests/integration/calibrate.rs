@@ -353,11 +353,11 @@ fn a_killed_calibration_resumes_to_identical_results() {
     bytes.truncate(bytes.len() - 9);
     std::fs::write(&rows, &bytes).unwrap();
     assert!(!d.join("part/posterior.csv").exists());
-    // Without --resume the folder is refused; with it the calibration completes.
+    // Without --resume the folder is refused (bad input, exit code 2); with it the calibration completes.
     let err = cmd(d)
         .args(["calibrate", c.to_str().unwrap(), "-q", "-o", "part"])
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .stderr
         .clone();
@@ -397,7 +397,7 @@ fn a_killed_calibration_resumes_to_identical_results() {
             "--resume",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .stderr
         .clone();

@@ -193,11 +193,11 @@ fn a_killed_sweep_resumes_to_identical_results() {
     );
     bytes.truncate(bytes.len() - 9);
     std::fs::write(&runs, &bytes).unwrap();
-    // Without --resume the folder is refused; with it the sweep completes.
+    // Without --resume the folder is refused (bad input, exit code 2); with it the sweep completes.
     cmd(dir.path())
         .args(["sweep", s.to_str().unwrap(), "-q", "-o", "part"])
         .assert()
-        .code(1);
+        .code(2);
     cmd(dir.path())
         .args(["sweep", s.to_str().unwrap(), "-q", "-o", "part", "--resume"])
         .assert()
@@ -235,7 +235,11 @@ fn shards_merge_into_the_single_machine_result() {
             ])
             .assert()
             .success();
-        shards.push(out);
+        // A shard goes to `<out>/shards/shard-K-of-N`, as the README says.
+        let folder = format!("{out}/shards/shard-{k}-of-3");
+        assert!(dir.path().join(&folder).join("runs.csv").exists());
+        assert!(!dir.path().join(&out).join("runs.csv").exists());
+        shards.push(folder);
     }
     // Two of three shards: the merge says what is missing and fails.
     let partial = cmd(dir.path())
@@ -276,7 +280,13 @@ fn shards_merge_into_the_single_machine_result() {
         .assert()
         .success();
     let err = cmd(dir.path())
-        .args(["merge", &shards[0], "othershard", "-o", "mixed"])
+        .args([
+            "merge",
+            &shards[0],
+            "othershard/shards/shard-2-of-3",
+            "-o",
+            "mixed",
+        ])
         .assert()
         .code(1)
         .get_output()

@@ -118,6 +118,18 @@ impl Check {
 
     /// Weights turned into a cumulative distribution.
     pub(super) fn cdf(&mut self, field: &str, w: &[f64], len: Option<usize>) -> Vec<f64> {
+        self.cdf_of(field, &|i| format!("{field}[{i}]"), w, len)
+    }
+
+    /// [`Check::cdf`] for weights that are not an array of numbers themselves: `element(i)` is the
+    /// path of weight `i` (e.g. `children.country_groups[2].share`).
+    pub(super) fn cdf_of(
+        &mut self,
+        field: &str,
+        element: &dyn Fn(usize) -> String,
+        w: &[f64],
+        len: Option<usize>,
+    ) -> Vec<f64> {
         if let Some(n) = len {
             if w.len() != n {
                 self.bad(
@@ -135,11 +147,7 @@ impl Check {
         let mut ok = true;
         for (i, &x) in w.iter().enumerate() {
             if !x.is_finite() || x < 0.0 {
-                self.bad(
-                    &format!("{field}[{i}]"),
-                    x,
-                    "weights must be finite and >= 0",
-                );
+                self.bad(&element(i), x, "weights must be finite and >= 0");
                 ok = false;
             }
         }
@@ -185,15 +193,17 @@ pub(super) fn capacity(staff: &Schedule, per_day: f64) -> Schedule {
     )
 }
 
-/// Numbers as a TOML array, for messages.
+/// Most values of a list shown in a message.
+const SHOWN: usize = 24;
+
+/// Numbers as a TOML array, for messages: at most [`SHOWN`] values, then how many more.
 fn list(v: &[f64]) -> String {
-    format!(
-        "[{}]",
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    let shown: Vec<String> = v.iter().take(SHOWN).map(|x| x.to_string()).collect();
+    if v.len() > SHOWN {
+        format!("[{}, ... {} more]", shown.join(", "), v.len() - SHOWN)
+    } else {
+        format!("[{}]", shown.join(", "))
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +255,15 @@ mod tests {
         assert_eq!(c.problems[0].value, "[1, 2] (2 values)");
         assert_eq!(c.problems[0].allowed, "must list exactly 3 weights");
         assert_eq!(c.problems[1].allowed, "at least one weight must be > 0");
+    }
+
+    #[test]
+    fn a_huge_list_is_shown_short() {
+        let mut c = Check::default();
+        let w = vec![1.0; 10_000_000];
+        c.cdf("w", &w, Some(12));
+        assert!(c.problems[0].value.len() < 200, "{}", c.problems[0].value);
+        assert!(c.problems[0].value.contains("9999976 more"));
     }
 
     #[test]

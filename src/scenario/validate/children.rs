@@ -15,7 +15,16 @@ pub(super) fn validate(c: &mut Check, ch: &raw::Children) -> Children {
         );
     }
     let shares: Vec<f64> = ch.country_groups.iter().map(|g| g.share).collect();
-    let country_cdf = c.cdf("children.country_groups[].share", &shares, None);
+    let country_cdf = if shares.is_empty() {
+        vec![1.0]
+    } else {
+        c.cdf_of(
+            "children.country_groups",
+            &|i| format!("children.country_groups[{i}].share"),
+            &shares,
+            None,
+        )
+    };
     if ch.country_groups.len() > 255 {
         c.bad(
             "children.country_groups",
@@ -86,9 +95,23 @@ mod tests {
         let mut c = Check::default();
         validate(&mut c, &none);
         let fields: Vec<&str> = c.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["children.country_groups"]);
+        // A bad share is named by its own path.
+        let mut groups = ch.country_groups.clone();
+        groups[0].share = -1.0;
+        let bad = raw::Children {
+            country_groups: groups,
+            ..none
+        };
+        let mut c = Check::default();
+        validate(&mut c, &bad);
+        let fields: Vec<&str> = c.problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["children.country_groups", "children.country_groups[].share"]
+            [
+                "children.country_groups[0].share",
+                "children.country_groups[1].reach_multiplier"
+            ]
         );
     }
 }

@@ -24,6 +24,7 @@ mod vetting;
 mod welfare_checks;
 mod wellbeing_calls;
 
+use super::load::Parts;
 use super::raw::RawScenario;
 use crate::error::Problem;
 use crate::sim::params::Params;
@@ -35,31 +36,96 @@ pub use time::date_of;
 /// Problems are listed in the order of the sections below (and of the fields within each); unusable
 /// dates in `[time]` stop validation there, since every other date is checked against them.
 pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
+    validate_parts(&Parts::from(r.clone()))
+}
+
+/// [`validate`] for a scenario whose sections could not all be read: the sections present are
+/// checked (those holding dates only if `[time]` is usable). `Err` holds every problem found, and
+/// is empty if none was found but a section is absent.
+pub fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
     let mut c = check::Check::default();
-    let Some(period) = time::period(&mut c, &r.time) else {
-        return Err(c.problems);
+    let period = match &r.time {
+        Some(t) => match time::period(&mut c, t) {
+            Some(p) => Some(p),
+            None => return Err(c.problems),
+        },
+        None => None,
     };
-    let p = &period;
-    let contact_window = time::contact_window(&mut c, &r.time);
-    let arrival_rate_by_day = arrivals::validate(&mut c, p, &r.arrivals);
-    let children = children::validate(&mut c, &r.children);
-    let sponsors = sponsors::validate(&mut c, &r.sponsors);
-    let cbp = cbp::validate(&mut c, p, &r.cbp);
-    let orr = orr::validate(&mut c, p, &r.orr);
-    let vetting = vetting::validate(&mut c, &r.vetting);
-    let release = release::validate(&mut c, &r.release);
-    let sharing = data_sharing::validate(&mut c, &r.data_sharing);
-    let life = life::validate(&mut c, &r.life);
-    let calls = wellbeing_calls::validate(&mut c, p, &r.wellbeing_calls);
-    let services = post_release_services::validate(&mut c, &r.post_release_services);
-    let ice = ice::validate(&mut c, p, &r.ice);
-    let court = court::validate(&mut c, p, &r.court);
-    let checks = welfare_checks::validate(&mut c, p, &r.welfare_checks);
-    let recovery = recovery::validate(&mut c, p, &r.recovery);
-    let deterrence = deterrence::validate(&mut c, p, &r.deterrence);
+    let contact_window = r.time.as_ref().map(|t| time::contact_window(&mut c, t));
+    macro_rules! plain {
+        ($m:ident) => {
+            r.$m.as_ref().map(|x| $m::validate(&mut c, x))
+        };
+    }
+    macro_rules! dated {
+        ($m:ident) => {
+            match (&period, &r.$m) {
+                (Some(p), Some(x)) => Some($m::validate(&mut c, p, x)),
+                _ => None,
+            }
+        };
+    }
+    let arrival_rate_by_day = dated!(arrivals);
+    let children = plain!(children);
+    let sponsors = plain!(sponsors);
+    let cbp = dated!(cbp);
+    let orr = dated!(orr);
+    let vetting = plain!(vetting);
+    let release = plain!(release);
+    let sharing = plain!(data_sharing);
+    let life = plain!(life);
+    let calls = dated!(wellbeing_calls);
+    let services = plain!(post_release_services);
+    let ice = dated!(ice);
+    let court = dated!(court);
+    let checks = dated!(welfare_checks);
+    let recovery = dated!(recovery);
+    let deterrence = dated!(deterrence);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
+    let (
+        Some(period),
+        Some(contact_window),
+        Some(arrival_rate_by_day),
+        Some(children),
+        Some(sponsors),
+        Some(cbp),
+        Some(orr),
+        Some(vetting),
+        Some(release),
+        Some(sharing),
+        Some(life),
+        Some(calls),
+        Some(services),
+        Some(ice),
+        Some(court),
+        Some(checks),
+        Some(recovery),
+        Some(deterrence),
+    ) = (
+        period,
+        contact_window,
+        arrival_rate_by_day,
+        children,
+        sponsors,
+        cbp,
+        orr,
+        vetting,
+        release,
+        sharing,
+        life,
+        calls,
+        services,
+        ice,
+        court,
+        checks,
+        recovery,
+        deterrence,
+    )
+    else {
+        return Err(Vec::new());
+    };
     Ok(Params {
         horizon_days: period.days,
         contact_window,

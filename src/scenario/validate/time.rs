@@ -117,6 +117,16 @@ impl Period {
                     ),
                 );
             }
+            if d > self.end {
+                c.bad(
+                    &format!("{f}.from"),
+                    format!("\"{}\"", s.from),
+                    &format!(
+                        "a step must start within the simulated period, {} (the first may start before it)",
+                        self.describe()
+                    ),
+                );
+            }
             if let Some(l) = last {
                 if d <= l {
                     c.bad(
@@ -208,6 +218,19 @@ mod tests {
             "field `x.start_date` = \"2020-02-01\": must be a date within the simulated period, \
              from 2020-01-01 to 2020-01-31 (time.start_date to time.horizon_date)"
         );
+    }
+
+    #[test]
+    fn a_step_after_the_horizon_is_refused() {
+        let mut c = Check::default();
+        let p = period(&mut c, &time("2020-01-01", "2020-12-31")).unwrap();
+        let steps = [step("2019-06-01", 5), step("2021-01-01", 3)];
+        p.schedule(&mut c, "a.staff", &steps, 1, 6, "staff");
+        let fields: Vec<&str> = c.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["a.staff[1].from"]);
+        assert!(c.problems[0]
+            .allowed
+            .contains("within the simulated period"));
     }
 
     #[test]
