@@ -6,6 +6,7 @@ mod charts;
 mod common;
 mod experiment;
 mod golden;
+mod readme;
 mod report;
 mod run;
 mod validate;
