@@ -1,6 +1,6 @@
 //! The documentation stands alone and its examples run as written.
 //!
-//! - No file of the project points outside the repository (to a `../shared` folder or to a model
+//! - No file of the project points outside the repository (to a folder beside the checkout or to a model
 //!   document that is not in `docs/`), and every relative link of the README and `docs/` resolves.
 //! - Every line of every ```` ```sh ```` block of the README runs, as written, in a fresh copy of
 //!   the project's scenarios, in order, and ends with the exit code the README gives (a trailing
@@ -48,7 +48,15 @@ fn nothing_points_outside_the_repository() {
         format!("{}.md", "MODEL"),
     ];
     let mut files = doc_files();
-    for d in ["docs", "scenarios", "src", "scripts", "tests", "benches", ".ci"] {
+    for d in [
+        "docs",
+        "scenarios",
+        "src",
+        "scripts",
+        "tests",
+        "benches",
+        ".ci",
+    ] {
         walk(&root().join(d), &mut files);
     }
     files.push(root().join("Cargo.toml"));
@@ -97,7 +105,11 @@ fn relative_links_of_the_docs_resolve() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken links:\n  {}", broken.join("\n  "));
+    assert!(
+        broken.is_empty(),
+        "broken links:\n  {}",
+        broken.join("\n  ")
+    );
 }
 
 /// The lines of every ```sh block of `text`, in order.
@@ -147,9 +159,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|d| d.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
 }
 
 #[test]
