@@ -797,18 +797,35 @@ fn compare_section(i: &Input) -> Result<Section> {
             collapsed: false,
         });
     }
+    // scenario_diff.txt: "<reform> changes N value(s) from <baseline>:" then "  <path>: old -> new".
     let diff_text = std::fs::read_to_string(i.dir.join("scenario_diff.txt")).unwrap_or_default();
-    let changes: Vec<Vec<String>> = diff_text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| vec![l.trim().to_string()])
-        .collect();
+    let mut changes: Vec<Vec<String>> = Vec::new();
+    let mut current = String::new();
+    for l in diff_text.lines().filter(|l| !l.trim().is_empty()) {
+        if !l.starts_with(' ') {
+            current = l.split(" changes ").next().unwrap_or(l).to_string();
+            continue;
+        }
+        let (path, values) = l.trim().split_once(": ").unwrap_or((l.trim(), ""));
+        let values = values.replace(" -> ", " \u{2192} ");
+        changes.push(vec![
+            human_name(path),
+            current.clone(),
+            values,
+            path.to_string(),
+        ]);
+    }
     if !changes.is_empty() {
         tables.insert(
             0,
             Table {
                 caption: "What each reform changes (scenario_diff.txt)".into(),
-                header: strings(&["setting: baseline value -> reform value"]),
+                header: strings(&[
+                    "setting",
+                    "reform",
+                    "baseline value \u{2192} reform value",
+                    "key in the scenario file",
+                ]),
                 rows: changes,
                 note: String::new(),
                 collapsed: false,

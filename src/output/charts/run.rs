@@ -394,7 +394,7 @@ impl Figure for Friction<'_> {
         let area = frame(
             root,
             "Interagency friction: what each agency's records say against the truth",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&format!("means of {} replication(s)", d.replications)),
         )?;
         let fmt = |v: &f64| format!("{v:.0}%");
         // The legend goes beside the plot, so the axis can end at 100% where the data ends.
