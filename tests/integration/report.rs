@@ -285,7 +285,7 @@ fn report_from_a_run_folder() {
         &dir.path().join("run/report_charts"),
     );
     let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
-    assert!(html.contains("Unlocatable at horizon"));
+    assert!(html.contains("Children no agency could locate on the last day"));
     assert!(html.contains("20190101"), "the seed is missing");
     assert!(
         html.contains("baseline.toml"),

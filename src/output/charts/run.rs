@@ -237,7 +237,7 @@ impl Figure for States<'_> {
         let area = frame(
             root,
             "Where children are over time",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&format!("means of {} replication(s)", d.replications)),
         )?;
         let mean = |n: &str| -> Vec<f64> { d.get(n).iter().map(|i| i.mean).collect() };
         let (cbp, orr, fol, unl) = (
