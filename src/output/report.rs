@@ -665,6 +665,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_metric_and_swept_setting_has_a_human_name() {
+        let named = |k: &str| HUMAN_NAMES.iter().any(|(n, _)| *n == k);
+        for m in crate::output::schema::metric_names() {
+            assert!(named(m), "metric `{m}` has no human name in HUMAN_NAMES");
+        }
+        // Every setting varied by the example sweeps and calibration.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for dir in ["sweeps", "calibration"] {
+            for e in std::fs::read_dir(root.join(dir)).expect("scenarios/") {
+                let text = std::fs::read_to_string(e.expect("entry").path()).expect("read");
+                for line in text.lines() {
+                    if let Some(rest) = line.trim().strip_prefix("path = \"") {
+                        let path = rest.split('"').next().unwrap_or_default();
+                        assert!(named(path), "setting `{path}` has no human name");
+                    }
+                }
+            }
+        }
+        for (_, name) in HUMAN_NAMES {
+            assert!(!name.contains('_'), "not a human name: {name}");
+        }
+    }
+
+    #[test]
+    fn unknown_settings_read_as_words() {
+        assert_eq!(
+            human_name("data_sharing.orr_to_court_probability"),
+            "Data sharing: ORR to court probability"
+        );
+        assert_eq!(
+            human_name("court.judges[1].value"),
+            "Court: judges (step 2)"
+        );
+    }
+
+    #[test]
     fn svg_is_cleaned_for_inlining() {
         let s = "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\"><text>a</text></svg>\n";
         let out = inline_svg(s, "A & B").unwrap();
