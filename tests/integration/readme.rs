@@ -264,3 +264,29 @@ fn ci_runs_exactly_the_readme_test_command() {
         "the run examples and the test command must share one build profile"
     );
 }
+
+#[test]
+fn help_texts_match_what_is_accepted() {
+    let bin = env!("CARGO_BIN_EXE_custody-sim");
+    let help = |cmd: &str| {
+        let out = Command::new(bin)
+            .args([cmd, "--help"])
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // compare refuses -r 1 (a paired interval needs 2 replications), and says so.
+    let compare = help("compare");
+    assert!(compare.contains("2 to 100000"), "{compare}");
+    let refused = Command::new(bin)
+        .args(["compare", "a.toml", "b.toml", "-r", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    // report has -o like every other command, and writes into outputs/ by default.
+    let report = help("report");
+    assert!(
+        report.contains("-o, --out") && report.contains("outputs/report.html"),
+        "{report}"
+    );
+}
