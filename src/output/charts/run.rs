@@ -454,7 +454,14 @@ impl Figure for RecordLoss<'_> {
         let area = frame(
             root,
             "Where records are lost (totals at the end of the run)",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&if d.replications >= 2 {
+                format!(
+                    "means of {} replications; whiskers are 95% intervals of the mean",
+                    d.replications
+                )
+            } else {
+                reps_note(d.replications)
+            }),
         )?;
         let stats: Vec<crate::stats::Interval> = LOSSES
             .iter()
@@ -468,6 +475,43 @@ impl Figure for RecordLoss<'_> {
             .max(1.0);
         let n = LOSSES.len();
         let names: Vec<&str> = LOSSES.iter().map(|l| l.1).collect();
+        let texts: Vec<String> = LOSSES
+            .iter()
+            .zip(&stats)
+            .enumerate()
+            .map(|(k, ((_, _, _, counts), i))| {
+                if k == 0 || !released.is_finite() || released <= 0.0 {
+                    fmt_count(i.mean)
+                } else if *counts == Counts::Children {
+                    format!(
+                        "{} ({:.0}% of released children)",
+                        fmt_count(i.mean),
+                        100.0 * i.mean / released
+                    )
+                } else {
+                    format!(
+                        "{} ({:.0} per 100 released children)",
+                        fmt_count(i.mean),
+                        100.0 * i.mean / released
+                    )
+                }
+            })
+            .collect();
+        // The axis ends just after the longest bar and its value label (about 8.6 px per
+        // character on a plotting area about 740 px wide), not at an arbitrary margin.
+        let x_end = stats
+            .iter()
+            .zip(&texts)
+            .map(|(i, t)| {
+                let end = ci(i).1.max(i.mean).max(0.0) + top * 0.015;
+                let label_share = ((8.6 * t.chars().count() as f64 + 16.0) / 740.0).min(0.7);
+                if end.is_finite() {
+                    end / (1.0 - label_share)
+                } else {
+                    top
+                }
+            })
+            .fold(top * 1.02, f64::max);
         let y_fmt = move |v: &f64| -> String {
             let k = v.round();
             if (v - k).abs() < 0.01 && k >= 0.0 && (k as usize) < n {
@@ -481,7 +525,7 @@ impl Figure for RecordLoss<'_> {
             .margin_right(40)
             .x_label_area_size(60)
             .y_label_area_size(390)
-            .build_cartesian_2d(0.0..top * 1.32, rows(n).0)?;
+            .build_cartesian_2d(0.0..x_end, rows(n).0)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -496,7 +540,7 @@ impl Figure for RecordLoss<'_> {
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
-        for (k, ((_, _, colour, counts), i)) in LOSSES.iter().zip(&stats).enumerate() {
+        for (k, ((_, _, colour, _), i)) in LOSSES.iter().zip(&stats).enumerate() {
             let y = (n - 1 - k) as f64;
             let colour = *colour;
             let legend = if k == 0 { "mean total" } else { "" };
@@ -523,21 +567,7 @@ impl Figure for RecordLoss<'_> {
                     });
                 }
             }
-            let text = if k == 0 || !released.is_finite() || released <= 0.0 {
-                fmt_count(i.mean)
-            } else if *counts == Counts::Children {
-                format!(
-                    "{} ({:.0}% of released children)",
-                    fmt_count(i.mean),
-                    100.0 * i.mean / released
-                )
-            } else {
-                format!(
-                    "{} ({:.0} per 100 released children)",
-                    fmt_count(i.mean),
-                    100.0 * i.mean / released
-                )
-            };
+            let text = texts[k].clone();
             let x_text = hi.max(i.mean).max(0.0) + top * 0.015;
             chart.draw_series(std::iter::once(Text::new(
                 text,
