@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Open a custody-sim HTML report in a real browser, as a person would, and check what it shows:
 #   1. installs Debian's `chromium` with apt-get if it is missing (needs root);
-#   2. renders the report headless (no network, fresh profile) to a PNG screenshot and checks the
-#      PNG exists, has the window's size and is not blank;
-#   3. dumps the DOM the browser built and checks it holds every chart (at least as many <svg>
+#   2. lays the report out in the browser (no network, fresh profile) and measures it: the page's
+#      full height and, for every chart, its place on the page, the size of its drawing and the
+#      number of shapes drawn; fails if a chart is missing from the DOM, has no <svg>, is drawn
+#      at (almost) zero size or holds (almost) nothing;
+#   3. screenshots the WHOLE page at its full height (in slices of at most 8000 px for very tall
+#      pages: OUT.png, OUT-2.png, ...), and each chart on its own (OUT-chart-K.png), and fails if a
+#      screenshot is missing or blank;
+#   4. dumps the DOM the browser built and checks it holds every chart (at least as many <svg>
 #      elements as the report has charts, one <figure> per chart), the "synthetic" notice, no
 #      <script> and no error page.
+# The report itself runs no scripts; the measuring in step 2 is done by a small local page of this
+# script that loads the report in a frame.
 #
 # Usage: bash scripts/browser-check.sh REPORT.html OUT.png [CHARTS]
 #   CHARTS: the number of charts expected (default: the number of <figure> elements in the file).
@@ -52,37 +59,124 @@ trap cleanup EXIT
 # A fresh profile per launch; nothing may reach the network.
 flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
     --disable-component-update --disable-sync --disable-quic --disable-extensions
-    --window-size=1280,4000 --virtual-time-budget=5000)
+    --hide-scrollbars --virtual-time-budget=5000)
 url="file://$report_abs"
-
-rm -f "$png"
-timeout 180 "$browser" "${flags[@]}" --user-data-dir="$work/profile-shot" \
-    --screenshot="$png" "$url" >"$work/shot.log" 2>&1 || true
 fail=0
-if [[ ! -s "$png" ]]; then
-    echo "FAIL: no screenshot written to $png; browser log:" >&2
-    tail -20 "$work/shot.log" >&2
+width_px=1280
+
+# 2. Measure the laid-out page from a local probe page that loads the report in a frame.
+cat >"$work/probe.html" <<PROBE
+<!DOCTYPE html><html><body style="margin:0">
+<iframe id="r" src="$url" style="width:${width_px}px;height:1000px;border:0"></iframe>
+<pre id="out">pending</pre>
+<script>
+document.getElementById('r').addEventListener('load', function () {
+  var out = document.getElementById('out');
+  try {
+    var d = this.contentDocument;
+    var figs = d.querySelectorAll('figure');
+    var lines = ['height ' + d.documentElement.scrollHeight, 'figures ' + figs.length];
+    figs.forEach(function (f) {
+      var svg = f.querySelector('svg');
+      var top = Math.round(f.getBoundingClientRect().top + d.documentElement.scrollTop);
+      var fh = Math.round(f.getBoundingClientRect().height);
+      var w = 0, h = 0, shapes = 0;
+      if (svg) {
+        var r = svg.getBoundingClientRect();
+        w = Math.round(r.width); h = Math.round(r.height);
+        shapes = svg.querySelectorAll('path,rect,polygon,polyline,line,circle,text').length;
+      }
+      lines.push('chart ' + (f.id || 'unnamed') + ' ' + top + ' ' + fh + ' ' + (svg ? 'svg' : 'nosvg') + ' ' + w + ' ' + h + ' ' + shapes);
+    });
+    out.textContent = lines.join('\\n');
+  } catch (e) { out.textContent = 'error ' + e; }
+});
+</script></body></html>
+PROBE
+timeout 180 "$browser" "${flags[@]}" --allow-file-access-from-files --user-data-dir="$work/profile-probe" \
+    --dump-dom "file://$work/probe.html" >"$work/probe.out" 2>"$work/probe.log" || true
+sed -n '/<pre id="out">/,/<\/pre>/p' "$work/probe.out" | sed -e 's/<pre id="out">//' -e 's/<\/pre>.*//' >"$work/measure.txt"
+page_height=$(awk '$1 == "height" { print $2 }' "$work/measure.txt")
+if [[ -z "$page_height" || ! "$page_height" =~ ^[0-9]+$ ]]; then
+    echo "FAIL: could not measure the page in the browser: $(head -c 300 "$work/measure.txt")" >&2
+    tail -5 "$work/probe.log" >&2
     exit 1
 fi
-size=$(stat -c %s "$png")
-signature=$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')
-# Width and height: big-endian 32-bit integers at bytes 16-23 of the PNG (the IHDR chunk).
-width=$((16#$(od -An -tx1 -j16 -N4 "$png" | tr -d ' \n')))
-height=$((16#$(od -An -tx1 -j20 -N4 "$png" | tr -d ' \n')))
-echo "screenshot: $png, ${width}x${height}, $size bytes"
-if [[ "$signature" != "89504e470d0a1a0a" ]]; then
-    echo "FAIL: $png is not a PNG file" >&2
+measured=$(awk '$1 == "chart"' "$work/measure.txt" | wc -l)
+echo "page: ${width_px}x${page_height} px, $measured chart(s) laid out"
+if [[ $measured -ne $expected ]]; then
+    echo "FAIL: the browser laid out $measured chart figure(s), $expected expected" >&2
     fail=1
 fi
-if [[ $width -lt 1000 || $height -lt 1000 ]]; then
-    echo "FAIL: the screenshot is ${width}x${height}, expected about 1280x4000" >&2
-    fail=1
-fi
-# A blank 1280x4000 page compresses to a few kilobytes; text, tables and charts take far more.
-if [[ $size -lt 40000 ]]; then
-    echo "FAIL: the screenshot is only $size bytes: the page looks blank" >&2
-    fail=1
-fi
+while read -r _ id top fig_h kind w h shapes; do
+    if [[ "$kind" != "svg" ]]; then
+        echo "FAIL: chart $id has no <svg> in the DOM" >&2
+        fail=1
+    elif [[ $w -lt 300 || $h -lt 150 ]]; then
+        echo "FAIL: chart $id is drawn at ${w}x${h} px: collapsed or hidden" >&2
+        fail=1
+    elif [[ $shapes -lt 10 ]]; then
+        echo "FAIL: chart $id holds only $shapes shape(s): rendered empty" >&2
+        fail=1
+    else
+        echo "ok: chart $id at y=$top, ${w}x${h} px, $shapes shapes"
+    fi
+done < <(awk '$1 == "chart"' "$work/measure.txt")
+
+# 3. Screenshots of the whole page (slices of at most 8000 px) and of every chart on its own,
+#    each taken through a local page that shows the report in a frame shifted up by an offset.
+shot() { # shot OFFSET HEIGHT OUT.png
+    local offset=$1 height=$2 out=$3
+    cat >"$work/slice.html" <<SLICE
+<!DOCTYPE html><html><body style="margin:0;overflow:hidden">
+<iframe src="$url" scrolling="no" style="position:absolute;left:0;top:-${offset}px;width:${width_px}px;height:${page_height}px;border:0"></iframe>
+</body></html>
+SLICE
+    rm -f "$out"
+    timeout 180 "$browser" "${flags[@]}" --allow-file-access-from-files \
+        --user-data-dir="$work/profile-shot-$RANDOM" --window-size="$width_px,$height" \
+        --screenshot="$out" "file://$work/slice.html" >"$work/shot.log" 2>&1 || true
+    if [[ ! -s "$out" ]]; then
+        echo "FAIL: no screenshot written to $out; browser log:" >&2
+        tail -5 "$work/shot.log" >&2
+        return 1
+    fi
+    local signature w h size
+    signature=$(head -c 8 "$out" | od -An -tx1 | tr -d ' \n')
+    w=$((16#$(od -An -tx1 -j16 -N4 "$out" | tr -d ' \n')))
+    h=$((16#$(od -An -tx1 -j20 -N4 "$out" | tr -d ' \n')))
+    size=$(stat -c %s "$out")
+    echo "screenshot: $out (page y=$offset..$((offset + height))), ${w}x${h}, $size bytes"
+    if [[ "$signature" != "89504e470d0a1a0a" ]]; then
+        echo "FAIL: $out is not a PNG file" >&2
+        return 1
+    fi
+    if [[ $w -ne $width_px || $h -ne $height ]]; then
+        echo "FAIL: $out is ${w}x${h}, expected ${width_px}x${height}" >&2
+        return 1
+    fi
+    # A blank area compresses to almost nothing; text and charts take at least ~15 bytes per
+    # 1000 pixels... far more in practice. Blank: under 4 bytes per 1000 pixels.
+    if [[ $size -lt $((w * h / 250)) ]]; then
+        echo "FAIL: $out is only $size bytes for ${w}x${h} px: it looks blank" >&2
+        return 1
+    fi
+}
+png_base="${png%.png}"
+rm -f "$png" "$png_base"-*.png
+slice=8000
+k=1
+for ((offset = 0; offset < page_height; offset += slice)); do
+    height=$((page_height - offset < slice ? page_height - offset : slice))
+    if [[ $k -eq 1 ]]; then out="$png"; else out="$png_base-$k.png"; fi
+    shot "$offset" "$height" "$out" || fail=1
+    k=$((k + 1))
+done
+k=1
+while read -r _ id top fig_h _rest; do
+    shot "$top" "$fig_h" "$png_base-chart-$k.png" || { echo "FAIL: chart $id looks blank on screen" >&2; fail=1; }
+    k=$((k + 1))
+done < <(awk '$1 == "chart"' "$work/measure.txt")
 
 timeout 180 "$browser" "${flags[@]}" --user-data-dir="$work/profile-dom" \
     --dump-dom "$url" >"$work/dom.html" 2>"$work/dom.log" || true

@@ -72,7 +72,7 @@ pub struct ReportArgs {
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// The HTML file to write; its charts go to `<file stem>_charts/` beside it.
-    #[arg(long, default_value = "report.html")]
+    #[arg(short, long, default_value = "outputs/report.html")]
     pub out: PathBuf,
     /// No progress bar and no summary line.
     #[arg(short, long)]
@@ -206,7 +206,7 @@ pub struct CompareArgs {
     /// Reform scenario files (one or more).
     #[arg(required = true)]
     pub reforms: Vec<PathBuf>,
-    /// Replications per scenario (1 to 100000); with --target-ci, the first batch.
+    /// Replications per scenario (2 to 100000: a paired interval needs 2); with --target-ci, the first batch.
     #[arg(short, long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub replications: u64,
     /// Master seed, shared by every scenario (common random numbers).

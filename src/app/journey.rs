@@ -111,7 +111,8 @@ pub fn journey(args: &JourneyArgs) -> Result<()> {
 
     let csv_path = out_dir.join("journey.csv");
     output::report::write_journey(&csv_path, &start, &tracer.events)?;
-    let chart = charts::journey_chart(&csv_path, &out_dir)?;
+    let chart =
+        charts::journey_chart_until(&csv_path, &out_dir, Some(&date_of(&start, horizon_day)))?;
     let (files, hash) = hash_sources(&sc);
     let manifest = serde_json::json!({
         "program": env!("CARGO_PKG_NAME"),

@@ -16,7 +16,8 @@ use crate::cli::ReportArgs;
 use crate::error::ScenarioError;
 use crate::output::charts::{self, Chart};
 use crate::output::report::{
-    extract_sources, inline_svg, write_report, InlineChart, Report, Section, SourceFile, Table,
+    extract_sources, human_name, inline_svg, write_report, InlineChart, Report, Section,
+    SourceFile, Table, GLOSSARY,
 };
 use crate::output::schema::{
     comparison, headline, journey, points, sensitivity, summary, timeseries,
@@ -435,6 +436,10 @@ pub fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
         sections,
         caveats: output::CAVEATS.iter().map(|s| s.to_string()).collect(),
         sources: sources(&inputs),
+        glossary: GLOSSARY
+            .iter()
+            .map(|(t, m)| (t.to_string(), m.to_string()))
+            .collect(),
     };
     write_report(out, &report)?;
     bar.inc(1);
@@ -637,11 +642,7 @@ fn interval(low: &str, high: &str) -> String {
 }
 
 fn label_of(metric: &str) -> String {
-    HEADLINE
-        .iter()
-        .find(|(k, _)| *k == metric)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| metric.replace('_', " "))
+    human_name(metric)
 }
 
 fn run_section(i: &Input) -> Result<Section> {
@@ -659,10 +660,10 @@ fn run_section(i: &Input) -> Result<Section> {
     let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
     let headline: Vec<Vec<String>> = HEADLINE
         .iter()
-        .filter_map(|(key, label)| {
+        .filter_map(|(key, _)| {
             row_of(key).map(|r| {
                 vec![
-                    label.to_string(),
+                    label_of(key),
                     num(&cell(r, mean)),
                     interval(&cell(r, low), &cell(r, high)),
                 ]
@@ -673,9 +674,10 @@ fn run_section(i: &Input) -> Result<Section> {
         .iter()
         .map(|r| {
             vec![
-                cell(r, m),
+                label_of(&cell(r, m)),
                 num(&cell(r, mean)),
                 interval(&cell(r, low), &cell(r, high)),
+                cell(r, m),
             ]
         })
         .collect();
@@ -700,7 +702,12 @@ fn run_section(i: &Input) -> Result<Section> {
             },
             Table {
                 caption: format!("All {} metrics ({})", all.len(), headline::FILE),
-                header: strings(&["metric", "mean", "95% interval of the mean"]),
+                header: strings(&[
+                    "result",
+                    "mean",
+                    "95% interval of the mean",
+                    "column in the CSV files",
+                ]),
                 rows: all,
                 note: String::new(),
                 collapsed: true,
@@ -708,6 +715,16 @@ fn run_section(i: &Input) -> Result<Section> {
         ],
         charts: Vec::new(),
     })
+}
+
+/// "Interval narrower by" in words: a finite ratio as a number; no ratio when the difference is
+/// the same in every replication (both intervals have zero width, so the ratio means nothing).
+fn narrower_by(ratio: &str, lo: f64, hi: f64) -> String {
+    match ratio.parse::<f64>() {
+        Ok(x) if x.is_finite() => num(ratio),
+        _ if lo == hi => "- (the same difference in every replication)".into(),
+        _ => "-".into(),
+    }
 }
 
 fn compare_section(i: &Input) -> Result<Section> {
@@ -735,7 +752,7 @@ fn compare_section(i: &Input) -> Result<Section> {
     for name in &reforms {
         let table_rows: Vec<Vec<String>> = HEADLINE
             .iter()
-            .filter_map(|(key, label)| {
+            .filter_map(|(key, _)| {
                 rows.iter()
                     .find(|r| cell(r, reform) == *name && cell(r, metric) == *key)
                     .map(|r| {
@@ -753,13 +770,13 @@ fn compare_section(i: &Input) -> Result<Section> {
                             "no clear difference"
                         };
                         vec![
-                            label.to_string(),
+                            label_of(key),
                             num(&cell(r, bm)),
                             num(&cell(r, rm)),
                             signed(&cell(r, dm)),
                             interval(&cell(r, dl), &cell(r, dh)),
                             reading.to_string(),
-                            num(&cell(r, ratio)),
+                            narrower_by(&cell(r, ratio), lo, hi),
                         ]
                     })
             })
@@ -780,18 +797,35 @@ fn compare_section(i: &Input) -> Result<Section> {
             collapsed: false,
         });
     }
+    // scenario_diff.txt: "<reform> changes N value(s) from <baseline>:" then "  <path>: old -> new".
     let diff_text = std::fs::read_to_string(i.dir.join("scenario_diff.txt")).unwrap_or_default();
-    let changes: Vec<Vec<String>> = diff_text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| vec![l.trim().to_string()])
-        .collect();
+    let mut changes: Vec<Vec<String>> = Vec::new();
+    let mut current = String::new();
+    for l in diff_text.lines().filter(|l| !l.trim().is_empty()) {
+        if !l.starts_with(' ') {
+            current = l.split(" changes ").next().unwrap_or(l).to_string();
+            continue;
+        }
+        let (path, values) = l.trim().split_once(": ").unwrap_or((l.trim(), ""));
+        let values = values.replace(" -> ", " \u{2192} ");
+        changes.push(vec![
+            human_name(path),
+            current.clone(),
+            values,
+            path.to_string(),
+        ]);
+    }
     if !changes.is_empty() {
         tables.insert(
             0,
             Table {
                 caption: "What each reform changes (scenario_diff.txt)".into(),
-                header: strings(&["setting: baseline value -> reform value"]),
+                header: strings(&[
+                    "setting",
+                    "reform",
+                    "baseline value \u{2192} reform value",
+                    "key in the scenario file",
+                ]),
                 rows: changes,
                 note: String::new(),
                 collapsed: false,
@@ -839,7 +873,7 @@ fn sweep_section(i: &Input) -> Result<Section> {
         |r: &Vec<String>, k: Option<usize>| k.and_then(|k| r.get(k).cloned()).unwrap_or_default();
     const SHOWN: usize = 200;
     let mut header = vec![points::POINT.to_string()];
-    header.extend(params.iter().map(|&p| h[p].clone()));
+    header.extend(params.iter().map(|&p| human_name(&h[p])));
     header.push(format!("{} (mean)", label_of(&metric)));
     header.push("95% interval".into());
     let point_rows: Vec<Vec<String>> = rows
@@ -867,36 +901,74 @@ fn sweep_section(i: &Input) -> Result<Section> {
             sc(sensitivity::CI95_HIGH),
         );
         let first_metric = srows.first().map(|r| cell(r, m)).unwrap_or_default();
-        let main: Vec<Vec<String>> = srows
+        let shown = [
+            sensitivity::index::MU_STAR,
+            sensitivity::index::FIRST_ORDER,
+            sensitivity::index::TOTAL,
+        ];
+        let rows_of_first: Vec<&Vec<String>> = srows
             .iter()
-            .filter(|r| {
-                cell(r, m) == first_metric
-                    && [
-                        sensitivity::index::MU_STAR,
-                        sensitivity::index::FIRST_ORDER,
-                        sensitivity::index::TOTAL,
-                    ]
-                    .contains(&cell(r, idx).as_str())
-            })
+            .filter(|r| cell(r, m) == first_metric && shown.contains(&cell(r, idx).as_str()))
+            .collect();
+        let value =
+            |r: &Vec<String>, k: Option<usize>| cell(r, k).parse::<f64>().unwrap_or(f64::NAN);
+        let mut warnings = Vec::new();
+        let main: Vec<Vec<String>> = rows_of_first
+            .iter()
             .map(|r| {
+                let (e, l, hgh) = (value(r, est), value(r, lo), value(r, hi));
+                let kind = cell(r, idx);
+                let mut reading = String::new();
+                if l.is_finite() && hgh.is_finite() && l <= 0.0 && hgh >= 0.0 {
+                    reading = "interval includes zero: no clear effect".into();
+                }
+                if kind != sensitivity::index::MU_STAR && (l < 0.0 || hgh > 1.0) {
+                    reading = "not converged: the interval runs outside 0 to 1".into();
+                }
+                if kind == sensitivity::index::FIRST_ORDER {
+                    let total = rows_of_first.iter().find(|t| {
+                        cell(t, p) == cell(r, p) && cell(t, idx) == sensitivity::index::TOTAL
+                    });
+                    if let Some(t) = total {
+                        if e > value(t, est) {
+                            reading = "not converged: first-order above total".into();
+                        }
+                    }
+                }
+                if reading.starts_with("not converged") {
+                    warnings.push(human_name(&cell(r, p)));
+                }
                 vec![
-                    cell(r, p),
-                    cell(r, idx),
+                    human_name(&cell(r, p)),
+                    human_name(&kind),
                     num(&cell(r, est)),
                     interval(&cell(r, lo), &cell(r, hi)),
+                    if reading.is_empty() {
+                        "-".to_string()
+                    } else {
+                        reading
+                    },
                 ]
             })
             .collect();
         if !main.is_empty() {
+            warnings.dedup();
+            let mut note = "Morris: the typical change in the result when the setting moves across its whole range. Sobol first-order / total: the share of the result's variation due to the setting alone / including its interactions (between 0 and 1, and first-order at most total). Larger means more influential.".to_string();
+            if !warnings.is_empty() {
+                note = format!(
+                    "WARNING: these estimates have not converged ({}): an index outside 0 to 1 or a first-order index above the total one is sampling noise, not a finding. Do not rank these settings; rerun the sweep with more samples. {note}",
+                    warnings.join(", ")
+                );
+            }
             tables.push(Table {
                 caption: format!(
                     "Which settings matter most for \u{201c}{}\u{201d} ({})",
                     label_of(&first_metric),
                     sensitivity::FILE
                 ),
-                header: strings(&["setting", "index", "estimate", "95% interval"]),
+                header: strings(&["setting", "index", "estimate", "95% interval", "reading"]),
                 rows: main,
-                note: "Morris mu_star: the typical change in the result when the setting moves across its whole range. Sobol first_order / total: the share of the result's variance due to the setting alone / including its interactions. Larger means more influential.".into(),
+                note,
                 collapsed: false,
             });
         }

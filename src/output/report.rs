@@ -38,6 +38,269 @@ pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Re
     })
 }
 
+/// The one table of human names: every metric (`summary.csv`, `headline.csv`), the daily series
+/// the charts draw, the sensitivity indices, and the scenario settings the example sweeps and
+/// calibration vary. The report and the charts take every label from here ([`human_name`]); a
+/// unit test checks that every metric the engine reports has a name.
+pub const HUMAN_NAMES: &[(&str, &str)] = &[
+    // Whole-run metrics. Counts of children say "children"; counts of events say what they count.
+    ("arrived", "Children referred (arrived)"),
+    ("transferred_to_orr", "Children transferred to ORR shelters"),
+    (
+        "over_72h",
+        "Children held by Border Patrol (CBP) over 72 hours",
+    ),
+    (
+        "over_72h_share",
+        "Share of transferred children held over 72 hours",
+    ),
+    ("cbp_hours_mean", "Average hours in CBP custody"),
+    (
+        "cbp_processing_wait_hours_mean",
+        "Average hours waiting for CBP processing",
+    ),
+    ("released", "Children released to sponsors"),
+    (
+        "care_days_mean",
+        "Average days in ORR care (released children)",
+    ),
+    ("sponsors_rejected", "Sponsors rejected by vetting"),
+    ("aged_out_in_care", "Children who turned 18 in ORR care"),
+    (
+        "voluntary_departures",
+        "Children who left the country from ORR care",
+    ),
+    (
+        "household_moves",
+        "Household moves (events; a household can move more than once)",
+    ),
+    ("ran_away", "Children who ran away from the sponsor"),
+    ("exploited", "Children who fell into exploitation"),
+    ("wellbeing_calls_due", "Well-being calls due"),
+    (
+        "wellbeing_calls_reached",
+        "Well-being calls that reached the household",
+    ),
+    (
+        "wellbeing_calls_not_reached",
+        "Well-being calls that reached no one",
+    ),
+    (
+        "wellbeing_calls_child_not_with_sponsor",
+        "Well-being calls that found the child gone",
+    ),
+    ("ntas_issued", "Notices to Appear served"),
+    (
+        "ntas_returned_undeliverable",
+        "Notices to Appear returned undeliverable",
+    ),
+    (
+        "released_without_nta",
+        "Released children never served a Notice to Appear",
+    ),
+    ("hearings", "Court hearings held"),
+    ("appearances", "Court appearances"),
+    (
+        "appearances_with_counsel_share",
+        "Share of court appearances with a lawyer",
+    ),
+    ("no_shows", "Court hearings missed (ordered in absentia)"),
+    ("welfare_checks", "Welfare-check visits"),
+    ("located", "Children located by welfare checks"),
+    (
+        "checks_not_found",
+        "Welfare-check visits that did not find the child",
+    ),
+    ("rescued", "Children rescued from exploitation"),
+    ("rescued_by_checks", "Children rescued by welfare checks"),
+    (
+        "rescued_by_leads",
+        "Children rescued through investigated leads",
+    ),
+    (
+        "rescued_by_record_match",
+        "Children rescued after a missing-child record match",
+    ),
+    ("missing_reports", "Missing-child reports filed"),
+    (
+        "located_by_record_match",
+        "Children located by a missing-child record match",
+    ),
+    (
+        "exploitation_leads",
+        "Exploitation leads received (tips and reports)",
+    ),
+    (
+        "followed_at_horizon",
+        "Released children still followed on the last day",
+    ),
+    (
+        "unlocatable_at_horizon",
+        "Children no agency could locate on the last day",
+    ),
+    (
+        "unlocatable_peak",
+        "Most children unlocatable on any one day",
+    ),
+    (
+        "unlocatable_peak_day",
+        "Day of that peak (days from the start)",
+    ),
+    (
+        "unlocatable_child_years",
+        "Years spent unlocatable, added over all children",
+    ),
+    (
+        "address_wrong_at_release",
+        "Children released with a blank or wrong address on file",
+    ),
+    (
+        "never_shared_with_ice",
+        "Children whose release record never reached ICE",
+    ),
+    (
+        "moves_unreported",
+        "Household moves reported to no agency (events)",
+    ),
+    (
+        "notices_to_stale_address",
+        "Court notices sent to an old address (events)",
+    ),
+    (
+        "events",
+        "Simulation events processed (a measure of computing work)",
+    ),
+    // Daily series (timeseries.csv) that the charts draw.
+    ("cbp_custody", "In Border Patrol (CBP) custody"),
+    ("orr_care", "In ORR shelter care"),
+    ("with_sponsor", "Living with the sponsor"),
+    ("left_sponsor", "Left the sponsor"),
+    ("rescued_state", "Rescued"),
+    ("aged_out", "Turned 18 (no longer followed)"),
+    ("departed", "Left the country"),
+    ("followed", "Released children followed"),
+    ("unlocatable", "Unlocatable (no agency can locate them)"),
+    // Sensitivity indices (sensitivity.csv).
+    (
+        "mu_star",
+        "Typical effect across the setting's range (Morris \u{3bc}*)",
+    ),
+    ("mu", "Average signed effect (Morris \u{3bc})"),
+    (
+        "sigma",
+        "Spread of effects: interactions or curvature (Morris \u{3c3})",
+    ),
+    (
+        "first_order",
+        "Share of variation due to this setting alone (Sobol first-order)",
+    ),
+    (
+        "total",
+        "Share of variation including interactions (Sobol total)",
+    ),
+    // Scenario settings varied by the example sweeps and calibration.
+    (
+        "data_sharing.orr_to_ice_probability",
+        "Share of release addresses ORR sends to ICE",
+    ),
+    (
+        "data_sharing.orr_to_ice_delay_days_mean",
+        "Average days before ORR's release address reaches ICE",
+    ),
+    (
+        "data_sharing.ice_record_match_probability",
+        "Chance ICE matches its record against other records before a check",
+    ),
+    (
+        "release.address_error_probability",
+        "Share of release addresses blank or wrong",
+    ),
+    ("life.move_rate_per_year", "Household moves per year"),
+    (
+        "life.move_reported_probability.ice",
+        "Chance a move is reported to ICE",
+    ),
+    (
+        "ice.ntas_per_officer_day",
+        "Notices to Appear served per ICE officer-day",
+    ),
+    ("welfare_checks.teams[0].value", "Welfare-check teams"),
+    ("wellbeing_calls.staff[0].value", "Well-being call staff"),
+    (
+        "wellbeing_calls.answer_probability_if_current",
+        "Chance a household at the address on file answers a call",
+    ),
+    (
+        "time.contact_window_days",
+        "Contact window (days a contact keeps a child locatable)",
+    ),
+];
+
+/// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
+/// that is not in the table gets its dotted path in words (`data_sharing.orr_to_ice_delay` ->
+/// "data sharing: ORR to ICE delay"), never the raw key.
+pub fn human_name(key: &str) -> String {
+    if let Some((_, n)) = HUMAN_NAMES.iter().find(|(k, _)| *k == key) {
+        return (*n).to_string();
+    }
+    let words = |part: &str| -> String {
+        part.split('_')
+            .map(|w| match w {
+                "orr" | "ice" | "cbp" | "nta" | "ntas" | "hsi" | "ncic" | "ncmec" => {
+                    w.to_ascii_uppercase().replace("NTAS", "NTAs")
+                }
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let parts: Vec<String> = key
+        .split('.')
+        .map(|p| {
+            // `staff[0]` -> "staff (step 1)"
+            match p.split_once('[') {
+                Some((name, rest)) => {
+                    let i: usize = rest.trim_end_matches(']').parse().unwrap_or(0);
+                    format!("{} (step {})", words(name), i + 1)
+                }
+                None => words(p),
+            }
+        })
+        .filter(|p| p != "value")
+        .collect();
+    let mut out = match parts.split_first() {
+        Some((first, rest)) if !rest.is_empty() => format!("{first}: {}", rest.join(", ")),
+        _ => parts.join(""),
+    };
+    if let Some(c) = out.get(0..1) {
+        let up = c.to_ascii_uppercase();
+        out.replace_range(0..1, &up);
+    }
+    out
+}
+
+/// Plain-words definitions of the terms the report uses (its glossary), in reading order.
+pub const GLOSSARY: &[(&str, &str)] = &[
+    ("Synthetic child", "A child invented by the simulation. No real person's data is used; every number in this report is a model estimate, not a count of real children."),
+    ("Replication", "One complete run of the simulation with its own random draws: a new cohort of synthetic children from arrival to the end. Results are averaged over replications."),
+    ("Seed", "The number that fixes every random draw. The same scenario and seed always give the same results; two scenarios run with the same seed draw the same children, so their differences come from the scenarios."),
+    ("95% interval", "The range that, with 95% confidence, holds the average the model would give with endless replications. It shows sampling noise only, not doubt about the model's assumptions. An interval of a difference that includes zero means no clear difference."),
+    ("Sponsor", "The adult a child is released to: category 1 a parent or legal guardian, category 2 a close relative, category 3 a distant relative or unrelated adult."),
+    ("CBP, ORR, ICE, HSI, the court", "Border Patrol (CBP) encounters and holds children; the Office of Refugee Resettlement (ORR) shelters them, vets sponsors and releases children; Immigration and Customs Enforcement (ICE) moves children, serves Notices to Appear and runs welfare checks, and its investigators (HSI) work exploitation leads; the immigration court holds hearings."),
+    ("Record", "What one agency believes about a child, above all the address. Each agency keeps its own; the simulation alone knows the true address."),
+    ("Followed child", "A child released to a sponsor who is still a child in the country: living with the sponsor, gone from the sponsor, or in exploitation. Children who turn 18, leave the country or are rescued stop being followed."),
+    ("Locatable / unlocatable", "A followed child is locatable on a day if at least one agency's record holds the address where the child really lives, or an agency was in contact with the child within the contact window. Otherwise the child is unlocatable: no agency could find the child that day."),
+    ("Contact window", "How long a contact (a call answered, a court appearance, a visit) keeps a child locatable without a correct address on file. \u{201c}Contact window expired\u{201d} in a journey is the day that time ran out: if no record holds the true address then, the child becomes unlocatable."),
+    ("On the last day", "The last simulated day (the end of the follow-up period set in the scenario). \u{201c}Unlocatable on the last day\u{201d} counts the children no agency could locate at the end."),
+    ("Interagency friction", "The gap between what each agency's records say and the truth: the share of followed children whose address that agency has right."),
+    ("Notice to Appear (NTA)", "The document that starts a child's immigration-court case. It can only be served at an address ICE has on file."),
+    ("Well-being call", "ORR's follow-up call to the household about 30 days after release."),
+    ("Welfare check", "A home visit by ICE teams (from February 2025) to find released children, working from ICE's own records."),
+    ("Children and events", "Some results count children (each child once); others count events, which can happen several times to one child (a household can move twice). Labels say which."),
+    ("Paired difference", "Reform minus baseline, replication by replication, with the same synthetic children in both: the difference the reform makes."),
+    ("Sensitivity (Morris, Sobol)", "How much each varied setting moves a result. Morris ranks settings by the typical change they cause across their range; Sobol splits the variation of the result into shares due to each setting. Estimates from few samples are noisy: the report warns when an interval is too wide to read."),
+];
+
 /// A whole report, ready to render.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -53,6 +316,8 @@ pub struct Report {
     pub sections: Vec<Section>,
     pub caveats: Vec<String>,
     pub sources: Vec<SourceFile>,
+    /// Plain-words definitions of the terms used (see [`GLOSSARY`]).
+    pub glossary: Vec<(String, String)>,
 }
 
 /// A part of the report: text, tables and charts about one input folder (or about all of them).
@@ -398,6 +663,42 @@ pub fn write_report(path: &Path, r: &Report) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_metric_and_swept_setting_has_a_human_name() {
+        let named = |k: &str| HUMAN_NAMES.iter().any(|(n, _)| *n == k);
+        for m in crate::output::schema::metric_names() {
+            assert!(named(m), "metric `{m}` has no human name in HUMAN_NAMES");
+        }
+        // Every setting varied by the example sweeps and calibration.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for dir in ["sweeps", "calibration"] {
+            for e in std::fs::read_dir(root.join(dir)).expect("scenarios/") {
+                let text = std::fs::read_to_string(e.expect("entry").path()).expect("read");
+                for line in text.lines() {
+                    if let Some(rest) = line.trim().strip_prefix("path = \"") {
+                        let path = rest.split('"').next().unwrap_or_default();
+                        assert!(named(path), "setting `{path}` has no human name");
+                    }
+                }
+            }
+        }
+        for (_, name) in HUMAN_NAMES {
+            assert!(!name.contains('_'), "not a human name: {name}");
+        }
+    }
+
+    #[test]
+    fn unknown_settings_read_as_words() {
+        assert_eq!(
+            human_name("data_sharing.orr_to_court_probability"),
+            "Data sharing: ORR to court probability"
+        );
+        assert_eq!(
+            human_name("court.judges[1].value"),
+            "Court: judges (step 2)"
+        );
+    }
 
     #[test]
     fn svg_is_cleaned_for_inlining() {

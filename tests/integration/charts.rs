@@ -48,10 +48,10 @@ fn check(chart: &Chart, id: &str, labels: &[&str]) {
     for l in labels {
         assert!(text.contains(l), "{}: no label {l:?}", chart.svg.display());
     }
-    assert_eq!(
-        chart.caption.matches(". ").count() + 1,
-        2,
-        "caption of {id} is two sentences: {}",
+    // Two sentences (what it shows, how to read it), then any warning or note on what is drawn.
+    assert!(
+        chart.caption.matches(". ").count() + 1 >= 2,
+        "caption of {id} is at least two sentences: {}",
         chart.caption
     );
     // No temporary file is left behind.
@@ -100,13 +100,11 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     check(
         &charts[0],
         "run-states",
-        &[
-            "In ORR care",
-            "Released, unlocatable",
-            "95% interval, unlocatable",
-            "Children",
-        ],
+        &["In ORR care", "Released, unlocatable", "Children"],
     );
+    // No band that is too thin to see is promised or drawn on the stacked chart.
+    assert!(!svg_text(&charts[0].svg).contains("95% interval, unlocatable"));
+    assert!(charts[0].caption.contains("drawn in the next chart"));
     check(
         &charts[1],
         "run-unlocatable",
@@ -120,19 +118,32 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
             "ORR",
             "ICE",
             "Immigration court",
-            "truth: where children really are",
+            "truth: where children",
             "100%",
         ],
     );
+    // The friction axis ends at 100%, where the data ends, and every tick is labelled.
+    let friction = svg_text(&charts[2].svg);
+    for beyond in ["110%", "120%", "140%"] {
+        assert!(!friction.contains(beyond), "friction axis runs to {beyond}");
+    }
     check(
         &charts[3],
         "run-record-loss",
         &[
-            "Released to sponsors",
-            "never shared with ICE",
-            "stale address",
+            "Children released to sponsors",
+            "never reached ICE",
+            "old address (events)",
             "95% interval",
+            "% of released children)",
+            "per 100 released children)",
         ],
+    );
+    // Events (moves) are never given as a share of children.
+    let loss = svg_text(&charts[3].svg);
+    assert!(
+        !loss.contains("% of released)"),
+        "events counted as children"
     );
     // Redrawing replaces the files.
     charts_for_run(&dir.path().join("run"), &out).unwrap();
@@ -164,6 +175,29 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
             "holds a wrong or stale address",
         ],
     );
+    // The journey runs to the end of the simulation and labels every change of state or of
+    // locatability (including the moment the contact window expired).
+    let j = svg_text(&c.svg);
+    assert!(
+        j.contains("end of simulation 2025-12-31"),
+        "journey stops early"
+    );
+    let (h, rows) = read_csv(&dir.path().join("j/journey.csv"));
+    let (ev, st, loc) = (
+        h.iter().position(|x| x == "event").unwrap(),
+        h.iter().position(|x| x == "state").unwrap(),
+        h.iter().position(|x| x == "locatable").unwrap(),
+    );
+    for k in 0..rows.len() {
+        let changes = k == 0 || rows[k][st] != rows[k - 1][st] || rows[k][loc] != rows[k - 1][loc];
+        let label: String = rows[k][ev].replace('_', " ").chars().take(25).collect();
+        if changes {
+            assert!(
+                j.contains(&label),
+                "journey chart drops the label {label:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -222,7 +256,11 @@ fn comparison_and_sweep_charts_are_drawn() {
         "[meta]\nname = \"tiny\"\ndescription = \"test\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 600\nsource = \"test\"\n",
     );
     let params = "[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n\n[[parameters]]\npath = \"data_sharing.orr_to_ice_probability\"\nmin = 0.5\nmax = 1.0\n";
-    let sweeps: [(&str, String); 3] = [
+    let sweeps: [(&str, String); 4] = [
+        (
+            "sobol",
+            format!("replications = 1\n[design]\nkind = \"sobol\"\nsamples = 4\nbootstrap = 50\n\n{params}"),
+        ),
         (
             "morris",
             format!("replications = 1\n[design]\nkind = \"morris\"\ntrajectories = 3\nlevels = 4\n\n{params}"),
@@ -243,20 +281,37 @@ fn comparison_and_sweep_charts_are_drawn() {
     }
     let m = charts_for_sweep(&dir.path().join("morris"), &out.join("morris")).unwrap();
     assert_eq!(m.len(), 2);
+    // Settings are labelled with their human names (one table), not their dotted paths.
     check(
         &m[0],
         "sweep-response",
-        &["life.move_rate_per_year", "morris design"],
+        &["Household moves per year", "morris design"],
     );
     check(
         &m[1],
         "sweep-sensitivity",
         &[
-            "life.move_rate_per_year",
-            "data_sharing.orr_to_ice_probability",
+            "Household moves per year",
+            "Share of release addresses ORR sends to ICE",
             "mu* (mean absolute effect)",
             "95% interval",
         ],
+    );
+    for c in &m {
+        assert!(
+            !svg_text(&c.svg).contains("life.move_rate_per_year"),
+            "{}: a raw dotted path as a label",
+            c.id
+        );
+    }
+    // Sobol with 4 samples has not converged: the chart and its caption say so.
+    let s = charts_for_sweep(&dir.path().join("sobol"), &out.join("sobol")).unwrap();
+    let sens = s.iter().find(|c| c.id == "sweep-sensitivity").unwrap();
+    let text = svg_text(&sens.svg);
+    assert!(
+        text.contains("WARNING: not converged") && sens.caption.contains("not converged"),
+        "no warning on a Sobol estimate from 4 samples: {}",
+        sens.caption
     );
     let g = charts_for_sweep(&dir.path().join("grid1"), &out.join("grid1")).unwrap();
     assert_eq!(g.len(), 1);
@@ -264,7 +319,7 @@ fn comparison_and_sweep_charts_are_drawn() {
         &g[0],
         "sweep-response",
         &[
-            "life.move_rate_per_year",
+            "Household moves per year",
             "mean across replications",
             "95% interval",
         ],
@@ -275,7 +330,7 @@ fn comparison_and_sweep_charts_are_drawn() {
         "sweep-response",
         &[
             "over a grid of two levers",
-            "data_sharing.orr_to_ice_probability",
+            "Share of release addresses ORR sends to ICE",
         ],
     );
 }

@@ -7,6 +7,7 @@ mod common;
 mod experiment;
 mod golden;
 mod hardening;
+mod readme;
 mod report;
 mod run;
 mod validate;

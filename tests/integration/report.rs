@@ -88,10 +88,15 @@ fn check_report(html_path: &Path, charts_dir: &Path) {
             svg.display()
         );
     }
-    // Every figure has a non-empty title and caption.
+    // Every figure has a non-empty title and caption, and one visible title: the chart draws its
+    // own, so the figure's heading is for screen readers only.
     for figure in html.split("<figure").skip(1) {
+        assert!(
+            !figure.contains("<h3>"),
+            "a chart title shown twice (a visible <h3> above a titled chart)"
+        );
         let title = figure
-            .split("<h3>")
+            .split("<h3 class=\"visually-hidden\">")
             .nth(1)
             .and_then(|t| t.split("</h3>").next())
             .unwrap_or("");
@@ -107,6 +112,36 @@ fn check_report(html_path: &Path, charts_dir: &Path) {
         );
     }
     assert!(html.contains("Where the published inputs come from"));
+    // A glossary in plain words defines the report's terms.
+    assert!(html.contains("id=\"glossary\""), "no glossary");
+    for term in [
+        "Locatable / unlocatable",
+        "Contact window",
+        "On the last day",
+        "95% interval",
+        "Children and events",
+    ] {
+        assert!(html.contains(term), "the glossary does not define {term:?}");
+    }
+    // Labels are human names, never raw keys: no metric name or dotted setting path in a table's
+    // first column (the CSV column names are shown only in their own column of the metrics table).
+    for row in html.split("<tr>").skip(1) {
+        if let Some(first) = row
+            .split("<td>")
+            .nth(1)
+            .and_then(|c| c.split("</td>").next())
+        {
+            let dotted_key = first.contains('.') && first.contains('_') && !first.contains(' ');
+            assert!(
+                !dotted_key && !custody_sim::output::schema::metric_names().contains(&first),
+                "a raw key used as a label: {first:?}"
+            );
+        }
+        assert!(
+            !row.contains(">inf<") && !row.contains(">NaN<"),
+            "a meaningless number in a table: {row}"
+        );
+    }
 }
 
 fn small(dir: &Path) -> PathBuf {
@@ -250,7 +285,7 @@ fn report_from_a_run_folder() {
         &dir.path().join("run/report_charts"),
     );
     let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
-    assert!(html.contains("Unlocatable at horizon"));
+    assert!(html.contains("Children no agency could locate on the last day"));
     assert!(html.contains("20190101"), "the seed is missing");
     assert!(
         html.contains("baseline.toml"),

@@ -398,12 +398,7 @@ pub(crate) fn in_sentence(label: &str) -> String {
 }
 
 /// Names of the daily series shown in the charts, readable.
+/// Every label comes from the report's one table of human names.
 pub(crate) fn metric_label(metric: &str) -> String {
-    if let Some((_, label)) = crate::output::HEADLINE.iter().find(|(k, _)| *k == metric) {
-        return label.to_string();
-    }
-    match metric {
-        "unlocatable_child_years" => "Unlocatable child-years".to_string(),
-        _ => metric.replace('_', " "),
-    }
+    crate::output::report::human_name(metric)
 }

@@ -261,7 +261,7 @@ pub fn charts_for_sweep(sweep_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> 
             points::mean(RESPONSE_METRIC)
         );
     }
-    let names: Vec<String> = params.iter().map(|p| p.0.clone()).collect();
+    let names: Vec<String> = params.iter().map(|p| metric_label(&p.0)).collect();
     let metric = metric_label(RESPONSE_METRIC);
     let mut out = Vec::new();
     let title;
@@ -550,7 +550,7 @@ fn sensitivity(sweep_dir: &Path, out_dir: &Path) -> Result<Chart> {
     let bars: Vec<Bar> = (0..t.rows.len())
         .filter(|&r| t.text(r, c_metric) == metric && wanted.contains(&t.text(r, c_index)))
         .map(|r| Bar {
-            parameter: t.text(r, c_param).to_string(),
+            parameter: metric_label(t.text(r, c_param)),
             index: t.text(r, c_index).to_string(),
             estimate: t.num(r, c_est),
             low: t.num(r, c_low),
@@ -565,7 +565,7 @@ fn sensitivity(sweep_dir: &Path, out_dir: &Path) -> Result<Chart> {
         );
     }
     let label = in_sentence(&metric_label(&metric));
-    let (title, caption) = if method == method::MORRIS {
+    let (title, caption): (String, String) = if method == method::MORRIS {
         (
             format!("Which levers move {} (Morris screening)", label),
             format!(
@@ -582,11 +582,57 @@ fn sensitivity(sweep_dir: &Path, out_dir: &Path) -> Result<Chart> {
             ),
         )
     };
+    // Estimates too noisy to read: Sobol indices outside 0..1 or a first-order index above the
+    // total one (not converged), and intervals that include zero (no clear effect).
+    let mut not_converged: Vec<String> = Vec::new();
+    let mut includes_zero: Vec<String> = Vec::new();
+    for b in &bars {
+        let push = |v: &mut Vec<String>| {
+            if !v.contains(&b.parameter) {
+                v.push(b.parameter.clone());
+            }
+        };
+        if method == method::SOBOL {
+            let total = bars
+                .iter()
+                .find(|t| t.parameter == b.parameter && t.index == index::TOTAL);
+            let above_total =
+                b.index == index::FIRST_ORDER && total.is_some_and(|t| b.estimate > t.estimate);
+            if b.low < 0.0 || b.high > 1.0 || above_total {
+                push(&mut not_converged);
+            }
+        }
+        if b.low <= 0.0 && b.high >= 0.0 {
+            push(&mut includes_zero);
+        }
+    }
+    let mut caption = caption;
+    let warning = if not_converged.is_empty() {
+        None
+    } else {
+        Some(
+            "WARNING: not converged (indices outside 0 to 1 or first-order above total): rerun with more samples before ranking these levers"
+                .to_string(),
+        )
+    };
+    if !not_converged.is_empty() {
+        caption.push_str(&format!(
+            " Warning: these estimates have not converged ({}): an index below 0 or above 1, or a first-order index above the total one, is sampling noise; rerun the sweep with more samples before ranking the levers.",
+            not_converged.join(", ")
+        ));
+    }
+    if !includes_zero.is_empty() {
+        caption.push_str(&format!(
+            " Intervals that include zero ({}) show no clear effect.",
+            includes_zero.join(", ")
+        ));
+    }
     let fig = Sensitivity {
         title: &title,
         method: &method,
         metric: &label,
         bars,
+        warning,
     };
     render(&fig, out_dir, "sweep-sensitivity", &title, &caption)
         .with_context(|| format!("sensitivity chart from {}", t.path.display()))
@@ -597,6 +643,8 @@ struct Sensitivity<'a> {
     method: &'a str,
     metric: &'a str,
     bars: Vec<Bar>,
+    /// Drawn in red above the bars when the estimates are too noisy to read.
+    warning: Option<String>,
 }
 
 impl Figure for Sensitivity<'_> {
@@ -611,6 +659,18 @@ impl Figure for Sensitivity<'_> {
             "Sobol indices (Saltelli design); whiskers are 95% bootstrap intervals"
         };
         let area = frame(root, self.title, &footnote(note))?;
+        let area = match &self.warning {
+            Some(w) => {
+                let (top, rest) = area.split_vertically(30);
+                top.draw(&Text::new(
+                    w.clone(),
+                    (20, 6),
+                    label_font(17.0).color(&RGBColor(179, 38, 30)),
+                ))?;
+                rest
+            }
+            None => area,
+        };
         // Parameters ordered by their largest estimate, strongest first.
         let mut params: Vec<(String, f64)> = Vec::new();
         for b in &self.bars {

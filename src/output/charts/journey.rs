@@ -22,10 +22,12 @@ const FIX: &str = "re-run `custody-sim journey` to write it again";
 const MINUTES_PER_DAY: f64 = 1440.0;
 
 /// Agencies whose record columns get a lane, top to bottom, with their lane labels and colours.
+// Every record lane is drawn in one colour, the colour of the legend's samples; the lane's label
+// on the left says which agency it is.
 const RECORDS: [(Agency, &str, RGBColor); 4] = [
-    (Agency::Cbp, "CBP record", oi::ORANGE),
-    (Agency::Orr, "ORR record", oi::SKY_BLUE),
-    (Agency::Ice, "ICE record", oi::VERMILLION),
+    (Agency::Cbp, "CBP record", oi::BLUE),
+    (Agency::Orr, "ORR record", oi::BLUE),
+    (Agency::Ice, "ICE record", oi::BLUE),
     (Agency::Court, "Court record", oi::BLUE),
 ];
 
@@ -68,7 +70,7 @@ struct Step {
 }
 
 /// Draw the timeline of the journey CSV `journey_csv` into `out_dir/journey.svg` and `.png`.
-pub fn journey_chart(journey_csv: &Path, out_dir: &Path) -> Result<Chart> {
+fn read_steps(journey_csv: &Path) -> Result<Vec<Step>> {
     let t = Table::read_file(journey_csv, MAKE, FIX)?;
     let c_time = t.col(journey::TIME_MINUTES)?;
     let c_date = t.col(journey::DATE)?;
@@ -103,18 +105,50 @@ pub fn journey_chart(journey_csv: &Path, out_dir: &Path) -> Result<Chart> {
             records: [int(c_rec[0]), int(c_rec[1]), int(c_rec[2]), int(c_rec[3])],
         });
     }
+    Ok(steps)
+}
+
+/// The journey chart of `journey.csv`, running to the end of the simulation when the folder's
+/// `manifest.json` says when that is.
+pub fn journey_chart(journey_csv: &Path, out_dir: &Path) -> Result<Chart> {
+    // The end of the simulation (from the journey's manifest.json, when it is there), so that the
+    // chart runs to the horizon and not only to the last event.
+    let horizon = journey_csv
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("manifest.json")).ok())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["horizon_date"].as_str().map(String::from));
+    journey_chart_until(journey_csv, out_dir, horizon.as_deref())
+}
+
+/// [`journey_chart`] with the last simulated day (`YYYY-MM-DD`) given, for `custody-sim journey`,
+/// which draws the chart before it writes its manifest.
+pub fn journey_chart_until(
+    journey_csv: &Path,
+    out_dir: &Path,
+    horizon: Option<&str>,
+) -> Result<Chart> {
+    let steps = read_steps(journey_csv)?;
+    let horizon = horizon.map(String::from);
     let title = "Journey of one synthetic child";
-    render(
-        &Journey { steps },
-        out_dir,
-        "journey",
-        title,
-        "The timeline follows one synthetic child through custody and release: the top lanes show the child's true state and whether any agency could locate the child, and each agency lane shows whether its record held the child's true address (solid), a wrong or stale one (hatched) or none (empty). Markers along the top mark the events that changed them.",
-    )
+    let j = Journey { steps, horizon };
+    let end = match j.horizon_day() {
+        Some(_) => format!(
+            " The chart runs to the end of the simulation ({}).",
+            j.horizon.as_deref().unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    let caption = format!(
+        "The timeline follows one synthetic child through custody and release: the top lanes show the child's true state and whether any agency could locate the child, and each agency lane shows whether its record held the child's true address (solid), a wrong or stale one (hatched) or none (empty). Triangles along the top mark events; every change of state or of locatability is labelled (other events may be left unlabelled where crowded; the table lists them all).{end}"
+    );
+    render(&j, out_dir, "journey", title, &caption)
 }
 
 struct Journey {
     steps: Vec<Step>,
+    /// The last simulated day, `YYYY-MM-DD`, if known.
+    horizon: Option<String>,
 }
 
 // Lane positions (y) from the bottom.
@@ -129,6 +163,15 @@ const LANES: [&str; 6] = [
 const EVENTS_Y: f64 = 6.0;
 
 impl Journey {
+    /// The horizon as a day number on the journey's clock (days since the simulation start).
+    fn horizon_day(&self) -> Option<f64> {
+        let start = self.start()?;
+        let h =
+            chrono::NaiveDate::parse_from_str(self.horizon.as_deref()?.trim(), "%Y-%m-%d").ok()?;
+        // The horizon date is the last simulated day: the chart runs to its end.
+        Some((h - start).num_days() as f64 + 1.0)
+    }
+
     /// Start of the scenario as a date, from the first row (its date minus whole days elapsed).
     fn start(&self) -> Option<chrono::NaiveDate> {
         let first = self.steps.first()?;
@@ -155,8 +198,13 @@ impl Figure for Journey {
         let t0 = s.first().map(|x| x.day).unwrap_or(0.0);
         let f = |d: f64| (1.0 + (d - t0).max(0.0)).ln();
         let pos: Vec<f64> = s.iter().map(|st| f(st.day)).collect();
-        let span = pos.last().copied().unwrap_or(1.0).max(1.0);
-        let end = span + 0.1;
+        let last = pos.last().copied().unwrap_or(1.0);
+        let horizon = self.horizon_day().map(f).filter(|&h| h >= last);
+        let span = horizon.unwrap_or(last).max(1.0);
+        let end = match horizon {
+            Some(h) => h.max(1.0),
+            None => span + 0.1,
+        };
         let x0 = -span * 0.02;
         let start = self.start();
         let x_fmt = |v: &f64| -> String {
@@ -295,31 +343,65 @@ impl Figure for Journey {
             vec![(0.0, EVENTS_Y), (end, EVENTS_Y)],
             RGBColor(150, 150, 150).stroke_width(1),
         )))?;
+        if let (Some(h), Some(date)) = (horizon, self.horizon.as_deref()) {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(h, -0.5), (h, EVENTS_Y)],
+                BLACK.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("end of simulation {date}"),
+                (h, -0.47),
+                label_font(13.0).pos(Pos::new(HPos::Right, VPos::Center)),
+            )))?;
+        }
         let mut last_x_px: [f64; 4] = [f64::NEG_INFINITY; 4];
         let right_px = end / x_per_px;
         let mut unlabelled = 0;
-        for (st, &xk) in s.iter().zip(&pos) {
+        // Every change of state or of locatability (and the first event) is labelled; they are
+        // placed first, and other events only where there is room.
+        let changes = |k: usize| {
+            k == 0 || s[k].state != s[k - 1].state || s[k].locatable != s[k - 1].locatable
+        };
+        let mut order: Vec<usize> = (0..s.len()).filter(|&k| changes(k)).collect();
+        order.extend((0..s.len()).filter(|&k| !changes(k)));
+        let mut placed: Vec<(usize, usize, f64, f64)> = Vec::new();
+        for &k in &order {
+            let xk = pos[k];
             chart.draw_series(std::iter::once(TriangleMarker::new(
                 (xk, EVENTS_Y),
                 7,
                 BLACK.filled(),
             )))?;
-            let label = short(&st.event);
+            let label = short(&s[k].event);
             let here = xk / x_per_px;
-            // The first label row whose previous label ended before this one.
             let width_px = 7.0 * label.chars().count() as f64 + 10.0;
-            // Labels that would run past the right edge end at their marker instead.
             let leftward = here + width_px > right_px;
             let (from, to) = if leftward {
                 (here - width_px, here)
             } else {
                 (here, here + width_px)
             };
-            let Some(row) = (0..4).find(|&r| last_x_px[r] < from) else {
-                unlabelled += 1;
-                continue;
+            let free = |r: usize| {
+                placed
+                    .iter()
+                    .filter(|p| p.1 == r)
+                    .all(|p| p.3 < from || p.2 > to)
             };
-            last_x_px[row] = to;
+            let row = match (0..4).find(|&r| free(r)) {
+                Some(r) => r,
+                None if changes(k) => {
+                    // No free row: take the row whose labels end earliest (may touch a neighbour).
+                    (0..4)
+                        .min_by(|&a, &b| last_x_px[a].total_cmp(&last_x_px[b]))
+                        .unwrap_or(0)
+                }
+                None => {
+                    unlabelled += 1;
+                    continue;
+                }
+            };
+            last_x_px[row] = last_x_px[row].max(to);
+            placed.push((k, row, from, to));
             let y = EVENTS_Y + 0.35 + 0.36 * row as f64;
             chart.draw_series(std::iter::once(PathElement::new(
                 vec![(xk, EVENTS_Y), (xk, y)],
@@ -361,8 +443,8 @@ fn is_followed(state: &str) -> bool {
 
 fn short(event: &str) -> String {
     let e = event.replace('_', " ");
-    if e.chars().count() > 22 {
-        let mut s: String = e.chars().take(21).collect();
+    if e.chars().count() > 26 {
+        let mut s: String = e.chars().take(25).collect();
         s.push('…');
         s
     } else {

@@ -22,7 +22,7 @@ use plotters::style::{register_font, FontStyle};
 use crate::output::files::write_atomic;
 
 pub use experiment::{charts_for_comparison, charts_for_sweep};
-pub use journey::journey_chart;
+pub use journey::{journey_chart, journey_chart_until};
 pub use run::{charts_for_run, unlocatable_by_scenario};
 
 /// One chart written to disk, as SVG and PNG.

@@ -11,7 +11,8 @@ use plotters::prelude::*;
 use super::data::{band as ci, daily, year_label, Daily};
 use super::draw::{
     axis_desc_font, band, extent, fmt_count, fmt_tick, footnote, frame, label_font, legend,
-    legend_box, line, okabe_ito as oi, padded, rows, tick_font, Pen, PENS,
+    legend_box, legend_font, legend_line, line, okabe_ito as oi, padded, rows, tick_font, Pen,
+    PENS,
 };
 use super::{render, Chart, Figure};
 
@@ -57,29 +58,47 @@ const AGENCIES: [(&str, &str, Pen); 4] = [
     ),
 ];
 
-const LOSSES: [(&str, &str, RGBColor); 5] = [
-    ("released", "Released to sponsors (all)", oi::BLUE),
+/// The bars of "Where records are lost": series, label, colour, and whether it counts children
+/// (each child once: a share of released children) or events (which can repeat for one child: a
+/// rate per 100 released children).
+const LOSSES: [(&str, &str, RGBColor, Counts); 5] = [
+    (
+        "released",
+        "Children released to sponsors",
+        oi::BLUE,
+        Counts::Children,
+    ),
     (
         "address_wrong_at_release_cum",
-        "Release address blank or wrong",
+        "Children released to a blank or wrong address",
         oi::VERMILLION,
+        Counts::Children,
     ),
     (
         "never_shared_with_ice_cum",
-        "Release never shared with ICE",
+        "Children whose release never reached ICE",
         oi::ORANGE,
+        Counts::Children,
     ),
     (
         "moves_unreported_cum",
-        "Household moves reported to no agency",
+        "Household moves reported to no agency (events)",
         oi::REDDISH_PURPLE,
+        Counts::Events,
     ),
     (
         "notices_to_stale_address_cum",
-        "Hearing notices sent to a stale address",
+        "Court notices sent to an old address (events)",
         oi::BLUISH_GREEN,
+        Counts::Events,
     ),
 ];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counts {
+    Children,
+    Events,
+}
 
 fn reps_note(n: usize) -> String {
     if n >= 2 {
@@ -103,7 +122,7 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
         out_dir,
         "run-states",
         title,
-        "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children no agency can locate; the grey band around its top edge is its 95% interval across replications.",
+        "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children no agency can locate; its 95% interval is too narrow to see at this scale and is drawn in the next chart.",
     )?);
 
     let title = "Unlocatable children over time";
@@ -124,7 +143,7 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
         out_dir,
         "run-friction",
         title,
-        "Each line is the share of followed released children whose record at that agency holds the address where the child really lives, averaged across replications. The black line at 100% is the truth; the gap below it is what each agency does not know.",
+        "Each line is the share of followed released children whose record at that agency holds the address where the child really lives, averaged across replications (the axis runs from 0% to 100%). The black line at 100% is the truth; the gap below it is what each agency does not know.",
     )?);
 
     let title = "Where records are lost";
@@ -133,7 +152,7 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
         out_dir,
         "run-record-loss",
         title,
-        "The top bar is every child released to a sponsor; each bar below counts one way the records lose track of released children, by the end of the run (means with 95% intervals across replications). Read each bar against the top one: moves and notices can happen more than once per child.",
+        "The top bar is every child released to a sponsor; each bar below counts one way the records lose track of released children by the end of the run (means with 95% intervals across replications). The first two count children (a share of released children); moves and notices count events, which can happen more than once to one child (a rate per 100 released children).",
     )?);
     Ok(out)
 }
@@ -218,7 +237,7 @@ impl Figure for States<'_> {
         let area = frame(
             root,
             "Where children are over time",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&format!("means of {} replication(s)", d.replications)),
         )?;
         let mean = |n: &str| -> Vec<f64> { d.get(n).iter().map(|i| i.mean).collect() };
         let (cbp, orr, fol, unl) = (
@@ -277,25 +296,6 @@ impl Figure for States<'_> {
                 WHITE.stroke_width(1),
             )))?;
         }
-        // 95% band of the unlocatable count, around the top edge of its layer.
-        let base = &cum[3];
-        let (lo, hi): (Vec<f64>, Vec<f64>) = d
-            .get("unlocatable")
-            .iter()
-            .zip(base)
-            .map(|(i, b)| {
-                let (l, h) = ci(i);
-                (b + l, b + h)
-            })
-            .unzip();
-        band(
-            &mut chart,
-            &d.x,
-            &lo,
-            &hi,
-            BLACK.mix(0.35),
-            "95% interval, unlocatable",
-        )?;
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
@@ -394,38 +394,51 @@ impl Figure for Friction<'_> {
         let area = frame(
             root,
             "Interagency friction: what each agency's records say against the truth",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&format!("means of {} replication(s)", d.replications)),
         )?;
-        let fmt = |v: &f64| {
-            if *v <= 100.0 {
-                format!("{v:.0}%")
-            } else {
-                String::new()
-            }
-        };
-        let mut chart = date_chart(
-            &area,
+        let fmt = |v: &f64| format!("{v:.0}%");
+        // The legend goes beside the plot, so the axis can end at 100% where the data ends.
+        let (w, _) = area.dim_in_pixel();
+        let (plot, side) = area.split_horizontally(w.saturating_sub(300));
+        let chart = date_chart(
+            &plot,
             x_range(&d.x),
-            (0.0, 145.0),
+            (0.0, 100.0),
             "Followed children whose record holds the true address (%)",
             &fmt,
         )?;
+        let mut chart = chart;
         let (x0, x1) = x_range(&d.x);
-        line(
-            &mut chart,
-            &[(x0, 100.0), (x1, 100.0)],
-            Pen::solid(oi::BLACK, 4),
-            "truth: where children really are",
-        )?;
-        for (series, agency, pen) in AGENCIES {
+        let truth = Pen::solid(oi::BLACK, 4);
+        line(&mut chart, &[(x0, 100.0), (x1, 100.0)], truth, "")?;
+        for (series, _, pen) in AGENCIES {
             let pts: Vec<(f64, f64)> =
                 d.x.iter()
                     .copied()
                     .zip(d.get(series).iter().map(|i| i.mean * 100.0))
                     .collect();
-            line(&mut chart, &pts, pen, agency)?;
+            line(&mut chart, &pts, pen, "")?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let font = legend_font();
+        let mut y = 60;
+        side.draw(&Text::new("Lines", (10, y - 30), font.clone()))?;
+        side.draw(&legend_line::<DB>(10, y, truth))?;
+        side.draw(&Text::new(
+            "truth: where children",
+            (54, y - 10),
+            font.clone(),
+        ))?;
+        side.draw(&Text::new("really are (100%)", (54, y + 10), font.clone()))?;
+        y += 50;
+        for (_, agency, pen) in AGENCIES {
+            side.draw(&legend_line::<DB>(10, y, pen))?;
+            side.draw(&Text::new(
+                format!("{agency} record"),
+                (54, y - 9),
+                font.clone(),
+            ))?;
+            y += 36;
+        }
         Ok(())
     }
 }
@@ -441,11 +454,18 @@ impl Figure for RecordLoss<'_> {
         let area = frame(
             root,
             "Where records are lost (totals at the end of the run)",
-            &footnote(&reps_note(d.replications)),
+            &footnote(&if d.replications >= 2 {
+                format!(
+                    "means of {} replications; whiskers are 95% intervals of the mean",
+                    d.replications
+                )
+            } else {
+                reps_note(d.replications)
+            }),
         )?;
         let stats: Vec<crate::stats::Interval> = LOSSES
             .iter()
-            .map(|(s, _, _)| {
+            .map(|(s, _, _, _)| {
                 crate::stats::interval(d.last.get(*s).map(Vec::as_slice).unwrap_or(&[]))
             })
             .collect();
@@ -455,6 +475,43 @@ impl Figure for RecordLoss<'_> {
             .max(1.0);
         let n = LOSSES.len();
         let names: Vec<&str> = LOSSES.iter().map(|l| l.1).collect();
+        let texts: Vec<String> = LOSSES
+            .iter()
+            .zip(&stats)
+            .enumerate()
+            .map(|(k, ((_, _, _, counts), i))| {
+                if k == 0 || !released.is_finite() || released <= 0.0 {
+                    fmt_count(i.mean)
+                } else if *counts == Counts::Children {
+                    format!(
+                        "{} ({:.0}% of released children)",
+                        fmt_count(i.mean),
+                        100.0 * i.mean / released
+                    )
+                } else {
+                    format!(
+                        "{} ({:.0} per 100 released children)",
+                        fmt_count(i.mean),
+                        100.0 * i.mean / released
+                    )
+                }
+            })
+            .collect();
+        // The axis ends just after the longest bar and its value label (about 8.6 px per
+        // character on a plotting area about 740 px wide), not at an arbitrary margin.
+        let x_end = stats
+            .iter()
+            .zip(&texts)
+            .map(|(i, t)| {
+                let end = ci(i).1.max(i.mean).max(0.0) + top * 0.015;
+                let label_share = ((8.6 * t.chars().count() as f64 + 16.0) / 740.0).min(0.7);
+                if end.is_finite() {
+                    end / (1.0 - label_share)
+                } else {
+                    top
+                }
+            })
+            .fold(top * 1.02, f64::max);
         let y_fmt = move |v: &f64| -> String {
             let k = v.round();
             if (v - k).abs() < 0.01 && k >= 0.0 && (k as usize) < n {
@@ -468,7 +525,7 @@ impl Figure for RecordLoss<'_> {
             .margin_right(40)
             .x_label_area_size(60)
             .y_label_area_size(390)
-            .build_cartesian_2d(0.0..top * 1.32, rows(n).0)?;
+            .build_cartesian_2d(0.0..x_end, rows(n).0)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -483,7 +540,7 @@ impl Figure for RecordLoss<'_> {
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
-        for (k, ((_, _, colour), i)) in LOSSES.iter().zip(&stats).enumerate() {
+        for (k, ((_, _, colour, _), i)) in LOSSES.iter().zip(&stats).enumerate() {
             let y = (n - 1 - k) as f64;
             let colour = *colour;
             let legend = if k == 0 { "mean total" } else { "" };
@@ -510,15 +567,7 @@ impl Figure for RecordLoss<'_> {
                     });
                 }
             }
-            let text = if k == 0 || !released.is_finite() || released <= 0.0 {
-                fmt_count(i.mean)
-            } else {
-                format!(
-                    "{} ({:.0}% of released)",
-                    fmt_count(i.mean),
-                    100.0 * i.mean / released
-                )
-            };
+            let text = texts[k].clone();
             let x_text = hi.max(i.mean).max(0.0) + top * 0.015;
             chart.draw_series(std::iter::once(Text::new(
                 text,
