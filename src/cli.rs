@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The command line: one command and its options.
 #[derive(Debug, Parser)]
 #[command(
     name = "custody-sim",
@@ -12,10 +13,12 @@ use clap::{Args, Parser, Subcommand};
     after_help = "Exit codes: 0 success, 1 run failed, 2 bad input (command line or scenario file)."
 )]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its outputs.
@@ -42,6 +45,7 @@ pub enum Command {
     Report(ReportArgs),
 }
 
+/// Options of `journey`.
 #[derive(Debug, Args)]
 pub struct JourneyArgs {
     /// Scenario file (TOML).
@@ -66,6 +70,7 @@ pub struct JourneyArgs {
     pub quiet: bool,
 }
 
+/// Options of `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Output folders of `run`, `compare`, `sweep` or `journey` (one or more).
@@ -79,6 +84,7 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
+/// Options of `calibrate`.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// Calibration file (TOML; see scenarios/calibration/example.toml).
@@ -97,6 +103,7 @@ pub struct CalibrateArgs {
     pub quiet: bool,
 }
 
+/// Options of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Scenario file (TOML).
@@ -124,7 +131,9 @@ pub struct ValidateArgs {
 /// A shard `K/N`: the K-th of N parts (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// Which part (1 to `n`).
     pub k: u64,
+    /// How many parts.
     pub n: u64,
 }
 
@@ -142,6 +151,7 @@ impl std::str::FromStr for Shard {
     }
 }
 
+/// Options of `sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Sweep file (TOML; see scenarios/sweeps/).
@@ -186,6 +196,7 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
+/// Options of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Shard output folders of one sweep.
@@ -199,6 +210,7 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
+/// Options of `compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Baseline scenario file.
@@ -232,6 +244,7 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
+/// Options of `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML).

@@ -42,65 +42,97 @@ const MAX_MESSAGE: usize = 8_000;
 
 /// `s`, cut to `max` characters (saying how much was left out): a value a user wrote may be
 /// megabytes long, and a message must stay short.
-pub fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(max) {
         None => s.into(),
         Some((cut, _)) => format!("{}... ({} bytes in all)", &s[..cut], s.len()).into(),
     }
 }
 
+/// Bad input: a file that cannot be read or parsed, a field out of range, an output folder that may
+/// not be used. Every message names the file and, where there is one, the field.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The cause is the `source`, printed after this message by `{:#}`.
+    /// A file could not be read. The cause is the `source`, printed after this message by `{:#}`.
     #[error("cannot read {kind} file {path}")]
     Read {
         /// "scenario", "sweep", "calibration" or "targets".
         kind: &'static str,
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// A file is not valid TOML.
     #[error("{path}: not valid TOML: {}", bounded(message, MAX_MESSAGE))]
-    Syntax { path: PathBuf, message: String },
-    /// `message` says what is wrong and what is allowed.
-    #[error("{path}: field `extends` = \"{}\": {message}", target.escape_debug())]
-    Extends {
+    Syntax {
+        /// The file.
         path: PathBuf,
-        target: String,
+        /// The parser's message.
         message: String,
     },
+    /// An `extends` that names no usable file. `message` says what is wrong and what is allowed.
+    #[error("{path}: field `extends` = \"{}\": {message}", target.escape_debug())]
+    Extends {
+        /// The file with the `extends`.
+        path: PathBuf,
+        /// What it names.
+        target: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A field of the wrong type or shape, or unknown.
     #[error(
         "{path}{chain}: field `{}`: {}",
         bounded(field, MAX_VALUE),
         bounded(message, MAX_MESSAGE)
     )]
     Schema {
+        /// The file.
         path: PathBuf,
         /// " (extends a.toml, b.toml)" or empty.
         chain: String,
+        /// The dotted path of the field.
         field: String,
+        /// What is wrong and what is allowed.
         message: String,
     },
     /// An output folder given as input (e.g. to `report`) that is empty, incomplete or written by
     /// an older version, or an output folder that may not be written (it already holds other
     /// results). `message` says what is wrong and what to do.
     #[error("{path}: {message}")]
-    Outputs { path: PathBuf, message: String },
-    /// Another command is writing the output folder. `holder` is what it wrote into the lock
-    /// file (its process id and command line).
+    Outputs {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Another command is writing the output folder.
     #[error("{path} is in use by another custody-sim command ({holder}); wait for it to finish, or choose another output folder")]
-    Locked { path: PathBuf, holder: String },
+    Locked {
+        /// The folder.
+        path: PathBuf,
+        /// What the holder wrote into the lock file (its process id and command line).
+        holder: String,
+    },
     /// An output folder that cannot be created or written, found before anything runs.
     #[error("cannot write to output folder {path}")]
     Unwritable {
+        /// The folder.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// Values out of range, every one of the file at once.
     #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
     Invalid {
+        /// The file.
         path: PathBuf,
+        /// " (extends a.toml, b.toml)" or empty.
         chain: String,
+        /// Every problem found.
         problems: Vec<Problem>,
     },
 }

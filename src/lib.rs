@@ -4,13 +4,15 @@
 //! Dependencies point one way:
 //! `cli -> app -> (scenario, runner, output, experiment) -> (stats, sim)`.
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod app;
 pub mod cli;
 pub mod error;
-pub mod experiment;
+pub(crate) mod experiment;
 pub mod output;
-pub mod rng;
+pub(crate) mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod sim;
-pub mod stats;
+pub(crate) mod stats;

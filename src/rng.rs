@@ -11,13 +11,13 @@
 //! same (replication, child, purpose): this is what gives common random numbers.
 
 use rand::SeedableRng;
-pub use rand_pcg::Pcg64Mcg as Stream;
+pub(crate) use rand_pcg::Pcg64Mcg as Stream;
 
 /// What a stream is used for. Each purpose has its own stream so that changing how many numbers
 /// one mechanism draws never shifts the numbers another mechanism sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Arrival times of the whole cohort (one stream per replication, `child` = 0).
     Arrivals = 1,
     /// A child's fixed attributes: age, country group, sponsor category and risk, propensities.
@@ -32,7 +32,7 @@ pub enum Purpose {
 
 /// SplitMix64 finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.
 #[inline]
-pub fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -41,13 +41,13 @@ pub fn mix(mut z: u64) -> u64 {
 
 /// The documented key of a stream (see the module documentation).
 #[inline]
-pub fn stream_key(master_seed: u64, replication: u64, child: u64, purpose: Purpose) -> u64 {
+pub(crate) fn stream_key(master_seed: u64, replication: u64, child: u64, purpose: Purpose) -> u64 {
     mix(mix(mix(mix(master_seed) ^ replication) ^ child) ^ purpose as u64)
 }
 
 /// The stream for one (master seed, replication, child, purpose).
 #[inline]
-pub fn stream(master_seed: u64, replication: u64, child: u64, purpose: Purpose) -> Stream {
+pub(crate) fn stream(master_seed: u64, replication: u64, child: u64, purpose: Purpose) -> Stream {
     Stream::seed_from_u64(stream_key(master_seed, replication, child, purpose))
 }
 

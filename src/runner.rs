@@ -64,7 +64,7 @@ impl Faults {
 }
 
 /// Worker threads: `0` means all cores.
-pub fn resolve_threads(requested: u64) -> usize {
+pub(crate) fn resolve_threads(requested: u64) -> usize {
     if requested == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -139,15 +139,20 @@ impl Runner {
 pub struct RunFailed {
     /// Which scenario (its index in the list given).
     pub scenario: usize,
+    /// Which replication.
     pub replication: u64,
+    /// Why it failed (the panic message).
     pub message: String,
 }
 
 /// One finished replication.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// Which replication (0-based).
     pub replication: u64,
+    /// Its totals.
     pub summary: RunSummary,
+    /// Its daily snapshots, day 0 first.
     pub days: Vec<DaySnapshot>,
 }
 

@@ -5,7 +5,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Mean, standard deviation and 95% interval of the mean.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Interval {
+pub(crate) struct Interval {
     pub n: usize,
     pub mean: f64,
     pub sd: f64,
@@ -14,7 +14,7 @@ pub struct Interval {
 }
 
 /// Two-sided 95% Student t quantile for `n - 1` degrees of freedom.
-pub fn t95(n: usize) -> f64 {
+pub(crate) fn t95(n: usize) -> f64 {
     if n < 2 {
         return f64::NAN;
     }
@@ -25,7 +25,7 @@ pub fn t95(n: usize) -> f64 {
 }
 
 /// Summarise values in the order given (the sum is taken serially, so it is reproducible).
-pub fn interval(values: &[f64]) -> Interval {
+pub(crate) fn interval(values: &[f64]) -> Interval {
     let n = values.len();
     if n == 0 {
         return Interval {

@@ -79,7 +79,7 @@ fn relative_to(from: &Path, to: &Path) -> Result<String> {
     Ok(parts.join("/"))
 }
 
-pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
+pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let cal = calibrate::load(&args.calibration).map_err(BadInput)?;
     let out = args
         .out
@@ -182,9 +182,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .map_err(|e| {
             anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
         })?;
-    files::write_accepted(&out.join("accepted.csv"), &cal, &accepted, &distances)?;
+    files::write_accepted(
+        &out.join(crate::output::schema::accepted::FILE),
+        &cal,
+        &accepted,
+        &distances,
+    )?;
     files::write_posterior(
-        &out.join("posterior.csv"),
+        &out.join(crate::output::schema::posterior::FILE),
         &cal,
         &posteriors,
         &fitted,
@@ -236,7 +241,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<()> {
         })
         .collect();
     let start = &cal.base.loaded.raw.time.start_date;
-    files::write_fit(&out.join("fit.csv"), start, &results)?;
+    files::write_fit(
+        &out.join(crate::output::schema::target::FIT_FILE),
+        start,
+        &results,
+    )?;
     let wall = started.elapsed().as_secs_f64();
     let manifest = serde_json::json!({
         "program": env!("CARGO_PKG_NAME"),

@@ -12,7 +12,7 @@ use crate::runner::{run_summaries, Runner};
 use crate::scenario;
 
 /// `custody-sim compare`: every scenario with the same seeds; paired differences from the baseline.
-pub fn compare(args: &CompareArgs) -> Result<()> {
+pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let base = scenario::load(&args.baseline).map_err(BadInput)?;
     let reforms = args
         .reforms

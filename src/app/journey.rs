@@ -43,7 +43,7 @@ impl Observer for Unlocatable {
     }
 }
 
-pub fn journey(args: &JourneyArgs) -> Result<()> {
+pub(super) fn journey(args: &JourneyArgs) -> Result<()> {
     let sc = scenario::load(&args.scenario).map_err(BadInput)?;
     let start = sc.loaded.raw.time.start_date.clone();
     let horizon_day = sc.params.horizon_days.saturating_sub(1);
@@ -177,7 +177,7 @@ fn date_at(start: &str, minutes: u32) -> String {
 }
 
 /// The journey as a readable table: one line per step.
-pub fn journey_table(start: &str, events: &[ChildEvent]) -> String {
+pub(super) fn journey_table(start: &str, events: &[ChildEvent]) -> String {
     let mut s = format!(
         "{:<10}  {:<46} {:<13} {:>8} {:>9}  {:<5} {:<5} {:<5} {:<5}\n",
         "date", "event", "state", "address", "locatable", "CBP", "ORR", "ICE", "court"
@@ -216,7 +216,7 @@ pub fn journey_table(start: &str, events: &[ChildEvent]) -> String {
 }
 
 /// Per agency, the periods when its record held the child's true address.
-pub fn who_knew(start: &str, horizon: &str, events: &[ChildEvent]) -> String {
+pub(super) fn who_knew(start: &str, horizon: &str, events: &[ChildEvent]) -> String {
     let mut s = String::from("Who knew where the child lived:\n");
     let label = |a: Agency| match a {
         Agency::Cbp => "CBP",

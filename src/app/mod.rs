@@ -41,6 +41,7 @@ pub(crate) fn lock_out(dir: &Path) -> Result<output::lock::FolderLock> {
     Ok(output::lock::prepare(dir).map_err(BadInput)?)
 }
 
+/// Carry out one command. A [`BadInput`] in the error chain means exit code 2, any other error 1.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
@@ -86,7 +87,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A progress bar on standard error, hidden when quiet or not a terminal.
-pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
+pub(crate) fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -99,7 +100,7 @@ pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
 }
 
 /// The default output folder: `outputs/<file stem>`.
-pub fn default_out(scenario: &Path) -> PathBuf {
+pub(crate) fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

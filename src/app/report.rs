@@ -329,12 +329,12 @@ fn inspect(dir: &Path) -> Result<Input> {
 }
 
 /// `custody-sim report DIR... --out FILE`.
-pub fn report(args: &ReportArgs) -> Result<()> {
+pub(super) fn report(args: &ReportArgs) -> Result<()> {
     build(&args.dirs, &args.out, args.quiet)
 }
 
 /// Check every folder, draw the charts into `<out stem>_charts/` and write the report to `out`.
-pub fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
+pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
     let mut inputs = dirs
         .iter()
         .map(|d| inspect(d))

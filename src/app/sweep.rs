@@ -31,7 +31,7 @@ fn run_one(sw: &Sweep, i: u64) -> Result<RunSummary, String> {
         .map_err(|e| e.to_string())
 }
 
-pub fn sweep(args: &SweepArgs) -> Result<()> {
+pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     let sw = sweep::load(&args.sweep).map_err(BadInput)?;
     let base_out = args.out.clone().unwrap_or_else(|| default_out(&args.sweep));
     if let Some(n) = args.emit_slurm {
@@ -174,7 +174,7 @@ fn report(
     );
 }
 
-pub fn merge(args: &MergeArgs) -> Result<()> {
+pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     let _lock = lock_out(&args.out)?;
     let infos: Vec<SweepInfo> = args
         .dirs

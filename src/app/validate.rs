@@ -12,7 +12,7 @@ use crate::output;
 use crate::runner::{run_replications, Runner};
 use crate::scenario;
 
-pub fn validate(args: &ValidateArgs) -> Result<()> {
+pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let sc = scenario::load(&args.scenario).map_err(BadInput)?;
     let start = sc.loaded.raw.time.start_date.clone();
     let targets = targets::load(&args.targets, &start, sc.params.horizon_days).map_err(BadInput)?;
@@ -45,7 +45,11 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
             (t, targets::outcome(t, &values))
         })
         .collect();
-    output::write_validation(&out_dir.join("validation.csv"), &start, &results)?;
+    output::write_validation(
+        &out_dir.join(crate::output::schema::target::VALIDATION_FILE),
+        &start,
+        &results,
+    )?;
     let failed = results.iter().filter(|(_, o)| !o.pass).count();
     let manifest = serde_json::json!({
         "program": env!("CARGO_PKG_NAME"),

@@ -8,14 +8,14 @@ use crate::stats::{interval, Interval};
 
 /// One point's results: successful replications' metric values (replication order) and failures.
 #[derive(Debug, Clone, Default)]
-pub struct PointRuns {
+pub(crate) struct PointRuns {
     pub ok: Vec<Vec<f64>>,
     pub failed: usize,
 }
 
 impl PointRuns {
     /// Mean and interval of each metric over the successful replications.
-    pub fn summary(&self, n_metrics: usize) -> Vec<Interval> {
+    pub(crate) fn summary(&self, n_metrics: usize) -> Vec<Interval> {
         (0..n_metrics)
             .map(|m| interval(&self.ok.iter().map(|r| r[m]).collect::<Vec<_>>()))
             .collect()
@@ -24,14 +24,14 @@ impl PointRuns {
 
 /// Sensitivity of one metric to each parameter.
 #[derive(Debug, Clone)]
-pub enum Sensitivity {
+pub(crate) enum Sensitivity {
     Morris(Vec<MorrisIndex>),
     Sobol(Vec<SobolIndex>),
 }
 
 impl Sensitivity {
     /// The ranking score of each factor: mu* (Morris) or the total index (Sobol).
-    pub fn scores(&self) -> Vec<f64> {
+    pub(crate) fn scores(&self) -> Vec<f64> {
         match self {
             Sensitivity::Morris(v) => v.iter().map(|x| x.mu_star).collect(),
             Sensitivity::Sobol(v) => v.iter().map(|x| x.st).collect(),
@@ -46,7 +46,10 @@ fn bootstrap_stream(seed: u64) -> rng::Stream {
 
 /// Sensitivity of `y` (one value per point, in point order) for a Morris or Sobol sweep; `None`
 /// for grid and Latin-hypercube designs.
-pub fn sensitivity(sweep: &Sweep, y: &[f64]) -> Option<Result<Sensitivity, design::DesignError>> {
+pub(crate) fn sensitivity(
+    sweep: &Sweep,
+    y: &[f64],
+) -> Option<Result<Sensitivity, design::DesignError>> {
     match &sweep.design {
         Design::Morris { design } => {
             Some(design::morris_analyze(design, y).map(Sensitivity::Morris))
@@ -58,6 +61,6 @@ pub fn sensitivity(sweep: &Sweep, y: &[f64]) -> Option<Result<Sensitivity, desig
                     .map(Sensitivity::Sobol),
             )
         }
-        Design::Grid | Design::LatinHypercube { .. } => None,
+        Design::Grid | Design::LatinHypercube => None,
     }
 }

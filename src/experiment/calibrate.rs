@@ -19,14 +19,14 @@ use crate::scenario::overrides::{self, check_path, number_like};
 use crate::scenario::{self, Scenario};
 
 /// Largest number of candidates a calibration may draw.
-pub const MAX_CANDIDATES: u64 = 1_000_000;
+pub(crate) const MAX_CANDIDATES: u64 = 1_000_000;
 
 /// The only method so far.
-pub const ABC_REJECTION: &str = "abc_rejection";
+pub(crate) const ABC_REJECTION: &str = "abc_rejection";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCalibration {
+pub(crate) struct RawCalibration {
     /// The scenario every candidate starts from (relative to the calibration file).
     pub base: String,
     /// The targets file (relative to the calibration file).
@@ -45,7 +45,7 @@ pub struct RawCalibration {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMethod {
+pub(crate) struct RawMethod {
     /// "abc_rejection".
     pub kind: String,
     /// Candidates drawn from the priors (a Latin hypercube in prior space).
@@ -56,7 +56,7 @@ pub struct RawMethod {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawParameter {
+pub(crate) struct RawParameter {
     pub path: String,
     pub min: f64,
     pub max: f64,
@@ -67,13 +67,13 @@ pub struct RawParameter {
 
 /// A prior distribution over `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Prior {
+pub(crate) enum Prior {
     Uniform,
     LogUniform,
 }
 
 impl Prior {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Prior::Uniform => "uniform",
             Prior::LogUniform => "log_uniform",
@@ -81,7 +81,7 @@ impl Prior {
     }
 
     /// The value at quantile `u` in `[0, 1]` of the prior over `[lo, hi]`.
-    pub fn quantile(self, u: f64, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn quantile(self, u: f64, lo: f64, hi: f64) -> f64 {
         let x = match self {
             Prior::Uniform => lo + u * (hi - lo),
             Prior::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
@@ -92,7 +92,7 @@ impl Prior {
 
 /// A checked free parameter.
 #[derive(Debug, Clone)]
-pub struct Parameter {
+pub(crate) struct Parameter {
     pub path: String,
     pub min: f64,
     pub max: f64,
@@ -102,12 +102,12 @@ pub struct Parameter {
 }
 
 impl Parameter {
-    pub fn is_integer(&self) -> bool {
+    pub(crate) fn is_integer(&self) -> bool {
         matches!(self.like, Value::Integer(_))
     }
 
     /// `x` as the scenario holds it: integers are rounded and kept inside the range.
-    pub fn snap(&self, x: f64) -> f64 {
+    pub(crate) fn snap(&self, x: f64) -> f64 {
         if self.is_integer() {
             x.round().clamp(self.min.ceil(), self.max.floor())
         } else {
@@ -116,14 +116,14 @@ impl Parameter {
     }
 
     /// `x` as a TOML value of the base value's type.
-    pub fn value(&self, x: f64) -> Value {
+    pub(crate) fn value(&self, x: f64) -> Value {
         number_like(&self.like, self.snap(x)).unwrap_or(Value::Float(x))
     }
 }
 
 /// A checked calibration: the candidates' values, the targets, ready to run.
 #[derive(Debug, Clone)]
-pub struct Calibration {
+pub(crate) struct Calibration {
     pub file: PathBuf,
     pub base_path: PathBuf,
     pub base: Scenario,
@@ -145,21 +145,21 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    pub fn fit_targets(&self) -> &[Target] {
+    pub(crate) fn fit_targets(&self) -> &[Target] {
         &self.targets[..self.n_fit]
     }
 
-    pub fn holdout_targets(&self) -> &[Target] {
+    pub(crate) fn holdout_targets(&self) -> &[Target] {
         &self.targets[self.n_fit..]
     }
 
     /// How many candidates are accepted: `accept` x candidates, rounded, at least 1.
-    pub fn accepted_count(&self) -> usize {
+    pub(crate) fn accepted_count(&self) -> usize {
         accepted_count(self.accept, self.candidates.len())
     }
 
     /// The dotted paths and values that turn the base scenario into the one at `values`.
-    pub fn overrides(&self, values: &[f64]) -> Vec<(String, Value)> {
+    pub(crate) fn overrides(&self, values: &[f64]) -> Vec<(String, Value)> {
         self.parameters
             .iter()
             .zip(values)
@@ -168,12 +168,16 @@ impl Calibration {
     }
 
     /// The base scenario with the parameters set to `values`, checked. `label` names it in errors.
-    pub fn scenario_with(&self, values: &[f64], label: &str) -> Result<Scenario, ScenarioError> {
+    pub(crate) fn scenario_with(
+        &self,
+        values: &[f64],
+        label: &str,
+    ) -> Result<Scenario, ScenarioError> {
         overrides::with_overrides(&self.base, &self.overrides(values), label)
     }
 
     /// The scenario of one candidate.
-    pub fn scenario(&self, candidate: usize) -> Result<Scenario, ScenarioError> {
+    pub(crate) fn scenario(&self, candidate: usize) -> Result<Scenario, ScenarioError> {
         self.scenario_with(
             &self.candidates[candidate],
             &format!("{} candidate {candidate}", self.file.display()),
@@ -182,13 +186,13 @@ impl Calibration {
 
     /// The distance of a candidate to the fitted targets, from its per-target means (fitted
     /// targets first, as in [`Calibration::targets`]).
-    pub fn distance(&self, means: &[f64]) -> f64 {
+    pub(crate) fn distance(&self, means: &[f64]) -> f64 {
         distance(self.fit_targets(), &means[..self.n_fit.min(means.len())])
     }
 }
 
 /// `accept` x `n`, rounded, at least 1 and at most `n`.
-pub fn accepted_count(accept: f64, n: usize) -> usize {
+pub(crate) fn accepted_count(accept: f64, n: usize) -> usize {
     ((accept * n as f64).round() as usize).clamp(1, n.max(1))
 }
 
@@ -208,7 +212,7 @@ fn candidate_stream(seed: u64) -> Stream {
 }
 
 /// Read and check a calibration file, its base scenario and its targets file.
-pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
+pub(crate) fn load(file: &Path) -> Result<Calibration, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
         kind: "calibration",
         path: file.to_path_buf(),
@@ -266,7 +270,7 @@ pub fn load(file: &Path) -> Result<Calibration, ScenarioError> {
 }
 
 /// What a calibration file refers to, read and checked.
-pub struct Sources {
+pub(crate) struct Sources {
     pub base_path: PathBuf,
     pub base: Scenario,
     pub targets_path: PathBuf,
@@ -276,7 +280,11 @@ pub struct Sources {
 }
 
 /// Check a raw calibration against its base scenario and targets (see [`load`]).
-pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibration, ScenarioError> {
+pub(crate) fn check(
+    file: &Path,
+    raw: RawCalibration,
+    src: Sources,
+) -> Result<Calibration, ScenarioError> {
     let names: Vec<&str> = src.targets.iter().map(|t| t.raw.name.as_str()).collect();
     // Every problem is collected and reported at once.
     let mut errs: Vec<ScenarioError> = Vec::new();
@@ -485,7 +493,7 @@ pub fn check(file: &Path, raw: RawCalibration, src: Sources) -> Result<Calibrati
 
 /// `n` candidates: a Latin hypercube in the unit cube mapped through each parameter's prior
 /// quantile function (so every prior is stratified), then snapped to the parameter's type.
-pub fn draw_candidates(
+pub(crate) fn draw_candidates(
     parameters: &[Parameter],
     n: usize,
     seed: u64,
@@ -506,7 +514,7 @@ pub fn draw_candidates(
 /// The error of `model` against a target, as counted in the distance: the relative error for a
 /// point value ("about"); for a bound ("more_than", "less_than") only an error on the wrong side
 /// of the bound counts, so every value that meets the bound is a perfect fit.
-pub fn fit_error(t: &Target, model: f64) -> f64 {
+pub(crate) fn fit_error(t: &Target, model: f64) -> f64 {
     let e = t.relative_error(model);
     match t.qualifier {
         Qualifier::About => e,
@@ -517,7 +525,7 @@ pub fn fit_error(t: &Target, model: f64) -> f64 {
 
 /// Root mean square of the fit errors of `means` (one per target of `fit`). A target the model
 /// cannot evaluate (NaN, e.g. a share of zero) makes the distance infinite.
-pub fn distance(fit: &[Target], means: &[f64]) -> f64 {
+pub(crate) fn distance(fit: &[Target], means: &[f64]) -> f64 {
     if fit.is_empty() || means.len() != fit.len() {
         return f64::INFINITY;
     }
@@ -537,7 +545,7 @@ pub fn distance(fit: &[Target], means: &[f64]) -> f64 {
 /// The `count` candidates nearest the targets, best first: sorted by distance, ties broken by
 /// candidate index. Failed candidates (`None`) are never accepted; if fewer than `count`
 /// succeeded, all of them are returned.
-pub fn accept(distances: &[Option<f64>], count: usize) -> Vec<usize> {
+pub(crate) fn accept(distances: &[Option<f64>], count: usize) -> Vec<usize> {
     let mut ok: Vec<(f64, usize)> = distances
         .iter()
         .enumerate()
@@ -549,7 +557,7 @@ pub fn accept(distances: &[Option<f64>], count: usize) -> Vec<usize> {
 
 /// A posterior summary of one parameter over the accepted candidates.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Posterior {
+pub(crate) struct Posterior {
     pub mean: f64,
     pub median: f64,
     /// 2.5% and 97.5% percentiles: the 95% posterior interval.
@@ -559,7 +567,7 @@ pub struct Posterior {
 
 /// The `p` quantile of sorted values, interpolating linearly between order statistics
 /// (Hyndman and Fan's type 7, the default of R and NumPy). NaN for no values.
-pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
     match sorted.len() {
         0 => f64::NAN,
         1 => sorted[0],
@@ -573,7 +581,7 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Mean, median and 95% interval of `values` (the sum is taken in the order given).
-pub fn posterior(values: &[f64]) -> Posterior {
+pub(crate) fn posterior(values: &[f64]) -> Posterior {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mean = if values.is_empty() {
@@ -590,7 +598,7 @@ pub fn posterior(values: &[f64]) -> Posterior {
 }
 
 /// Per parameter, the posterior summary over the accepted candidates.
-pub fn posteriors(cal: &Calibration, accepted: &[usize]) -> Vec<Posterior> {
+pub(crate) fn posteriors(cal: &Calibration, accepted: &[usize]) -> Vec<Posterior> {
     (0..cal.parameters.len())
         .map(|j| {
             let v: Vec<f64> = accepted.iter().map(|&c| cal.candidates[c][j]).collect();
@@ -600,7 +608,7 @@ pub fn posteriors(cal: &Calibration, accepted: &[usize]) -> Vec<Posterior> {
 }
 
 /// The fitted values: the posterior medians, snapped to each parameter's type.
-pub fn fitted(cal: &Calibration, posteriors: &[Posterior]) -> Vec<f64> {
+pub(crate) fn fitted(cal: &Calibration, posteriors: &[Posterior]) -> Vec<f64> {
     cal.parameters
         .iter()
         .zip(posteriors)
@@ -610,7 +618,7 @@ pub fn fitted(cal: &Calibration, posteriors: &[Posterior]) -> Vec<f64> {
 
 /// Where a fitted path is written in the calibrated scenario: paths into arrays write the whole
 /// outermost array (`a.steps[0].value` -> `a.steps`), since arrays replace rather than merge.
-pub fn written_path(path: &str) -> &str {
+pub(crate) fn written_path(path: &str) -> &str {
     match path.find('[') {
         Some(i) => &path[..i],
         None => path,
@@ -619,7 +627,7 @@ pub fn written_path(path: &str) -> &str {
 
 /// The fitted parameters as a TOML table: the value of every written path of `fitted` (the
 /// fitted scenario's merged table), and nothing else.
-pub fn fitted_table(cal: &Calibration, fitted: &Table) -> Table {
+pub(crate) fn fitted_table(cal: &Calibration, fitted: &Table) -> Table {
     let mut out = Table::new();
     for p in &cal.parameters {
         let at = written_path(&p.path);
@@ -648,7 +656,7 @@ pub fn fitted_table(cal: &Calibration, fitted: &Table) -> Table {
 /// The text of the calibrated scenario file: a header comment (what produced it, from which
 /// file, with which seed; no date, so that it is reproducible), `extends = <extends>`, `[meta]`,
 /// and only the fitted parameters.
-pub fn calibrated_text(
+pub(crate) fn calibrated_text(
     cal: &Calibration,
     fitted_merged: &Table,
     fitted_values: &[f64],
@@ -726,7 +734,7 @@ pub fn calibrated_text(
 }
 
 /// A number with four significant digits, for tables and comments (whole numbers as they are).
-pub fn sig(x: f64) -> String {
+pub(crate) fn sig(x: f64) -> String {
     if x == 0.0 || !x.is_finite() || (x.fract() == 0.0 && x.abs() < 1e15) {
         return format!("{x}");
     }

@@ -6,7 +6,7 @@ use crate::stats::{interval, t95, Interval};
 
 /// One metric of one reform against the baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Difference {
+pub(crate) struct Difference {
     pub metric: &'static str,
     pub baseline: Interval,
     pub reform: Interval,
@@ -17,12 +17,12 @@ pub struct Difference {
 }
 
 impl Difference {
-    pub fn paired_half_width(&self) -> f64 {
+    pub(crate) fn paired_half_width(&self) -> f64 {
         (self.difference.high - self.difference.low) / 2.0
     }
     /// Unpaired over paired interval width: how many times narrower pairing made the interval
     /// (its square is the variance reduction). Infinite when the paired difference has no spread.
-    pub fn width_ratio(&self) -> f64 {
+    pub(crate) fn width_ratio(&self) -> f64 {
         let p = self.paired_half_width();
         if p > 0.0 {
             self.unpaired_half_width / p
@@ -36,7 +36,7 @@ impl Difference {
 
 /// Differences of `reform` from `base` for every metric; both lists hold replications 0..n of
 /// the same seed, in order.
-pub fn paired(base: &[RunSummary], reform: &[RunSummary]) -> Vec<Difference> {
+pub(crate) fn paired(base: &[RunSummary], reform: &[RunSummary]) -> Vec<Difference> {
     let n = base.len().min(reform.len());
     let b: Vec<Vec<(&'static str, f64)>> = base[..n].iter().map(|s| s.metrics()).collect();
     let r: Vec<Vec<(&'static str, f64)>> = reform[..n].iter().map(|s| s.metrics()).collect();

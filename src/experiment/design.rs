@@ -15,7 +15,7 @@ use crate::stats::interval;
 
 /// An invalid request to build or analyse a design.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DesignError {
+pub(crate) enum DesignError {
     /// `what` names the function and the argument, e.g. `latin_hypercube: n`.
     #[error("{what} = 0: at least 1 is required")]
     ZeroSamples { what: &'static str },
@@ -83,7 +83,11 @@ fn checked_points(what: &'static str, a: usize, b: usize) -> Result<usize, Desig
 /// exactly one point. For each dimension in turn (0 first) the stream draws a random permutation of
 /// the strata, then one uniform jitter per point (point 0 first), and point `i` gets
 /// `(perm[i] + jitter) / n`.
-pub fn latin_hypercube(n: usize, k: usize, rng: &mut Stream) -> Result<Vec<Vec<f64>>, DesignError> {
+pub(crate) fn latin_hypercube(
+    n: usize,
+    k: usize,
+    rng: &mut Stream,
+) -> Result<Vec<Vec<f64>>, DesignError> {
     if n == 0 {
         return Err(DesignError::ZeroSamples {
             what: "latin_hypercube: n",
@@ -120,7 +124,7 @@ pub fn latin_hypercube(n: usize, k: usize, rng: &mut Stream) -> Result<Vec<Vec<f
 
 /// One step of a Morris trajectory: which factor changed and by how much (in unit-cube units).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MorrisStep {
+pub(crate) struct MorrisStep {
     pub factor: usize,
     /// `+Δ` or `-Δ`.
     pub delta: f64,
@@ -133,7 +137,7 @@ pub struct MorrisStep {
 /// (`steps()[t][j]`) leads from point `t*(k+1) + j` to point `t*(k+1) + j + 1`. Built only by
 /// [`morris_design`], so the points and steps are always consistent.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MorrisDesign {
+pub(crate) struct MorrisDesign {
     k: usize,
     levels: usize,
     delta: f64,
@@ -142,35 +146,29 @@ pub struct MorrisDesign {
 }
 
 impl MorrisDesign {
-    /// Number of factors.
-    pub fn k(&self) -> usize {
-        self.k
-    }
-    /// Number of grid levels `p`.
-    pub fn levels(&self) -> usize {
-        self.levels
-    }
     /// The step size `Δ = p / (2 (p - 1))`.
-    pub fn delta(&self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn delta(&self) -> f64 {
         self.delta
     }
     /// Number of trajectories `r`.
-    pub fn trajectories(&self) -> usize {
+    pub(crate) fn trajectories(&self) -> usize {
         self.steps.len()
     }
     /// All `r * (k + 1)` points, trajectory by trajectory.
-    pub fn points(&self) -> &[Vec<f64>] {
+    pub(crate) fn points(&self) -> &[Vec<f64>] {
         &self.points
     }
     /// Per trajectory, the `k` steps in order.
-    pub fn steps(&self) -> &[Vec<MorrisStep>] {
+    #[cfg(test)]
+    pub(crate) fn steps(&self) -> &[Vec<MorrisStep>] {
         &self.steps
     }
 }
 
 /// Sensitivity of the output to one factor, from Morris elementary effects.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MorrisIndex {
+pub(crate) struct MorrisIndex {
     pub factor: usize,
     /// Mean elementary effect (signed; effects of opposite sign cancel).
     pub mu: f64,
@@ -191,7 +189,7 @@ pub struct MorrisIndex {
 /// factor (0 first) a base level uniform over the `p/2` levels `{0, ..., 1 - Δ}` and a direction.
 /// A factor moving up starts at its base level and moves to base + Δ; one moving down starts at
 /// base + Δ and moves to the base level. All points therefore lie on the grid.
-pub fn morris_design(
+pub(crate) fn morris_design(
     trajectories: usize,
     k: usize,
     levels: usize,
@@ -263,7 +261,10 @@ pub fn morris_design(
 /// The elementary effect of a step is `(y[after] - y[before]) / signed Δ`, in unit-cube units
 /// (divide by the parameter's range to get per-unit effects). Each factor has exactly one effect
 /// per trajectory.
-pub fn morris_analyze(design: &MorrisDesign, y: &[f64]) -> Result<Vec<MorrisIndex>, DesignError> {
+pub(crate) fn morris_analyze(
+    design: &MorrisDesign,
+    y: &[f64],
+) -> Result<Vec<MorrisIndex>, DesignError> {
     if y.len() != design.points.len() {
         return Err(DesignError::LengthMismatch {
             what: "morris_analyze",
@@ -307,7 +308,7 @@ pub fn morris_analyze(design: &MorrisDesign, y: &[f64]) -> Result<Vec<MorrisInde
 
 /// First-order and total Sobol indices of one factor with 95% percentile bootstrap intervals.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SobolIndex {
+pub(crate) struct SobolIndex {
     pub factor: usize,
     /// First-order index (Saltelli et al. 2010).
     pub s1: f64,
@@ -330,7 +331,11 @@ pub struct SobolIndex {
 ///   taken from `B`.
 ///
 /// [`sobol_analyze`] expects the outputs in this same order.
-pub fn saltelli_design(n: usize, k: usize, rng: &mut Stream) -> Result<Vec<Vec<f64>>, DesignError> {
+pub(crate) fn saltelli_design(
+    n: usize,
+    k: usize,
+    rng: &mut Stream,
+) -> Result<Vec<Vec<f64>>, DesignError> {
     if n == 0 {
         return Err(DesignError::ZeroSamples {
             what: "saltelli_design: n",
@@ -440,7 +445,7 @@ fn percentile_interval(mut values: Vec<f64>) -> (f64, f64) {
 /// When `V = 0` (a constant output) both indices are defined as 0, for the estimate and for every
 /// resample alike, so a constant output gets indices 0 with intervals `[0, 0]`. Estimates are not
 /// clipped to `[0, 1]`: with small `n` they may fall slightly outside.
-pub fn sobol_analyze(
+pub(crate) fn sobol_analyze(
     y: &[f64],
     n: usize,
     k: usize,
@@ -525,7 +530,7 @@ pub fn sobol_analyze(
 /// The number of points of the full factorial grid over `axes` (the product of their lengths), or
 /// `None` if it overflows `u64`. An empty list of axes gives `Some(1)` and an empty axis `Some(0)`;
 /// [`grid`] rejects both. Call this first to refuse absurd sizes before allocating.
-pub fn grid_size(axes: &[Vec<f64>]) -> Option<u64> {
+pub(crate) fn grid_size(axes: &[Vec<f64>]) -> Option<u64> {
     axes.iter()
         .try_fold(1u64, |acc, axis| acc.checked_mul(axis.len() as u64))
 }
@@ -534,7 +539,7 @@ pub fn grid_size(axes: &[Vec<f64>]) -> Option<u64> {
 /// varying slowest and the last fastest (row-major order). Values are used as given.
 ///
 /// This function does not cap the size beyond overflow; check [`grid_size`] against a limit first.
-pub fn grid(axes: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, DesignError> {
+pub(crate) fn grid(axes: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, DesignError> {
     if axes.is_empty() {
         return Err(DesignError::NoFactors { what: "grid" });
     }

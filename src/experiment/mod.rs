@@ -1,9 +1,9 @@
 //! Experiments: sampling designs and sensitivity analyses over scenario parameters.
 
-pub mod analysis;
-pub mod calibrate;
-pub mod compare;
-pub mod design;
-pub mod slurm;
-pub mod sweep;
-pub mod targets;
+pub(crate) mod analysis;
+pub(crate) mod calibrate;
+pub(crate) mod compare;
+pub(crate) mod design;
+pub(crate) mod slurm;
+pub(crate) mod sweep;
+pub(crate) mod targets;

@@ -6,12 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Most array tasks Slurm accepts by default (`MaxArraySize` = 1001: indices 0 to 1000).
-pub const DEFAULT_MAX_ARRAY_SIZE: u64 = 1001;
+pub(crate) const DEFAULT_MAX_ARRAY_SIZE: u64 = 1001;
 
 /// The `[slurm]` table of a sweep file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct SlurmOptions {
+pub(crate) struct SlurmOptions {
     /// `#SBATCH --partition`.
     #[serde(default)]
     pub partition: Option<String>,
@@ -31,7 +31,7 @@ pub struct SlurmOptions {
 
 impl SlurmOptions {
     /// These settings with every one given in `over` replacing this one (extra lines are added).
-    pub fn overridden_by(&self, over: &SlurmOptions) -> SlurmOptions {
+    pub(crate) fn overridden_by(&self, over: &SlurmOptions) -> SlurmOptions {
         SlurmOptions {
             partition: over.partition.clone().or_else(|| self.partition.clone()),
             time: over.time.clone().or_else(|| self.time.clone()),
@@ -43,7 +43,7 @@ impl SlurmOptions {
 
     /// Every problem, as (field, value, what is allowed); `prefix` names where the values came
     /// from ("slurm." for the sweep file, "--" for the command line).
-    pub fn problems(&self, prefix: &str) -> Vec<(String, String, String)> {
+    pub(crate) fn problems(&self, prefix: &str) -> Vec<(String, String, String)> {
         let mut out = Vec::new();
         let name_chars = |c: char| c.is_ascii_alphanumeric() || "_-.,".contains(c);
         let mut one =
@@ -110,7 +110,7 @@ impl SlurmOptions {
     }
 
     /// The `#SBATCH` lines for these settings.
-    pub fn lines(&self) -> String {
+    pub(crate) fn lines(&self) -> String {
         let mut s = String::new();
         for (key, v) in [
             ("partition", &self.partition),

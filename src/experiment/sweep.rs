@@ -17,12 +17,12 @@ use crate::scenario::{self, Scenario};
 
 /// Largest number of runs (points x replications) a sweep may ask for unless its file raises
 /// `max_runs` (which is itself capped at [`HARD_MAX_RUNS`]).
-pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
-pub const HARD_MAX_RUNS: u64 = 100_000_000;
+pub(crate) const DEFAULT_MAX_RUNS: u64 = 1_000_000;
+pub(crate) const HARD_MAX_RUNS: u64 = 100_000_000;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawSweep {
+pub(crate) struct RawSweep {
     /// The scenario every point starts from (relative to the sweep file).
     pub base: String,
     pub replications: u64,
@@ -41,7 +41,7 @@ pub struct RawSweep {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDesign {
+pub(crate) struct RawDesign {
     /// "grid", "latin_hypercube", "morris" or "sobol".
     pub kind: String,
     /// Latin hypercube: points; Sobol: base sample size N (runs N x (k + 2) points).
@@ -60,7 +60,7 @@ pub struct RawDesign {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawParameter {
+pub(crate) struct RawParameter {
     pub path: String,
     /// Grid: explicit values.
     #[serde(default)]
@@ -81,18 +81,18 @@ pub struct RawParameter {
 
 /// The design, with what its analysis needs.
 #[derive(Debug, Clone)]
-pub enum Design {
+pub(crate) enum Design {
     Grid,
-    LatinHypercube { samples: usize },
+    LatinHypercube,
     Morris { design: design::MorrisDesign },
     Sobol { samples: usize, bootstrap: usize },
 }
 
 impl Design {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Design::Grid => "grid",
-            Design::LatinHypercube { .. } => "latin_hypercube",
+            Design::LatinHypercube => "latin_hypercube",
             Design::Morris { .. } => "morris",
             Design::Sobol { .. } => "sobol",
         }
@@ -101,9 +101,8 @@ impl Design {
 
 /// A checked sweep: every point's values, ready to run.
 #[derive(Debug, Clone)]
-pub struct Sweep {
+pub(crate) struct Sweep {
     pub file: PathBuf,
-    pub base_path: PathBuf,
     pub base: Scenario,
     pub replications: u64,
     pub seed: u64,
@@ -112,8 +111,6 @@ pub struct Sweep {
     pub paths: Vec<String>,
     /// Per point, one value per path.
     pub points: Vec<Vec<Value>>,
-    /// Ranges of continuous designs (for rescaling Morris effects), per path.
-    pub ranges: Vec<(f64, f64)>,
     pub metrics: Vec<String>,
     /// SHA-256 of the sweep file and the base scenario chain: identifies the sweep for resume and
     /// merge.
@@ -123,15 +120,15 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    pub fn runs(&self) -> u64 {
+    pub(crate) fn runs(&self) -> u64 {
         self.points.len() as u64 * self.replications
     }
     /// (point, replication) of run `i`: runs are numbered point-major.
-    pub fn run_of(&self, i: u64) -> (usize, u64) {
+    pub(crate) fn run_of(&self, i: u64) -> (usize, u64) {
         ((i / self.replications) as usize, i % self.replications)
     }
     /// The scenario of one point.
-    pub fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
+    pub(crate) fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
         let overrides: Vec<(String, Value)> = self
             .paths
             .iter()
@@ -148,7 +145,7 @@ impl Sweep {
 
 /// Check that `field` of `file` (written `written`, resolved to `path`) names a readable file: the
 /// error names the referring file and field, and says which kind of file (`kind`) is expected.
-pub fn referenced_file(
+pub(crate) fn referenced_file(
     file: &Path,
     field: &str,
     written: &str,
@@ -220,7 +217,7 @@ fn design_stream(seed: u64) -> Stream {
 }
 
 /// Metrics ranked by default.
-pub const DEFAULT_METRICS: &[&str] = &[
+pub(crate) const DEFAULT_METRICS: &[&str] = &[
     "unlocatable_at_horizon",
     "unlocatable_child_years",
     "unlocatable_peak",
@@ -234,7 +231,7 @@ pub const DEFAULT_METRICS: &[&str] = &[
 ];
 
 /// Read and check a sweep file.
-pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
+pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
         kind: "sweep",
         path: file.to_path_buf(),
@@ -429,12 +426,7 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
             check_size(n)?;
             unit_points = design::latin_hypercube(n as usize, k, &mut r)
                 .map_err(|e| bad(file, "design", e.to_string()))?;
-            (
-                Design::LatinHypercube {
-                    samples: n as usize,
-                },
-                scale(&unit_points, &ranges, &likes),
-            )
+            (Design::LatinHypercube, scale(&unit_points, &ranges, &likes))
         }
         "morris" => {
             let t = need(raw.design.trajectories, "trajectories", 2)?;
@@ -482,14 +474,12 @@ pub fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     };
     let sweep = Sweep {
         file: file.to_path_buf(),
-        base_path,
         base,
         replications: raw.replications,
         seed: raw.seed,
         design,
         paths,
         points,
-        ranges,
         metrics,
         identity,
         slurm,

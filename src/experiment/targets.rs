@@ -16,13 +16,13 @@ use crate::stats::{interval, Interval};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTargets {
+pub(crate) struct RawTargets {
     pub targets: Vec<RawTarget>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTarget {
+pub(crate) struct RawTarget {
     /// A short unique name.
     pub name: String,
     /// A daily series (a column of timeseries.csv) or, with `aggregate = "run"`, a whole-run metric.
@@ -57,7 +57,7 @@ pub struct RawTarget {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Aggregate {
+pub(crate) enum Aggregate {
     AtDate(u32),
     Change(u32, u32),
     Mean(u32, u32),
@@ -65,7 +65,7 @@ pub enum Aggregate {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Qualifier {
+pub(crate) enum Qualifier {
     About,
     MoreThan,
     LessThan,
@@ -73,7 +73,7 @@ pub enum Qualifier {
 
 /// A checked target.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     pub raw: RawTarget,
     metric: usize,
     minus: Option<usize>,
@@ -85,7 +85,7 @@ pub struct Target {
 
 impl Target {
     /// The model's value in one replication.
-    pub fn evaluate(&self, days: &[DaySnapshot], summary: &RunSummary) -> f64 {
+    pub(crate) fn evaluate(&self, days: &[DaySnapshot], summary: &RunSummary) -> f64 {
         let scale = self.scale;
         if self.aggregate == Aggregate::Run {
             return summary.metrics()[self.metric].1 * scale;
@@ -123,7 +123,7 @@ impl Target {
     }
 
     /// Relative error of `model` against the published value.
-    pub fn relative_error(&self, model: f64) -> f64 {
+    pub(crate) fn relative_error(&self, model: f64) -> f64 {
         (model - self.raw.value) / self.raw.value.abs().max(f64::MIN_POSITIVE)
     }
 
@@ -131,7 +131,7 @@ impl Target {
     /// interval overlaps value x (1 +/- tolerance); for "more_than", its upper end reaches
     /// value x (1 - tolerance); for "less_than", its lower end is at most value x (1 + tolerance).
     /// With one replication the mean stands for the interval.
-    pub fn passes(&self, i: &Interval) -> bool {
+    pub(crate) fn passes(&self, i: &Interval) -> bool {
         let (lo, hi) = if i.low.is_nan() {
             (i.mean, i.mean)
         } else {
@@ -150,7 +150,7 @@ impl Target {
     }
 
     /// The model's definition in words, for the output.
-    pub fn describe(&self, start: &str) -> String {
+    pub(crate) fn describe(&self, start: &str) -> String {
         let date = |d: u32| crate::scenario::date_of(start, d);
         let mut what = self.raw.metric.clone();
         if let Some(m) = &self.raw.minus {
@@ -182,13 +182,13 @@ impl Target {
 
 /// Model mean, interval and verdict for one target.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub model: Interval,
     pub relative_error: f64,
     pub pass: bool,
 }
 
-pub fn outcome(t: &Target, values: &[f64]) -> Outcome {
+pub(crate) fn outcome(t: &Target, values: &[f64]) -> Outcome {
     let model = interval(values);
     Outcome {
         relative_error: t.relative_error(model.mean),
@@ -207,7 +207,7 @@ fn bad(file: &Path, field: String, message: String) -> ScenarioError {
 }
 
 /// Read and check a targets file against a scenario's calendar (`start_date`, `horizon_days`).
-pub fn load(
+pub(crate) fn load(
     file: &Path,
     start_date: &str,
     horizon_days: u32,
@@ -226,7 +226,7 @@ pub fn load(
 }
 
 /// Check raw targets (see [`load`]).
-pub fn parse(
+pub(crate) fn parse(
     file: &Path,
     raw: RawTargets,
     start_date: &str,

@@ -17,7 +17,7 @@ use crate::experiment::targets::{Outcome, Target};
 
 /// What a calibration folder holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct CalibrationInfo {
+pub(crate) struct CalibrationInfo {
     pub program: String,
     pub version: String,
     pub calibration_file: String,
@@ -29,7 +29,7 @@ pub struct CalibrationInfo {
 }
 
 impl CalibrationInfo {
-    pub fn new(cal: &Calibration) -> Self {
+    pub(crate) fn new(cal: &Calibration) -> Self {
         CalibrationInfo {
             program: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -46,7 +46,7 @@ impl CalibrationInfo {
     }
 }
 
-pub fn write_info(dir: &Path, info: &CalibrationInfo) -> Result<()> {
+pub(crate) fn write_info(dir: &Path, info: &CalibrationInfo) -> Result<()> {
     write_atomic(&dir.join("calibration.json"), |w| {
         serde_json::to_writer_pretty(&mut *w, info)?;
         writeln!(w)?;
@@ -54,7 +54,7 @@ pub fn write_info(dir: &Path, info: &CalibrationInfo) -> Result<()> {
     })
 }
 
-pub fn read_info(dir: &Path) -> Result<CalibrationInfo> {
+pub(crate) fn read_info(dir: &Path) -> Result<CalibrationInfo> {
     let path = dir.join("calibration.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -69,7 +69,7 @@ pub fn read_info(dir: &Path) -> Result<CalibrationInfo> {
 /// The outcome of one candidate: per target (fitted first, then held out) the mean over its
 /// replications, or why it failed.
 #[derive(Debug, Clone)]
-pub struct CandidateRow {
+pub(crate) struct CandidateRow {
     pub candidate: usize,
     pub result: Result<Vec<f64>, String>,
 }
@@ -88,7 +88,7 @@ fn read_exact(s: &str) -> f64 {
 }
 
 /// The header of `candidates.csv`.
-pub fn header(cal: &Calibration) -> Vec<String> {
+pub(crate) fn header(cal: &Calibration) -> Vec<String> {
     candidates::columns(
         cal.parameters.iter().map(|p| p.path.as_str()),
         cal.targets.iter().map(|t| t.raw.name.as_str()),
@@ -116,13 +116,13 @@ fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
 }
 
 /// Appends finished candidates to `candidates.csv` (see [`AppendLog`]).
-pub struct CandidatesWriter(AppendLog);
+pub(crate) struct CandidatesWriter(AppendLog);
 
 impl CandidatesWriter {
     /// Start a new `candidates.csv` (refusing to overwrite one unless resuming), or reopen it to
     /// resume: complete lines are kept, a cut one is dropped. Returns the writer and which
     /// candidates are already recorded.
-    pub fn open(
+    pub(crate) fn open(
         dir: &Path,
         cal: &Calibration,
         resume: bool,
@@ -138,14 +138,14 @@ impl CandidatesWriter {
     }
 
     /// Append a batch of finished candidates and make it durable.
-    pub fn append(&mut self, cal: &Calibration, rows: &[CandidateRow]) -> Result<()> {
+    pub(crate) fn append(&mut self, cal: &Calibration, rows: &[CandidateRow]) -> Result<()> {
         self.0.append(rows.iter().map(|r| record(cal, r)))
     }
 }
 
 /// What `candidates.csv` says of one candidate.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Recorded {
+pub(crate) enum Recorded {
     /// No complete line yet.
     Missing,
     /// Its distance to the fitted targets, recomputed from the recorded means.
@@ -157,7 +157,7 @@ pub enum Recorded {
 /// Read `candidates.csv` back, streaming: per candidate, what is recorded. The results of a
 /// calibration are always computed from this file, so that a resumed calibration gives exactly
 /// what an uninterrupted one gives. Lines are read as on resume: only complete lines count.
-pub fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
+pub(crate) fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
     let path = dir.join(candidates::FILE);
     let fields = header(cal).len();
     let k = cal.parameters.len();
@@ -206,7 +206,7 @@ pub fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
 }
 
 /// `accepted.csv`: the accepted candidates, best first, with their values and distance.
-pub fn write_accepted(
+pub(crate) fn write_accepted(
     path: &Path,
     cal: &Calibration,
     accepted: &[usize],
@@ -230,7 +230,7 @@ pub fn write_accepted(
 
 /// `posterior.csv`: per parameter, the prior, the posterior mean, median and 95% interval over
 /// the accepted candidates, and the fitted value written to the calibrated scenario.
-pub fn write_posterior(
+pub(crate) fn write_posterior(
     path: &Path,
     cal: &Calibration,
     posteriors: &[Posterior],
@@ -262,13 +262,13 @@ pub fn write_posterior(
 
 /// Whether a target was used in fitting or held out.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Role {
+pub(crate) enum Role {
     Fitted,
     HeldOut,
 }
 
 impl Role {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Role::Fitted => "fitted",
             Role::HeldOut => "held_out",
@@ -277,7 +277,11 @@ impl Role {
 }
 
 /// `fit.csv`: the calibrated scenario against every target, fitted and held out (column `role`).
-pub fn write_fit(path: &Path, start: &str, results: &[(Role, &Target, Outcome)]) -> Result<()> {
+pub(crate) fn write_fit(
+    path: &Path,
+    start: &str,
+    results: &[(Role, &Target, Outcome)],
+) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(target::fit_columns())?;

@@ -11,7 +11,10 @@ use super::lock::sync_dir;
 use crate::error::ScenarioError;
 
 /// Write `path` by calling `fill` on a temporary file, then renaming it into place.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = folder_of(path);
     let name = path
         .file_name()
@@ -53,7 +56,7 @@ const STAGING: &str = ".staging-";
 /// last. Before the first move the old marker is removed, so a folder holds either a complete old
 /// set, a complete new set, or (only if the process dies between two renames) a set without its
 /// marker, which readers refuse. A write that fails (a full disk) leaves the old set untouched.
-pub struct FileSet {
+pub(crate) struct FileSet {
     dir: PathBuf,
     staging: PathBuf,
     committed: bool,
@@ -62,7 +65,7 @@ pub struct FileSet {
 impl FileSet {
     /// Start a set in `dir` (which the caller has locked): staging folders left by a killed
     /// command are removed first.
-    pub fn new(dir: &Path) -> Result<FileSet> {
+    pub(crate) fn new(dir: &Path) -> Result<FileSet> {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().starts_with(STAGING) {
@@ -81,12 +84,12 @@ impl FileSet {
     }
 
     /// Where to write the set's file `name` (in the staging folder).
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.staging.join(name)
     }
 
     /// Move every staged file into the output folder, `marker` last, and make it durable.
-    pub fn commit(mut self, names: &[&str], marker: &str) -> Result<()> {
+    pub(crate) fn commit(mut self, names: &[&str], marker: &str) -> Result<()> {
         let dir = self.dir.clone();
         let durable = |what: &str| {
             sync_dir(&dir).with_context(|| format!("cannot sync folder {} ({what})", dir.display()))
@@ -123,7 +126,7 @@ impl Drop for FileSet {
 /// line ends with an `end` marker column and each batch is flushed and fsynced. Reopening to resume
 /// keeps the complete lines (rewritten atomically) and drops a line cut by a kill. The first
 /// column of every record is its id (a run or candidate number).
-pub struct AppendLog {
+pub(crate) struct AppendLog {
     file: std::fs::File,
     path: PathBuf,
 }
@@ -132,7 +135,7 @@ impl AppendLog {
     /// Open `path` with `header` (whose last column is the marker). A new file is refused if one
     /// exists and `resume` is false; `what` names it in messages (e.g. "a sweep's runs.csv").
     /// Returns the log and which ids (`0..ids`) are already recorded.
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         header: &[String],
         resume: bool,
@@ -211,7 +214,7 @@ impl AppendLog {
     }
 
     /// Append a batch of records and make it durable.
-    pub fn append(&mut self, records: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+    pub(crate) fn append(&mut self, records: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
         let mut buf = Vec::new();
         for r in records {
             buf.extend_from_slice(super::sweep::csv_line(&r)?.as_bytes());
@@ -225,7 +228,7 @@ impl AppendLog {
 
     /// Fail if the file at the log's path is no longer the one this log writes (another process
     /// replaced or removed it): appends would be lost.
-    pub fn still_in_place(&self) -> Result<()> {
+    pub(crate) fn still_in_place(&self) -> Result<()> {
         let replaced = match std::fs::metadata(&self.path) {
             Err(_) => true,
             Ok(now) => !same_file(&self.file.metadata()?, &now),

@@ -13,14 +13,14 @@ use fs4::{FileExt, TryLockError};
 use crate::error::ScenarioError;
 
 /// The lock file inside an output folder.
-pub const LOCK_FILE: &str = ".custody-sim.lock";
+pub(crate) const LOCK_FILE: &str = ".custody-sim.lock";
 
 /// Longest holder description read back from a lock file, in bytes.
 const MAX_HOLDER: u64 = 512;
 
 /// A held lock on an output folder; dropping it (or the process ending) releases it.
 #[derive(Debug)]
-pub struct FolderLock {
+pub(crate) struct FolderLock {
     _file: File,
     dir: PathBuf,
     /// Whether this lock created the folder: if the command then writes nothing (it fails on bad
@@ -48,7 +48,8 @@ impl Drop for FolderLock {
 
 impl FolderLock {
     /// The folder this lock guards.
-    pub fn dir(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 }
@@ -63,7 +64,7 @@ fn holder_text() -> String {
 
 /// Create `dir` if needed, lock it for this process, and check that files can be created in it.
 /// Refused at once (never waits) if another process holds the lock.
-pub fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
+pub(crate) fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
     let unwritable = |source: std::io::Error| ScenarioError::Unwritable {
         path: dir.to_path_buf(),
         source,
@@ -118,7 +119,7 @@ pub fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
 }
 
 /// Make renames and removals in `dir` durable.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

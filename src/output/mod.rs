@@ -1,13 +1,13 @@
 //! Everything that leaves the program as files: CSV tables, the manifest, and the printed table.
 //! The only code that writes files.
 
-pub mod calibrate;
+pub(crate) mod calibrate;
 pub mod charts;
-pub mod files;
-pub mod lock;
-pub mod report;
+pub(crate) mod files;
+pub(crate) mod lock;
+pub(crate) mod report;
 pub mod schema;
-pub mod sweep;
+pub(crate) mod sweep;
 
 use std::path::Path;
 
@@ -31,7 +31,7 @@ pub const CAVEATS: &[&str] = &[
 ];
 
 /// Headline metrics printed in the table, in order, with their labels.
-pub const HEADLINE: &[(&str, &str)] = &[
+pub(crate) const HEADLINE: &[(&str, &str)] = &[
     ("transferred_to_orr", "Transferred to ORR"),
     ("released", "Released to sponsors"),
     ("over_72h", "Held by CBP over 72 h"),
@@ -48,7 +48,7 @@ pub const HEADLINE: &[(&str, &str)] = &[
 ];
 
 /// Mean and interval of every metric across replications, in metric order.
-pub fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
+pub(crate) fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
     let Some(first) = runs.first() else {
         return Vec::new();
     };
@@ -75,7 +75,7 @@ pub(crate) fn fmt_num(x: f64) -> String {
 }
 
 /// `summary.csv`: one row per replication, one column per metric.
-pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
+pub(crate) fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         if !runs.is_empty() {
@@ -92,7 +92,7 @@ pub fn write_summary(path: &Path, runs: &[RunResult]) -> Result<()> {
 }
 
 /// `headline.csv`: per metric, mean, standard deviation and 95% interval across replications.
-pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Result<()> {
+pub(crate) fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(headline::COLUMNS)?;
@@ -113,7 +113,7 @@ pub fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) -> Resu
 }
 
 /// `timeseries.csv`: one row per replication and simulated day.
-pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
+pub(crate) fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         let header = timeseries::columns();
@@ -141,14 +141,14 @@ pub fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Re
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScenarioFile {
+pub(crate) struct ScenarioFile {
     pub path: String,
     pub sha256: String,
 }
 
 /// `manifest.json`: what was run, how, and with which program.
 #[derive(Debug, Serialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub program: &'static str,
     pub version: &'static str,
     pub scenario: String,
@@ -165,7 +165,7 @@ pub struct Manifest {
     pub caveats: Vec<&'static str>,
 }
 
-pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
+pub(crate) fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
     write_atomic(path, |w| {
         serde_json::to_writer_pretty(&mut *w, m)?;
         writeln!(w)?;
@@ -174,7 +174,7 @@ pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
 }
 
 /// The printed results table.
-pub fn table(summary: &[(&'static str, Interval)]) -> String {
+pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "{:<34} {:>14} {:>29}\n",
@@ -194,7 +194,7 @@ pub fn table(summary: &[(&'static str, Interval)]) -> String {
 }
 
 /// Write a small text file atomically.
-pub fn write_atomic_text(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomic_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, |w| {
         w.write_all(text.as_bytes())?;
         Ok(())
@@ -203,7 +203,7 @@ pub fn write_atomic_text(path: &Path, text: &str) -> Result<()> {
 
 /// `comparison.csv`: per reform and metric, the baseline and reform means, the paired difference
 /// with its 95% interval, and the unpaired half-width for contrast.
-pub fn write_comparison(
+pub(crate) fn write_comparison(
     path: &Path,
     baseline: &str,
     diffs: &[(String, Vec<Difference>)],
@@ -236,7 +236,7 @@ pub fn write_comparison(
 }
 
 /// The printed comparison: headline metrics per reform.
-pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
+pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
     let mut s = String::new();
     for (reform, ds) in diffs {
         s.push_str(&format!(
@@ -269,7 +269,11 @@ pub fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
 
 /// `validation.csv`: per target, the published value, the model's mean and 95% interval, the
 /// relative error, the verdict, and both definitions with the source.
-pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]) -> Result<()> {
+pub(crate) fn write_validation(
+    path: &Path,
+    start: &str,
+    results: &[(&Target, Outcome)],
+) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(target::COLUMNS)?;
@@ -282,7 +286,7 @@ pub fn write_validation(path: &Path, start: &str, results: &[(&Target, Outcome)]
 }
 
 /// One row of [`target::COLUMNS`] (validation.csv, fit.csv).
-pub fn target_row(start: &str, t: &Target, o: &Outcome) -> [String; target::COLUMNS.len()] {
+pub(crate) fn target_row(start: &str, t: &Target, o: &Outcome) -> [String; target::COLUMNS.len()] {
     [
         t.raw.name.clone(),
         t.raw.qualifier.clone(),
@@ -301,7 +305,7 @@ pub fn target_row(start: &str, t: &Target, o: &Outcome) -> [String; target::COLU
 }
 
 /// The printed validation table.
-pub fn validation_table(results: &[(&Target, Outcome)]) -> String {
+pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
     let mut s = format!(
         "{:<36} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
         "target", "qualifier", "published", "model mean", "95% interval", "error", "pass"

@@ -12,7 +12,7 @@ use super::write_atomic_text;
 use crate::sim::{Agency, ChildEvent};
 
 /// `journey.csv`: one row per step of the traced child's journey.
-pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Result<()> {
+pub(crate) fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(journey::columns())?;
@@ -42,7 +42,7 @@ pub fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Re
 /// the charts draw, the sensitivity indices, and the scenario settings the example sweeps and
 /// calibration vary. The report and the charts take every label from here ([`human_name`]); a
 /// unit test checks that every metric the engine reports has a name.
-pub const HUMAN_NAMES: &[(&str, &str)] = &[
+pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     // Whole-run metrics. Counts of children say "children"; counts of events say what they count.
     ("arrived", "Children referred (arrived)"),
     ("transferred_to_orr", "Children transferred to ORR shelters"),
@@ -239,7 +239,7 @@ pub const HUMAN_NAMES: &[(&str, &str)] = &[
 /// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
 /// that is not in the table gets its dotted path in words (`data_sharing.orr_to_ice_delay` ->
 /// "data sharing: ORR to ICE delay"), never the raw key.
-pub fn human_name(key: &str) -> String {
+pub(crate) fn human_name(key: &str) -> String {
     if let Some((_, n)) = HUMAN_NAMES.iter().find(|(k, _)| *k == key) {
         return (*n).to_string();
     }
@@ -280,7 +280,7 @@ pub fn human_name(key: &str) -> String {
 }
 
 /// Plain-words definitions of the terms the report uses (its glossary), in reading order.
-pub const GLOSSARY: &[(&str, &str)] = &[
+pub(crate) const GLOSSARY: &[(&str, &str)] = &[
     ("Synthetic child", "A child invented by the simulation. No real person's data is used; every number in this report is a model estimate, not a count of real children."),
     ("Replication", "One complete run of the simulation with its own random draws: a new cohort of synthetic children from arrival to the end. Results are averaged over replications."),
     ("Seed", "The number that fixes every random draw. The same scenario and seed always give the same results; two scenarios run with the same seed draw the same children, so their differences come from the scenarios."),
@@ -303,7 +303,7 @@ pub const GLOSSARY: &[(&str, &str)] = &[
 
 /// A whole report, ready to render.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub title: String,
     /// One line under the title (e.g. which folders the report covers).
     pub subtitle: String,
@@ -322,7 +322,7 @@ pub struct Report {
 
 /// A part of the report: text, tables and charts about one input folder (or about all of them).
 #[derive(Debug, Clone, Default)]
-pub struct Section {
+pub(crate) struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
     pub tables: Vec<Table>,
@@ -331,7 +331,7 @@ pub struct Section {
 
 /// A table of text cells. `collapsed` puts it in a `<details>` element (closed until clicked).
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub caption: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -341,7 +341,7 @@ pub struct Table {
 
 /// A chart to inline: its SVG markup and its plain-language caption.
 #[derive(Debug, Clone)]
-pub struct InlineChart {
+pub(crate) struct InlineChart {
     pub id: String,
     pub title: String,
     pub caption: String,
@@ -351,7 +351,7 @@ pub struct InlineChart {
 
 /// The published sources cited in one scenario file.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     pub file: String,
     /// Each citation: what it is about (a key or a short context) and the cited text.
     pub citations: Vec<(String, String)>,
@@ -364,7 +364,7 @@ pub struct SourceFile {
 /// (`src/output/templates/askama.toml` names it); [`escape`] uses it for text escaped outside a
 /// template.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct HtmlEscaper;
+pub(crate) struct HtmlEscaper;
 
 impl askama::filters::Escaper for HtmlEscaper {
     fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
@@ -387,7 +387,7 @@ impl askama::filters::Escaper for HtmlEscaper {
 }
 
 /// Escape text for HTML element content and attribute values (see [`HtmlEscaper`]).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     use askama::filters::Escaper;
     let mut out = String::with_capacity(s.len());
     HtmlEscaper
@@ -399,7 +399,7 @@ pub fn escape(s: &str) -> String {
 /// Turn an SVG file's text into markup fit to inline in HTML: the XML prolog, doctype and comments
 /// before `<svg` are dropped, namespace declarations (not needed in HTML) removed, and the root
 /// element gets a class and an accessible label. Refuses markup with scripts or external references.
-pub fn inline_svg(text: &str, label: &str) -> std::result::Result<String, String> {
+pub(crate) fn inline_svg(text: &str, label: &str) -> std::result::Result<String, String> {
     let start = text
         .find("<svg")
         .ok_or("no <svg> element in the file".to_string())?;
@@ -468,7 +468,7 @@ fn cites(comment: &str) -> bool {
 /// a published figure (names an agency report, testimony, statements, a policy...), with the key it
 /// is about or, for a block of comment lines, the block joined into one text. Simple line-based
 /// reading, robust to any TOML layout: nothing here can fail.
-pub fn extract_sources(text: &str) -> Vec<(String, String)> {
+pub(crate) fn extract_sources(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut block: Vec<String> = Vec::new();
     let mut table = String::new();
@@ -623,7 +623,7 @@ fn anchor(s: &str) -> String {
 /// The report as one HTML document (`src/output/templates/report.html`): inline CSS, inline SVG,
 /// no scripts, no external references. Every text is escaped; the charts' SVG markup is inlined
 /// as it is, having been checked by [`inline_svg`].
-pub fn render(r: &Report) -> String {
+pub(crate) fn render(r: &Report) -> String {
     use askama::Template;
     let page = Page {
         r,
@@ -656,7 +656,7 @@ pub fn render(r: &Report) -> String {
 }
 
 /// Write the report atomically (temporary file, then rename).
-pub fn write_report(path: &Path, r: &Report) -> Result<()> {
+pub(crate) fn write_report(path: &Path, r: &Report) -> Result<()> {
     write_atomic_text(path, &render(r))
 }
 

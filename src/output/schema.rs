@@ -22,20 +22,20 @@ pub fn metric_names() -> Vec<&'static str> {
 
 /// The marker column that closes every complete line of an append log (`runs.csv`,
 /// `candidates.csv`); its value is the same word.
-pub const END: &str = "end";
+pub(crate) const END: &str = "end";
 
 /// The `status` of a run or candidate that finished.
-pub const STATUS_OK: &str = "ok";
+pub(crate) const STATUS_OK: &str = "ok";
 /// The `status` of a run or candidate that failed (its `error` column says why).
-pub const STATUS_FAILED: &str = "failed";
+pub(crate) const STATUS_FAILED: &str = "failed";
 
 /// `summary.csv` (`run`): one row per replication, one column per metric.
-pub mod summary {
-    pub const FILE: &str = "summary.csv";
-    pub const REPLICATION: &str = "replication";
+pub(crate) mod summary {
+    pub(crate) const FILE: &str = "summary.csv";
+    pub(crate) const REPLICATION: &str = "replication";
 
     /// `replication`, then every metric.
-    pub fn columns() -> Vec<&'static str> {
+    pub(crate) fn columns() -> Vec<&'static str> {
         let mut c = vec![REPLICATION];
         c.extend(super::metric_names());
         c
@@ -43,28 +43,28 @@ pub mod summary {
 }
 
 /// `headline.csv` (`run`): per metric, mean, standard deviation and 95% interval.
-pub mod headline {
-    pub const FILE: &str = "headline.csv";
-    pub const METRIC: &str = "metric";
-    pub const REPLICATIONS: &str = "replications";
-    pub const MEAN: &str = "mean";
-    pub const SD: &str = "sd";
-    pub const CI95_LOW: &str = "ci95_low";
-    pub const CI95_HIGH: &str = "ci95_high";
-    pub const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
+pub(crate) mod headline {
+    pub(crate) const FILE: &str = "headline.csv";
+    pub(crate) const METRIC: &str = "metric";
+    pub(crate) const REPLICATIONS: &str = "replications";
+    pub(crate) const MEAN: &str = "mean";
+    pub(crate) const SD: &str = "sd";
+    pub(crate) const CI95_LOW: &str = "ci95_low";
+    pub(crate) const CI95_HIGH: &str = "ci95_high";
+    pub(crate) const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
 }
 
 /// `timeseries.csv` (`run`): one row per replication and simulated day.
-pub mod timeseries {
-    pub const FILE: &str = "timeseries.csv";
-    pub const REPLICATION: &str = "replication";
-    pub const DAY: &str = "day";
-    pub const DATE: &str = "date";
+pub(crate) mod timeseries {
+    pub(crate) const FILE: &str = "timeseries.csv";
+    pub(crate) const REPLICATION: &str = "replication";
+    pub(crate) const DAY: &str = "day";
+    pub(crate) const DATE: &str = "date";
     /// The columns before the daily series.
-    pub const LEADING: [&str; 3] = [REPLICATION, DAY, DATE];
+    pub(crate) const LEADING: [&str; 3] = [REPLICATION, DAY, DATE];
 
     /// [`LEADING`], then the engine's daily series.
-    pub fn columns() -> Vec<&'static str> {
+    pub(crate) fn columns() -> Vec<&'static str> {
         let mut c = LEADING.to_vec();
         c.extend(crate::sim::series_names());
         c
@@ -72,21 +72,21 @@ pub mod timeseries {
 }
 
 /// `comparison.csv` (`compare`): per reform and metric, the paired difference from the baseline.
-pub mod comparison {
-    pub const FILE: &str = "comparison.csv";
-    pub const BASELINE: &str = "baseline";
-    pub const REFORM: &str = "reform";
-    pub const METRIC: &str = "metric";
-    pub const REPLICATIONS: &str = "replications";
-    pub const BASELINE_MEAN: &str = "baseline_mean";
-    pub const REFORM_MEAN: &str = "reform_mean";
-    pub const DIFFERENCE_MEAN: &str = "difference_mean";
-    pub const DIFFERENCE_CI95_LOW: &str = "difference_ci95_low";
-    pub const DIFFERENCE_CI95_HIGH: &str = "difference_ci95_high";
-    pub const PAIRED_HALF_WIDTH: &str = "paired_half_width";
-    pub const UNPAIRED_HALF_WIDTH: &str = "unpaired_half_width";
-    pub const WIDTH_RATIO: &str = "width_ratio";
-    pub const COLUMNS: [&str; 12] = [
+pub(crate) mod comparison {
+    pub(crate) const FILE: &str = "comparison.csv";
+    pub(crate) const BASELINE: &str = "baseline";
+    pub(crate) const REFORM: &str = "reform";
+    pub(crate) const METRIC: &str = "metric";
+    pub(crate) const REPLICATIONS: &str = "replications";
+    pub(crate) const BASELINE_MEAN: &str = "baseline_mean";
+    pub(crate) const REFORM_MEAN: &str = "reform_mean";
+    pub(crate) const DIFFERENCE_MEAN: &str = "difference_mean";
+    pub(crate) const DIFFERENCE_CI95_LOW: &str = "difference_ci95_low";
+    pub(crate) const DIFFERENCE_CI95_HIGH: &str = "difference_ci95_high";
+    pub(crate) const PAIRED_HALF_WIDTH: &str = "paired_half_width";
+    pub(crate) const UNPAIRED_HALF_WIDTH: &str = "unpaired_half_width";
+    pub(crate) const WIDTH_RATIO: &str = "width_ratio";
+    pub(crate) const COLUMNS: [&str; 12] = [
         BASELINE,
         REFORM,
         METRIC,
@@ -104,17 +104,17 @@ pub mod comparison {
 
 /// A sweep's `runs.csv`: one row per run, appended as runs finish (see
 /// [`AppendLog`](super::files::AppendLog)).
-pub mod runs {
-    pub const FILE: &str = "runs.csv";
-    pub const RUN: &str = "run";
-    pub const POINT: &str = "point";
-    pub const REPLICATION: &str = "replication";
-    pub const STATUS: &str = "status";
-    pub const ERROR: &str = "error";
+pub(crate) mod runs {
+    pub(crate) const FILE: &str = "runs.csv";
+    pub(crate) const RUN: &str = "run";
+    pub(crate) const POINT: &str = "point";
+    pub(crate) const REPLICATION: &str = "replication";
+    pub(crate) const STATUS: &str = "status";
+    pub(crate) const ERROR: &str = "error";
 
     /// `run`, `point`, `replication`, one column per varied parameter, `status`, `error`, every
     /// metric, and the [`END`](super::END) marker.
-    pub fn columns(paths: &[String]) -> Vec<String> {
+    pub(crate) fn columns(paths: &[String]) -> Vec<String> {
         let mut c: Vec<String> = [RUN, POINT, REPLICATION].map(String::from).to_vec();
         c.extend(paths.iter().cloned());
         c.push(STATUS.into());
@@ -126,30 +126,30 @@ pub mod runs {
 }
 
 /// A sweep's `points.csv`: per design point, the mean and 95% interval of every metric.
-pub mod points {
-    pub const FILE: &str = "points.csv";
-    pub const POINT: &str = "point";
-    pub const REPLICATIONS_OK: &str = "replications_ok";
-    pub const REPLICATIONS_FAILED: &str = "replications_failed";
+pub(crate) mod points {
+    pub(crate) const FILE: &str = "points.csv";
+    pub(crate) const POINT: &str = "point";
+    pub(crate) const REPLICATIONS_OK: &str = "replications_ok";
+    pub(crate) const REPLICATIONS_FAILED: &str = "replications_failed";
     /// What ends the name of each metric's mean column (`<metric>_mean`).
-    pub const MEAN_SUFFIX: &str = "_mean";
+    pub(crate) const MEAN_SUFFIX: &str = "_mean";
 
     /// The column of a metric's mean over a point's replications.
-    pub fn mean(metric: &str) -> String {
+    pub(crate) fn mean(metric: &str) -> String {
         format!("{metric}{MEAN_SUFFIX}")
     }
     /// The column of the low end of a metric's 95% interval.
-    pub fn ci95_low(metric: &str) -> String {
+    pub(crate) fn ci95_low(metric: &str) -> String {
         format!("{metric}_ci95_low")
     }
     /// The column of the high end of a metric's 95% interval.
-    pub fn ci95_high(metric: &str) -> String {
+    pub(crate) fn ci95_high(metric: &str) -> String {
         format!("{metric}_ci95_high")
     }
 
     /// `point`, one column per varied parameter, `replications_ok`, `replications_failed`, then
     /// per metric its mean and interval.
-    pub fn columns(paths: &[String]) -> Vec<String> {
+    pub(crate) fn columns(paths: &[String]) -> Vec<String> {
         let mut c = vec![POINT.to_string()];
         c.extend(paths.iter().cloned());
         c.push(REPLICATIONS_OK.into());
@@ -165,62 +165,62 @@ pub mod points {
 
 /// A sweep's `sensitivity.csv` (Morris and Sobol designs): per ranked metric and parameter, each
 /// sensitivity index with its 95% interval.
-pub mod sensitivity {
-    pub const FILE: &str = "sensitivity.csv";
-    pub const METRIC: &str = "metric";
-    pub const PARAMETER: &str = "parameter";
-    pub const METHOD: &str = "method";
-    pub const INDEX: &str = "index";
-    pub const ESTIMATE: &str = "estimate";
-    pub const CI95_LOW: &str = "ci95_low";
-    pub const CI95_HIGH: &str = "ci95_high";
-    pub const COLUMNS: [&str; 7] = [
+pub(crate) mod sensitivity {
+    pub(crate) const FILE: &str = "sensitivity.csv";
+    pub(crate) const METRIC: &str = "metric";
+    pub(crate) const PARAMETER: &str = "parameter";
+    pub(crate) const METHOD: &str = "method";
+    pub(crate) const INDEX: &str = "index";
+    pub(crate) const ESTIMATE: &str = "estimate";
+    pub(crate) const CI95_LOW: &str = "ci95_low";
+    pub(crate) const CI95_HIGH: &str = "ci95_high";
+    pub(crate) const COLUMNS: [&str; 7] = [
         METRIC, PARAMETER, METHOD, INDEX, ESTIMATE, CI95_LOW, CI95_HIGH,
     ];
 
     /// Values of the `method` column.
-    pub mod method {
-        pub const MORRIS: &str = "morris";
-        pub const SOBOL: &str = "sobol";
+    pub(crate) mod method {
+        pub(crate) const MORRIS: &str = "morris";
+        pub(crate) const SOBOL: &str = "sobol";
     }
 
     /// Values of the `index` column.
-    pub mod index {
+    pub(crate) mod index {
         /// Morris: mean absolute elementary effect.
-        pub const MU_STAR: &str = "mu_star";
+        pub(crate) const MU_STAR: &str = "mu_star";
         /// Morris: mean elementary effect.
-        pub const MU: &str = "mu";
+        pub(crate) const MU: &str = "mu";
         /// Morris: standard deviation of the elementary effects.
-        pub const SIGMA: &str = "sigma";
+        pub(crate) const SIGMA: &str = "sigma";
         /// Sobol: first-order index.
-        pub const FIRST_ORDER: &str = "first_order";
+        pub(crate) const FIRST_ORDER: &str = "first_order";
         /// Sobol: total index.
-        pub const TOTAL: &str = "total";
+        pub(crate) const TOTAL: &str = "total";
         /// A metric whose indices could not be computed (`estimate` holds why).
-        pub const ERROR: &str = "error";
+        pub(crate) const ERROR: &str = "error";
     }
 }
 
 /// `validation.csv` (`validate`) and, after a `role` column, `fit.csv` (`calibrate`): a target's
 /// published value against the model.
-pub mod target {
-    pub const VALIDATION_FILE: &str = "validation.csv";
-    pub const FIT_FILE: &str = "fit.csv";
-    pub const TARGET: &str = "target";
-    pub const QUALIFIER: &str = "qualifier";
-    pub const PUBLISHED: &str = "published";
-    pub const MODEL_MEAN: &str = "model_mean";
-    pub const MODEL_CI95_LOW: &str = "model_ci95_low";
-    pub const MODEL_CI95_HIGH: &str = "model_ci95_high";
-    pub const RELATIVE_ERROR: &str = "relative_error";
-    pub const TOLERANCE: &str = "tolerance";
-    pub const PASS: &str = "pass";
-    pub const REPLICATIONS: &str = "replications";
-    pub const MODEL_MEASURE: &str = "model_measure";
-    pub const SOURCE_DEFINITION: &str = "source_definition";
-    pub const SOURCE: &str = "source";
+pub(crate) mod target {
+    pub(crate) const VALIDATION_FILE: &str = "validation.csv";
+    pub(crate) const FIT_FILE: &str = "fit.csv";
+    pub(crate) const TARGET: &str = "target";
+    pub(crate) const QUALIFIER: &str = "qualifier";
+    pub(crate) const PUBLISHED: &str = "published";
+    pub(crate) const MODEL_MEAN: &str = "model_mean";
+    pub(crate) const MODEL_CI95_LOW: &str = "model_ci95_low";
+    pub(crate) const MODEL_CI95_HIGH: &str = "model_ci95_high";
+    pub(crate) const RELATIVE_ERROR: &str = "relative_error";
+    pub(crate) const TOLERANCE: &str = "tolerance";
+    pub(crate) const PASS: &str = "pass";
+    pub(crate) const REPLICATIONS: &str = "replications";
+    pub(crate) const MODEL_MEASURE: &str = "model_measure";
+    pub(crate) const SOURCE_DEFINITION: &str = "source_definition";
+    pub(crate) const SOURCE: &str = "source";
     /// The columns of `validation.csv`.
-    pub const COLUMNS: [&str; 13] = [
+    pub(crate) const COLUMNS: [&str; 13] = [
         TARGET,
         QUALIFIER,
         PUBLISHED,
@@ -236,10 +236,10 @@ pub mod target {
         SOURCE,
     ];
     /// The first column of `fit.csv`: whether the target was fitted or held out.
-    pub const ROLE: &str = "role";
+    pub(crate) const ROLE: &str = "role";
 
     /// The columns of `fit.csv`: [`ROLE`], then [`COLUMNS`].
-    pub fn fit_columns() -> Vec<&'static str> {
+    pub(crate) fn fit_columns() -> Vec<&'static str> {
         let mut c = vec![ROLE];
         c.extend(COLUMNS);
         c
@@ -248,16 +248,16 @@ pub mod target {
 
 /// A calibration's `candidates.csv`: one row per candidate, appended as candidates finish (see
 /// [`AppendLog`](super::files::AppendLog)).
-pub mod candidates {
-    pub const FILE: &str = "candidates.csv";
-    pub const CANDIDATE: &str = "candidate";
-    pub const STATUS: &str = "status";
-    pub const ERROR: &str = "error";
-    pub const DISTANCE: &str = "distance";
+pub(crate) mod candidates {
+    pub(crate) const FILE: &str = "candidates.csv";
+    pub(crate) const CANDIDATE: &str = "candidate";
+    pub(crate) const STATUS: &str = "status";
+    pub(crate) const ERROR: &str = "error";
+    pub(crate) const DISTANCE: &str = "distance";
 
     /// `candidate`, one column per parameter, `status`, `error`, one column per target (fitted
     /// first, then held out), `distance`, and the [`END`](super::END) marker.
-    pub fn columns<'a>(
+    pub(crate) fn columns<'a>(
         parameters: impl IntoIterator<Item = &'a str>,
         targets: impl IntoIterator<Item = &'a str>,
     ) -> Vec<String> {
@@ -273,14 +273,14 @@ pub mod candidates {
 }
 
 /// A calibration's `accepted.csv`: the accepted candidates, best first.
-pub mod accepted {
-    pub const FILE: &str = "accepted.csv";
-    pub const RANK: &str = "rank";
-    pub const CANDIDATE: &str = "candidate";
-    pub const DISTANCE: &str = "distance";
+pub(crate) mod accepted {
+    pub(crate) const FILE: &str = "accepted.csv";
+    pub(crate) const RANK: &str = "rank";
+    pub(crate) const CANDIDATE: &str = "candidate";
+    pub(crate) const DISTANCE: &str = "distance";
 
     /// `rank`, `candidate`, one column per parameter, `distance`.
-    pub fn columns<'a>(parameters: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    pub(crate) fn columns<'a>(parameters: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut c = vec![RANK.to_string(), CANDIDATE.to_string()];
         c.extend(parameters.into_iter().map(String::from));
         c.push(DISTANCE.into());
@@ -289,37 +289,37 @@ pub mod accepted {
 }
 
 /// A calibration's `posterior.csv`: per parameter, its prior and posterior.
-pub mod posterior {
-    pub const FILE: &str = "posterior.csv";
-    pub const PARAMETER: &str = "parameter";
-    pub const PRIOR: &str = "prior";
-    pub const PRIOR_MIN: &str = "prior_min";
-    pub const PRIOR_MAX: &str = "prior_max";
-    pub const ACCEPTED: &str = "accepted";
-    pub const MEAN: &str = "mean";
-    pub const MEDIAN: &str = "median";
-    pub const CI95_LOW: &str = "ci95_low";
-    pub const CI95_HIGH: &str = "ci95_high";
-    pub const FITTED: &str = "fitted";
-    pub const COLUMNS: [&str; 10] = [
+pub(crate) mod posterior {
+    pub(crate) const FILE: &str = "posterior.csv";
+    pub(crate) const PARAMETER: &str = "parameter";
+    pub(crate) const PRIOR: &str = "prior";
+    pub(crate) const PRIOR_MIN: &str = "prior_min";
+    pub(crate) const PRIOR_MAX: &str = "prior_max";
+    pub(crate) const ACCEPTED: &str = "accepted";
+    pub(crate) const MEAN: &str = "mean";
+    pub(crate) const MEDIAN: &str = "median";
+    pub(crate) const CI95_LOW: &str = "ci95_low";
+    pub(crate) const CI95_HIGH: &str = "ci95_high";
+    pub(crate) const FITTED: &str = "fitted";
+    pub(crate) const COLUMNS: [&str; 10] = [
         PARAMETER, PRIOR, PRIOR_MIN, PRIOR_MAX, ACCEPTED, MEAN, MEDIAN, CI95_LOW, CI95_HIGH, FITTED,
     ];
 }
 
 /// `journey.csv` (`journey`): one row per step of the traced child's journey.
-pub mod journey {
+pub(crate) mod journey {
     use crate::sim::Agency;
 
-    pub const FILE: &str = "journey.csv";
-    pub const TIME_MINUTES: &str = "time_minutes";
-    pub const DATE: &str = "date";
-    pub const EVENT: &str = "event";
-    pub const STATE: &str = "state";
-    pub const LOCATABLE: &str = "locatable";
-    pub const TRUE_ADDRESS: &str = "true_address";
-    pub const HOUSEHOLD: &str = "household";
+    pub(crate) const FILE: &str = "journey.csv";
+    pub(crate) const TIME_MINUTES: &str = "time_minutes";
+    pub(crate) const DATE: &str = "date";
+    pub(crate) const EVENT: &str = "event";
+    pub(crate) const STATE: &str = "state";
+    pub(crate) const LOCATABLE: &str = "locatable";
+    pub(crate) const TRUE_ADDRESS: &str = "true_address";
+    pub(crate) const HOUSEHOLD: &str = "household";
     /// The columns before the agencies' records.
-    pub const LEADING: [&str; 7] = [
+    pub(crate) const LEADING: [&str; 7] = [
         TIME_MINUTES,
         DATE,
         EVENT,
@@ -330,12 +330,12 @@ pub mod journey {
     ];
 
     /// The column of the address one agency's record holds (`record_cbp`, ...).
-    pub fn record(agency: Agency) -> String {
+    pub(crate) fn record(agency: Agency) -> String {
         format!("record_{}", agency.name())
     }
 
     /// [`LEADING`], then one record column per agency, in [`Agency::ALL`] order.
-    pub fn columns() -> Vec<String> {
+    pub(crate) fn columns() -> Vec<String> {
         let mut c: Vec<String> = LEADING.map(String::from).to_vec();
         c.extend(Agency::ALL.iter().map(|&a| record(a)));
         c

@@ -26,7 +26,7 @@ use crate::sim::RunSummary;
 
 /// What a sweep folder holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct SweepInfo {
+pub(crate) struct SweepInfo {
     pub program: String,
     pub version: String,
     pub sweep_file: String,
@@ -40,7 +40,7 @@ pub struct SweepInfo {
 }
 
 impl SweepInfo {
-    pub fn new(sweep: &Sweep, shard_k: u64, shard_n: u64) -> Self {
+    pub(crate) fn new(sweep: &Sweep, shard_k: u64, shard_n: u64) -> Self {
         SweepInfo {
             program: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -59,12 +59,12 @@ impl SweepInfo {
         }
     }
     /// Whether run `i` belongs to this shard (runs are dealt round-robin).
-    pub fn owns(&self, i: u64) -> bool {
+    pub(crate) fn owns(&self, i: u64) -> bool {
         i % self.shard_n == self.shard_k - 1
     }
 }
 
-pub fn write_info(dir: &Path, info: &SweepInfo) -> Result<()> {
+pub(crate) fn write_info(dir: &Path, info: &SweepInfo) -> Result<()> {
     write_atomic(&dir.join("sweep.json"), |w| {
         serde_json::to_writer_pretty(&mut *w, info)?;
         writeln!(w)?;
@@ -72,7 +72,7 @@ pub fn write_info(dir: &Path, info: &SweepInfo) -> Result<()> {
     })
 }
 
-pub fn read_info(dir: &Path) -> Result<SweepInfo> {
+pub(crate) fn read_info(dir: &Path) -> Result<SweepInfo> {
     let path = dir.join("sweep.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -90,13 +90,13 @@ pub fn read_info(dir: &Path) -> Result<SweepInfo> {
 
 /// The outcome of one run.
 #[derive(Debug, Clone)]
-pub struct RunRow {
+pub(crate) struct RunRow {
     pub run: u64,
     pub result: Result<RunSummary, String>,
 }
 
 /// The header of `runs.csv`.
-pub fn header(sweep: &Sweep) -> Vec<String> {
+pub(crate) fn header(sweep: &Sweep) -> Vec<String> {
     runs::columns(&sweep.paths)
 }
 
@@ -122,13 +122,13 @@ fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
 }
 
 /// Appends finished runs to `runs.csv` (see [`AppendLog`]).
-pub struct RunsWriter(AppendLog);
+pub(crate) struct RunsWriter(AppendLog);
 
 impl RunsWriter {
     /// Start a new `runs.csv` (refusing to overwrite one unless resuming), or reopen it to resume:
     /// complete lines are kept, a cut one is dropped; resuming where nothing exists starts afresh.
     /// Returns the writer and which runs are already recorded.
-    pub fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
+    pub(crate) fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
         let (log, done) = AppendLog::open(
             &dir.join(runs::FILE),
             &header(sweep),
@@ -140,18 +140,18 @@ impl RunsWriter {
     }
 
     /// Append a batch of finished runs and make it durable.
-    pub fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
+    pub(crate) fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
         self.0.append(rows.iter().map(|r| record(sweep, r)))
     }
 
     /// Fail if another process replaced `runs.csv` while this writer appended to it.
-    pub fn still_in_place(&self) -> Result<()> {
+    pub(crate) fn still_in_place(&self) -> Result<()> {
         self.0.still_in_place()
     }
 }
 
 /// Which runs `dir/runs.csv` records (complete lines only).
-pub fn recorded(dir: &Path, sweep: &Sweep) -> Result<Vec<bool>> {
+pub(crate) fn recorded(dir: &Path, sweep: &Sweep) -> Result<Vec<bool>> {
     let head = header(sweep);
     let mut done = vec![false; sweep.runs() as usize];
     let mut rd = reader(&dir.join(runs::FILE))?;
@@ -246,7 +246,7 @@ fn parse(rec: csv::StringRecord, n_paths: usize, n_metrics: usize) -> Option<Par
 
 /// Merge the `runs.csv` of shard folders into `out/runs.csv`, in run order. Returns how many runs
 /// are missing from every shard.
-pub fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
+pub(crate) fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
     let head = header(sweep);
     let (n_paths, n_metrics) = (sweep.paths.len(), RunSummary::default().metrics().len());
     let mut readers = Vec::new();
@@ -308,7 +308,7 @@ pub fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
 }
 
 /// What `summarise` found.
-pub struct SweepResult {
+pub(crate) struct SweepResult {
     pub ok: u64,
     pub failed: u64,
     pub missing: u64,
@@ -318,7 +318,7 @@ pub struct SweepResult {
 
 /// Read `dir/runs.csv` (in run order) and write `points.csv` and, for Morris and Sobol designs,
 /// `sensitivity.csv`.
-pub fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
+pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
     let names = schema::metric_names();
     let (n_paths, n_metrics) = (sweep.paths.len(), names.len());
     let mut rd = reader(&dir.join(runs::FILE))?;
@@ -484,7 +484,7 @@ fn write_sensitivity(
 }
 
 /// The printed ranking: which parameters move the first ranked metric most.
-pub fn ranking(sweep: &Sweep, result: &SweepResult) -> String {
+pub(crate) fn ranking(sweep: &Sweep, result: &SweepResult) -> String {
     let Some((metric, s)) = result.sensitivity.first() else {
         return String::new();
     };

@@ -20,6 +20,7 @@ const MAX_DEPTH: usize = 16;
 /// A scenario file read and merged with its ancestors, before validation.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario file named on the command line.
     pub path: PathBuf,
     /// Files merged, from the file itself to its furthest ancestor.
     pub chain: Vec<PathBuf>,
@@ -27,6 +28,7 @@ pub struct Loaded {
     pub merged: Table,
     /// The bytes of every file in the chain, for hashing into the manifest.
     pub sources: Vec<(PathBuf, Vec<u8>)>,
+    /// The merged scenario as read (before validation).
     pub raw: RawScenario,
 }
 
@@ -64,7 +66,7 @@ fn read_table(path: &Path) -> Result<(Table, Vec<u8>), ScenarioError> {
 }
 
 /// Merge `over` onto `base`: tables merge key by key, everything else replaces.
-pub fn merge(base: &mut Table, over: Table) {
+pub(crate) fn merge(base: &mut Table, over: Table) {
     for (k, v) in over {
         match (base.get_mut(&k), v) {
             (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
@@ -76,7 +78,7 @@ pub fn merge(base: &mut Table, over: Table) {
 }
 
 /// Read a scenario file, follow its `extends` chain, merge, and deserialise into the raw schema.
-pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+pub(crate) fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let mut chain: Vec<PathBuf> = Vec::new();
     let mut layers: Vec<Table> = Vec::new();
     let mut sources = Vec::new();
@@ -180,7 +182,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
 /// Deserialise a merged table into the raw schema; errors name `path` and its chain. A file with
 /// schema problems is reported with all of them and with the range problems of the sections that
 /// could be read; a single schema problem keeps the one-line form.
-pub fn deserialize(
+pub(crate) fn deserialize(
     path: &Path,
     chain: &[PathBuf],
     merged: &Table,
@@ -221,8 +223,8 @@ macro_rules! sections {
     ($($name:ident: $ty:ty),* $(,)?) => {
         /// The sections of a scenario, each read on its own (`None` where it has a schema problem).
         #[derive(Debug, Clone, Default)]
-        pub struct Parts {
-            $(pub $name: Option<$ty>,)*
+        pub(crate) struct Parts {
+            $(pub(crate) $name: Option<$ty>,)*
         }
 
         /// The top-level keys of a scenario (besides `extends`).
@@ -230,7 +232,7 @@ macro_rules! sections {
 
         impl Parts {
             /// Read every section of `merged`, adding each schema problem to `problems`.
-            pub fn read(merged: &Table, problems: &mut Vec<Problem>) -> Parts {
+            pub(crate) fn read(merged: &Table, problems: &mut Vec<Problem>) -> Parts {
                 for key in merged.keys() {
                     if !SECTIONS.contains(&key.as_str()) {
                         problems.push(Problem {
@@ -247,7 +249,7 @@ macro_rules! sections {
             }
 
             /// The whole scenario, if every section could be read.
-            pub fn complete(self) -> Option<RawScenario> {
+            pub(crate) fn complete(self) -> Option<RawScenario> {
                 Some(RawScenario { extends: None, $($name: self.$name?,)* })
             }
         }
@@ -461,7 +463,7 @@ fn value_at_field<'a>(root: &'a Table, field: &str) -> Option<&'a Value> {
 
 /// Show each problem's value as written where it is a whole number in `merged` (a number read
 /// into a floating-point field would otherwise be shown rounded, e.g. 2^53 + 1 as 2^53).
-pub fn exact_values(merged: &Table, problems: &mut [Problem]) {
+pub(crate) fn exact_values(merged: &Table, problems: &mut [Problem]) {
     for p in problems {
         if let Some(Value::Integer(i)) = value_at_field(merged, &p.field) {
             p.value = i.to_string();

@@ -1,9 +1,9 @@
 //! Scenario files: raw TOML schema, `extends` inheritance, and validation into engine parameters.
 
-pub mod load;
-pub mod overrides;
-pub mod raw;
-pub mod validate;
+pub(crate) mod load;
+pub(crate) mod overrides;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
 use std::path::Path;
 
@@ -11,16 +11,19 @@ use crate::error::ScenarioError;
 use crate::sim::Params;
 
 pub use load::Loaded;
-pub use validate::date_of;
+pub(crate) use validate::date_of;
 
 /// A scenario read, merged and validated.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The files read and merged, before validation.
     pub loaded: Loaded,
+    /// The validated parameters the engine runs.
     pub params: Params,
 }
 
 impl Scenario {
+    /// The scenario's name (`meta.name`).
     pub fn name(&self) -> &str {
         &self.loaded.raw.meta.name
     }

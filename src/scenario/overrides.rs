@@ -42,7 +42,7 @@ fn parse_path(path: &str) -> Option<Vec<Step>> {
 
 /// Every leaf path of a table: scalars, arrays of scalars (as a whole and element by element) and
 /// the fields of arrays of tables (`a.b[0].c`).
-pub fn leaf_paths(table: &Table) -> Vec<String> {
+pub(crate) fn leaf_paths(table: &Table) -> Vec<String> {
     let mut out = Vec::new();
     walk(&Value::Table(table.clone()), String::new(), &mut out);
     out
@@ -76,7 +76,7 @@ fn walk(v: &Value, prefix: String, out: &mut Vec<String>) {
 }
 
 /// The value at a dotted path, if it exists.
-pub fn get<'a>(table: &'a Table, path: &str) -> Option<&'a Value> {
+pub(crate) fn get<'a>(table: &'a Table, path: &str) -> Option<&'a Value> {
     let steps = parse_path(path)?;
     let mut cur: Option<&Value> = None;
     for (i, s) in steps.iter().enumerate() {
@@ -106,7 +106,7 @@ fn get_mut<'a>(table: &'a mut Table, steps: &[Step]) -> Option<&'a mut Value> {
 }
 
 /// The valid paths nearest to `path` (by edit distance), best first.
-pub fn nearest_paths(table: &Table, path: &str, n: usize) -> Vec<String> {
+pub(crate) fn nearest_paths(table: &Table, path: &str, n: usize) -> Vec<String> {
     let mut scored: Vec<(usize, String)> = leaf_paths(table)
         .into_iter()
         .map(|p| (strsim::levenshtein(&p, path), p))
@@ -117,7 +117,7 @@ pub fn nearest_paths(table: &Table, path: &str, n: usize) -> Vec<String> {
 
 /// Why a path cannot be set.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PathError {
+pub(crate) enum PathError {
     #[error("`{path}` is not a field of the scenario; nearest valid paths: {}", suggestions.join(", "))]
     Unknown {
         path: String,
@@ -128,7 +128,7 @@ pub enum PathError {
 }
 
 /// Check that `path` names an existing value of `table`.
-pub fn check_path<'a>(table: &'a Table, path: &str) -> Result<&'a Value, PathError> {
+pub(crate) fn check_path<'a>(table: &'a Table, path: &str) -> Result<&'a Value, PathError> {
     match get(table, path) {
         Some(Value::Table(_)) => Err(PathError::NotALeaf {
             path: path.to_string(),
@@ -142,7 +142,7 @@ pub fn check_path<'a>(table: &'a Table, path: &str) -> Result<&'a Value, PathErr
 }
 
 /// Replace the value at an existing path.
-pub fn set(table: &mut Table, path: &str, value: Value) -> Result<(), PathError> {
+pub(crate) fn set(table: &mut Table, path: &str, value: Value) -> Result<(), PathError> {
     check_path(table, path)?;
     let steps = parse_path(path).ok_or_else(|| PathError::Unknown {
         path: path.to_string(),
@@ -156,7 +156,7 @@ pub fn set(table: &mut Table, path: &str, value: Value) -> Result<(), PathError>
 
 /// A number for a path whose base value is `like`: integers are rounded, booleans are `x >= 0.5`,
 /// floats are kept. `None` for strings, arrays and tables.
-pub fn number_like(like: &Value, x: f64) -> Option<Value> {
+pub(crate) fn number_like(like: &Value, x: f64) -> Option<Value> {
     match like {
         Value::Integer(_) => Some(Value::Integer(x.round() as i64)),
         Value::Float(_) => Some(Value::Float(x)),
@@ -166,7 +166,7 @@ pub fn number_like(like: &Value, x: f64) -> Option<Value> {
 }
 
 /// A short, stable text form of a value for tables and CSV cells.
-pub fn show(v: &Value) -> String {
+pub(crate) fn show(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -175,7 +175,7 @@ pub fn show(v: &Value) -> String {
 
 /// The scenario `base` with the values at `overrides` replaced, deserialised and validated again.
 /// `label` names the result in error messages (e.g. "sweep.toml point 17").
-pub fn with_overrides(
+pub(crate) fn with_overrides(
     base: &Scenario,
     overrides: &[(String, Value)],
     label: &str,
@@ -206,7 +206,7 @@ pub fn with_overrides(
 
 /// How `other` differs from `base`: (path, base value, other value), in path order. Paths present
 /// in only one of them show "(absent)" on the other side.
-pub fn diff(base: &Table, other: &Table) -> Vec<(String, String, String)> {
+pub(crate) fn diff(base: &Table, other: &Table) -> Vec<(String, String, String)> {
     let flat = |t: &Table| -> BTreeMap<String, String> {
         let mut out = Vec::new();
         walk(&Value::Table(t.clone()), String::new(), &mut out);

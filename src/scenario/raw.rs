@@ -95,7 +95,7 @@ pub struct Children {
 }
 
 /// One value per sponsor category 1, 2, 3.
-pub type PerCategory = [f64; 3];
+pub(crate) type PerCategory = [f64; 3];
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -4,8 +4,6 @@
 //! `engine` runs the day loop and routes each event to its stage; `params` are the validated
 //! parameters. Nothing here does I/O, prints, reads the environment or spawns threads.
 
-#![warn(missing_docs, unreachable_pub)]
-
 pub(crate) mod core;
 pub mod engine;
 pub mod params;

@@ -21,7 +21,7 @@ pub(crate) struct Table {
 impl Table {
     /// Read `dir/name`. `make` says how to produce it ("run `custody-sim run SCENARIO --out DIR`
     /// first"); `fix` what to do when it is of an older format.
-    pub fn read(dir: &Path, name: &str, make: &str, fix: &str) -> Result<Table> {
+    pub(super) fn read(dir: &Path, name: &str, make: &str, fix: &str) -> Result<Table> {
         if !dir.is_dir() {
             bail!("folder {} not found: {make}", dir.display());
         }
@@ -33,7 +33,7 @@ impl Table {
     }
 
     /// Read one CSV file given by its path.
-    pub fn read_file(path: &Path, make: &str, fix: &str) -> Result<Table> {
+    pub(super) fn read_file(path: &Path, make: &str, fix: &str) -> Result<Table> {
         if !path.is_file() {
             bail!("{} not found: {make}", path.display());
         }
@@ -71,7 +71,7 @@ impl Table {
     }
 
     /// Index of a column that must be present.
-    pub fn col(&self, name: &str) -> Result<usize> {
+    pub(super) fn col(&self, name: &str) -> Result<usize> {
         match self.header.iter().position(|h| h == name) {
             Some(i) => Ok(i),
             None => bail!(
@@ -83,14 +83,14 @@ impl Table {
     }
 
     /// A number; empty or unparsable cells are NaN (e.g. a share on a day with no children).
-    pub fn num(&self, row: usize, col: usize) -> f64 {
+    pub(super) fn num(&self, row: usize, col: usize) -> f64 {
         self.rows[row]
             .get(col)
             .and_then(|s| s.trim().parse::<f64>().ok())
             .unwrap_or(f64::NAN)
     }
 
-    pub fn text(&self, row: usize, col: usize) -> &str {
+    pub(super) fn text(&self, row: usize, col: usize) -> &str {
         self.rows[row].get(col).unwrap_or("")
     }
 }
@@ -130,7 +130,7 @@ pub(crate) struct Daily {
 }
 
 impl Daily {
-    pub fn get(&self, name: &str) -> &[Interval] {
+    pub(super) fn get(&self, name: &str) -> &[Interval] {
         self.series.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 }

@@ -11,16 +11,16 @@ use plotters::style::FontStyle;
 /// The Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
 pub(crate) mod okabe_ito {
     use plotters::style::RGBColor;
-    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
-    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
-    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
-    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
-    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub(crate) const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub(crate) const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    pub(crate) const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub(crate) const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub(crate) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub(crate) const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
     /// A neutral grey to extend the palette.
-    pub const GREY: RGBColor = RGBColor(187, 187, 187);
+    pub(crate) const GREY: RGBColor = RGBColor(187, 187, 187);
 }
 use okabe_ito as oi;
 
@@ -79,21 +79,21 @@ pub(crate) struct Pen {
 }
 
 impl Pen {
-    pub const fn solid(color: RGBColor, width: u32) -> Pen {
+    pub(super) const fn solid(color: RGBColor, width: u32) -> Pen {
         Pen {
             color,
             width,
             dash: None,
         }
     }
-    pub const fn dashed(color: RGBColor, width: u32, dash: u32, gap: u32) -> Pen {
+    pub(super) const fn dashed(color: RGBColor, width: u32, dash: u32, gap: u32) -> Pen {
         Pen {
             color,
             width,
             dash: Some((dash, gap)),
         }
     }
-    pub fn style(&self) -> ShapeStyle {
+    pub(super) fn style(&self) -> ShapeStyle {
         self.color.stroke_width(self.width)
     }
 }

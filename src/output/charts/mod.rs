@@ -30,10 +30,13 @@ pub use run::{charts_for_run, unlocatable_by_scenario};
 pub struct Chart {
     /// Stable identifier; also the file stem (`<out_dir>/<id>.svg`, `.png`).
     pub id: String,
+    /// Title drawn on the chart.
     pub title: String,
     /// Two plain-language sentences: what it shows, how to read it.
     pub caption: String,
+    /// The SVG file.
     pub svg: PathBuf,
+    /// The PNG file.
     pub png: PathBuf,
 }
 

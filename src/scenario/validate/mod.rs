@@ -29,20 +29,20 @@ use super::raw::RawScenario;
 use crate::error::Problem;
 use crate::sim::params::Params;
 
-pub use time::date_of;
+pub(crate) use time::date_of;
 
 /// Validate a raw scenario into engine parameters, or list every problem found.
 ///
 /// Problems are listed in the order of the sections below (and of the fields within each); unusable
 /// dates in `[time]` stop validation there, since every other date is checked against them.
-pub fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
+pub(crate) fn validate(r: &RawScenario) -> Result<Params, Vec<Problem>> {
     validate_parts(&Parts::from(r.clone()))
 }
 
 /// [`validate`] for a scenario whose sections could not all be read: the sections present are
 /// checked (those holding dates only if `[time]` is usable). `Err` holds every problem found, and
 /// is empty if none was found but a section is absent.
-pub fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
+pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
     let mut c = check::Check::default();
     let period = match &r.time {
         Some(t) => match time::period(&mut c, t) {

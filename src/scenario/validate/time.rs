@@ -156,7 +156,7 @@ impl Period {
 }
 
 /// The calendar date of a simulation day, for outputs.
-pub fn date_of(start: &str, day: u32) -> String {
+pub(crate) fn date_of(start: &str, day: u32) -> String {
     match NaiveDate::parse_from_str(start, "%Y-%m-%d") {
         Ok(s) => (s + chrono::Duration::days(day as i64))
             .format("%Y-%m-%d")
