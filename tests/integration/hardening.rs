@@ -643,3 +643,49 @@ fn every_bad_target_of_a_targets_file_is_reported_at_once() {
         assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
     }
 }
+
+#[test]
+fn a_report_being_written_is_not_written_twice_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sweep_file(d, 1, 1);
+    let small = d.join("small.toml");
+    cmd(d)
+        .args(["run", small.to_str().unwrap(), "-r", "2", "-q", "-o", "r"])
+        .assert()
+        .success();
+    let holder = "pid 4242: custody-sim report r -o rep.html";
+    let lock = hold_lock(&d.join("rep_charts"), holder);
+    let a = cmd(d)
+        .args(["report", "r", "-q", "-o", "rep.html"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("in use by another custody-sim command") && err.contains(holder),
+        "{err}"
+    );
+    assert!(!d.join("rep.html").exists(), "nothing written while locked");
+    drop(lock);
+    cmd(d)
+        .args(["report", "r", "-q", "-o", "rep.html"])
+        .assert()
+        .success();
+    assert!(d.join("rep.html").exists());
+    // `run --report` locks the run's folder and the report's charts folder: no conflict with
+    // itself.
+    cmd(d)
+        .args([
+            "run",
+            small.to_str().unwrap(),
+            "-r",
+            "2",
+            "-q",
+            "-o",
+            "r2",
+            "--report",
+        ])
+        .assert()
+        .success();
+    assert!(d.join("r2/report.html").exists());
+}
