@@ -317,7 +317,7 @@ pub(crate) fn strict<T: DeserializeOwned + Serialize>(
 ) -> Result<T, Vec<Problem>> {
     let t: T = match serde_path_to_error::deserialize(value.clone()) {
         Ok(t) => t,
-        Err(e) => return Err(vec![problem(value, at, e)]),
+        Err(e) => return Err(schema_problems::<T>(value, at, e)),
     };
     let mut problems = Vec::new();
     if let Ok(back) = Value::try_from(&t) {
@@ -329,6 +329,50 @@ pub(crate) fn strict<T: DeserializeOwned + Serialize>(
         Err(problems)
     }
 }
+
+/// Every schema problem of a table, not only the first: after each problem the offending key is
+/// taken out and the rest read again (at most [`MAX_SCHEMA_PROBLEMS`] times). A required field
+/// reported missing only because it was taken out is not reported.
+fn schema_problems<T: DeserializeOwned>(
+    value: &Value,
+    at: &str,
+    first: serde_path_to_error::Error<toml::de::Error>,
+) -> Vec<Problem> {
+    let mut work = value.clone();
+    let mut removed: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    let mut err = first;
+    loop {
+        let key = match err.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+            _ => None,
+        };
+        let p = problem(value, at, err);
+        let missing_removed = p.value == "(missing)"
+            && removed
+                .iter()
+                .any(|k| p.field == *k || p.field.ends_with(&format!(".{k}")));
+        if !missing_removed {
+            problems.push(p);
+        }
+        let (Some(key), Value::Table(table)) = (key, &mut work) else {
+            break;
+        };
+        if missing_removed || problems.len() >= MAX_SCHEMA_PROBLEMS || table.remove(&key).is_none()
+        {
+            break;
+        }
+        removed.push(key);
+        match serde_path_to_error::deserialize::<_, T>(work.clone()) {
+            Ok(_) => break,
+            Err(e) => err = e,
+        }
+    }
+    problems
+}
+
+/// Most schema problems listed for one table.
+const MAX_SCHEMA_PROBLEMS: usize = 64;
 
 /// Deserialise the whole table of a sweep, calibration or targets file into `T`, refusing arrays
 /// written where a table belongs; errors name `file`.

@@ -627,6 +627,32 @@ fn schema_and_range_problems_are_listed_together() {
 }
 
 #[test]
+fn every_schema_problem_of_one_section_is_listed() {
+    // Serde stops at a section's first problem; the loader reads the rest of the section again
+    // without it, so typos in one table are all reported at once.
+    let dir = extending(
+        "typos.toml",
+        "[life]\nmove_rate_per_yearr = 0.3\nrunaway_rate_per_year = \"x\"\nmove_reported = 5\n[court]\nrepresentation_probability = 3.0\n",
+    );
+    let stderr = rejected(
+        dir.path(),
+        "typos.toml",
+        &[
+            "4 invalid value(s)",
+            "field `life.move_rate_per_yearr` = 0.3: unknown field `move_rate_per_yearr`",
+            "field `life.move_reported` = 5: unknown field `move_reported`",
+            "field `life.runaway_rate_per_year` = \"x\"",
+            "field `court.representation_probability` = 3: must be a probability in [0, 1]",
+        ],
+    );
+    assert_eq!(stderr.matches("\n  - ").count(), 4, "{stderr}");
+    assert!(
+        !stderr.contains("(missing)"),
+        "a field taken out to read on is not reported missing: {stderr}"
+    );
+}
+
+#[test]
 fn an_extends_that_is_empty_or_a_folder_names_the_field() {
     for (target, why) in [
         ("", "is empty"),
