@@ -4,6 +4,7 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
+use super::core::child::{Flags, State};
 use super::core::event::{Event, Scope};
 use super::core::observer::Observer;
 use super::core::snapshot::{RunSummary, CUMULATIVE};
@@ -19,7 +20,6 @@ use super::stages::orr::Orr;
 use super::stages::recovery::{self, Recovery};
 use super::stages::sharing::{self, Sharing};
 use super::stages::{arrivals, life, services};
-use crate::sim::core::child::State;
 
 /// How many events ahead the engine prefetches child records.
 const PREFETCH_AHEAD: usize = 8;
@@ -193,10 +193,7 @@ impl<'p> Engine<'p> {
                 .children
                 .iter()
                 .enumerate()
-                .filter(|(_, ch)| {
-                    ch.state.is_followed()
-                        && !ch.flags.contains(super::core::child::Flags::LOCATABLE)
-                })
+                .filter(|(_, ch)| ch.state.is_followed() && !ch.flags.contains(Flags::LOCATABLE))
                 .map(|(i, _)| i as u32)
                 .collect();
             observer.on_unlocatable_at_end(&ids);

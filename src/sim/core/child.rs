@@ -148,16 +148,9 @@ bitflags! {
         const LOCATABLE = 1 << 14;
         /// Counted in the followed population (cached).
         const FOLLOWED = 1 << 15;
-        /// With a case manager for vetting.
-        const IN_VETTING = 1 << 16;
         /// A contact-window expiry event is pending.
-        const EXPIRY_PENDING = 1 << 17;
+        const EXPIRY_PENDING = 1 << 16;
     }
-}
-
-impl Flags {
-    /// Flags that belong to one placement and are cleared when it ends.
-    pub(crate) const PLACEMENT: Flags = Flags::IN_VETTING;
 }
 
 /// One synthetic child and the records agencies keep about them. `repr(C)` keeps the fields that

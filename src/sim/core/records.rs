@@ -9,8 +9,7 @@ use super::Core;
 
 impl Core<'_> {
     /// Move `c` to state `to`. A change of episode (custody, released, ended) ends the placement:
-    /// the child's epoch advances, so events of the old placement are dropped, and the flags that
-    /// belong to a placement are cleared.
+    /// the child's epoch advances, so events of the old placement are dropped.
     pub(crate) fn set_state(&mut self, c: u32, to: State) {
         let ch = &mut self.children[c as usize];
         let from = ch.state;
@@ -19,7 +18,6 @@ impl Core<'_> {
         ch.state = to;
         if from.episode() != to.episode() {
             ch.epoch = ch.epoch.next();
-            ch.flags.remove(Flags::PLACEMENT);
         }
         self.refresh(c);
     }

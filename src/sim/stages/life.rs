@@ -34,11 +34,7 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
 /// The household moves; the child moves with it if living there. Each agency is told with its
 /// own probability (the court only while a case is open), less when households avoid contact.
 pub(crate) fn household_moves(core: &mut Core, c: u32) {
-    let st = core.children[c as usize].state;
-    if !matches!(
-        st,
-        State::WithSponsor | State::LeftSponsor | State::Exploited
-    ) {
+    if !core.children[c as usize].state.is_followed() {
         return;
     }
     core.out.moves += 1;

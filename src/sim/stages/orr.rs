@@ -191,7 +191,6 @@ impl Orr {
             }
             return;
         }
-        ch.flags.insert(Flags::IN_VETTING);
         let cat = ch.category as usize;
         let mut d = self.background[cat].minutes(&mut ch.pre);
         let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat];
@@ -216,7 +215,6 @@ impl Orr {
         }
         let p = core.p;
         let ch = core.child(c);
-        ch.flags.remove(Flags::IN_VETTING);
         let u = unit(&mut ch.pre);
         if ch.state != State::Orr {
             return;

@@ -55,8 +55,7 @@ impl Recovery {
         let ch = core.child(c);
         let u = unit(&mut ch.follow);
         if u < p.recovery.sponsor_reports_runaway && !ch.flags.contains(Flags::MISSING_REPORTED) {
-            let d = self.missing_report.minutes(&mut ch.follow);
-            core.after(c, d, Event::MissingReport);
+            self.file_report(core, c);
         }
     }
 
