@@ -33,6 +33,15 @@ fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 
+/// Run the CLI in `d` with `args`: it must refuse with exit code 2 and say every one of `fragments`.
+fn refused_with(d: &Path, args: &[&str], fragments: &[&str]) {
+    let a = cmd(d).args(args).assert().code(2);
+    let err = stderr_of(&a);
+    for fragment in fragments {
+        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
+    }
+}
+
 /// Hold the lock of `dir` from this test process, as another command would.
 fn hold_lock(dir: &Path, holder: &str) -> File {
     std::fs::create_dir_all(dir).unwrap();
@@ -566,19 +575,16 @@ fn every_problem_of_a_sweep_file_is_reported_at_once() {
         .replace("replications = 1", "replications = 0\nmetrics = [\"nope\"]")
         .replace("life.move_rate_per_year", "life.no_such_rate");
     std::fs::write(&s, text).unwrap();
-    let a = cmd(d)
-        .args(["sweep", s.to_str().unwrap(), "-q", "-o", "out"])
-        .assert()
-        .code(2);
-    let err = stderr_of(&a);
-    for fragment in [
-        "3 invalid value(s)",
-        "field `replications`: 0: must be a whole number in [1, 100000]",
-        "field `parameters[0].path`: \"life.no_such_rate\"",
-        "field `metrics[0]`: \"nope\": not a metric",
-    ] {
-        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
-    }
+    refused_with(
+        d,
+        &["sweep", s.to_str().unwrap(), "-q", "-o", "out"],
+        &[
+            "3 invalid value(s)",
+            "field `replications`: 0: must be a whole number in [1, 100000]",
+            "field `parameters[0].path`: \"life.no_such_rate\"",
+            "field `metrics[0]`: \"nope\": not a metric",
+        ],
+    );
 }
 
 #[test]
@@ -596,20 +602,17 @@ fn every_problem_of_a_calibration_file_is_reported_at_once() {
         "base = \"small.toml\"\ntargets = \"targets.toml\"\nfit = [\"nope\"]\nreplications = 0\nseed = 1\n\n[method]\nkind = \"abc\"\ncandidates = 10\naccept = 0.5\n\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 1.0\nmax = 0.2\n",
     )
     .unwrap();
-    let a = cmd(d)
-        .args(["calibrate", "cal.toml", "-q"])
-        .assert()
-        .code(2);
-    let err = stderr_of(&a);
-    for fragment in [
-        "4 invalid value(s)",
-        "field `fit[0]`: \"nope\": not a target",
-        "field `replications`: 0: must be a whole number",
-        "field `method.kind`: \"abc\"",
-        "field `parameters[0].max`: 0.2: must be a finite number greater than min = 1",
-    ] {
-        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
-    }
+    refused_with(
+        d,
+        &["calibrate", "cal.toml", "-q"],
+        &[
+            "4 invalid value(s)",
+            "field `fit[0]`: \"nope\": not a target",
+            "field `replications`: 0: must be a whole number",
+            "field `method.kind`: \"abc\"",
+            "field `parameters[0].max`: 0.2: must be a finite number greater than min = 1",
+        ],
+    );
 }
 
 #[test]
@@ -630,18 +633,15 @@ fn every_bad_target_of_a_targets_file_is_reported_at_once() {
         ),
     )
     .unwrap();
-    let a = cmd(d)
-        .args(["validate", "small.toml", "--targets", "targets.toml", "-q"])
-        .assert()
-        .code(2);
-    let err = stderr_of(&a);
-    for fragment in [
-        "2 invalid value(s)",
-        "field `targets[0].metric`: \"releesed\": not a whole-run metric",
-        "field `targets[2].tolerance`: -1: must be a relative error in (0, 10]",
-    ] {
-        assert!(err.contains(fragment), "lacks {fragment:?}: {err}");
-    }
+    refused_with(
+        d,
+        &["validate", "small.toml", "--targets", "targets.toml", "-q"],
+        &[
+            "2 invalid value(s)",
+            "field `targets[0].metric`: \"releesed\": not a whole-run metric",
+            "field `targets[2].tolerance`: -1: must be a relative error in (0, 10]",
+        ],
+    );
 }
 
 #[test]
