@@ -4,8 +4,8 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
-use super::core::child::{Flags, State};
 use super::core::event::{Event, Scope};
+use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
 use super::core::snapshot::{RunSummary, CUMULATIVE};
 use super::core::trace::Tracer;
@@ -162,10 +162,16 @@ impl<'p> Engine<'p> {
     /// after each, so that an address learned by one is there for the next.
     fn end_of_day(&mut self) {
         let core = &mut self.core;
+        core.why = Why::found(Route::Call);
         self.calls.work(core, &self.recovery);
         self.ice.read_inbox(core);
+        core.why = Why::found(Route::Nta);
         self.ice.work(core);
         self.ice.read_inbox(core);
+        core.why = Why {
+            cause: Cause::RecordOverwritten,
+            route: Route::Check,
+        };
         self.checks.work(core, &self.recovery);
         self.ice.read_inbox(core);
         self.orr.end_of_day(core);
@@ -174,18 +180,23 @@ impl<'p> Engine<'p> {
     /// Close the day's snapshot and running totals.
     fn close_day(&mut self, day: u32) {
         let core = &mut self.core;
-        let unl = core.snap.unlocatable as u64;
-        core.out.unlocatable_child_days += unl;
-        if unl > core.out.unlocatable_peak {
-            core.out.unlocatable_peak = unl;
-            core.out.unlocatable_peak_day = day as u64;
+        for l in 0..N_LENSES {
+            let unl = core.snap.unlocatable[l] as u64;
+            core.out.unlocatable_child_days[l] += unl;
+            if unl > core.out.unlocatable_peak[l] {
+                core.out.unlocatable_peak[l] = unl;
+                core.out.unlocatable_peak_day[l] = day as u64;
+            }
         }
+        core.out.followed_child_days += core.snap.followed() as u64;
         for (slot, (_, read)) in core.snap.cumulative.iter_mut().zip(CUMULATIVE.iter()) {
             *slot = read(&core.out);
         }
+        core.snap.flows = core.out.flows;
     }
 
-    /// Totals at the horizon, and the children unlocatable then if the observer wants them.
+    /// Totals at the horizon, and the children unlocatable by ICE then if the observer wants
+    /// them.
     fn finish(mut self, observer: &mut dyn Observer) -> RunSummary {
         let core = &mut self.core;
         if observer.wants_unlocatable_at_end() {
@@ -193,17 +204,21 @@ impl<'p> Engine<'p> {
                 .children
                 .iter()
                 .enumerate()
-                .filter(|(_, ch)| ch.state.is_followed() && !ch.flags.contains(Flags::LOCATABLE))
+                .filter(|(_, ch)| ch.state.is_followed() && !ch.locatable.contains(Lens::Ice))
                 .map(|(i, _)| i as u32)
                 .collect();
             observer.on_unlocatable_at_end(&ids);
         }
-        core.out.unlocatable_at_horizon = core.snap.unlocatable as u64;
-        core.out.followed_at_horizon = State::ALL
-            .iter()
-            .filter(|s| s.is_followed())
-            .map(|&s| core.snap.states[s as usize] as u64)
-            .sum();
+        for lens in Lens::ALL {
+            let l = lens as usize;
+            core.out.unlocatable_at_horizon[l] = core.snap.unlocatable[l] as u64;
+            core.out.never_located_again[l] = core
+                .children
+                .iter()
+                .filter(|ch| ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
+                .count() as u64;
+        }
+        core.out.followed_at_horizon = core.snap.followed() as u64;
         std::mem::take(&mut core.out)
     }
 
@@ -222,6 +237,7 @@ impl<'p> Engine<'p> {
             return false;
         }
         let core = &mut self.core;
+        core.why = why_of(event);
         match event {
             Event::Arrive => {
                 arrivals::arrive(core, c);
@@ -272,10 +288,33 @@ impl<'p> Engine<'p> {
     }
 }
 
+/// What a change of locatability during `event` is attributed to (stages refine it where one
+/// event can find a child by more than one route).
+fn why_of(event: Event) -> Why {
+    match event {
+        Event::Move => Why {
+            cause: Cause::MoveUnreported,
+            route: Route::MoveReported,
+        },
+        Event::RunAway | Event::Exploit => Why::lost(Cause::LeftHousehold),
+        Event::ServicesContact => Why::found(Route::Services),
+        Event::ShareIce | Event::ShareCourt => Why {
+            cause: Cause::RecordOverwritten,
+            route: Route::Sharing,
+        },
+        Event::Hearing => Why::found(Route::Court),
+        Event::ContactExpires => Why::lost(Cause::ContactLapsed),
+        Event::RecordMatch => Why::found(Route::RecordMatch),
+        // Entering or leaving the followed population is attributed by the core; the other
+        // events change no followed child's records.
+        _ => Why::NONE,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::core::child::Epoch;
+    use crate::sim::core::child::{Epoch, State};
     use crate::sim::core::observer::NoObserver;
 
     /// A scenario of the project (path relative to `scenarios/`) at 2% of its arrivals.
@@ -357,10 +396,10 @@ mod tests {
         let p = small_baseline();
         let mut e = engine_after(&p, 400);
         assert_eq!(e.core.verify_counts(), Ok(()));
-        e.core.snap.unlocatable += 1;
+        e.core.snap.unlocatable[Lens::Ice as usize] += 1;
         let err = e.core.verify_counts().unwrap_err();
         assert!(err.contains("unlocatable"), "{err}");
-        e.core.snap.unlocatable -= 1;
+        e.core.snap.unlocatable[Lens::Ice as usize] -= 1;
         e.core.snap.accurate[Agency::Ice as usize] += 1;
         assert!(e.core.verify_counts().unwrap_err().contains("accurate"));
     }

@@ -6,6 +6,7 @@
 use super::recovery::{self, Recovery, Rescuer};
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State, NEVER, NO_ADDRESS};
+use crate::sim::core::locate::{Cause, Route, Why};
 use crate::sim::core::sampling::unit;
 use crate::sim::core::Core;
 
@@ -99,6 +100,13 @@ fn visit(core: &mut Core, recovery: &Recovery, c: u32) {
         let newer = ice == NO_ADDRESS || ch.rec_time[best] > ch.rec_time[Agency::Ice];
         if addr != NO_ADDRESS && addr != ice && newer {
             core.write_record(c, Agency::Ice, addr);
+            let why = core.why;
+            core.why = Why {
+                cause: Cause::RecordOverwritten,
+                route: Route::RecordMatch,
+            };
+            core.refresh(c);
+            core.why = why;
         }
     }
     let ch = core.child(c);
