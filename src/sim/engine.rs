@@ -315,6 +315,7 @@ fn why_of(event: Event) -> Why {
 mod tests {
     use super::*;
     use crate::sim::core::child::{Epoch, State};
+    use crate::sim::core::locate::Exit;
     use crate::sim::core::observer::NoObserver;
 
     /// A scenario of the project (path relative to `scenarios/`) at 2% of its arrivals.
@@ -389,6 +390,107 @@ mod tests {
         assert_eq!(e.core.children[c as usize].epoch, before, "same episode");
         e.core.set_state(c, State::AgedOut);
         assert_eq!(e.core.children[c as usize].epoch, before.next());
+    }
+
+    /// A released child whose ORR, ICE and court records are all stale and who had no recent
+    /// contact: a child no agency can locate.
+    fn lost_child(e: &mut Engine) -> u32 {
+        let c = released_child(e);
+        let stale = e.core.new_address();
+        let ch = e.core.child(c);
+        ch.rec = crate::sim::core::agency::PerAgency::splat(stale);
+        ch.last_contact =
+            crate::sim::core::agency::PerAgency::splat(crate::sim::core::child::NEVER);
+        e.core.refresh(c);
+        c
+    }
+
+    #[test]
+    fn a_record_no_process_reads_makes_no_child_locatable() {
+        // Before locatability by agency, CBP's record (read by no follow-up process) counted.
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        let pooled = e.core.snap.unlocatable[Lens::Pooled as usize];
+        let truth = e.core.children[c as usize].true_addr;
+        e.core.write_record(c, Agency::Cbp, truth);
+        e.core.refresh(c);
+        assert!(!e.core.children[c as usize].locatable.contains(Lens::Pooled));
+        assert_eq!(e.core.snap.unlocatable[Lens::Pooled as usize], pooled);
+        // ICE's own record makes the child locatable by ICE, and so pooled, but not by ORR.
+        e.core.write_record(c, Agency::Ice, truth);
+        e.core.refresh(c);
+        let loc = e.core.children[c as usize].locatable;
+        assert!(loc.contains(Lens::Ice) && loc.contains(Lens::Pooled));
+        assert!(!loc.contains(Lens::Orr) && !loc.contains(Lens::Court));
+        assert_eq!(e.core.snap.unlocatable[Lens::Pooled as usize], pooled - 1);
+    }
+
+    #[test]
+    fn contact_keeps_only_the_agency_that_made_it_able_to_locate_the_child() {
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        // A court appearance: the court learns the address and the contact counts for it alone.
+        e.core.contact(c, Agency::Court);
+        e.core.refresh(c);
+        let loc = e.core.children[c as usize].locatable;
+        assert!(loc.contains(Lens::Court) && loc.contains(Lens::Pooled));
+        assert!(!loc.contains(Lens::Ice) && !loc.contains(Lens::Orr));
+        assert_eq!(
+            e.core.children[c as usize].last_contact[Agency::Ice],
+            crate::sim::core::child::NEVER
+        );
+    }
+
+    #[test]
+    fn aging_out_does_not_hide_a_lost_child() {
+        // Before, a child who turned 18 while unlocatable simply left the count.
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        let turned = e.core.out.flows.exited[Lens::Ice as usize][Exit::TurnedEighteen as usize];
+        let unl = e.core.snap.unlocatable[Lens::Ice as usize];
+        e.core.why = Why::NONE;
+        life::turn_18(&mut e.core, c);
+        assert_eq!(e.core.children[c as usize].state, State::AgedOut);
+        assert_eq!(e.core.snap.unlocatable[Lens::Ice as usize], unl - 1);
+        assert_eq!(
+            e.core.out.flows.exited[Lens::Ice as usize][Exit::TurnedEighteen as usize],
+            turned + 1
+        );
+        assert_eq!(e.core.verify_counts(), Ok(()));
+        let ch = &e.core.children[c as usize];
+        assert!(ch.ever_unlocatable.contains(Lens::Ice));
+    }
+
+    #[test]
+    fn every_flow_is_attributed_and_flows_balance_the_stock() {
+        let p = small_baseline();
+        let e = engine_after(&p, p.horizon_days);
+        for lens in Lens::ALL {
+            let l = lens as usize;
+            assert_eq!(
+                e.core.out.flows.lost[l][Cause::Other as usize],
+                0,
+                "{lens:?}"
+            );
+            assert_eq!(
+                e.core.out.flows.found[l][Route::Other as usize],
+                0,
+                "{lens:?}"
+            );
+            assert_eq!(
+                e.core.out.flows.balance(lens),
+                e.core.snap.unlocatable[l] as i64
+            );
+        }
+        // Every release enters unlocatable by ICE (ICE holds no address of the placement yet).
+        let ice = &e.core.out.flows.lost[Lens::Ice as usize];
+        assert_eq!(
+            ice[Cause::NotShared as usize] + ice[Cause::WrongAddress as usize],
+            e.core.out.released
+        );
     }
 
     #[test]
