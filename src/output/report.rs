@@ -105,6 +105,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Share of court appearances with a lawyer",
     ),
     ("no_shows", "Court hearings missed (ordered in absentia)"),
+    (
+        "nta_retries",
+        "Notices to Appear served after an earlier one was returned",
+    ),
     ("welfare_checks", "Welfare-check visits"),
     ("located", "Children located by welfare checks"),
     (

@@ -228,6 +228,8 @@ pub struct Ice {
     pub nta_officers: Vec<Step>,
     pub ntas_per_officer_day: f64,
     pub nta_probability: f64,
+    /// "freshest_address_first" or "first_in_first_out".
+    pub nta_queue_order: String,
     pub nta_filing_days_mean: f64,
     pub nta_filing_cv: f64,
 }

@@ -47,7 +47,7 @@ fn prefetch<T>(x: &T) {
 }
 
 /// The core and every stage.
-struct Engine<'p> {
+pub(crate) struct Engine<'p> {
     core: Core<'p>,
     cbp: Cbp,
     orr: Orr,
@@ -269,6 +269,106 @@ impl<'p> Engine<'p> {
             self.ice.read_inbox(core);
         }
         current
+    }
+}
+
+/// Helpers for unit tests of the stages: scenarios of the project at a reduced cohort, and an
+/// engine that can be advanced day by day, with access to its core and stages.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::sim::core::calendar::Entry;
+    use crate::sim::core::observer::NoObserver;
+
+    /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
+    pub(crate) fn scenario(file: &str, share: f64) -> Params {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
+        for r in &mut p.arrival_rate_by_day {
+            *r *= share;
+        }
+        p
+    }
+
+    /// [`scenario`] with the capacities that bind in the full cohort (NTA service, hearing slots,
+    /// calls, welfare checks) scaled by `share` too, so that queues and backlogs keep their shape.
+    pub(crate) fn miniature(file: &str, share: f64) -> Params {
+        let mut p = scenario(file, share);
+        let scale = |s: &mut crate::sim::params::Schedule, min: u32| {
+            for (_, v) in &mut s.0 {
+                *v = ((*v as f64 * share).round() as u32).max(min);
+            }
+        };
+        scale(&mut p.ice.nta_capacity_per_day, 1);
+        scale(&mut p.court.hearings_per_day, 1);
+        scale(&mut p.calls.capacity_per_day, 1);
+        scale(&mut p.checks.teams, 1);
+        scale(&mut p.checks.local_partner_checks_per_day, 0);
+        p.checks.max_checks = (p.checks.max_checks as f64 * share).round() as u64;
+        p
+    }
+
+    /// Totals of replications `0..n` of `p` (seed 11).
+    pub(crate) fn replications(p: &Params, n: u64) -> Vec<RunSummary> {
+        (0..n)
+            .map(|r| simulate(p, 11, r, &mut NoObserver))
+            .collect()
+    }
+
+    impl<'p> Engine<'p> {
+        /// An engine on `p` (seed 11) run for its first `days` days.
+        pub(crate) fn after_days(p: &'p Params, days: u32) -> Self {
+            let mut e = Engine::new(p, 11, 0);
+            e.advance(days);
+            e
+        }
+
+        /// Run the next `days` days.
+        pub(crate) fn advance(&mut self, days: u32) {
+            self.advance_watching(days, |_, _| {});
+        }
+
+        /// Run the next `days` days, showing `watch` each event before it is delivered.
+        pub(crate) fn advance_watching(&mut self, days: u32, mut watch: impl FnMut(&Core, Entry)) {
+            let first = self.core.now.div_ceil(MINUTES_PER_DAY);
+            for day in first..first + days {
+                self.core.day = day;
+                self.core.now = day * MINUTES_PER_DAY;
+                self.start_of_day();
+                self.core.cal.open_day(day);
+                while let Some(ev) = self.core.cal.pop_today() {
+                    watch(&self.core, ev);
+                    self.core.now = ev.time();
+                    self.core.out.events += 1;
+                    self.deliver(ev);
+                }
+                self.core.now = (day + 1) * MINUTES_PER_DAY;
+                self.end_of_day();
+                self.close_day(day);
+            }
+        }
+
+        /// The core.
+        pub(crate) fn core(&mut self) -> &mut Core<'p> {
+            &mut self.core
+        }
+
+        /// `n` released children living with the sponsor for whom ICE means no NTA and who are on
+        /// no queue: the tests give them the case they need.
+        pub(crate) fn quiet_released_children(&self, n: usize) -> Vec<u32> {
+            let quiet: Vec<u32> = (0..self.core.children.len() as u32)
+                .filter(|&c| {
+                    let ch = &self.core.children[c as usize];
+                    ch.state == State::WithSponsor
+                        && !ch.flags.intersects(Flags::NTA_INTENT | Flags::NTA_QUEUED)
+                })
+                .take(n)
+                .collect();
+            assert_eq!(quiet.len(), n, "released children without an NTA");
+            quiet
+        }
     }
 }
 

@@ -240,6 +240,16 @@ pub struct PostReleaseServices {
     pub reach_if_stale: f64,
 }
 
+/// The order in which ICE works its NTA queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NtaQueueOrder {
+    /// The child whose ICE record was written most recently first (ties: first queued first). A
+    /// new address puts a queued child back at the front.
+    FreshestAddressFirst,
+    /// In the order children joined the queue; a new address does not move a queued child.
+    FirstInFirstOut,
+}
+
 /// ICE Notices to Appear.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ice {
@@ -247,6 +257,8 @@ pub struct Ice {
     pub nta_capacity_per_day: Schedule,
     /// Probability ICE puts a released child on the NTA queue once it holds an address.
     pub nta_intent: f64,
+    /// The order in which ICE works the NTA queue.
+    pub nta_queue_order: NtaQueueOrder,
     /// Delay between service of the NTA and its filing with the court.
     pub nta_filing: Duration,
 }

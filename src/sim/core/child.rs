@@ -128,7 +128,7 @@ bitflags! {
         const NTA_QUEUED = 1 << 4;
         /// An NTA was served.
         const NTA_SERVED = 1 << 5;
-        /// The last NTA attempt was returned undeliverable.
+        /// An NTA attempt was returned undeliverable and none has been served since.
         const NTA_RETURNED = 1 << 6;
         /// Ordered removed in absentia.
         const IN_ABSENTIA = 1 << 7;

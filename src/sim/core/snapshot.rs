@@ -161,6 +161,8 @@ pub struct RunSummary {
     pub appearances_with_counsel: u64,
     /// Hearings missed (in absentia orders).
     pub no_shows: u64,
+    /// NTAs served after an earlier attempt on the same person was returned undeliverable.
+    pub nta_retries: u64,
     /// Welfare-check visits.
     pub welfare_checks: u64,
     /// Visits that found the child (not in exploitation).
@@ -256,6 +258,7 @@ impl RunSummary {
                 div(self.appearances_with_counsel as f64, self.appearances),
             ),
             ("no_shows", self.no_shows as f64),
+            ("nta_retries", self.nta_retries as f64),
             ("welfare_checks", self.welfare_checks as f64),
             ("located", self.located as f64),
             ("rescued", self.rescued as f64),
