@@ -109,6 +109,14 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "nta_retries",
         "Notices to Appear served after an earlier one was returned",
     ),
+    (
+        "hearings_after_18",
+        "Court hearings held after the person turned 18",
+    ),
+    (
+        "household_moves_after_18",
+        "Household moves after 18 while the case goes on (events)",
+    ),
     ("welfare_checks", "Welfare-check visits"),
     ("located", "Children located by welfare checks"),
     (

@@ -355,6 +355,17 @@ pub(crate) mod testkit {
             &mut self.core
         }
 
+        /// The core and the court.
+        pub(crate) fn court(&mut self) -> (&mut Core<'p>, &mut Court) {
+            (&mut self.core, &mut self.court)
+        }
+
+        /// A released child living with the sponsor for whom ICE means no NTA and who is on no
+        /// queue: the tests give them the case they need.
+        pub(crate) fn quiet_released_child(&self) -> u32 {
+            self.quiet_released_children(1)[0]
+        }
+
         /// `n` released children living with the sponsor for whom ICE means no NTA and who are on
         /// no queue: the tests give them the case they need.
         pub(crate) fn quiet_released_children(&self, n: usize) -> Vec<u32> {
@@ -482,5 +493,39 @@ mod tests {
             let plain = run(&p, 5, 1, &mut NoObserver, false);
             assert_eq!(verified, plain, "{f}: verifying changed the results");
         }
+    }
+
+    /// Turning 18 ends the placement: of a person who aged out after release, only their
+    /// immigration case (NTA, hearings, notices), their household's moves while the case goes on
+    /// and the end of the contact window may still reach a stage.
+    #[test]
+    fn after_18_only_the_case_and_the_household_reach_a_stage() {
+        let p = small_baseline();
+        let mut e = Engine::new(&p, 11, 0);
+        let mut seen = std::collections::BTreeSet::new();
+        e.advance_watching(p.horizon_days, |core, ev| {
+            let Some(ch) = core.children.get(ev.child() as usize) else {
+                return; // an arrival
+            };
+            let reaches = ev.event().scope() == Scope::Child || ev.epoch() == ch.epoch;
+            if ch.state == State::AgedOut && ch.release != crate::sim::core::child::NEVER && reaches
+            {
+                seen.insert(ev.event().name());
+            }
+        });
+        let allowed = [
+            "NTA filed with the court",
+            "court hearing",
+            "hearing notice sent",
+            "household moved",
+            "contact window expired",
+        ];
+        for name in &seen {
+            assert!(allowed.contains(name), "{name} reached a stage after 18");
+        }
+        assert!(
+            seen.contains("court hearing"),
+            "cases go on after 18: {seen:?}"
+        );
     }
 }

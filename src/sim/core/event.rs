@@ -59,7 +59,8 @@ pub(crate) const N_EVENTS: usize = 22;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     /// The child whatever their placement (arrival, 18th birthday, the end of the contact
-    /// window, which only re-arms or refreshes the child's locatability): always delivered.
+    /// window, which only re-arms or refreshes the child's locatability, and the events of the
+    /// immigration case, which goes on after 18): always delivered; the handler decides.
     Child,
     /// One placement (custody, or one release to a sponsor): dropped by the core, before any
     /// handler sees it, if that placement has ended.
@@ -136,6 +137,8 @@ impl Event {
     pub(crate) fn scope(self) -> Scope {
         match self {
             Event::Arrive | Event::Turn18 | Event::ContactExpires => Scope::Child,
+            // An immigration case belongs to the person, not to a placement: it goes on after 18.
+            Event::NtaFiled | Event::Hearing => Scope::Child,
             Event::CbpProcessed | Event::Vetted | Event::LeadDone => Scope::Resource,
             _ => Scope::Placement,
         }
@@ -158,14 +161,20 @@ mod tests {
     }
 
     #[test]
-    fn only_arrival_birthday_and_contact_expiry_outlive_a_placement() {
+    fn only_arrival_birthday_contact_expiry_and_the_court_case_outlive_a_placement() {
         let child: Vec<Event> = Event::ALL
             .into_iter()
             .filter(|e| e.scope() == Scope::Child)
             .collect();
         assert_eq!(
             child,
-            vec![Event::Arrive, Event::Turn18, Event::ContactExpires]
+            vec![
+                Event::Arrive,
+                Event::Turn18,
+                Event::NtaFiled,
+                Event::Hearing,
+                Event::ContactExpires
+            ]
         );
     }
 }

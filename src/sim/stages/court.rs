@@ -27,9 +27,9 @@ impl Court {
     }
 
     /// The NTA is filed: the case starts; whether the child has a lawyer is drawn; the first
-    /// hearing is booked.
+    /// hearing is booked. The case goes on if the child has turned 18 since release.
     pub(crate) fn nta_filed(&mut self, core: &mut Core, c: u32) {
-        if !core.children[c as usize].state.is_followed() {
+        if !core.children[c as usize].case_may_proceed() {
             return;
         }
         let representation = core.p.court.representation;
@@ -69,14 +69,15 @@ impl Court {
 
     /// A hearing: the child appears (likelier with the notice and a lawyer, less likely if the
     /// household avoids contact) and the case may close or continue; a no-show ends in an in
-    /// absentia order.
+    /// absentia order. Hearings go on after the child turns 18 (following release).
     pub(crate) fn hearing(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
         let avoid = deterrence::avoidance(p, core.day);
         let ch = core.child(c);
-        if !ch.state.is_followed() || !ch.flags.contains(Flags::CASE_OPEN) {
+        if !ch.case_may_proceed() || !ch.flags.contains(Flags::CASE_OPEN) {
             return;
         }
+        let adult = !ch.state.is_followed();
         let represented = ch.flags.contains(Flags::REPRESENTED);
         let base = if !ch.flags.contains(Flags::NOTICE_DELIVERED) {
             p.court.appear_no_notice
@@ -90,6 +91,7 @@ impl Court {
         let closes = unit(&mut ch.follow) < p.court.case_closes_per_hearing;
         let gap = self.next_hearing.minutes(&mut ch.follow);
         core.out.hearings += 1;
+        core.out.hearings_after_18 += adult as u64;
         if appears {
             core.out.appearances += 1;
             if represented {
@@ -109,5 +111,74 @@ impl Court {
             ch.flags.remove(Flags::CASE_OPEN);
         }
         core.refresh(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::core::agency::Agency;
+    use crate::sim::core::child::{Flags, State};
+    use crate::sim::core::event::Event;
+    use crate::sim::engine::testkit::scenario;
+    use crate::sim::engine::Engine;
+    use crate::sim::params::{Params, MINUTES_PER_DAY};
+
+    /// The baseline at 2% of its cohort; nobody has a lawyer and households move only when a
+    /// test moves them, unreported.
+    fn quiet() -> Params {
+        let mut p = scenario("baseline.toml", 0.02);
+        p.court.representation = 0.0;
+        p.life.move_rate = 0.0;
+        p.life.move_reported = [0.0; 3];
+        p
+    }
+
+    /// A released child of an engine run for 400 days, served an NTA that was just filed: the
+    /// court holds the address where the child lives and books the first hearing.
+    fn filed_case(p: &Params) -> (Engine<'_>, u32) {
+        let mut e = Engine::after_days(p, 400);
+        let c = e.quiet_released_child();
+        let core = e.core();
+        core.child(c)
+            .flags
+            .insert(Flags::NTA_SERVED | Flags::CASE_OPEN);
+        let addr = core.children[c as usize].true_addr;
+        core.write_record(c, Agency::Court, addr);
+        let (core, court) = e.court();
+        court.nta_filed(core, c);
+        (e, c)
+    }
+
+    #[test]
+    fn a_notice_sent_where_the_child_lives_is_delivered() {
+        let mut p = quiet();
+        p.court.min_notice_days = 200;
+        let (mut e, c) = filed_case(&p);
+        e.advance(199);
+        assert!(e.core().has(c, Flags::NOTICE_DELIVERED));
+    }
+
+    /// Turning 18 does not close an immigration case: the hearing is held, and a no-show ends in
+    /// an in absentia order.
+    #[test]
+    fn a_case_open_at_18_still_has_its_hearing() {
+        let mut p = quiet();
+        p.court.appear_notice_represented = 0.0;
+        p.court.appear_notice_unrepresented = 0.0;
+        p.court.appear_no_notice = 0.0;
+        let (mut e, c) = filed_case(&p);
+        let core = e.core();
+        let tomorrow = core.now + MINUTES_PER_DAY;
+        core.at(tomorrow, c, Event::Turn18);
+        let no_shows = core.out.no_shows;
+        e.advance(365);
+        let ch = &e.core().children[c as usize];
+        assert_eq!(ch.state, State::AgedOut);
+        assert!(
+            ch.flags.contains(Flags::IN_ABSENTIA),
+            "the hearing after 18 was held, and missed"
+        );
+        assert!(!ch.flags.contains(Flags::CASE_OPEN));
+        assert!(e.core().out.no_shows > no_shows);
     }
 }

@@ -106,7 +106,7 @@ impl Ice {
             let c = w.child;
             let ch = core.child(c);
             ch.flags.remove(Flags::NTA_QUEUED);
-            if !ch.state.is_followed() {
+            if !ch.case_may_proceed() {
                 continue;
             }
             capacity -= 1;

@@ -1,5 +1,6 @@
 //! Life after release: household moves (and which agencies are told), running away, falling into
-//! exploitation, and turning 18 after release.
+//! exploitation, and turning 18 after release (after which the household's moves go on while the
+//! person is in immigration proceedings).
 
 use super::deterrence;
 use super::recovery::Recovery;
@@ -33,11 +34,21 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
 
 /// The household moves; the child moves with it if living there. Each agency is told with its
 /// own probability (the court only while a case is open), less when households avoid contact.
+/// After 18 (following release) the moves go on while the person is in proceedings, so that NTA
+/// service and hearing notices meet a changing address: ICE and the court may be told, ORR (which
+/// no longer follows the person) is not, and they count apart (`moves_after_18`).
 pub(crate) fn household_moves(core: &mut Core, c: u32) {
-    if !core.children[c as usize].state.is_followed() {
+    let ch = &core.children[c as usize];
+    let followed = ch.state.is_followed();
+    let adult_in_proceedings = ch.case_may_proceed() && ch.in_proceedings();
+    if !followed && !adult_in_proceedings {
         return;
     }
-    core.out.moves += 1;
+    if followed {
+        core.out.moves += 1;
+    } else {
+        core.out.moves_after_18 += 1;
+    }
     let p = core.p;
     let avoid = deterrence::avoidance(p, core.day);
     let addr = core.new_address();
@@ -53,10 +64,10 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
     }
     let case_open = ch.flags.contains(Flags::CASE_OPEN);
     let next = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
-    if !(report[0] || report[1] || report[2] && case_open) {
+    if followed && !(report[0] || report[1] || report[2] && case_open) {
         core.out.moves_unreported += 1;
     }
-    if report[0] {
+    if report[0] && followed {
         core.write_record(c, Agency::Orr, addr);
     }
     if report[1] {
@@ -102,9 +113,19 @@ pub(crate) fn exploit(core: &mut Core, c: u32) {
     }
 }
 
-/// A released child turns 18 and leaves the followed population.
+/// A released child turns 18 and leaves the followed population. A person in immigration
+/// proceedings keeps a household that moves: the move pending in the ended placement is replaced by
+/// a fresh one.
 pub(crate) fn turn_18(core: &mut Core, c: u32) {
-    if core.children[c as usize].state.is_followed() {
-        core.set_state(c, State::AgedOut);
+    if !core.children[c as usize].state.is_followed() {
+        return;
+    }
+    core.set_state(c, State::AgedOut);
+    let rate = core.p.life.move_rate;
+    let ch = core.child(c);
+    if ch.in_proceedings() {
+        if let Some(d) = hazard(rate * ch.move_mult as f64, &mut ch.life) {
+            core.after(c, d, Event::Move);
+        }
     }
 }
