@@ -117,6 +117,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "household_moves_after_18",
         "Household moves after 18 while the case goes on (events)",
     ),
+    (
+        "notices_via_counsel",
+        "Court notices to an old address that reached the person through a lawyer",
+    ),
     ("welfare_checks", "Welfare-check visits"),
     ("located", "Children located by welfare checks"),
     (

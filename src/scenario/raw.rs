@@ -239,6 +239,8 @@ pub struct Ice {
 pub struct Court {
     pub hearings_per_day: Vec<Step>,
     pub min_notice_days: u32,
+    pub notice_sent_days_before_hearing: u32,
+    pub notice_via_counsel_probability: f64,
     pub representation_probability: f64,
     pub appear_probability_notice_represented: f64,
     pub appear_probability_notice_unrepresented: f64,

@@ -259,6 +259,7 @@ impl<'p> Engine<'p> {
             Event::ShareCourt => sharing::share(core, c, Agency::Court),
             Event::NtaFiled => self.court.nta_filed(core, c),
             Event::Hearing => self.court.hearing(core, c),
+            Event::NoticeSent => self.court.notice_sent(core, c),
             Event::ContactExpires => core.contact_expires(c),
             Event::MissingReport => recovery::missing_report(core, c),
             Event::RecordMatch => recovery::record_match(core, c),

@@ -270,6 +270,11 @@ pub struct Court {
     pub hearings_per_day: Schedule,
     /// Minimum days between booking a hearing and holding it.
     pub min_notice_days: u32,
+    /// Minutes before a hearing that its notice is sent (at once if the hearing is sooner).
+    pub notice_lead: u32,
+    /// Probability that a represented person's lawyer receives a notice and passes it on when the
+    /// court's address is stale.
+    pub notice_via_counsel: f64,
     /// Probability that a child has a lawyer.
     pub representation: f64,
     /// Probability of appearing with the notice and a lawyer.

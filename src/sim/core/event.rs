@@ -39,6 +39,8 @@ pub(crate) enum Event {
     NtaFiled,
     /// court: a hearing.
     Hearing,
+    /// court: the notice of a booked hearing is sent.
+    NoticeSent,
     /// core: the last contact leaves the contact window.
     ContactExpires,
     /// recovery: a missing-child report is entered.
@@ -52,7 +54,7 @@ pub(crate) enum Event {
 }
 
 /// Number of event kinds.
-pub(crate) const N_EVENTS: usize = 22;
+pub(crate) const N_EVENTS: usize = 23;
 
 /// What an event belongs to, which decides what the core does with it once the child's placement
 /// has ended (see [`super::child::Epoch`]).
@@ -91,6 +93,7 @@ impl Event {
         Event::ShareCourt,
         Event::NtaFiled,
         Event::Hearing,
+        Event::NoticeSent,
         Event::ContactExpires,
         Event::MissingReport,
         Event::RecordMatch,
@@ -124,6 +127,7 @@ impl Event {
             Event::ShareCourt => "ORR record shared with the court",
             Event::NtaFiled => "NTA filed with the court",
             Event::Hearing => "court hearing",
+            Event::NoticeSent => "hearing notice sent",
             Event::ContactExpires => "contact window expired",
             Event::MissingReport => "missing-child report",
             Event::RecordMatch => "missing-child report matched",
@@ -138,7 +142,7 @@ impl Event {
         match self {
             Event::Arrive | Event::Turn18 | Event::ContactExpires => Scope::Child,
             // An immigration case belongs to the person, not to a placement: it goes on after 18.
-            Event::NtaFiled | Event::Hearing => Scope::Child,
+            Event::NtaFiled | Event::Hearing | Event::NoticeSent => Scope::Child,
             Event::CbpProcessed | Event::Vetted | Event::LeadDone => Scope::Resource,
             _ => Scope::Placement,
         }
@@ -173,6 +177,7 @@ mod tests {
                 Event::Turn18,
                 Event::NtaFiled,
                 Event::Hearing,
+                Event::NoticeSent,
                 Event::ContactExpires
             ]
         );

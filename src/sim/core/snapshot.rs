@@ -168,6 +168,8 @@ pub struct RunSummary {
     /// Household moves of people who turned 18 after release and are still in proceedings (not
     /// included in `moves`).
     pub moves_after_18: u64,
+    /// Hearing notices sent to a stale address that reached the person through their lawyer.
+    pub notices_via_counsel: u64,
     /// Welfare-check visits.
     pub welfare_checks: u64,
     /// Visits that found the child (not in exploitation).
@@ -266,6 +268,7 @@ impl RunSummary {
             ("nta_retries", self.nta_retries as f64),
             ("hearings_after_18", self.hearings_after_18 as f64),
             ("household_moves_after_18", self.moves_after_18 as f64),
+            ("notices_via_counsel", self.notices_via_counsel as f64),
             ("welfare_checks", self.welfare_checks as f64),
             ("located", self.located as f64),
             ("rescued", self.rescued as f64),
