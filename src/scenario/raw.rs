@@ -242,6 +242,7 @@ pub struct Court {
     pub notice_sent_days_before_hearing: u32,
     pub notice_via_counsel_probability: f64,
     pub representation_probability: f64,
+    pub change_of_address_probability_represented: f64,
     pub appear_probability_notice_represented: f64,
     pub appear_probability_notice_unrepresented: f64,
     pub appear_probability_no_notice: f64,

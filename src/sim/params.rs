@@ -202,7 +202,8 @@ pub struct DataSharing {
 pub struct Life {
     /// Hazard of a household move, per minute (times the child's propensity).
     pub move_rate: f64,
-    /// Probability a move is reported to ORR, ICE, court.
+    /// Probability a move is reported to ORR, ICE, court (the court: while a case is open, for
+    /// a person without a lawyer; see `Court::change_of_address_represented`).
     pub move_reported: [f64; 3],
     /// Per sponsor risk (safe, neglectful, exploitative): hazard of running away, per minute.
     pub runaway_rate: [f64; 3],
@@ -277,6 +278,9 @@ pub struct Court {
     pub notice_via_counsel: f64,
     /// Probability that a child has a lawyer.
     pub representation: f64,
+    /// Probability that a household move of a represented person with an open case reaches the
+    /// court (a change-of-address filing); unrepresented: `Life::move_reported[2]`.
+    pub change_of_address_represented: f64,
     /// Probability of appearing with the notice and a lawyer.
     pub appear_notice_represented: f64,
     /// Probability of appearing with the notice, without a lawyer.

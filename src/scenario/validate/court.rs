@@ -39,6 +39,10 @@ pub(super) fn validate(c: &mut Check, p: &Period, k: &raw::Court) -> Court {
             "court.representation_probability",
             k.representation_probability,
         ),
+        change_of_address_represented: c.prob(
+            "court.change_of_address_probability_represented",
+            k.change_of_address_probability_represented,
+        ),
         appear_notice_represented: c.prob(
             "court.appear_probability_notice_represented",
             k.appear_probability_notice_represented,

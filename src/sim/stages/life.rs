@@ -33,7 +33,8 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
 }
 
 /// The household moves; the child moves with it if living there. Each agency is told with its
-/// own probability (the court only while a case is open), less when households avoid contact.
+/// own probability (the court only while a case is open, more often for a represented person,
+/// whose lawyer files the change of address), less when households avoid contact.
 /// After 18 (following release) the moves go on while the person is in proceedings, so that NTA
 /// service and hearing notices meet a changing address: ICE and the court may be told, ORR (which
 /// no longer follows the person) is not, and they count apart (`moves_after_18`).
@@ -58,9 +59,15 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
     if with_household {
         ch.true_addr = addr;
     }
+    // The court hears of a move only while a case is open: from a represented person's lawyer
+    // (a change-of-address filing) more often than from the family alone.
+    let mut told = p.life.move_reported;
+    if ch.flags.contains(Flags::REPRESENTED) {
+        told[2] = p.court.change_of_address_represented;
+    }
     let mut report = [false; 3];
-    for (i, r) in report.iter_mut().enumerate() {
-        *r = unit(&mut ch.life) < p.life.move_reported[i] * (1.0 - avoid);
+    for (r, told) in report.iter_mut().zip(told) {
+        *r = unit(&mut ch.life) < told * (1.0 - avoid);
     }
     let case_open = ch.flags.contains(Flags::CASE_OPEN);
     let next = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
@@ -126,6 +133,39 @@ pub(crate) fn turn_18(core: &mut Core, c: u32) {
     if ch.in_proceedings() {
         if let Some(d) = hazard(rate * ch.move_mult as f64, &mut ch.life) {
             core.after(c, d, Event::Move);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::testkit::scenario;
+    use crate::sim::engine::Engine;
+
+    /// With an open case, a represented person's move reaches the court with
+    /// `change_of_address_probability_represented`, an unrepresented one's with
+    /// `move_reported_probability.court`.
+    #[test]
+    fn a_lawyer_files_the_change_of_address_with_the_court() {
+        for (represented, unrepresented) in [(1.0, 0.0), (0.0, 1.0)] {
+            let mut p = scenario("baseline.toml", 0.02);
+            p.life.move_reported = [0.0, 0.0, unrepresented];
+            p.court.change_of_address_represented = represented;
+            let mut e = Engine::after_days(&p, 400);
+            let kids = e.quiet_released_children(2);
+            let core = e.core();
+            core.child(kids[0]).flags.insert(Flags::REPRESENTED);
+            for &c in &kids {
+                core.child(c).flags.insert(Flags::CASE_OPEN);
+                household_moves(core, c);
+            }
+            let told = |c: u32| {
+                let ch = &core.children[c as usize];
+                ch.rec[Agency::Court] == ch.household
+            };
+            assert_eq!(told(kids[0]), represented == 1.0, "represented");
+            assert_eq!(told(kids[1]), unrepresented == 1.0, "unrepresented");
         }
     }
 }
