@@ -32,7 +32,8 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
     }
 }
 
-/// The household moves; the child moves with it if living there. Each agency is told with its
+/// The household moves; the child moves with it if living there, and only then is a report of
+/// the move news of the child's address. Each agency is told with its
 /// own probability (the court only while a case is open, more often for a represented person,
 /// whose lawyer files the change of address), less when households avoid contact.
 /// After 18 (following release) the moves go on while the person is in proceedings, so that NTA
@@ -74,14 +75,19 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
     if followed && !(report[0] || report[1] || report[2] && case_open) {
         core.out.moves_unreported += 1;
     }
-    if report[0] && followed {
-        core.write_record(c, Agency::Orr, addr);
-    }
-    if report[1] {
-        core.write_record(c, Agency::Ice, addr);
-    }
-    if report[2] && case_open {
-        core.write_record(c, Agency::Court, addr);
+    // A report gives the household's new address as the child's only if the child lives there:
+    // the address of a child who left (ran away, relocated by exploiters) is not overwritten (with
+    // an integrated record, that would wipe every agency's copy of it).
+    if with_household {
+        if report[0] && followed {
+            core.write_record(c, Agency::Orr, addr);
+        }
+        if report[1] {
+            core.write_record(c, Agency::Ice, addr);
+        }
+        if report[2] && case_open {
+            core.write_record(c, Agency::Court, addr);
+        }
     }
     if let Some(d) = next {
         core.after(c, d, Event::Move);
@@ -166,6 +172,38 @@ mod tests {
             };
             assert_eq!(told(kids[0]), represented == 1.0, "represented");
             assert_eq!(told(kids[1]), unrepresented == 1.0, "unrepresented");
+        }
+    }
+
+    /// A child who left the household and whose own address every agency knows: a move of the
+    /// household, reported everywhere, is not news about the child and overwrites nothing (with
+    /// per-agency records or an integrated one).
+    #[test]
+    fn a_household_move_never_overwrites_the_address_of_a_child_who_left() {
+        for integrated in [false, true] {
+            let mut p = scenario("baseline.toml", 0.02);
+            p.sharing.integrated_record = integrated;
+            p.life.move_reported = [1.0; 3];
+            let mut e = Engine::after_days(&p, 400);
+            let c = e.quiet_released_child();
+            let core = e.core();
+            let own = core.new_address();
+            core.child(c).true_addr = own;
+            core.set_state(c, State::LeftSponsor);
+            core.child(c).flags.insert(Flags::CASE_OPEN);
+            for a in [Agency::Orr, Agency::Ice, Agency::Court] {
+                core.write_record(c, a, own);
+            }
+            core.refresh(c);
+            household_moves(core, c);
+            let ch = &core.children[c as usize];
+            assert_ne!(ch.household, own, "the household moved");
+            for a in [Agency::Orr, Agency::Ice, Agency::Court] {
+                assert_eq!(
+                    ch.rec[a], own,
+                    "integrated={integrated}: {a:?} lost the child's own address"
+                );
+            }
         }
     }
 }
