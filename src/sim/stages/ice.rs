@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::sim::core::agency::Agency;
-use crate::sim::core::child::Flags;
+use crate::sim::core::child::{Flags, NO_ADDRESS};
 use crate::sim::core::event::Event;
 use crate::sim::core::sampling::{unit, Sampler};
 use crate::sim::core::Core;
@@ -93,7 +93,8 @@ impl Ice {
 
     /// ICE prepares and serves NTAs up to its daily capacity, to children and to people who turned
     /// 18 after release (an immigration case does not end at 18); service by mail succeeds only at
-    /// the household's current address. From service on, the court holds the NTA's address.
+    /// the household's current address. From service on, the court holds the NTA's address, unless
+    /// its own record is newer than ICE's.
     pub(crate) fn work(&mut self, core: &mut Core) {
         let mut capacity = core.p.ice.nta_capacity_per_day.at(core.day);
         while capacity > 0 {
@@ -116,11 +117,16 @@ impl Ice {
                 let retried = ch.flags.contains(Flags::NTA_RETURNED);
                 ch.flags.remove(Flags::NTA_RETURNED);
                 let addr = ch.rec[Agency::Ice];
+                // The court takes the NTA's address unless it holds one written after ICE's (from
+                // ORR, say), as a shared record never overwrites a newer one.
+                let court_newer = ch.rec[Agency::Court] != NO_ADDRESS
+                    && ch.rec_time[Agency::Court] > ch.rec_time[Agency::Ice];
                 let d = self.filing.minutes(&mut ch.follow);
                 core.out.ntas_served += 1;
                 core.out.nta_retries += retried as u64;
-                // The court's address on file is the one on the NTA.
-                core.write_record(c, Agency::Court, addr);
+                if !court_newer {
+                    core.write_record(c, Agency::Court, addr);
+                }
                 core.after(c, d, Event::NtaFiled);
             } else {
                 ch.flags.insert(Flags::NTA_RETURNED);
@@ -134,6 +140,7 @@ impl Ice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::core::child::State;
     use crate::sim::engine::testkit::{miniature, replications, scenario};
     use crate::sim::engine::Engine;
     use crate::sim::params::{Duration, MINUTES_PER_DAY};
@@ -213,6 +220,37 @@ mod tests {
         assert!(
             r >= b,
             "NTAs served: {b} in the baseline, {r} with more sharing"
+        );
+    }
+
+    /// The court learns where the child lives after ICE wrote its record: the NTA, served later at
+    /// ICE's older address (the household's, which the child has left), does not overwrite it.
+    #[test]
+    fn an_nta_does_not_overwrite_a_newer_court_record() {
+        let p = scenario("baseline.toml", 0.02);
+        let mut e = Engine::after_days(&p, 400);
+        let c = e.quiet_released_child();
+        let core = e.core();
+        let mut ice = Ice::new(&p);
+        core.child(c).flags.insert(Flags::NTA_INTENT);
+        let household = core.children[c as usize].household;
+        core.write_record(c, Agency::Ice, household);
+        ice.read_inbox(core);
+        core.now += 60;
+        let own = core.new_address();
+        core.child(c).true_addr = own;
+        core.set_state(c, State::LeftSponsor);
+        core.write_record(c, Agency::Court, own);
+        ice.work(core);
+        let ch = &core.children[c as usize];
+        assert!(
+            ch.flags.contains(Flags::NTA_SERVED),
+            "served at the household"
+        );
+        assert_eq!(
+            ch.rec[Agency::Court],
+            own,
+            "the court kept the newer address"
         );
     }
 }
