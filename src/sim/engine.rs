@@ -326,12 +326,18 @@ pub(crate) mod testkit {
             e
         }
 
-        /// Run the next `days` days.
+        /// Run the next `days` days, as `simulate` does.
         pub(crate) fn advance(&mut self, days: u32) {
-            self.advance_watching(days, |_, _| {});
+            let mut tracer = Tracer::new(None);
+            let first = self.core.now.div_ceil(MINUTES_PER_DAY);
+            for day in first..first + days {
+                self.run_day(day, &mut tracer, &mut NoObserver);
+                self.close_day(day);
+            }
         }
 
-        /// Run the next `days` days, showing `watch` each event before it is delivered.
+        /// Run the next `days` days, showing `watch` each event before it is delivered (the
+        /// day as in `run_day`, without its tracing and prefetching).
         pub(crate) fn advance_watching(&mut self, days: u32, mut watch: impl FnMut(&Core, Entry)) {
             let first = self.core.now.div_ceil(MINUTES_PER_DAY);
             for day in first..first + days {
