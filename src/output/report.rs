@@ -106,6 +106,22 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Share of court appearances with a lawyer",
     ),
     ("no_shows", "Court hearings missed (ordered in absentia)"),
+    (
+        "nta_retries",
+        "Notices to Appear served after an earlier one was returned",
+    ),
+    (
+        "hearings_after_18",
+        "Court hearings held after the person turned 18",
+    ),
+    (
+        "household_moves_after_18",
+        "Household moves after 18 while the case goes on (events)",
+    ),
+    (
+        "notices_via_counsel",
+        "Court notices to an old address that reached the person through a lawyer",
+    ),
     ("welfare_checks", "Welfare-check visits"),
     ("located", "Children located by welfare checks"),
     (

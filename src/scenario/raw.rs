@@ -228,6 +228,8 @@ pub struct Ice {
     pub nta_officers: Vec<Step>,
     pub ntas_per_officer_day: f64,
     pub nta_probability: f64,
+    /// "freshest_address_first" or "first_in_first_out".
+    pub nta_queue_order: String,
     pub nta_filing_days_mean: f64,
     pub nta_filing_cv: f64,
 }
@@ -237,7 +239,10 @@ pub struct Ice {
 pub struct Court {
     pub hearings_per_day: Vec<Step>,
     pub min_notice_days: u32,
+    pub notice_sent_days_before_hearing: u32,
+    pub notice_via_counsel_probability: f64,
     pub representation_probability: f64,
+    pub change_of_address_probability_represented: f64,
     pub appear_probability_notice_represented: f64,
     pub appear_probability_notice_unrepresented: f64,
     pub appear_probability_no_notice: f64,

@@ -47,7 +47,7 @@ fn prefetch<T>(x: &T) {
 }
 
 /// The core and every stage.
-struct Engine<'p> {
+pub(crate) struct Engine<'p> {
     core: Core<'p>,
     cbp: Cbp,
     orr: Orr,
@@ -275,6 +275,7 @@ impl<'p> Engine<'p> {
             Event::ShareCourt => sharing::share(core, c, Agency::Court),
             Event::NtaFiled => self.court.nta_filed(core, c),
             Event::Hearing => self.court.hearing(core, c),
+            Event::NoticeSent => self.court.notice_sent(core, c),
             Event::ContactExpires => core.contact_expires(c),
             Event::MissingReport => recovery::missing_report(core, c),
             Event::RecordMatch => recovery::record_match(core, c),
@@ -308,6 +309,124 @@ fn why_of(event: Event) -> Why {
         // Entering or leaving the followed population is attributed by the core; the other
         // events change no followed child's records.
         _ => Why::NONE,
+    }
+}
+
+/// Helpers for unit tests of the stages: scenarios of the project at a reduced cohort, and an
+/// engine that can be advanced day by day, with access to its core and stages.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::sim::core::calendar::Entry;
+    use crate::sim::core::child::{Flags, State};
+    use crate::sim::core::observer::NoObserver;
+
+    /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
+    pub(crate) fn scenario(file: &str, share: f64) -> Params {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
+        for r in &mut p.arrival_rate_by_day {
+            *r *= share;
+        }
+        p
+    }
+
+    /// [`scenario`] with the capacities that bind in the full cohort (NTA service, hearing slots,
+    /// calls, welfare checks) scaled by `share` too, so that queues and backlogs keep their shape.
+    pub(crate) fn miniature(file: &str, share: f64) -> Params {
+        let mut p = scenario(file, share);
+        let scale = |s: &mut crate::sim::params::Schedule, min: u32| {
+            for (_, v) in &mut s.0 {
+                *v = ((*v as f64 * share).round() as u32).max(min);
+            }
+        };
+        scale(&mut p.ice.nta_capacity_per_day, 1);
+        scale(&mut p.court.hearings_per_day, 1);
+        scale(&mut p.calls.capacity_per_day, 1);
+        scale(&mut p.checks.teams, 1);
+        scale(&mut p.checks.local_partner_checks_per_day, 0);
+        p.checks.max_checks = (p.checks.max_checks as f64 * share).round() as u64;
+        p
+    }
+
+    /// Totals of replications `0..n` of `p` (seed 11).
+    pub(crate) fn replications(p: &Params, n: u64) -> Vec<RunSummary> {
+        (0..n)
+            .map(|r| simulate(p, 11, r, &mut NoObserver))
+            .collect()
+    }
+
+    impl<'p> Engine<'p> {
+        /// An engine on `p` (seed 11) run for its first `days` days.
+        pub(crate) fn after_days(p: &'p Params, days: u32) -> Self {
+            let mut e = Engine::new(p, 11, 0);
+            e.advance(days);
+            e
+        }
+
+        /// Run the next `days` days, as `simulate` does.
+        pub(crate) fn advance(&mut self, days: u32) {
+            let mut tracer = Tracer::new(None);
+            let first = self.core.now.div_ceil(MINUTES_PER_DAY);
+            for day in first..first + days {
+                self.run_day(day, &mut tracer, &mut NoObserver);
+                self.close_day(day);
+            }
+        }
+
+        /// Run the next `days` days, showing `watch` each event before it is delivered (the
+        /// day as in `run_day`, without its tracing and prefetching).
+        pub(crate) fn advance_watching(&mut self, days: u32, mut watch: impl FnMut(&Core, Entry)) {
+            let first = self.core.now.div_ceil(MINUTES_PER_DAY);
+            for day in first..first + days {
+                self.core.day = day;
+                self.core.now = day * MINUTES_PER_DAY;
+                self.start_of_day();
+                self.core.cal.open_day(day);
+                while let Some(ev) = self.core.cal.pop_today() {
+                    watch(&self.core, ev);
+                    self.core.now = ev.time();
+                    self.core.out.events += 1;
+                    self.deliver(ev);
+                }
+                self.core.now = (day + 1) * MINUTES_PER_DAY;
+                self.end_of_day();
+                self.close_day(day);
+            }
+        }
+
+        /// The core.
+        pub(crate) fn core(&mut self) -> &mut Core<'p> {
+            &mut self.core
+        }
+
+        /// The core and the court.
+        pub(crate) fn court(&mut self) -> (&mut Core<'p>, &mut Court) {
+            (&mut self.core, &mut self.court)
+        }
+
+        /// A released child living with the sponsor for whom ICE means no NTA and who is on no
+        /// queue: the tests give them the case they need.
+        pub(crate) fn quiet_released_child(&self) -> u32 {
+            self.quiet_released_children(1)[0]
+        }
+
+        /// `n` released children living with the sponsor for whom ICE means no NTA and who are on
+        /// no queue: the tests give them the case they need.
+        pub(crate) fn quiet_released_children(&self, n: usize) -> Vec<u32> {
+            let quiet: Vec<u32> = (0..self.core.children.len() as u32)
+                .filter(|&c| {
+                    let ch = &self.core.children[c as usize];
+                    ch.state == State::WithSponsor
+                        && !ch.flags.intersects(Flags::NTA_INTENT | Flags::NTA_QUEUED)
+                })
+                .take(n)
+                .collect();
+            assert_eq!(quiet.len(), n, "released children without an NTA");
+            quiet
+        }
     }
 }
 
@@ -523,5 +642,39 @@ mod tests {
             let plain = run(&p, 5, 1, &mut NoObserver, false);
             assert_eq!(verified, plain, "{f}: verifying changed the results");
         }
+    }
+
+    /// Turning 18 ends the placement: of a person who aged out after release, only their
+    /// immigration case (NTA, hearings, notices), their household's moves while the case goes on
+    /// and the end of the contact window may still reach a stage.
+    #[test]
+    fn after_18_only_the_case_and_the_household_reach_a_stage() {
+        let p = small_baseline();
+        let mut e = Engine::new(&p, 11, 0);
+        let mut seen = std::collections::BTreeSet::new();
+        e.advance_watching(p.horizon_days, |core, ev| {
+            let Some(ch) = core.children.get(ev.child() as usize) else {
+                return; // an arrival
+            };
+            let reaches = ev.event().scope() == Scope::Child || ev.epoch() == ch.epoch;
+            if ch.state == State::AgedOut && ch.release != crate::sim::core::child::NEVER && reaches
+            {
+                seen.insert(ev.event().name());
+            }
+        });
+        let allowed = [
+            "NTA filed with the court",
+            "court hearing",
+            "hearing notice sent",
+            "household moved",
+            "contact window expired",
+        ];
+        for name in &seen {
+            assert!(allowed.contains(name), "{name} reached a stage after 18");
+        }
+        assert!(
+            seen.contains("court hearing"),
+            "cases go on after 18: {seen:?}"
+        );
     }
 }

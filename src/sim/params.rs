@@ -202,7 +202,8 @@ pub struct DataSharing {
 pub struct Life {
     /// Hazard of a household move, per minute (times the child's propensity).
     pub move_rate: f64,
-    /// Probability a move is reported to ORR, ICE, court.
+    /// Probability a move is reported to ORR, ICE, court (the court: while a case is open, for
+    /// a person without a lawyer; see `Court::change_of_address_represented`).
     pub move_reported: [f64; 3],
     /// Per sponsor risk (safe, neglectful, exploitative): hazard of running away, per minute.
     pub runaway_rate: [f64; 3],
@@ -240,6 +241,16 @@ pub struct PostReleaseServices {
     pub reach_if_stale: f64,
 }
 
+/// The order in which ICE works its NTA queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NtaQueueOrder {
+    /// The child whose ICE record was written most recently first (ties: first queued first). A
+    /// new address puts a queued child back at the front.
+    FreshestAddressFirst,
+    /// In the order children joined the queue; a new address does not move a queued child.
+    FirstInFirstOut,
+}
+
 /// ICE Notices to Appear.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ice {
@@ -247,6 +258,8 @@ pub struct Ice {
     pub nta_capacity_per_day: Schedule,
     /// Probability ICE puts a released child on the NTA queue once it holds an address.
     pub nta_intent: f64,
+    /// The order in which ICE works the NTA queue.
+    pub nta_queue_order: NtaQueueOrder,
     /// Delay between service of the NTA and its filing with the court.
     pub nta_filing: Duration,
 }
@@ -258,8 +271,16 @@ pub struct Court {
     pub hearings_per_day: Schedule,
     /// Minimum days between booking a hearing and holding it.
     pub min_notice_days: u32,
+    /// Minutes before a hearing that its notice is sent (at once if the hearing is sooner).
+    pub notice_lead: u32,
+    /// Probability that a represented person's lawyer receives a notice and passes it on when the
+    /// court's address is stale.
+    pub notice_via_counsel: f64,
     /// Probability that a child has a lawyer.
     pub representation: f64,
+    /// Probability that a household move of a represented person with an open case reaches the
+    /// court (a change-of-address filing); unrepresented: `Life::move_reported[2]`.
+    pub change_of_address_represented: f64,
     /// Probability of appearing with the notice and a lawyer.
     pub appear_notice_represented: f64,
     /// Probability of appearing with the notice, without a lawyer.

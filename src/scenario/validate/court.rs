@@ -4,7 +4,7 @@
 use super::check::Check;
 use super::time::Period;
 use crate::scenario::raw;
-use crate::sim::params::Court;
+use crate::sim::params::{Court, MINUTES_PER_DAY};
 
 pub(super) fn validate(c: &mut Check, p: &Period, k: &raw::Court) -> Court {
     Court {
@@ -23,9 +23,25 @@ pub(super) fn validate(c: &mut Check, p: &Period, k: &raw::Court) -> Court {
             3650.0,
             "days",
         ) as u32,
+        notice_lead: c.range(
+            "court.notice_sent_days_before_hearing",
+            k.notice_sent_days_before_hearing as f64,
+            0.0,
+            3650.0,
+            "days",
+        ) as u32
+            * MINUTES_PER_DAY,
+        notice_via_counsel: c.prob(
+            "court.notice_via_counsel_probability",
+            k.notice_via_counsel_probability,
+        ),
         representation: c.prob(
             "court.representation_probability",
             k.representation_probability,
+        ),
+        change_of_address_represented: c.prob(
+            "court.change_of_address_probability_represented",
+            k.change_of_address_probability_represented,
         ),
         appear_notice_represented: c.prob(
             "court.appear_probability_notice_represented",

@@ -129,7 +129,7 @@ bitflags! {
         const NTA_QUEUED = 1 << 4;
         /// An NTA was served.
         const NTA_SERVED = 1 << 5;
-        /// The last NTA attempt was returned undeliverable.
+        /// An NTA attempt was returned undeliverable and none has been served since.
         const NTA_RETURNED = 1 << 6;
         /// Ordered removed in absentia.
         const IN_ABSENTIA = 1 << 7;
@@ -195,6 +195,23 @@ pub(crate) struct Child {
     pub(crate) pre: Stream,
     pub(crate) life: Stream,
     pub(crate) follow: Stream,
+}
+
+impl Child {
+    /// Whether the person's immigration case (NTA service, filing, notices, hearings) can go on: a
+    /// followed child, or a person who turned 18 after release. Not a child rescued from
+    /// exploitation, one who departed, or one who aged out in care (never released).
+    #[inline]
+    pub(crate) fn case_may_proceed(&self) -> bool {
+        self.state.is_followed() || (self.state == State::AgedOut && self.release != NEVER)
+    }
+
+    /// In immigration proceedings: ICE means to serve an NTA and has not yet, or a case is open.
+    #[inline]
+    pub(crate) fn in_proceedings(&self) -> bool {
+        self.flags.contains(Flags::CASE_OPEN)
+            || (self.flags.contains(Flags::NTA_INTENT) && !self.flags.contains(Flags::NTA_SERVED))
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ pub(crate) enum Event {
     NtaFiled,
     /// court: a hearing.
     Hearing,
+    /// court: the notice of a booked hearing is sent.
+    NoticeSent,
     /// core: the last contact leaves the contact window.
     ContactExpires,
     /// recovery: a missing-child report is entered.
@@ -52,14 +54,15 @@ pub(crate) enum Event {
 }
 
 /// Number of event kinds.
-pub(crate) const N_EVENTS: usize = 22;
+pub(crate) const N_EVENTS: usize = 23;
 
 /// What an event belongs to, which decides what the core does with it once the child's placement
 /// has ended (see [`super::child::Epoch`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     /// The child whatever their placement (arrival, 18th birthday, the end of the contact
-    /// window, which only re-arms or refreshes the child's locatability): always delivered.
+    /// window, which only re-arms or refreshes the child's locatability, and the events of the
+    /// immigration case, which goes on after 18): always delivered; the handler decides.
     Child,
     /// One placement (custody, or one release to a sponsor): dropped by the core, before any
     /// handler sees it, if that placement has ended.
@@ -90,6 +93,7 @@ impl Event {
         Event::ShareCourt,
         Event::NtaFiled,
         Event::Hearing,
+        Event::NoticeSent,
         Event::ContactExpires,
         Event::MissingReport,
         Event::RecordMatch,
@@ -123,6 +127,7 @@ impl Event {
             Event::ShareCourt => "ORR record shared with the court",
             Event::NtaFiled => "NTA filed with the court",
             Event::Hearing => "court hearing",
+            Event::NoticeSent => "hearing notice sent",
             Event::ContactExpires => "contact window expired",
             Event::MissingReport => "missing-child report",
             Event::RecordMatch => "missing-child report matched",
@@ -136,6 +141,8 @@ impl Event {
     pub(crate) fn scope(self) -> Scope {
         match self {
             Event::Arrive | Event::Turn18 | Event::ContactExpires => Scope::Child,
+            // An immigration case belongs to the person, not to a placement: it goes on after 18.
+            Event::NtaFiled | Event::Hearing | Event::NoticeSent => Scope::Child,
             Event::CbpProcessed | Event::Vetted | Event::LeadDone => Scope::Resource,
             _ => Scope::Placement,
         }
@@ -158,14 +165,21 @@ mod tests {
     }
 
     #[test]
-    fn only_arrival_birthday_and_contact_expiry_outlive_a_placement() {
+    fn only_arrival_birthday_contact_expiry_and_the_court_case_outlive_a_placement() {
         let child: Vec<Event> = Event::ALL
             .into_iter()
             .filter(|e| e.scope() == Scope::Child)
             .collect();
         assert_eq!(
             child,
-            vec![Event::Arrive, Event::Turn18, Event::ContactExpires]
+            vec![
+                Event::Arrive,
+                Event::Turn18,
+                Event::NtaFiled,
+                Event::Hearing,
+                Event::NoticeSent,
+                Event::ContactExpires
+            ]
         );
     }
 }

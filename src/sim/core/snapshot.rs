@@ -216,6 +216,15 @@ pub struct RunSummary {
     pub appearances_with_counsel: u64,
     /// Hearings missed (in absentia orders).
     pub no_shows: u64,
+    /// NTAs served after an earlier attempt on the same person was returned undeliverable.
+    pub nta_retries: u64,
+    /// Hearings held for people who had turned 18 after release (included in `hearings`).
+    pub hearings_after_18: u64,
+    /// Household moves of people who turned 18 after release and are still in proceedings (not
+    /// included in `moves`).
+    pub moves_after_18: u64,
+    /// Hearing notices sent to a stale address that reached the person through their lawyer.
+    pub notices_via_counsel: u64,
     /// Welfare-check visits.
     pub welfare_checks: u64,
     /// Visits that found the child (not in exploitation).
@@ -355,6 +364,10 @@ impl RunSummary {
                 div(self.appearances_with_counsel as f64, self.appearances),
             ),
             ("no_shows", self.no_shows as f64),
+            ("nta_retries", self.nta_retries as f64),
+            ("hearings_after_18", self.hearings_after_18 as f64),
+            ("household_moves_after_18", self.moves_after_18 as f64),
+            ("notices_via_counsel", self.notices_via_counsel as f64),
             ("welfare_checks", self.welfare_checks as f64),
             ("located", self.located as f64),
             ("rescued", self.rescued as f64),

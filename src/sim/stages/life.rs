@@ -1,5 +1,6 @@
 //! Life after release: household moves (and which agencies are told), running away, falling into
-//! exploitation, and turning 18 after release.
+//! exploitation, and turning 18 after release (after which the household's moves go on while the
+//! person is in immigration proceedings).
 
 use super::deterrence;
 use super::recovery::Recovery;
@@ -31,13 +32,25 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
     }
 }
 
-/// The household moves; the child moves with it if living there. Each agency is told with its
-/// own probability (the court only while a case is open), less when households avoid contact.
+/// The household moves; the child moves with it if living there, and only then is a report of
+/// the move news of the child's address. Each agency is told with its
+/// own probability (the court only while a case is open, more often for a represented person,
+/// whose lawyer files the change of address), less when households avoid contact.
+/// After 18 (following release) the moves go on while the person is in proceedings, so that NTA
+/// service and hearing notices meet a changing address: ICE and the court may be told, ORR (which
+/// no longer follows the person) is not, and they count apart (`moves_after_18`).
 pub(crate) fn household_moves(core: &mut Core, c: u32) {
-    if !core.children[c as usize].state.is_followed() {
+    let ch = &core.children[c as usize];
+    let followed = ch.state.is_followed();
+    let adult_in_proceedings = ch.case_may_proceed() && ch.in_proceedings();
+    if !followed && !adult_in_proceedings {
         return;
     }
-    core.out.moves += 1;
+    if followed {
+        core.out.moves += 1;
+    } else {
+        core.out.moves_after_18 += 1;
+    }
     let p = core.p;
     let avoid = deterrence::avoidance(p, core.day);
     let addr = core.new_address();
@@ -47,23 +60,34 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
     if with_household {
         ch.true_addr = addr;
     }
+    // The court hears of a move only while a case is open: from a represented person's lawyer
+    // (a change-of-address filing) more often than from the family alone.
+    let mut told = p.life.move_reported;
+    if ch.flags.contains(Flags::REPRESENTED) {
+        told[2] = p.court.change_of_address_represented;
+    }
     let mut report = [false; 3];
-    for (i, r) in report.iter_mut().enumerate() {
-        *r = unit(&mut ch.life) < p.life.move_reported[i] * (1.0 - avoid);
+    for (r, told) in report.iter_mut().zip(told) {
+        *r = unit(&mut ch.life) < told * (1.0 - avoid);
     }
     let case_open = ch.flags.contains(Flags::CASE_OPEN);
     let next = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
-    if !(report[0] || report[1] || report[2] && case_open) {
+    if followed && !(report[0] || report[1] || report[2] && case_open) {
         core.out.moves_unreported += 1;
     }
-    if report[0] {
-        core.write_record(c, Agency::Orr, addr);
-    }
-    if report[1] {
-        core.write_record(c, Agency::Ice, addr);
-    }
-    if report[2] && case_open {
-        core.write_record(c, Agency::Court, addr);
+    // A report gives the household's new address as the child's only if the child lives there:
+    // the address of a child who left (ran away, relocated by exploiters) is not overwritten (with
+    // an integrated record, that would wipe every agency's copy of it).
+    if with_household {
+        if report[0] && followed {
+            core.write_record(c, Agency::Orr, addr);
+        }
+        if report[1] {
+            core.write_record(c, Agency::Ice, addr);
+        }
+        if report[2] && case_open {
+            core.write_record(c, Agency::Court, addr);
+        }
     }
     if let Some(d) = next {
         core.after(c, d, Event::Move);
@@ -102,9 +126,84 @@ pub(crate) fn exploit(core: &mut Core, c: u32) {
     }
 }
 
-/// A released child turns 18 and leaves the followed population.
+/// A released child turns 18 and leaves the followed population. A person in immigration
+/// proceedings keeps a household that moves: the move pending in the ended placement is replaced by
+/// a fresh one.
 pub(crate) fn turn_18(core: &mut Core, c: u32) {
-    if core.children[c as usize].state.is_followed() {
-        core.set_state(c, State::AgedOut);
+    if !core.children[c as usize].state.is_followed() {
+        return;
+    }
+    core.set_state(c, State::AgedOut);
+    let rate = core.p.life.move_rate;
+    let ch = core.child(c);
+    if ch.in_proceedings() {
+        if let Some(d) = hazard(rate * ch.move_mult as f64, &mut ch.life) {
+            core.after(c, d, Event::Move);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::testkit::scenario;
+    use crate::sim::engine::Engine;
+
+    /// With an open case, a represented person's move reaches the court with
+    /// `change_of_address_probability_represented`, an unrepresented one's with
+    /// `move_reported_probability.court`.
+    #[test]
+    fn a_lawyer_files_the_change_of_address_with_the_court() {
+        for (represented, unrepresented) in [(1.0, 0.0), (0.0, 1.0)] {
+            let mut p = scenario("baseline.toml", 0.02);
+            p.life.move_reported = [0.0, 0.0, unrepresented];
+            p.court.change_of_address_represented = represented;
+            let mut e = Engine::after_days(&p, 400);
+            let kids = e.quiet_released_children(2);
+            let core = e.core();
+            core.child(kids[0]).flags.insert(Flags::REPRESENTED);
+            for &c in &kids {
+                core.child(c).flags.insert(Flags::CASE_OPEN);
+                household_moves(core, c);
+            }
+            let told = |c: u32| {
+                let ch = &core.children[c as usize];
+                ch.rec[Agency::Court] == ch.household
+            };
+            assert_eq!(told(kids[0]), represented == 1.0, "represented");
+            assert_eq!(told(kids[1]), unrepresented == 1.0, "unrepresented");
+        }
+    }
+
+    /// A child who left the household and whose own address every agency knows: a move of the
+    /// household, reported everywhere, is not news about the child and overwrites nothing (with
+    /// per-agency records or an integrated one).
+    #[test]
+    fn a_household_move_never_overwrites_the_address_of_a_child_who_left() {
+        for integrated in [false, true] {
+            let mut p = scenario("baseline.toml", 0.02);
+            p.sharing.integrated_record = integrated;
+            p.life.move_reported = [1.0; 3];
+            let mut e = Engine::after_days(&p, 400);
+            let c = e.quiet_released_child();
+            let core = e.core();
+            let own = core.new_address();
+            core.child(c).true_addr = own;
+            core.set_state(c, State::LeftSponsor);
+            core.child(c).flags.insert(Flags::CASE_OPEN);
+            for a in [Agency::Orr, Agency::Ice, Agency::Court] {
+                core.write_record(c, a, own);
+            }
+            core.refresh(c);
+            household_moves(core, c);
+            let ch = &core.children[c as usize];
+            assert_ne!(ch.household, own, "the household moved");
+            for a in [Agency::Orr, Agency::Ice, Agency::Court] {
+                assert_eq!(
+                    ch.rec[a], own,
+                    "integrated={integrated}: {a:?} lost the child's own address"
+                );
+            }
+        }
     }
 }
