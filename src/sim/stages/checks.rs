@@ -482,7 +482,10 @@ mod tests {
         let mut core = released(&p, 1, |_| true);
         let recovery = Recovery::new(&p);
         let mut checks = Checks::default();
-        assert_ne!(core.children[0].rec[Agency::Ice], core.children[0].true_addr);
+        assert_ne!(
+            core.children[0].rec[Agency::Ice],
+            core.children[0].true_addr
+        );
         assert!(!core.has(0, Flags::LOCATABLE));
         run_day(&mut checks, &mut core, &recovery, start(&p));
         let out = &core.out;
@@ -506,7 +509,10 @@ mod tests {
         run_day(&mut checks, &mut core, &recovery, start(&p));
         assert_eq!((core.out.located, core.out.traces_succeeded), (0, 0));
         assert_eq!(core.out.traces_attempted, 1);
-        assert_ne!(core.children[0].rec[Agency::Ice], core.children[0].true_addr);
+        assert_ne!(
+            core.children[0].rec[Agency::Ice],
+            core.children[0].true_addr
+        );
     }
 
     #[test]
@@ -608,7 +614,10 @@ mod tests {
         // The next day: the trace takes the day's 2 visit-equivalents.
         run_day(&mut checks, &mut core, &recovery, s + 1);
         assert_eq!(core.out.traces_succeeded, 1);
-        assert_eq!(core.children[0].rec[Agency::Ice], core.children[0].true_addr);
+        assert_eq!(
+            core.children[0].rec[Agency::Ice],
+            core.children[0].true_addr
+        );
         assert_eq!(core.out.welfare_checks, 2);
         // The day after, the traced address is visited first.
         run_day(&mut checks, &mut core, &recovery, s + 2);
@@ -730,7 +739,10 @@ mod tests {
             }
         }
         assert!(more[0] > few[0], "located: {more:?} vs {few:?}");
-        assert!(more[1] <= few[1], "not locatable by ICE: {more:?} vs {few:?}");
+        assert!(
+            more[1] <= few[1],
+            "not locatable by ICE: {more:?} vs {few:?}"
+        );
         assert!(more[2] <= few[2], "unlocatable: {more:?} vs {few:?}");
     }
 }
