@@ -186,10 +186,11 @@ impl Checks {
         self.set_list(keyed);
     }
 
-    fn set_list(&mut self, mut keyed: Vec<(u8, u8, u32, u32)>) {
+    fn set_list(&mut self, mut keyed: Vec<u64>) {
         keyed.sort_unstable();
         self.list.clear();
-        self.list.extend(keyed.into_iter().map(|k| k.3));
+        // The child id is the key's low 32 bits.
+        self.list.extend(keyed.into_iter().map(|k| k as u32));
         self.cursor = 0;
     }
 
@@ -371,11 +372,17 @@ fn rank(core: &Core, c: u32) -> u8 {
 }
 
 /// A first check's place on the list: children ICE holds a usable address for before those it
-/// must trace, then by priority rank, release time and id.
-fn list_key(core: &Core, c: u32) -> (u8, u8, u32, u32) {
+/// must trace, then by priority rank, release time and id. Packed into one integer (the bits of
+/// each part, highest first: 1, 2, 29, 32) so that the list sorts fast; a release time fits in 29
+/// bits of minutes (about 1,000 years; validation allows about 50).
+fn list_key(core: &Core, c: u32) -> u64 {
     let ch = &core.children[c as usize];
     let usable = ch.rec[Agency::Ice] != NO_ADDRESS && !ch.flags.contains(Flags::NTA_RETURNED);
-    (u8::from(!usable), rank(core, c), ch.release, c)
+    debug_assert!(ch.release < 1 << 29);
+    (u64::from(!usable) << 63)
+        | (u64::from(rank(core, c)) << 61)
+        | (u64::from(ch.release & ((1 << 29) - 1)) << 32)
+        | u64::from(c)
 }
 
 /// ICE may first match its record against ORR's and the court's, taking the more recently
