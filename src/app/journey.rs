@@ -11,7 +11,7 @@ use crate::error::ScenarioError;
 use crate::output::{self, charts};
 use crate::scenario::{self, date_of};
 use crate::sim::params::MINUTES_PER_DAY;
-use crate::sim::{simulate, Agency, ChildEvent, DaySnapshot, Observer};
+use crate::sim::{simulate, Agency, ChildEvent, DaySnapshot, Lens, Observer};
 
 /// Records every step of one child's journey.
 struct Tracer {
@@ -179,8 +179,8 @@ fn date_at(start: &str, minutes: u32) -> String {
 /// The journey as a readable table: one line per step.
 pub(super) fn journey_table(start: &str, events: &[ChildEvent]) -> String {
     let mut s = format!(
-        "{:<10}  {:<46} {:<13} {:>8} {:>9}  {:<5} {:<5} {:<5} {:<5}\n",
-        "date", "event", "state", "address", "locatable", "CBP", "ORR", "ICE", "court"
+        "{:<10}  {:<46} {:<13} {:>8} {:>9} {:>9}  {:<5} {:<5} {:<5} {:<5}\n",
+        "date", "event", "state", "address", "ICE finds", "any finds", "CBP", "ORR", "ICE", "court"
     );
     for e in events {
         let addr = if e.true_address == 0 {
@@ -189,20 +189,13 @@ pub(super) fn journey_table(start: &str, events: &[ChildEvent]) -> String {
             format!("#{}", e.true_address)
         };
         s.push_str(&format!(
-            "{:<10}  {:<46} {:<13} {:>8} {:>9}  {:<5} {:<5} {:<5} {:<5}\n",
+            "{:<10}  {:<46} {:<13} {:>8} {:>9} {:>9}  {:<5} {:<5} {:<5} {:<5}\n",
             date_at(start, e.time),
             e.what,
             e.state.name(),
             addr,
-            if e.state.is_followed() {
-                if e.locatable {
-                    "yes"
-                } else {
-                    "NO"
-                }
-            } else {
-                "-"
-            },
+            yes_no(e, Lens::Ice),
+            yes_no(e, Lens::Pooled),
             record_word(e.records[Agency::Cbp as usize], e.true_address),
             record_word(e.records[Agency::Orr as usize], e.true_address),
             record_word(e.records[Agency::Ice as usize], e.true_address),
@@ -210,9 +203,20 @@ pub(super) fn journey_table(start: &str, events: &[ChildEvent]) -> String {
         ));
     }
     s.push_str(
-        "Agency columns: TRUE = its record holds the address where the child truly lives; old = an address where the child no longer lives (or never did); - = no address.\n",
+        "\"ICE finds\": ICE (the acting agency) holds the true address or made contact within the contact window; \"any finds\": at least one of ORR, ICE and the court does. Agency columns: TRUE = its record holds the address where the child truly lives; old = an address where the child no longer lives (or never did); - = no address.\n",
     );
     s
+}
+
+/// Whether the child is locatable through `lens` at this step ("-" when not followed).
+fn yes_no(e: &ChildEvent, lens: Lens) -> &'static str {
+    if !e.state.is_followed() {
+        "-"
+    } else if e.locatable[lens as usize] {
+        "yes"
+    } else {
+        "NO"
+    }
 }
 
 /// Per agency, the periods when its record held the child's true address.
@@ -259,8 +263,11 @@ pub(super) fn who_knew(start: &str, horizon: &str, events: &[ChildEvent]) -> Str
     if let Some(last) = events.last() {
         let status = if !last.state.is_followed() {
             format!("no longer followed as a child ({})", last.state.name())
-        } else if last.locatable {
-            "locatable".to_string()
+        } else if last.locatable[Lens::Ice as usize] {
+            "locatable by ICE".to_string()
+        } else if last.locatable[Lens::Pooled as usize] {
+            "UNLOCATABLE BY ICE (the acting agency), though another agency could locate the child"
+                .to_string()
         } else {
             "UNLOCATABLE: no agency holds the true address and none made recent contact".to_string()
         };

@@ -29,8 +29,8 @@ use crate::sim::{Agency, State};
 // (`RunSummary::metrics`); a unit test checks that the engine still reports them.
 /// Children arrived.
 const ARRIVED: &str = "arrived";
-/// Followed released children unlocatable on the last day.
-const UNLOCATABLE_AT_HORIZON: &str = "unlocatable_at_horizon";
+/// Followed released children unlocatable by ICE (the acting agency) on the last day.
+const UNLOCATABLE_AT_HORIZON: &str = "unlocatable_by_ice_at_horizon";
 
 /// What kind of output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1013,7 +1013,7 @@ fn journey_section(i: &Input) -> Result<Section> {
         c(journey::DATE),
         c(journey::EVENT),
         c(journey::STATE),
-        c(journey::LOCATABLE),
+        c(journey::LOCATABLE_BY_ICE),
         c(journey::TRUE_ADDRESS),
     );
     let recs: Vec<usize> = Agency::ALL
@@ -1077,9 +1077,9 @@ fn journey_section(i: &Input) -> Result<Section> {
                 st.replace('_', " ")
             )
         } else if cell(last, loc) == "true" {
-            "At the end the child is locatable: an agency holds the true address or made recent contact.".into()
+            "At the end ICE (the acting agency) can locate the child: its record holds the true address or it made recent contact.".into()
         } else {
-            "At the end the child is unlocatable: no agency holds the true address and none made recent contact.".into()
+            "At the end ICE (the acting agency) cannot locate the child: its record does not hold the true address and it made no recent contact.".into()
         };
         paragraphs.push(end);
     }
@@ -1088,13 +1088,13 @@ fn journey_section(i: &Input) -> Result<Section> {
         paragraphs,
         tables: vec![Table {
             caption: format!("The journey step by step ({})", journey::FILE),
-            header: ["date", "event", "where the child is", "locatable"]
+            header: ["date", "event", "where the child is", "locatable by ICE"]
                 .iter()
                 .map(|s| s.to_string())
                 .chain(Agency::ALL.iter().map(|&a| record_label(a).to_string()))
                 .collect(),
             rows: table_rows,
-            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable applies only after release.".into(),
+            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable by ICE: ICE's record holds the true address or ICE made recent contact; it applies only after release.".into(),
             collapsed: rows.len() > 60,
         }],
         charts: Vec::new(),

@@ -70,7 +70,7 @@ mod tests {
     fn run(released: u64, unl: u64) -> RunSummary {
         RunSummary {
             released,
-            unlocatable_at_horizon: unl,
+            unlocatable_at_horizon: [0, unl, 0, 0],
             ..Default::default()
         }
     }
@@ -90,7 +90,7 @@ mod tests {
         let d = paired(&base, &reform);
         let u = d
             .iter()
-            .find(|x| x.metric == "unlocatable_at_horizon")
+            .find(|x| x.metric == "unlocatable_by_ice_at_horizon")
             .unwrap();
         assert_eq!(u.difference.mean, -10.0);
         assert_eq!(u.paired_half_width(), 0.0);
@@ -108,7 +108,7 @@ mod tests {
         let d = paired(&base, &reform);
         let u = d
             .iter()
-            .find(|x| x.metric == "unlocatable_at_horizon")
+            .find(|x| x.metric == "unlocatable_by_ice_at_horizon")
             .unwrap();
         assert!((u.difference.mean - (-2.5)).abs() < 1e-12);
         assert!(u.difference.low < -2.5 && u.difference.high > -2.5);

@@ -218,9 +218,12 @@ fn design_stream(seed: u64) -> Stream {
 
 /// Metrics ranked by default.
 pub(crate) const DEFAULT_METRICS: &[&str] = &[
-    "unlocatable_at_horizon",
-    "unlocatable_child_years",
-    "unlocatable_peak",
+    "unlocatable_by_ice_at_horizon",
+    "unlocatable_pooled_at_horizon",
+    "unlocatable_by_ice_child_years",
+    "unlocatable_pooled_child_years",
+    "turned_18_unlocatable_by_ice",
+    "never_located_again_by_ice",
     "located",
     "rescued",
     "ntas_issued",

@@ -27,7 +27,7 @@ pub const CAVEATS: &[&str] = &[
     "Results are model estimates with sampling uncertainty (95% intervals across replications), not counts of real children.",
     "Many inputs are assumptions (marked in the scenario file); read results as comparisons between scenarios, not forecasts.",
     "Agencies' real record systems, court outcomes and family circumstances are far richer than modelled here.",
-    "\"Unlocatable\" follows the model's definition: no agency holds the true current address and none made contact within the window.",
+    "\"Unlocatable by ICE\" (the acting agency): ICE's own record does not hold the true current address and ICE made no contact within the window; \"pooled\": no agency (ORR, ICE, court) can locate the child in that sense.",
 ];
 
 /// Headline metrics printed in the table, in order, with their labels.
@@ -43,8 +43,27 @@ pub(crate) const HEADLINE: &[(&str, &str)] = &[
     ),
     ("located", "Located by welfare checks"),
     ("rescued", "Rescued from exploitation"),
-    ("unlocatable_at_horizon", "Unlocatable at horizon"),
-    ("unlocatable_peak", "Unlocatable, peak"),
+    (
+        "unlocatable_by_ice_at_horizon",
+        "Unlocatable by ICE at horizon",
+    ),
+    (
+        "unlocatable_pooled_at_horizon",
+        "Unlocatable by every agency at horizon",
+    ),
+    ("unlocatable_by_ice_peak", "Unlocatable by ICE, peak"),
+    (
+        "unlocatable_pooled_peak",
+        "Unlocatable by every agency, peak",
+    ),
+    (
+        "turned_18_unlocatable_by_ice",
+        "Turned 18 unlocatable by ICE",
+    ),
+    (
+        "turned_18_unlocatable_pooled",
+        "Turned 18 unlocatable by every agency",
+    ),
 ];
 
 /// Mean and interval of every metric across replications, in metric order.

@@ -9,7 +9,7 @@ use anyhow::Result;
 use super::files::write_atomic;
 use super::schema::journey;
 use super::write_atomic_text;
-use crate::sim::{Agency, ChildEvent};
+use crate::sim::{Agency, ChildEvent, Lens};
 
 /// `journey.csv`: one row per step of the traced child's journey.
 pub(crate) fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]) -> Result<()> {
@@ -22,7 +22,8 @@ pub(crate) fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]
                 crate::scenario::date_of(start_date, e.time / crate::sim::params::MINUTES_PER_DAY),
                 e.what.to_string(),
                 e.state.name().to_string(),
-                e.locatable.to_string(),
+                e.locatable[Lens::Ice as usize].to_string(),
+                e.locatable[Lens::Pooled as usize].to_string(),
                 e.true_address.to_string(),
                 e.household.to_string(),
             ];
@@ -145,20 +146,120 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Released children still followed on the last day",
     ),
     (
-        "unlocatable_at_horizon",
-        "Children no agency could locate on the last day",
+        "unlocatable_by_ice_at_horizon",
+        "Children unlocatable by ICE (the acting agency) on the last day",
     ),
     (
-        "unlocatable_peak",
-        "Most children unlocatable on any one day",
+        "unlocatable_by_ice_peak",
+        "Most children unlocatable by ICE (the acting agency) on any one day",
     ),
     (
-        "unlocatable_peak_day",
-        "Day of that peak (days from the start)",
+        "unlocatable_by_ice_peak_day",
+        "Day of the peak unlocatable by ICE (the acting agency) (days from the start)",
     ),
     (
-        "unlocatable_child_years",
-        "Years spent unlocatable, added over all children",
+        "unlocatable_by_ice_child_years",
+        "Years spent unlocatable by ICE (the acting agency), added over all children",
+    ),
+    (
+        "unlocatable_by_ice_share_of_followed_time",
+        "Share of followed children's time spent unlocatable by ICE (the acting agency)",
+    ),
+    (
+        "turned_18_unlocatable_by_ice",
+        "Children who turned 18 while unlocatable by ICE (the acting agency)",
+    ),
+    (
+        "never_located_again_by_ice",
+        "Children never located again by ICE (the acting agency) once unlocatable",
+    ),
+    (
+        "unlocatable_pooled_at_horizon",
+        "Children unlocatable by every agency (pooled) on the last day",
+    ),
+    (
+        "unlocatable_pooled_peak",
+        "Most children unlocatable by every agency (pooled) on any one day",
+    ),
+    (
+        "unlocatable_pooled_peak_day",
+        "Day of the peak unlocatable by every agency (pooled) (days from the start)",
+    ),
+    (
+        "unlocatable_pooled_child_years",
+        "Years spent unlocatable by every agency (pooled), added over all children",
+    ),
+    (
+        "unlocatable_pooled_share_of_followed_time",
+        "Share of followed children's time spent unlocatable by every agency (pooled)",
+    ),
+    (
+        "turned_18_unlocatable_pooled",
+        "Children who turned 18 while unlocatable by every agency (pooled)",
+    ),
+    (
+        "never_located_again_pooled",
+        "Children never located again by every agency (pooled) once unlocatable",
+    ),
+    (
+        "unlocatable_by_orr_at_horizon",
+        "Children unlocatable by ORR on the last day",
+    ),
+    (
+        "unlocatable_by_orr_peak",
+        "Most children unlocatable by ORR on any one day",
+    ),
+    (
+        "unlocatable_by_orr_peak_day",
+        "Day of the peak unlocatable by ORR (days from the start)",
+    ),
+    (
+        "unlocatable_by_orr_child_years",
+        "Years spent unlocatable by ORR, added over all children",
+    ),
+    (
+        "unlocatable_by_orr_share_of_followed_time",
+        "Share of followed children's time spent unlocatable by ORR",
+    ),
+    (
+        "turned_18_unlocatable_by_orr",
+        "Children who turned 18 while unlocatable by ORR",
+    ),
+    (
+        "never_located_again_by_orr",
+        "Children never located again by ORR once unlocatable",
+    ),
+    (
+        "unlocatable_by_court_at_horizon",
+        "Children unlocatable by the immigration court on the last day",
+    ),
+    (
+        "unlocatable_by_court_peak",
+        "Most children unlocatable by the immigration court on any one day",
+    ),
+    (
+        "unlocatable_by_court_peak_day",
+        "Day of the peak unlocatable by the immigration court (days from the start)",
+    ),
+    (
+        "unlocatable_by_court_child_years",
+        "Years spent unlocatable by the immigration court, added over all children",
+    ),
+    (
+        "unlocatable_by_court_share_of_followed_time",
+        "Share of followed children's time spent unlocatable by the immigration court",
+    ),
+    (
+        "turned_18_unlocatable_by_court",
+        "Children who turned 18 while unlocatable by the immigration court",
+    ),
+    (
+        "never_located_again_by_court",
+        "Children never located again by the immigration court once unlocatable",
+    ),
+    (
+        "followed_child_years",
+        "Years released children were followed, added over all children",
     ),
     (
         "address_wrong_at_release",
@@ -189,7 +290,16 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     ("aged_out", "Turned 18 (no longer followed)"),
     ("departed", "Left the country"),
     ("followed", "Released children followed"),
-    ("unlocatable", "Unlocatable (no agency can locate them)"),
+    (
+        "unlocatable_by_ice",
+        "Unlocatable by ICE (the acting agency)",
+    ),
+    ("unlocatable_pooled", "Unlocatable by every agency (pooled)"),
+    ("unlocatable_by_orr", "Unlocatable by ORR"),
+    (
+        "unlocatable_by_court",
+        "Unlocatable by the immigration court",
+    ),
     // Sensitivity indices (sensitivity.csv).
     (
         "mu_star",
@@ -246,12 +356,53 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The human name of a flow column (`ice_became_unlocatable_move_unreported`,
+/// `pooled_found_again_check`, `ice_left_while_unlocatable_turned_18`), from the labels of its
+/// lens, cause, route or exit.
+fn flow_name(key: &str) -> Option<String> {
+    use crate::sim::{Cause, Exit, Lens, Route};
+    for lens in Lens::REPORTED {
+        let Some(rest) = key
+            .strip_prefix(lens.prefix())
+            .and_then(|r| r.strip_prefix('_'))
+        else {
+            continue;
+        };
+        let who = match lens {
+            Lens::Ice => "by ICE",
+            _ => "by every agency",
+        };
+        if let Some(c) = rest.strip_prefix("became_unlocatable_") {
+            let c = Cause::ALL.iter().find(|x| x.name() == c)?;
+            return Some(format!("Became unlocatable {who}: {}", c.label()));
+        }
+        if let Some(r) = rest.strip_prefix("found_again_") {
+            let r = Route::ALL.iter().find(|x| x.name() == r)?;
+            return Some(format!("Found again {who}: {}", r.label()));
+        }
+        if let Some(e) = rest.strip_prefix("left_while_unlocatable_") {
+            let e = Exit::ALL.iter().find(|x| x.name() == e)?;
+            let what = match e {
+                Exit::TurnedEighteen => "turned 18",
+                Exit::Rescued => "rescued",
+                Exit::ReturnedToCare => "returned to ORR care",
+                Exit::Other => "other",
+            };
+            return Some(format!("Left while unlocatable {who}: {what}"));
+        }
+    }
+    None
+}
+
 /// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
 /// that is not in the table gets its dotted path in words (`data_sharing.orr_to_ice_delay` ->
 /// "data sharing: ORR to ICE delay"), never the raw key.
 pub(crate) fn human_name(key: &str) -> String {
     if let Some((_, n)) = HUMAN_NAMES.iter().find(|(k, _)| *k == key) {
         return (*n).to_string();
+    }
+    if let Some(n) = flow_name(key) {
+        return n;
     }
     let words = |part: &str| -> String {
         part.split('_')
@@ -676,7 +827,10 @@ mod tests {
 
     #[test]
     fn every_metric_and_swept_setting_has_a_human_name() {
-        let named = |k: &str| HUMAN_NAMES.iter().any(|(n, _)| *n == k);
+        let named = |k: &str| {
+            HUMAN_NAMES.iter().any(|(n, _)| *n == k)
+                || flow_name(k.trim_end_matches("_cum")).is_some()
+        };
         for m in crate::output::schema::metric_names() {
             assert!(named(m), "metric `{m}` has no human name in HUMAN_NAMES");
         }

@@ -315,16 +315,20 @@ pub(crate) mod journey {
     pub(crate) const DATE: &str = "date";
     pub(crate) const EVENT: &str = "event";
     pub(crate) const STATE: &str = "state";
-    pub(crate) const LOCATABLE: &str = "locatable";
+    /// ICE (the acting agency) can locate the child: `true`/`false` (`false` when not followed).
+    pub(crate) const LOCATABLE_BY_ICE: &str = "locatable_by_ice";
+    /// At least one agency can locate the child (pooled).
+    pub(crate) const LOCATABLE_POOLED: &str = "locatable_pooled";
     pub(crate) const TRUE_ADDRESS: &str = "true_address";
     pub(crate) const HOUSEHOLD: &str = "household";
     /// The columns before the agencies' records.
-    pub(crate) const LEADING: [&str; 7] = [
+    pub(crate) const LEADING: [&str; 8] = [
         TIME_MINUTES,
         DATE,
         EVENT,
         STATE,
-        LOCATABLE,
+        LOCATABLE_BY_ICE,
+        LOCATABLE_POOLED,
         TRUE_ADDRESS,
         HOUSEHOLD,
     ];
@@ -357,7 +361,7 @@ mod tests {
         );
         assert_eq!(
             journey::columns().join(","),
-            "time_minutes,date,event,state,locatable,true_address,household,record_cbp,record_orr,record_ice,record_court"
+            "time_minutes,date,event,state,locatable_by_ice,locatable_pooled,true_address,household,record_cbp,record_orr,record_ice,record_court"
         );
         assert_eq!(
             sensitivity::COLUMNS.join(","),
@@ -382,7 +386,7 @@ mod tests {
         let points = points::columns(&paths);
         assert_eq!(
             points[..7].join(","),
-            "point,a.b,replications_ok,replications_failed,arrived_mean,arrived_ci95_low,arrived_ci95_high"
+            "point,a.b,replications_ok,replications_failed,unlocatable_by_ice_at_horizon_mean,unlocatable_by_ice_at_horizon_ci95_low,unlocatable_by_ice_at_horizon_ci95_high"
         );
         assert_eq!(
             candidates::columns(["p"], ["t1", "t2"]).join(","),

@@ -27,6 +27,27 @@ impl Scenario {
     pub fn name(&self) -> &str {
         &self.loaded.raw.meta.name
     }
+
+    /// Every leaf path of the merged scenario: scalars (`a.b`), arrays of scalars as a whole and
+    /// element by element (`a.b`, `a.b[0]`), and the fields of arrays of tables (`a.b[0].c`).
+    pub fn leaf_paths(&self) -> Vec<String> {
+        overrides::leaf_paths(&self.loaded.merged)
+    }
+
+    /// The value at a leaf path of the merged scenario.
+    pub fn value(&self, path: &str) -> Option<&toml::Value> {
+        overrides::get(&self.loaded.merged, path)
+    }
+
+    /// This scenario with the values at some paths replaced, validated again (`label` names the
+    /// result in error messages).
+    pub fn with_values(
+        &self,
+        values: &[(String, toml::Value)],
+        label: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        overrides::with_overrides(self, values, label)
+    }
 }
 
 /// Read and validate a scenario file.

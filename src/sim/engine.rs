@@ -4,8 +4,8 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
-use super::core::child::{Flags, State};
 use super::core::event::{Event, Scope};
+use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
 use super::core::snapshot::{RunSummary, CUMULATIVE};
 use super::core::trace::Tracer;
@@ -162,10 +162,16 @@ impl<'p> Engine<'p> {
     /// after each, so that an address learned by one is there for the next.
     fn end_of_day(&mut self) {
         let core = &mut self.core;
+        core.why = Why::found(Route::Call);
         self.calls.work(core, &self.recovery);
         self.ice.read_inbox(core);
+        core.why = Why::found(Route::Nta);
         self.ice.work(core);
         self.ice.read_inbox(core);
+        core.why = Why {
+            cause: Cause::RecordOverwritten,
+            route: Route::Check,
+        };
         self.checks.work(core, &self.recovery);
         self.ice.read_inbox(core);
         self.orr.end_of_day(core);
@@ -174,18 +180,23 @@ impl<'p> Engine<'p> {
     /// Close the day's snapshot and running totals.
     fn close_day(&mut self, day: u32) {
         let core = &mut self.core;
-        let unl = core.snap.unlocatable as u64;
-        core.out.unlocatable_child_days += unl;
-        if unl > core.out.unlocatable_peak {
-            core.out.unlocatable_peak = unl;
-            core.out.unlocatable_peak_day = day as u64;
+        for l in 0..N_LENSES {
+            let unl = core.snap.unlocatable[l] as u64;
+            core.out.unlocatable_child_days[l] += unl;
+            if unl > core.out.unlocatable_peak[l] {
+                core.out.unlocatable_peak[l] = unl;
+                core.out.unlocatable_peak_day[l] = day as u64;
+            }
         }
+        core.out.followed_child_days += core.snap.followed() as u64;
         for (slot, (_, read)) in core.snap.cumulative.iter_mut().zip(CUMULATIVE.iter()) {
             *slot = read(&core.out);
         }
+        core.snap.flows = core.out.flows;
     }
 
-    /// Totals at the horizon, and the children unlocatable then if the observer wants them.
+    /// Totals at the horizon, and the children unlocatable by ICE then if the observer wants
+    /// them.
     fn finish(mut self, observer: &mut dyn Observer) -> RunSummary {
         let core = &mut self.core;
         if observer.wants_unlocatable_at_end() {
@@ -193,17 +204,21 @@ impl<'p> Engine<'p> {
                 .children
                 .iter()
                 .enumerate()
-                .filter(|(_, ch)| ch.state.is_followed() && !ch.flags.contains(Flags::LOCATABLE))
+                .filter(|(_, ch)| ch.state.is_followed() && !ch.locatable.contains(Lens::Ice))
                 .map(|(i, _)| i as u32)
                 .collect();
             observer.on_unlocatable_at_end(&ids);
         }
-        core.out.unlocatable_at_horizon = core.snap.unlocatable as u64;
-        core.out.followed_at_horizon = State::ALL
-            .iter()
-            .filter(|s| s.is_followed())
-            .map(|&s| core.snap.states[s as usize] as u64)
-            .sum();
+        for lens in Lens::ALL {
+            let l = lens as usize;
+            core.out.unlocatable_at_horizon[l] = core.snap.unlocatable[l] as u64;
+            core.out.never_located_again[l] = core
+                .children
+                .iter()
+                .filter(|ch| ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
+                .count() as u64;
+        }
+        core.out.followed_at_horizon = core.snap.followed() as u64;
         std::mem::take(&mut core.out)
     }
 
@@ -222,6 +237,7 @@ impl<'p> Engine<'p> {
             return false;
         }
         let core = &mut self.core;
+        core.why = why_of(event);
         match event {
             Event::Arrive => {
                 arrivals::arrive(core, c);
@@ -273,10 +289,34 @@ impl<'p> Engine<'p> {
     }
 }
 
+/// What a change of locatability during `event` is attributed to (stages refine it where one
+/// event can find a child by more than one route).
+fn why_of(event: Event) -> Why {
+    match event {
+        Event::Move => Why {
+            cause: Cause::MoveUnreported,
+            route: Route::MoveReported,
+        },
+        Event::RunAway | Event::Exploit => Why::lost(Cause::LeftHousehold),
+        Event::ServicesContact => Why::found(Route::Services),
+        Event::ShareIce | Event::ShareCourt => Why {
+            cause: Cause::RecordOverwritten,
+            route: Route::Sharing,
+        },
+        Event::Hearing => Why::found(Route::Court),
+        Event::ContactExpires => Why::lost(Cause::ContactLapsed),
+        Event::RecordMatch => Why::found(Route::RecordMatch),
+        // Entering or leaving the followed population is attributed by the core; the other
+        // events change no followed child's records.
+        _ => Why::NONE,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::core::child::Epoch;
+    use crate::sim::core::child::{Epoch, State};
+    use crate::sim::core::locate::Exit;
     use crate::sim::core::observer::NoObserver;
 
     /// A scenario of the project (path relative to `scenarios/`) at 2% of its arrivals.
@@ -353,15 +393,116 @@ mod tests {
         assert_eq!(e.core.children[c as usize].epoch, before.next());
     }
 
+    /// A released child whose ORR, ICE and court records are all stale and who had no recent
+    /// contact: a child no agency can locate.
+    fn lost_child(e: &mut Engine) -> u32 {
+        let c = released_child(e);
+        let stale = e.core.new_address();
+        let ch = e.core.child(c);
+        ch.rec = crate::sim::core::agency::PerAgency::splat(stale);
+        ch.last_contact =
+            crate::sim::core::agency::PerAgency::splat(crate::sim::core::child::NEVER);
+        e.core.refresh(c);
+        c
+    }
+
+    #[test]
+    fn a_record_no_process_reads_makes_no_child_locatable() {
+        // Before locatability by agency, CBP's record (read by no follow-up process) counted.
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        let pooled = e.core.snap.unlocatable[Lens::Pooled as usize];
+        let truth = e.core.children[c as usize].true_addr;
+        e.core.write_record(c, Agency::Cbp, truth);
+        e.core.refresh(c);
+        assert!(!e.core.children[c as usize].locatable.contains(Lens::Pooled));
+        assert_eq!(e.core.snap.unlocatable[Lens::Pooled as usize], pooled);
+        // ICE's own record makes the child locatable by ICE, and so pooled, but not by ORR.
+        e.core.write_record(c, Agency::Ice, truth);
+        e.core.refresh(c);
+        let loc = e.core.children[c as usize].locatable;
+        assert!(loc.contains(Lens::Ice) && loc.contains(Lens::Pooled));
+        assert!(!loc.contains(Lens::Orr) && !loc.contains(Lens::Court));
+        assert_eq!(e.core.snap.unlocatable[Lens::Pooled as usize], pooled - 1);
+    }
+
+    #[test]
+    fn contact_keeps_only_the_agency_that_made_it_able_to_locate_the_child() {
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        // A court appearance: the court learns the address and the contact counts for it alone.
+        e.core.contact(c, Agency::Court);
+        e.core.refresh(c);
+        let loc = e.core.children[c as usize].locatable;
+        assert!(loc.contains(Lens::Court) && loc.contains(Lens::Pooled));
+        assert!(!loc.contains(Lens::Ice) && !loc.contains(Lens::Orr));
+        assert_eq!(
+            e.core.children[c as usize].last_contact[Agency::Ice],
+            crate::sim::core::child::NEVER
+        );
+    }
+
+    #[test]
+    fn aging_out_does_not_hide_a_lost_child() {
+        // Before, a child who turned 18 while unlocatable simply left the count.
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = lost_child(&mut e);
+        let turned = e.core.out.flows.exited[Lens::Ice as usize][Exit::TurnedEighteen as usize];
+        let unl = e.core.snap.unlocatable[Lens::Ice as usize];
+        e.core.why = Why::NONE;
+        life::turn_18(&mut e.core, c);
+        assert_eq!(e.core.children[c as usize].state, State::AgedOut);
+        assert_eq!(e.core.snap.unlocatable[Lens::Ice as usize], unl - 1);
+        assert_eq!(
+            e.core.out.flows.exited[Lens::Ice as usize][Exit::TurnedEighteen as usize],
+            turned + 1
+        );
+        assert_eq!(e.core.verify_counts(), Ok(()));
+        let ch = &e.core.children[c as usize];
+        assert!(ch.ever_unlocatable.contains(Lens::Ice));
+    }
+
+    #[test]
+    fn every_flow_is_attributed_and_flows_balance_the_stock() {
+        let p = small_baseline();
+        let e = engine_after(&p, p.horizon_days);
+        for lens in Lens::ALL {
+            let l = lens as usize;
+            assert_eq!(
+                e.core.out.flows.lost[l][Cause::Other as usize],
+                0,
+                "{lens:?}"
+            );
+            assert_eq!(
+                e.core.out.flows.found[l][Route::Other as usize],
+                0,
+                "{lens:?}"
+            );
+            assert_eq!(
+                e.core.out.flows.balance(lens),
+                e.core.snap.unlocatable[l] as i64
+            );
+        }
+        // Every release enters unlocatable by ICE (ICE holds no address of the placement yet).
+        let ice = &e.core.out.flows.lost[Lens::Ice as usize];
+        assert_eq!(
+            ice[Cause::NotShared as usize] + ice[Cause::WrongAddress as usize],
+            e.core.out.released
+        );
+    }
+
     #[test]
     fn the_recount_catches_a_running_count_that_drifted() {
         let p = small_baseline();
         let mut e = engine_after(&p, 400);
         assert_eq!(e.core.verify_counts(), Ok(()));
-        e.core.snap.unlocatable += 1;
+        e.core.snap.unlocatable[Lens::Ice as usize] += 1;
         let err = e.core.verify_counts().unwrap_err();
         assert!(err.contains("unlocatable"), "{err}");
-        e.core.snap.unlocatable -= 1;
+        e.core.snap.unlocatable[Lens::Ice as usize] -= 1;
         e.core.snap.accurate[Agency::Ice as usize] += 1;
         assert!(e.core.verify_counts().unwrap_err().contains("accurate"));
     }

@@ -11,9 +11,12 @@ pub(crate) mod stages;
 
 pub use self::core::agency::{Agency, N_AGENCIES};
 pub use self::core::child::{State, N_STATES};
+pub use self::core::locate::{
+    Cause, Exit, Flows, Lens, Route, N_CAUSES, N_EXITS, N_LENSES, N_ROUTES,
+};
 pub use self::core::observer::{ChildEvent, DailyLog, NoObserver, Observer};
 pub use self::core::snapshot::{
-    series_names, CumulativeColumn, DaySnapshot, RunSummary, CUMULATIVE, N_CUMULATIVE,
+    flow_columns, series_names, CumulativeColumn, DaySnapshot, RunSummary, CUMULATIVE, N_CUMULATIVE,
 };
 pub use engine::{simulate, simulate_verified};
 pub use params::Params;

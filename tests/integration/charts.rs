@@ -100,7 +100,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     check(
         &charts[0],
         "run-states",
-        &["In ORR care", "Released, unlocatable", "Children"],
+        &["In ORR care", "Released, unlocatable by ICE", "Children"],
     );
     // No band that is too thin to see is promised or drawn on the stacked chart.
     assert!(!svg_text(&charts[0].svg).contains("95% interval, unlocatable"));
@@ -108,7 +108,11 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     check(
         &charts[1],
         "run-unlocatable",
-        &["95% interval", "Unlocatable children"],
+        &[
+            "Unlocatable by ICE (mean)",
+            "Unlocatable by every agency, pooled (mean)",
+            "Unlocatable children",
+        ],
     );
     check(
         &charts[2],
@@ -186,7 +190,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     let (ev, st, loc) = (
         h.iter().position(|x| x == "event").unwrap(),
         h.iter().position(|x| x == "state").unwrap(),
-        h.iter().position(|x| x == "locatable").unwrap(),
+        h.iter().position(|x| x == "locatable_by_ice").unwrap(),
     );
     for k in 0..rows.len() {
         let changes = k == 0 || rows[k][st] != rows[k - 1][st] || rows[k][loc] != rows[k - 1][loc];
@@ -233,8 +237,8 @@ fn comparison_and_sweep_charts_are_drawn() {
     assert_eq!(
         ids,
         [
-            "compare-forest-unlocatable_at_horizon",
-            "compare-forest-unlocatable_child_years",
+            "compare-forest-unlocatable_by_ice_at_horizon",
+            "compare-forest-unlocatable_by_ice_child_years",
             "compare-forest-located",
             "compare-forest-rescued",
             "compare-forest-no_shows",
@@ -399,11 +403,11 @@ fn missing_or_old_outputs_say_what_is_missing_and_how_to_make_it() {
         &run,
         &old,
         "timeseries.csv",
-        |c| c != "unlocatable",
+        |c| c != "unlocatable_by_ice",
         usize::MAX,
     );
     let e = err_text(charts_for_run(&old, &out));
-    assert!(e.contains("lacks column `unlocatable`"), "{e}");
+    assert!(e.contains("lacks column `unlocatable_by_ice`"), "{e}");
     assert!(
         e.contains("older version") && e.contains("re-run the scenario"),
         "{e}"
@@ -412,7 +416,7 @@ fn missing_or_old_outputs_say_what_is_missing_and_how_to_make_it() {
         &[("old".into(), old.clone())],
         &out,
     ));
-    assert!(e.contains("lacks column `unlocatable`"), "{e}");
+    assert!(e.contains("lacks column `unlocatable_by_ice`"), "{e}");
 
     // A cut file: the last line is shorter than the header.
     let cut = dir.path().join("cut");
@@ -440,6 +444,6 @@ fn missing_or_old_outputs_say_what_is_missing_and_how_to_make_it() {
     )
     .unwrap();
     let e = err_text(journey_chart(&j, &out));
-    assert!(e.contains("lacks column `locatable`"), "{e}");
+    assert!(e.contains("lacks column `locatable_by_ice`"), "{e}");
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }

@@ -78,11 +78,11 @@ fn compare_reports_paired_differences_and_the_scenario_diff() {
     assert_eq!(get("transferred_to_orr", "paired_half_width"), 0.0);
     // A post-release metric differs, and pairing narrows its interval.
     assert_ne!(get("located", "difference_mean"), 0.0);
-    assert!(get("unlocatable_at_horizon", "width_ratio") > 1.0);
-    let d = get("unlocatable_at_horizon", "difference_mean");
+    assert!(get("unlocatable_by_ice_at_horizon", "width_ratio") > 1.0);
+    let d = get("unlocatable_by_ice_at_horizon", "difference_mean");
     assert!(
-        (get("unlocatable_at_horizon", "reform_mean")
-            - get("unlocatable_at_horizon", "baseline_mean")
+        (get("unlocatable_by_ice_at_horizon", "reform_mean")
+            - get("unlocatable_by_ice_at_horizon", "baseline_mean")
             - d)
             .abs()
             < 1e-6
@@ -339,12 +339,13 @@ fn morris_and_sobol_rank_the_levers() {
         .stdout
         .clone();
     assert!(String::from_utf8_lossy(&out)
-        .contains("Levers ranked by their effect on unlocatable_at_horizon"));
+        .contains("Levers ranked by their effect on unlocatable_by_ice_at_horizon"));
     let (h, rows) = read_csv(&dir.path().join("m/sensitivity.csv"));
     let mu: Vec<_> = rows
         .iter()
         .filter(|r| {
-            r[col(&h, "metric")] == "unlocatable_at_horizon" && r[col(&h, "index")] == "mu_star"
+            r[col(&h, "metric")] == "unlocatable_by_ice_at_horizon"
+                && r[col(&h, "index")] == "mu_star"
         })
         .collect();
     assert_eq!(mu.len(), 2);
@@ -361,7 +362,7 @@ fn morris_and_sobol_rank_the_levers() {
     let s = sweep_files(
         dir.path(),
         &format!("kind = \"sobol\"\nsamples = 16\nbootstrap = 50\n\n{TWO_RANGES}"),
-        "replications = 1\nmetrics = [\"unlocatable_at_horizon\"]",
+        "replications = 1\nmetrics = [\"unlocatable_by_ice_at_horizon\"]",
     );
     cmd(dir.path())
         .args(["sweep", s.to_str().unwrap(), "-q", "-o", "s"])

@@ -11,3 +11,4 @@ mod readme;
 mod report;
 mod run;
 mod validate;
+mod validity;

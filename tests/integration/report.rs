@@ -152,7 +152,7 @@ fn journey_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let (h, rows) = read_csv(path);
     assert_eq!(
         h.join(","),
-        "time_minutes,date,event,state,locatable,true_address,household,record_cbp,record_orr,record_ice,record_court"
+        "time_minutes,date,event,state,locatable_by_ice,locatable_pooled,true_address,household,record_cbp,record_orr,record_ice,record_court"
     );
     assert!(!rows.is_empty());
     (h, rows)
@@ -175,7 +175,7 @@ fn journey_follows_a_typical_unlocatable_child_to_the_end() {
     assert!(text.contains("UNLOCATABLE"), "{text}");
     let (h, rows) = journey_rows(&dir.path().join("j/journey.csv"));
     let last = rows.last().unwrap();
-    assert_eq!(last[col(&h, "locatable")], "false");
+    assert_eq!(last[col(&h, "locatable_by_ice")], "false");
     assert!(
         ["with_sponsor", "left_sponsor", "exploited"].contains(&last[col(&h, "state")].as_str())
     );
@@ -285,7 +285,8 @@ fn report_from_a_run_folder() {
         &dir.path().join("run/report_charts"),
     );
     let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
-    assert!(html.contains("Children no agency could locate on the last day"));
+    assert!(html.contains("Children unlocatable by ICE (the acting agency) on the last day"));
+    assert!(html.contains("Children unlocatable by every agency (pooled) on the last day"));
     assert!(html.contains("20190101"), "the seed is missing");
     assert!(
         html.contains("baseline.toml"),
@@ -433,10 +434,10 @@ fn report_refuses_outputs_of_an_older_format_and_writes_nothing() {
         .args(["run", sc.to_str().unwrap(), "-r", "2", "-o", "run", "-q"])
         .assert()
         .success();
-    // An older timeseries.csv: the same file without its `unlocatable` column.
+    // An older timeseries.csv: the same file without its `unlocatable_by_ice` column.
     let path = dir.path().join("run/timeseries.csv");
     let (h, rows) = read_csv(&path);
-    let gone = col(&h, "unlocatable");
+    let gone = col(&h, "unlocatable_by_ice");
     let mut w = csv::Writer::from_path(&path).unwrap();
     let keep = |r: &[String]| -> Vec<String> {
         r.iter()
@@ -456,7 +457,7 @@ fn report_refuses_outputs_of_an_older_format_and_writes_nothing() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("timeseries.csv"))
-        .stderr(predicates::str::contains("`unlocatable`"))
+        .stderr(predicates::str::contains("`unlocatable_by_ice`"))
         .stderr(predicates::str::contains("older version"))
         .stderr(predicates::str::contains("custody-sim run"));
     assert!(!dir.path().join("r.html").exists());

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use custody_sim::sim::{simulate, DaySnapshot, Observer, State};
+use custody_sim::sim::{simulate, Cause, DaySnapshot, Lens, Observer, Route, State};
 
 use crate::common::*;
 
@@ -52,7 +52,15 @@ fn every_child_is_in_exactly_one_state_every_day() {
         );
         let f: i64 = followed.iter().map(|&i| num(r, i)).sum();
         assert_eq!(f, num(r, col(&h, "followed")));
-        assert!(num(r, col(&h, "unlocatable")) <= f);
+        for lens in [
+            "unlocatable_by_ice",
+            "unlocatable_pooled",
+            "unlocatable_by_orr",
+        ] {
+            assert!(num(r, col(&h, lens)) <= f);
+        }
+        // Pooled: unlocatable by every agency, so never more than by any one of them.
+        assert!(num(r, col(&h, "unlocatable_pooled")) <= num(r, col(&h, "unlocatable_by_ice")));
         let released = num(r, col(&h, "released"));
         assert!(
             released >= last_released[rep],
@@ -97,7 +105,11 @@ impl Observer for Invariants {
             .filter(|x| x.is_followed())
             .map(|&x| s.states[x as usize])
             .sum();
-        assert!(s.unlocatable <= followed);
+        assert!(s.unlocatable.iter().all(|&u| u <= followed));
+        let pooled = s.unlocatable[Lens::Pooled as usize];
+        assert!(Lens::ALL
+            .iter()
+            .all(|&l| pooled <= s.unlocatable[l as usize]));
         assert!(s.accurate.iter().all(|&a| a <= followed));
         if let Some(prev) = &self.last {
             assert!(s.arrived >= prev.arrived && s.released >= prev.released);
@@ -129,7 +141,19 @@ fn invariants_hold_every_day_of_the_full_baseline() {
         summary.rescued,
         summary.rescued_by_checks + summary.rescued_by_leads + summary.rescued_by_record_match
     );
-    assert!(summary.unlocatable_peak >= summary.unlocatable_at_horizon);
+    for l in 0..custody_sim::sim::N_LENSES {
+        assert!(summary.unlocatable_peak[l] >= summary.unlocatable_at_horizon[l]);
+        // Stock and flows reconcile: lost - found - exited = unlocatable at the horizon.
+        assert_eq!(
+            summary.flows.balance(Lens::ALL[l]),
+            summary.unlocatable_at_horizon[l] as i64
+        );
+    }
+    // Every flow is attributed to a cause or a route.
+    for l in Lens::ALL {
+        assert_eq!(summary.flows.lost[l as usize][Cause::Other as usize], 0);
+        assert_eq!(summary.flows.found[l as usize][Route::Other as usize], 0);
+    }
 }
 
 #[test]
@@ -358,7 +382,10 @@ fn one_childs_journey_can_be_followed_without_changing_results() {
     assert_eq!(plain, traced, "tracing must not change the run");
     // The unlocatable children at the horizon are as many as the last day's count.
     let last = first.last_day.clone().unwrap();
-    assert_eq!(first.unlocatable.len() as u32, last.unlocatable);
+    assert_eq!(
+        first.unlocatable.len() as u32,
+        last.unlocatable[Lens::Ice as usize]
+    );
     assert!(!first.unlocatable.is_empty());
     // Follow one of them: encountered, released, and unlocatable at the end.
     let child = first.unlocatable[first.unlocatable.len() / 2];
@@ -374,10 +401,11 @@ fn one_childs_journey_can_be_followed_without_changing_results() {
         "journey out of order"
     );
     let end = j.events.last().unwrap();
-    assert!(!end.locatable && end.state.is_followed());
-    assert!(
-        end.records.iter().all(|&r| r != end.true_address),
-        "an unlocatable child has no true record"
+    assert!(!end.locatable[Lens::Ice as usize] && end.state.is_followed());
+    assert_ne!(
+        end.records[custody_sim::sim::Agency::Ice as usize],
+        end.true_address,
+        "a child unlocatable by ICE has no true ICE record"
     );
 }
 

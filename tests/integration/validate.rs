@@ -115,7 +115,7 @@ source = "test"
 
 [[targets]]
 name = "unlocatable_mean_2024"
-metric = "unlocatable"
+metric = "unlocatable_by_ice"
 aggregate = "mean"
 from = "2024-01-01"
 to = "2024-12-31"

@@ -21,8 +21,8 @@ use crate::output::schema::{comparison, points, sensitivity};
 
 /// Metrics that get a forest plot, in order.
 const FOREST_METRICS: [&str; 6] = [
-    "unlocatable_at_horizon",
-    "unlocatable_child_years",
+    "unlocatable_by_ice_at_horizon",
+    "unlocatable_by_ice_child_years",
     "located",
     "rescued",
     "no_shows",
@@ -35,7 +35,7 @@ const SWEEP_MAKE: &str = "run `custody-sim sweep SWEEP.toml --out DIR` first";
 const SWEEP_FIX: &str = "re-run the sweep with `custody-sim sweep`";
 
 /// The metric a sweep's response chart shows.
-const RESPONSE_METRIC: &str = "unlocatable_at_horizon";
+const RESPONSE_METRIC: &str = "unlocatable_by_ice_at_horizon";
 
 struct Row {
     name: String,

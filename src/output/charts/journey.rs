@@ -76,7 +76,7 @@ fn read_steps(journey_csv: &Path) -> Result<Vec<Step>> {
     let c_date = t.col(journey::DATE)?;
     let c_event = t.col(journey::EVENT)?;
     let c_state = t.col(journey::STATE)?;
-    let c_loc = t.col(journey::LOCATABLE)?;
+    let c_loc = t.col(journey::LOCATABLE_BY_ICE)?;
     let c_true = t.col(journey::TRUE_ADDRESS)?;
     let c_rec: Vec<usize> = RECORDS
         .iter()
@@ -537,7 +537,7 @@ impl Journey {
             ))?;
         }
         area.draw(&Text::new(
-            "unlocatable",
+            "unlocatable by ICE",
             (x + 44, y),
             font.pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;

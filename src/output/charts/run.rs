@@ -21,18 +21,23 @@ use super::{render, Chart, Figure};
 const STATES: [(&str, RGBColor); 7] = [
     ("In CBP custody", oi::ORANGE),
     ("In ORR care", oi::BLUE),
-    ("Released, locatable", oi::SKY_BLUE),
-    ("Released, unlocatable", oi::VERMILLION),
+    ("Released, locatable by ICE", oi::SKY_BLUE),
+    ("Released, unlocatable by ICE", oi::VERMILLION),
     ("Rescued from exploitation", oi::YELLOW),
     ("Aged out (turned 18)", oi::BLUISH_GREEN),
     ("Departed or removed", oi::GREY),
 ];
 
-const STATE_SERIES: [&str; 8] = [
+/// The daily series of children unlocatable by ICE (the acting agency) and by every agency.
+const UNL_ICE: &str = "unlocatable_by_ice";
+const UNL_POOLED: &str = "unlocatable_pooled";
+
+const STATE_SERIES: [&str; 9] = [
     "cbp_custody",
     "orr_care",
     "followed",
-    "unlocatable",
+    UNL_ICE,
+    UNL_POOLED,
     "rescued",
     "aged_out",
     "departed",
@@ -122,19 +127,26 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
         out_dir,
         "run-states",
         title,
-        "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children no agency can locate; its 95% interval is too narrow to see at this scale and is drawn in the next chart.",
+        "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children ICE (the acting agency) cannot locate; its 95% interval is too narrow to see at this scale and is drawn in the next chart.",
     )?);
 
     let title = "Unlocatable children over time";
     out.push(render(
         &Unlocatable {
             title,
-            lines: vec![("Unlocatable children (mean)".to_string(), &d)],
+            lines: vec![
+                ("Unlocatable by ICE (mean)".to_string(), &d, UNL_ICE),
+                (
+                    "Unlocatable by every agency, pooled (mean)".to_string(),
+                    &d,
+                    UNL_POOLED,
+                ),
+            ],
         },
         out_dir,
         "run-unlocatable",
         title,
-        "The line is the mean number of released children whom no agency can locate on each day, and the shaded band its 95% interval across replications. A child counts as unlocatable when no agency's record holds the true current address and none made contact recently.",
+        "The upper line is the mean number of released children whom ICE, the agency that serves Notices to Appear and runs the welfare checks, cannot locate on each day; the lower line those whom no agency (ORR, ICE, court) can locate. Shaded bands are 95% intervals across replications. A child is unlocatable by an agency when its own record does not hold the true current address and it made no contact within the contact window; the gap between the lines is knowledge that exists in some agency but not at ICE.",
     )?);
 
     let title = "Interagency friction: what each agency's records say against the truth";
@@ -164,18 +176,18 @@ pub fn unlocatable_by_scenario(runs: &[(String, PathBuf)], out_dir: &Path) -> Re
     }
     let mut data = Vec::with_capacity(runs.len());
     for (name, dir) in runs {
-        data.push((name.clone(), daily(dir, &["unlocatable"])?));
+        data.push((name.clone(), daily(dir, &[UNL_ICE])?));
     }
-    let title = "Unlocatable children by scenario";
+    let title = "Children unlocatable by ICE, by scenario";
     render(
         &Unlocatable {
             title,
-            lines: data.iter().map(|(n, d)| (n.clone(), d)).collect(),
+            lines: data.iter().map(|(n, d)| (n.clone(), d, UNL_ICE)).collect(),
         },
         out_dir,
         "scenarios-unlocatable",
         title,
-        "Each line is one scenario's mean number of released children whom no agency can locate on each day, with its 95% interval across replications as a shaded band. Where two bands do not overlap, the scenarios differ by more than sampling noise.",
+        "Each line is one scenario's mean number of released children whom ICE (the acting agency) cannot locate on each day, with its 95% interval across replications as a shaded band. Where two bands do not overlap, the scenarios differ by more than sampling noise.",
     )
 }
 
@@ -244,7 +256,7 @@ impl Figure for States<'_> {
             mean("cbp_custody"),
             mean("orr_care"),
             mean("followed"),
-            mean("unlocatable"),
+            mean(UNL_ICE),
         );
         let layers: Vec<Vec<f64>> = vec![
             cbp.clone(),
@@ -303,7 +315,8 @@ impl Figure for States<'_> {
 
 struct Unlocatable<'a> {
     title: &'a str,
-    lines: Vec<(String, &'a Daily)>,
+    /// Label, data, and the daily column drawn.
+    lines: Vec<(String, &'a Daily, &'static str)>,
 }
 
 impl Figure for Unlocatable<'_> {
@@ -320,12 +333,12 @@ impl Figure for Unlocatable<'_> {
         };
         let area = frame(root, self.title, &footnote(&note))?;
         let (mut x0, mut x1, mut top) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
-        for (_, d) in &self.lines {
+        for &(_, d, column) in &self.lines {
             let (a, b) = x_range(&d.x);
             x0 = x0.min(a);
             x1 = x1.max(b);
-            top = top.max(extent(d.get("unlocatable").iter().map(|i| ci(i).1)).1);
-            top = top.max(extent(d.get("unlocatable").iter().map(|i| i.mean)).1);
+            top = top.max(extent(d.get(column).iter().map(|i| ci(i).1)).1);
+            top = top.max(extent(d.get(column).iter().map(|i| i.mean)).1);
         }
         let fmt = |v: &f64| fmt_tick(*v);
         let mut chart = date_chart(
@@ -336,13 +349,13 @@ impl Figure for Unlocatable<'_> {
             &fmt,
         )?;
         let single = self.lines.len() == 1;
-        for (k, (_, d)) in self.lines.iter().enumerate() {
+        for (k, &(_, d, column)) in self.lines.iter().enumerate() {
             let pen = if single {
                 Pen::solid(oi::VERMILLION, 3)
             } else {
                 PENS[k % PENS.len()]
             };
-            let s = d.get("unlocatable");
+            let s = d.get(column);
             let (lo, hi): (Vec<f64>, Vec<f64>) = s.iter().map(ci).unzip();
             let label = if single {
                 "95% interval".to_string()
@@ -360,7 +373,7 @@ impl Figure for Unlocatable<'_> {
                 )?;
             }
         }
-        for (k, (name, d)) in self.lines.iter().enumerate() {
+        for (k, &(ref name, d, column)) in self.lines.iter().enumerate() {
             let pen = if single {
                 Pen::solid(oi::VERMILLION, 3)
             } else {
@@ -369,7 +382,7 @@ impl Figure for Unlocatable<'_> {
             let pts: Vec<(f64, f64)> =
                 d.x.iter()
                     .copied()
-                    .zip(d.get("unlocatable").iter().map(|i| i.mean))
+                    .zip(d.get(column).iter().map(|i| i.mean))
                     .collect();
             let label = if single {
                 name.clone()

@@ -4,6 +4,7 @@
 use bitflags::bitflags;
 
 use super::agency::{AgencySet, PerAgency};
+use super::locate::LensSet;
 use crate::rng::Stream;
 
 /// "Never" as a time, and "no sponsor record" as an address.
@@ -142,8 +143,6 @@ bitflags! {
         const MISSING_REPORTED = 1 << 11;
         /// Receives post-release services (home-study cases and a share of others).
         const SERVICES = 1 << 13;
-        /// Locatable by at least one agency (cached).
-        const LOCATABLE = 1 << 14;
         /// Counted in the followed population (cached).
         const FOLLOWED = 1 << 15;
         /// A contact-window expiry event is pending.
@@ -160,9 +159,10 @@ pub(crate) struct Child {
     pub(crate) true_addr: u32,
     /// The sponsor household's current address.
     pub(crate) household: u32,
-    pub(crate) last_contact: u32,
     /// Each agency's record of the address ([`NO_ADDRESS`]: none).
     pub(crate) rec: PerAgency<u32>,
+    /// When each agency last made contact with the child ([`NEVER`]: never).
+    pub(crate) last_contact: PerAgency<u32>,
     pub(crate) state: State,
     /// Sponsor category (0, 1, 2 for categories 1, 2, 3).
     pub(crate) category: u8,
@@ -173,7 +173,13 @@ pub(crate) struct Child {
     pub(crate) attempts: u8,
     /// Agencies whose record holds the true address (cached, followed children only).
     pub(crate) accurate: AgencySet,
+    /// Lenses through which the child is locatable (cached, followed children only).
+    pub(crate) locatable: LensSet,
     pub(crate) epoch: Epoch,
+    /// Lenses through which the child was ever unlocatable while followed.
+    pub(crate) ever_unlocatable: LensSet,
+    /// Lenses through which the child, once unlocatable, was found again.
+    pub(crate) found_again: LensSet,
     pub(crate) release: u32,
     pub(crate) orr_entry: u32,
     pub(crate) arrival: u32,

@@ -6,6 +6,7 @@ pub(crate) mod agency;
 pub(crate) mod calendar;
 pub(crate) mod child;
 pub(crate) mod event;
+pub(crate) mod locate;
 pub(crate) mod observer;
 pub(crate) mod pool;
 pub(crate) mod records;
@@ -17,6 +18,7 @@ pub(crate) mod trace;
 use self::calendar::Calendar;
 use self::child::{Child, Flags};
 use self::event::Event;
+use self::locate::Why;
 use self::snapshot::{DaySnapshot, RunSummary};
 use crate::rng::{self, Purpose, Stream};
 use crate::sim::params::Params;
@@ -41,6 +43,8 @@ pub(crate) struct Core<'p> {
     pub(crate) ice_inbox: Vec<u32>,
     /// Events dropped because their placement had ended.
     pub(crate) stale_dropped: u64,
+    /// What a change of locatability is attributed to while the current event or work runs.
+    pub(crate) why: Why,
 }
 
 impl<'p> Core<'p> {
@@ -59,6 +63,7 @@ impl<'p> Core<'p> {
             out: RunSummary::default(),
             ice_inbox: Vec::new(),
             stale_dropped: 0,
+            why: Why::NONE,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::agency::N_AGENCIES;
 use super::child::State;
+use super::locate::N_LENSES;
 use super::snapshot::DaySnapshot;
 
 /// Receives what the engine reports. Outputs (CSV, plots, progress) are observers at the edge.
@@ -44,8 +45,9 @@ pub struct ChildEvent {
     pub household: u32,
     /// Each agency's record (CBP, ORR, ICE, court; 0: none).
     pub records: [u32; N_AGENCIES],
-    /// Whether at least one agency can locate the child.
-    pub locatable: bool,
+    /// Whether the child is followed and locatable through each lens (ORR, ICE, court, pooled;
+    /// see [`crate::sim::Lens`]).
+    pub locatable: [bool; N_LENSES],
 }
 
 /// An observer that ignores everything.

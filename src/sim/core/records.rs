@@ -5,6 +5,7 @@
 use super::agency::{Agency, AgencySet, PerAgency, N_AGENCIES};
 use super::child::{Flags, State, NEVER, N_STATES};
 use super::event::Event;
+use super::locate::{Cause, Exit, Lens, LensSet, Why, N_LENSES};
 use super::Core;
 
 impl Core<'_> {
@@ -22,41 +23,73 @@ impl Core<'_> {
         self.refresh(c);
     }
 
-    /// Recompute whether the child is locatable and which agencies hold the true address, and
-    /// update the running counts. Called after every change to a child.
+    /// Recompute which agencies hold the true address and through which lenses the child is
+    /// locatable; update the running counts, and count every change of a lens as a flow
+    /// attributed to `self.why` (entering the followed population unlocatable, and leaving it
+    /// while unlocatable, are flows too). Called after every change to a child.
     #[inline]
     pub(crate) fn refresh(&mut self, c: u32) {
         let window = self.p.contact_window;
         let now = self.now;
+        let why = self.why;
         let ch = &mut self.children[c as usize];
         let followed = ch.state.is_followed();
         let mut accurate = AgencySet::EMPTY;
-        let mut locatable = false;
+        let mut locatable = LensSet::EMPTY;
         if followed {
             for a in Agency::ALL {
                 if ch.rec[a] == ch.true_addr {
                     accurate.insert(a);
                 }
             }
-            let recent = ch.last_contact != NEVER && now.saturating_sub(ch.last_contact) <= window;
-            locatable = !accurate.is_empty() || recent;
+            for (lens, a) in Lens::AGENCIES {
+                let t = ch.last_contact[a];
+                if accurate.contains(a) || (t != NEVER && now.saturating_sub(t) <= window) {
+                    locatable.insert(lens);
+                    locatable.insert(Lens::Pooled);
+                }
+            }
         }
-        // Unlocatable count: followed children without the locatable flag.
-        let before = ch.flags.contains(Flags::FOLLOWED) && !ch.flags.contains(Flags::LOCATABLE);
-        let after = followed && !locatable;
-        ch.flags.set(Flags::LOCATABLE, locatable);
+        let was_followed = ch.flags.contains(Flags::FOLLOWED);
         ch.flags.set(Flags::FOLLOWED, followed);
-        let old = std::mem::replace(&mut ch.accurate, accurate);
-        match (before, after) {
-            (false, true) => self.snap.unlocatable += 1,
-            (true, false) => self.snap.unlocatable -= 1,
-            _ => {}
+        let old_accurate = std::mem::replace(&mut ch.accurate, accurate);
+        let old_locatable = std::mem::replace(&mut ch.locatable, locatable);
+        if was_followed || followed {
+            let flows = &mut self.out.flows;
+            for lens in Lens::ALL {
+                let l = lens as usize;
+                let before = was_followed && !old_locatable.contains(lens);
+                let after = followed && !locatable.contains(lens);
+                if before == after {
+                    continue;
+                }
+                if after {
+                    self.snap.unlocatable[l] += 1;
+                    let cause = if was_followed {
+                        why.cause
+                    } else {
+                        entry_cause(lens, &ch.rec, ch.true_addr)
+                    };
+                    flows.lost[l][cause as usize] += 1;
+                    ch.ever_unlocatable.insert(lens);
+                } else {
+                    self.snap.unlocatable[l] -= 1;
+                    if followed {
+                        flows.found[l][why.route as usize] += 1;
+                        ch.found_again.insert(lens);
+                    } else {
+                        flows.exited[l][exit_to(ch.state) as usize] += 1;
+                    }
+                }
+            }
         }
-        for a in Agency::ALL {
-            match (old.contains(a), accurate.contains(a)) {
-                (false, true) => self.snap.accurate[a as usize] += 1,
-                (true, false) => self.snap.accurate[a as usize] -= 1,
-                _ => {}
+        if old_accurate != accurate {
+            for a in Agency::ALL {
+                match (old_accurate.contains(a), accurate.contains(a)) {
+                    (false, true) => self.snap.accurate[a as usize] += 1,
+                    (true, false) => self.snap.accurate[a as usize] -= 1,
+                    _ => {}
+                }
             }
         }
     }
@@ -81,15 +114,15 @@ impl Core<'_> {
     }
 
     /// An agency made contact with the child: it learns the true address, and the contact keeps
-    /// the child locatable for the contact window.
+    /// the child locatable by that agency for the contact window.
     pub(crate) fn contact(&mut self, c: u32, agency: Agency) {
         let addr = self.children[c as usize].true_addr;
         self.write_record(c, agency, addr);
         let now = self.now;
         let window = self.p.contact_window;
         let ch = &mut self.children[c as usize];
-        ch.last_contact = now;
-        // At most one pending expiry per child: it re-arms itself if a later contact came.
+        ch.last_contact[agency] = now;
+        // At most one pending expiry per child, at the earliest: it re-arms itself for the next.
         if !ch.flags.contains(Flags::EXPIRY_PENDING) {
             ch.flags.insert(Flags::EXPIRY_PENDING);
             let expires = now.saturating_add(window).saturating_add(1);
@@ -97,55 +130,79 @@ impl Core<'_> {
         }
     }
 
-    /// The last contact may have left the window: re-arm for a later contact, or refresh.
+    /// A contact may have left the window: re-arm for the next agency's contact to expire, and
+    /// refresh (a lapse is attributed to [`Cause::ContactLapsed`]).
     pub(crate) fn contact_expires(&mut self, c: u32) {
         let window = self.p.contact_window;
         let now = self.now;
         let ch = &mut self.children[c as usize];
         ch.flags.remove(Flags::EXPIRY_PENDING);
-        let expires = ch.last_contact.saturating_add(window).saturating_add(1);
-        if expires > now {
+        let next = ch
+            .last_contact
+            .0
+            .iter()
+            .filter(|&&t| t != NEVER)
+            .map(|&t| t.saturating_add(window).saturating_add(1))
+            .filter(|&e| e > now)
+            .min();
+        if let Some(expires) = next {
             ch.flags.insert(Flags::EXPIRY_PENDING);
             self.at(expires, c, Event::ContactExpires);
         }
+        self.why = Why::lost(Cause::ContactLapsed);
         self.refresh(c);
     }
 
     /// Recount from scratch, from the truth and the records, the children per state, the
-    /// unlocatable children and each agency's accurate records, and compare them with the running
-    /// counts and each child's cached flags. `Err` names the first difference.
+    /// unlocatable children per lens and each agency's accurate records, and compare them with
+    /// the running counts and each child's cached sets; check that the flows balance the stock.
+    /// `Err` names the first difference.
     pub(crate) fn verify_counts(&self) -> Result<(), String> {
         let window = self.p.contact_window;
         let now = self.now;
         let mut states = [0u32; N_STATES];
-        let mut unlocatable = 0u32;
+        let mut unlocatable = [0u32; N_LENSES];
         let mut accurate = [0u32; N_AGENCIES];
         for (i, ch) in self.children.iter().enumerate() {
             states[ch.state as usize] += 1;
             if !ch.state.is_followed() {
                 continue;
             }
-            let mut any = false;
             for a in Agency::ALL {
                 if ch.rec[a] == ch.true_addr {
                     accurate[a as usize] += 1;
-                    any = true;
                 }
             }
-            let recent = ch.last_contact != NEVER && now.saturating_sub(ch.last_contact) <= window;
-            // A contact whose expiry falls exactly now has not been expired yet.
-            let expiring_now = ch.last_contact != NEVER
-                && ch.last_contact.saturating_add(window).saturating_add(1) == now;
-            let cached = ch.flags.contains(Flags::LOCATABLE);
-            let fresh = any || recent;
-            if cached != fresh && !(cached && expiring_now) {
+            let mut pooled = false;
+            for (lens, a) in Lens::AGENCIES {
+                let t = ch.last_contact[a];
+                let recent = t != NEVER && now.saturating_sub(t) <= window;
+                // A contact whose expiry falls exactly now has not been expired yet.
+                let expiring_now = t != NEVER && t.saturating_add(window).saturating_add(1) == now;
+                let fresh = ch.rec[a] == ch.true_addr || recent;
+                let cached = ch.locatable.contains(lens);
+                if cached != fresh && !(cached && expiring_now) {
+                    return Err(format!(
+                        "day {}: child {i} cached {} = {}, recomputed {}",
+                        self.day,
+                        lens.column(),
+                        !cached,
+                        !fresh
+                    ));
+                }
+                pooled |= cached;
+                if !cached {
+                    unlocatable[lens as usize] += 1;
+                }
+            }
+            if pooled != ch.locatable.contains(Lens::Pooled) {
                 return Err(format!(
-                    "day {}: child {i} cached locatable={cached}, recomputed {fresh}",
+                    "day {}: child {i} pooled set inconsistent",
                     self.day
                 ));
             }
-            if !cached {
-                unlocatable += 1;
+            if !pooled {
+                unlocatable[Lens::Pooled as usize] += 1;
             }
         }
         let check = |what: &str, running: &[u32], fresh: &[u32]| {
@@ -159,11 +216,49 @@ impl Core<'_> {
             }
         };
         check("children per state", &self.snap.states, &states)?;
-        check("unlocatable", &[self.snap.unlocatable], &[unlocatable])?;
+        check("unlocatable per lens", &self.snap.unlocatable, &unlocatable)?;
         check(
             "accurate records per agency",
             &self.snap.accurate,
             &accurate,
-        )
+        )?;
+        for lens in Lens::ALL {
+            let balance = self.out.flows.balance(lens);
+            if balance != unlocatable[lens as usize] as i64 {
+                return Err(format!(
+                    "day {}: flows of {} balance to {balance}, stock is {}",
+                    self.day,
+                    lens.column(),
+                    unlocatable[lens as usize]
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a child enters the followed population (at release) unlocatable through `lens`: the
+/// agency holds the wrong address ORR recorded, or holds no address of this placement yet.
+fn entry_cause(lens: Lens, rec: &PerAgency<u32>, truth: u32) -> Cause {
+    let orr_wrong = rec[Agency::Orr] != truth;
+    let holds_orr = match lens {
+        Lens::Orr | Lens::Pooled => true,
+        Lens::Ice => rec[Agency::Ice] == rec[Agency::Orr],
+        Lens::Court => rec[Agency::Court] == rec[Agency::Orr],
+    };
+    if orr_wrong && holds_orr {
+        Cause::WrongAddress
+    } else {
+        Cause::NotShared
+    }
+}
+
+/// The exit a followed child takes into `state`.
+fn exit_to(state: State) -> Exit {
+    match state {
+        State::AgedOut => Exit::TurnedEighteen,
+        State::Rescued => Exit::Rescued,
+        State::Orr => Exit::ReturnedToCare,
+        _ => Exit::Other,
     }
 }

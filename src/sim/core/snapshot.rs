@@ -1,8 +1,11 @@
 //! The daily snapshot (where children are, how many are unlocatable, each agency's accuracy, running
 //! totals), the names of its series, and the totals of one replication.
 
+use std::sync::OnceLock;
+
 use super::agency::{Agency, N_AGENCIES};
 use super::child::{State, N_STATES};
+use super::locate::{Cause, Exit, Flows, Lens, Route, N_LENSES};
 
 /// The state of the whole system at the end of one simulated day.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11,8 +14,8 @@ pub struct DaySnapshot {
     pub arrived: u32,
     /// Children in each [`State`], indexed by `State as usize`.
     pub states: [u32; N_STATES],
-    /// Followed released children that no agency can locate.
-    pub unlocatable: u32,
+    /// Followed released children unlocatable through each [`Lens`], indexed by `Lens as usize`.
+    pub unlocatable: [u32; N_LENSES],
     /// Followed released children whose record at each agency holds the true current address.
     pub accurate: [u32; N_AGENCIES],
     /// Children in CBP custody waiting for an ORR bed.
@@ -23,6 +26,57 @@ pub struct DaySnapshot {
     pub released: u32,
     /// Running totals of the counters in [`CUMULATIVE`], in that order.
     pub cumulative: [f64; N_CUMULATIVE],
+    /// Running totals of the flows into and out of unlocatable.
+    pub flows: Flows,
+}
+
+/// The columns of the flows of the reported lenses (ICE and pooled): children who became
+/// unlocatable by cause, found again by route, and left the followed population while
+/// unlocatable by exit; e.g. `ice_became_unlocatable_move_unreported`. The daily series add `_cum`.
+pub fn flow_columns() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v = Vec::new();
+        for lens in Lens::REPORTED {
+            let p = lens.prefix();
+            v.extend(
+                Cause::ALL
+                    .iter()
+                    .map(|c| format!("{p}_became_unlocatable_{}", c.name())),
+            );
+            v.extend(
+                Route::ALL
+                    .iter()
+                    .map(|r| format!("{p}_found_again_{}", r.name())),
+            );
+            v.extend(
+                Exit::ALL
+                    .iter()
+                    .map(|e| format!("{p}_left_while_unlocatable_{}", e.name())),
+            );
+        }
+        v
+    })
+}
+
+/// The daily cumulative columns of [`flow_columns`].
+fn flow_series_columns() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| flow_columns().iter().map(|c| format!("{c}_cum")).collect())
+}
+
+impl Flows {
+    /// The values of [`flow_columns`], in order.
+    pub fn values(&self) -> Vec<f64> {
+        let mut v = Vec::new();
+        for lens in Lens::REPORTED {
+            let l = lens as usize;
+            v.extend(self.lost[l].iter().map(|&x| x as f64));
+            v.extend(self.found[l].iter().map(|&x| x as f64));
+            v.extend(self.exited[l].iter().map(|&x| x as f64));
+        }
+        v
+    }
 }
 
 /// Names of the daily series, in output order (the columns of `timeseries.csv` after
@@ -30,9 +84,12 @@ pub struct DaySnapshot {
 pub fn series_names() -> Vec<&'static str> {
     let mut v = vec!["arrived", "released"];
     v.extend(State::ALL.iter().map(|s| s.name()));
-    v.extend(["followed", "unlocatable", "waiting_for_bed", "beds"]);
+    v.push("followed");
+    v.extend(Lens::ALL.map(Lens::column));
+    v.extend(["waiting_for_bed", "beds"]);
     v.extend(Agency::ALL.map(Agency::accurate_share_column));
     v.extend(CUMULATIVE.iter().map(|c| c.0));
+    v.extend(flow_series_columns().iter().map(String::as_str));
     v
 }
 
@@ -51,12 +108,9 @@ impl DaySnapshot {
         let followed = self.followed();
         let mut v = vec![self.arrived as f64, self.released as f64];
         v.extend(self.states.iter().map(|&x| x as f64));
-        v.extend([
-            followed as f64,
-            self.unlocatable as f64,
-            self.waiting_for_bed as f64,
-            self.beds as f64,
-        ]);
+        v.push(followed as f64);
+        v.extend(self.unlocatable.iter().map(|&x| x as f64));
+        v.extend([self.waiting_for_bed as f64, self.beds as f64]);
         v.extend(self.accurate.iter().map(|&a| {
             if followed > 0 {
                 a as f64 / followed as f64
@@ -65,6 +119,7 @@ impl DaySnapshot {
             }
         }));
         v.extend(self.cumulative.iter());
+        v.extend(self.flows.values());
         v
     }
 }
@@ -190,14 +245,21 @@ pub struct RunSummary {
     pub located_by_match: u64,
     /// Exploitation leads received by HSI.
     pub leads_received: u64,
-    /// Followed children unlocatable on the last day.
-    pub unlocatable_at_horizon: u64,
-    /// Most children unlocatable on any one day.
-    pub unlocatable_peak: u64,
-    /// Sum over days of the children unlocatable that day.
-    pub unlocatable_child_days: u64,
-    /// The day of that peak.
-    pub unlocatable_peak_day: u64,
+    /// Followed children unlocatable on the last day, per [`Lens`].
+    pub unlocatable_at_horizon: [u64; N_LENSES],
+    /// Most children unlocatable on any one day, per lens.
+    pub unlocatable_peak: [u64; N_LENSES],
+    /// Sum over days of the children unlocatable that day, per lens.
+    pub unlocatable_child_days: [u64; N_LENSES],
+    /// The day of each lens's peak.
+    pub unlocatable_peak_day: [u64; N_LENSES],
+    /// Released children who became unlocatable through a lens and were never locatable through
+    /// it again (to the horizon, their 18th birthday, or another exit), per lens.
+    pub never_located_again: [u64; N_LENSES],
+    /// Flows into and out of unlocatable, per lens.
+    pub flows: Flows,
+    /// Sum over days of the followed children that day.
+    pub followed_child_days: u64,
     /// Released children still followed on the last day.
     pub followed_at_horizon: u64,
     /// Events taken from the calendar (including those of ended placements).
@@ -215,9 +277,46 @@ pub struct RunSummary {
 
 impl RunSummary {
     /// Every metric as (column name, value), in a fixed order. The one definition of the columns of
-    /// `summary.csv` and of the printed table.
+    /// `summary.csv` and of the printed table: the locatability metrics first, ICE (the acting
+    /// agency) and pooled side by side, then the pipeline's counts, then the flows.
     pub fn metrics(&self) -> Vec<(&'static str, f64)> {
         let div = |a: f64, b: u64| if b > 0 { a / b as f64 } else { 0.0 };
+        let mut m = Vec::new();
+        // ICE (the acting agency) and pooled lead, then ORR and the court.
+        for lens in [Lens::Ice, Lens::Pooled, Lens::Orr, Lens::Court] {
+            let l = lens as usize;
+            let names = &LENS_METRICS[l];
+            m.extend([
+                (names[0], self.unlocatable_at_horizon[l] as f64),
+                (names[1], self.unlocatable_peak[l] as f64),
+                (names[2], self.unlocatable_peak_day[l] as f64),
+                (names[3], self.unlocatable_child_days[l] as f64 / 365.25),
+                (
+                    names[4],
+                    div(
+                        self.unlocatable_child_days[l] as f64,
+                        self.followed_child_days,
+                    ),
+                ),
+                (
+                    names[5],
+                    self.flows.exited[l][Exit::TurnedEighteen as usize] as f64,
+                ),
+                (names[6], self.never_located_again[l] as f64),
+            ]);
+        }
+        m.extend(self.pipeline_metrics(div));
+        m.extend(
+            flow_columns()
+                .iter()
+                .map(String::as_str)
+                .zip(self.flows.values()),
+        );
+        m
+    }
+
+    /// The pipeline's counts, in output order.
+    fn pipeline_metrics(&self, div: impl Fn(f64, u64) -> f64) -> Vec<(&'static str, f64)> {
         vec![
             ("arrived", self.arrived as f64),
             ("transferred_to_orr", self.transferred_to_orr as f64),
@@ -283,12 +382,9 @@ impl RunSummary {
             ("located_by_record_match", self.located_by_match as f64),
             ("exploitation_leads", self.leads_received as f64),
             ("followed_at_horizon", self.followed_at_horizon as f64),
-            ("unlocatable_at_horizon", self.unlocatable_at_horizon as f64),
-            ("unlocatable_peak", self.unlocatable_peak as f64),
-            ("unlocatable_peak_day", self.unlocatable_peak_day as f64),
             (
-                "unlocatable_child_years",
-                self.unlocatable_child_days as f64 / 365.25,
+                "followed_child_years",
+                self.followed_child_days as f64 / 365.25,
             ),
             (
                 "address_wrong_at_release",
@@ -304,3 +400,44 @@ impl RunSummary {
         ]
     }
 }
+
+/// Per lens (in [`Lens::ALL`] order): unlocatable at the horizon, peak, peak day, child-years,
+/// share of followed time unlocatable, turned 18 while unlocatable, never located again.
+const LENS_METRICS: [[&str; 7]; N_LENSES] = [
+    [
+        "unlocatable_by_orr_at_horizon",
+        "unlocatable_by_orr_peak",
+        "unlocatable_by_orr_peak_day",
+        "unlocatable_by_orr_child_years",
+        "unlocatable_by_orr_share_of_followed_time",
+        "turned_18_unlocatable_by_orr",
+        "never_located_again_by_orr",
+    ],
+    [
+        "unlocatable_by_ice_at_horizon",
+        "unlocatable_by_ice_peak",
+        "unlocatable_by_ice_peak_day",
+        "unlocatable_by_ice_child_years",
+        "unlocatable_by_ice_share_of_followed_time",
+        "turned_18_unlocatable_by_ice",
+        "never_located_again_by_ice",
+    ],
+    [
+        "unlocatable_by_court_at_horizon",
+        "unlocatable_by_court_peak",
+        "unlocatable_by_court_peak_day",
+        "unlocatable_by_court_child_years",
+        "unlocatable_by_court_share_of_followed_time",
+        "turned_18_unlocatable_by_court",
+        "never_located_again_by_court",
+    ],
+    [
+        "unlocatable_pooled_at_horizon",
+        "unlocatable_pooled_peak",
+        "unlocatable_pooled_peak_day",
+        "unlocatable_pooled_child_years",
+        "unlocatable_pooled_share_of_followed_time",
+        "turned_18_unlocatable_pooled",
+        "never_located_again_pooled",
+    ],
+];

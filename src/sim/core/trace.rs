@@ -1,7 +1,7 @@
 //! Tracing one child: after each of its events, and after a day's follow-up work when that changed
 //! something, the truth and every agency's record are reported to the observer.
 
-use super::child::Flags;
+use super::locate::Lens;
 use super::observer::{ChildEvent, Observer};
 use super::Core;
 
@@ -64,7 +64,7 @@ impl Tracer {
             true_address: ch.true_addr,
             household: ch.household,
             records: ch.rec.0,
-            locatable: ch.flags.contains(Flags::LOCATABLE),
+            locatable: Lens::ALL.map(|l| ch.state.is_followed() && ch.locatable.contains(l)),
         };
         let changed = self.last.as_ref().is_none_or(|l| {
             (l.state, l.true_address, l.household, l.records, l.locatable)

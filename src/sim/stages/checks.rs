@@ -26,6 +26,7 @@ use super::deterrence;
 use super::recovery::{self, Recovery, Rescuer};
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State, NEVER, NO_ADDRESS};
+use crate::sim::core::locate::{Cause, Route, Why};
 use crate::sim::core::sampling::unit;
 use crate::sim::core::Core;
 
@@ -345,7 +346,13 @@ impl Checks {
             self.leads.push_back(c);
             core.out.traces_succeeded += 1;
             core.write_record(c, Agency::Ice, addr);
+            let why = core.why;
+            core.why = Why {
+                cause: Cause::RecordOverwritten,
+                route: Route::Tracing,
+            };
             core.refresh(c);
+            core.why = why;
         } else {
             case.stage = Stage::NotFound;
             case.misses = case.misses.saturating_add(1);
@@ -405,7 +412,13 @@ fn record_match(core: &mut Core, c: u32) {
         let newer = ice == NO_ADDRESS || ch.rec_time[best] > ch.rec_time[Agency::Ice];
         if addr != NO_ADDRESS && addr != ice && newer {
             core.write_record(c, Agency::Ice, addr);
+            let why = core.why;
+            core.why = Why {
+                cause: Cause::RecordOverwritten,
+                route: Route::RecordMatch,
+            };
             core.refresh(c);
+            core.why = why;
         }
     }
 }
@@ -414,6 +427,7 @@ fn record_match(core: &mut Core, c: u32) {
 mod tests {
     use super::*;
     use crate::sim::core::agency::Agency;
+    use crate::sim::core::locate::Lens;
     use crate::sim::core::observer::Observer;
     use crate::sim::core::snapshot::{DaySnapshot, RunSummary};
     use crate::sim::params::{Params, Schedule, MINUTES_PER_DAY};
@@ -493,7 +507,7 @@ mod tests {
             core.children[0].rec[Agency::Ice],
             core.children[0].true_addr
         );
-        assert!(!core.has(0, Flags::LOCATABLE));
+        assert!(!core.children[0].locatable.contains(Lens::Ice));
         run_day(&mut checks, &mut core, &recovery, start(&p));
         let out = &core.out;
         // The visit at the stale address finds nobody, the trace finds the address, and the
@@ -502,9 +516,13 @@ mod tests {
         assert_eq!((out.traces_attempted, out.traces_succeeded), (1, 1));
         let ch = &core.children[0];
         assert_eq!(ch.rec[Agency::Ice], ch.true_addr, "ICE's record is updated");
-        assert!(ch.flags.contains(Flags::LOCATABLE));
-        assert_eq!(ch.last_contact, core.now, "an ICE contact");
-        assert_eq!(core.snap.unlocatable, 0);
+        assert!(ch.locatable.contains(Lens::Ice));
+        assert_eq!(ch.last_contact[Agency::Ice], core.now, "an ICE contact");
+        assert_eq!(core.snap.unlocatable[Lens::Ice as usize], 0);
+        assert_eq!(
+            core.out.flows.found[Lens::Ice as usize][Route::Tracing as usize],
+            1
+        );
     }
 
     #[test]
@@ -582,7 +600,7 @@ mod tests {
         // Twelve days after child 1 was located: a visit re-verifies the address.
         run_day(&mut checks, &mut core, &recovery, s + 12);
         assert_eq!(counts(&core), (3, 2, 3, 2, 1));
-        assert_eq!(core.children[1].last_contact, core.now);
+        assert_eq!(core.children[1].last_contact[Agency::Ice], core.now);
     }
 
     #[test]
@@ -732,24 +750,31 @@ mod tests {
 
     #[test]
     fn more_teams_never_leave_more_children_unlocatable() {
-        // Paired seeds, summed over replications: 15 teams against 30.
-        let (mut few, mut more) = ([0u64; 3], [0u64; 3]);
+        // Paired seeds, summed over replications: 15 teams against 30. Sums of: located; followed
+        // children whose ICE record lacks the true address; unlocatable by ICE at the horizon and
+        // child-days over the run; unlocatable by every agency (pooled) at the horizon.
+        let (mut few, mut more) = ([0u64; 5], [0u64; 5]);
+        let (ice, pooled) = (Lens::Ice as usize, Lens::Pooled as usize);
         for seed in 1..=4 {
             for (teams, sum) in [(15, &mut few), (30, &mut more)] {
                 let (out, last) = run(&reduced(teams), seed);
                 let followed = last.followed() as u64;
-                // Followed children whose ICE record does not hold the true address.
-                let not_ice = followed - last.accurate[Agency::Ice as usize] as u64;
                 sum[0] += out.located;
-                sum[1] += not_ice;
-                sum[2] += out.unlocatable_at_horizon;
+                sum[1] += followed - last.accurate[Agency::Ice as usize] as u64;
+                sum[2] += out.unlocatable_at_horizon[ice];
+                sum[3] += out.unlocatable_child_days[ice];
+                sum[4] += out.unlocatable_at_horizon[pooled];
             }
         }
-        assert!(more[0] > few[0], "located: {more:?} vs {few:?}");
-        assert!(
-            more[1] <= few[1],
-            "not locatable by ICE: {more:?} vs {few:?}"
-        );
-        assert!(more[2] <= few[2], "unlocatable: {more:?} vs {few:?}");
+        let what = format!("30 teams {more:?}, 15 teams {few:?}");
+        assert!(more[0] > few[0], "located: {what}");
+        for (i, m) in [
+            (1, "ICE record not accurate"),
+            (2, "unlocatable by ICE at the horizon"),
+            (3, "unlocatable by ICE, child-days"),
+            (4, "unlocatable by every agency at the horizon"),
+        ] {
+            assert!(more[i] <= few[i], "{m}: {what}");
+        }
     }
 }

@@ -293,13 +293,14 @@ impl Orr {
         core.out.care_days_total += care_days;
         core.out.address_wrong_at_release += address_wrong as u64;
         let orr_addr = if address_wrong { wrong } else { home };
-        self.leave(core, c, State::WithSponsor);
         // ORR writes first: with an integrated record, an address CBP already holds for this
-        // sponsor then reconciles a wrong one.
+        // sponsor then reconciles a wrong one. The records are written before the child joins
+        // the followed population, so that the core sees what each agency holds at release.
         core.write_record(c, Agency::Orr, orr_addr);
         if cbp_knows {
             core.write_record(c, Agency::Cbp, home);
         }
+        self.leave(core, c, State::WithSponsor);
         true
     }
 }

@@ -1,0 +1,313 @@
+//! The validity suite: each lever moves the outputs in the direction its mechanism says, checked
+//! with paired replications (common random numbers) on a reduced cohort whose capacities are
+//! scaled with it; and every numeric parameter of the baseline moves at least one output, or is
+//! listed in docs/model.md as inert under the baseline, with the reason.
+
+use std::collections::BTreeSet;
+
+use custody_sim::scenario::{self, Scenario};
+use custody_sim::sim::params::Schedule;
+use custody_sim::sim::{simulate, NoObserver, Params, RunSummary};
+use rayon::prelude::*;
+
+use crate::common::{baseline, root};
+
+/// Share of the baseline cohort (and of every capacity) simulated.
+const SHARE: f64 = 0.1;
+/// Paired replications per comparison.
+const REPS: u64 = 6;
+const SEED: u64 = 2026;
+
+fn scale(s: &mut Schedule, f: f64) {
+    for step in &mut s.0 {
+        step.1 = (step.1 as f64 * f).round() as u32;
+    }
+}
+
+/// `p` with its arrivals and every capacity scaled by `f`: the same regime (which capacities bind,
+/// how long lines are) with fewer children.
+fn reduced(mut p: Params, f: f64) -> Params {
+    for r in &mut p.arrival_rate_by_day {
+        *r *= f;
+    }
+    scale(&mut p.cbp.processing_agents, f);
+    scale(&mut p.orr.standard_beds, f);
+    scale(&mut p.orr.placements_per_day, f);
+    scale(&mut p.orr.influx_beds, f);
+    p.orr.influx_trigger_waiting = (p.orr.influx_trigger_waiting as f64 * f).round() as u32;
+    scale(&mut p.orr.case_managers, f);
+    scale(&mut p.calls.capacity_per_day, f);
+    scale(&mut p.ice.nta_capacity_per_day, f);
+    scale(&mut p.court.hearings_per_day, f);
+    scale(&mut p.checks.teams, f);
+    scale(&mut p.checks.local_partner_checks_per_day, f);
+    p.checks.max_checks = (p.checks.max_checks as f64 * f).round() as u64;
+    scale(&mut p.recovery.investigators, f);
+    p
+}
+
+fn base() -> Scenario {
+    scenario::load(&baseline()).expect("the baseline is valid")
+}
+
+/// The baseline with the values at `paths` replaced (validated as a user's file would be).
+fn with(s: &Scenario, values: &[(&str, toml::Value)]) -> Params {
+    let values: Vec<(String, toml::Value)> = values
+        .iter()
+        .map(|(p, v)| (p.to_string(), v.clone()))
+        .collect();
+    s.with_values(&values, "validity")
+        .expect("the variant is valid")
+        .params
+}
+
+fn runs(p: &Params) -> Vec<RunSummary> {
+    (0..REPS)
+        .into_par_iter()
+        .map(|r| simulate(p, SEED, r, &mut NoObserver))
+        .collect()
+}
+
+fn metric(runs: &[RunSummary], name: &str) -> Vec<f64> {
+    runs.iter()
+        .map(|r| {
+            r.metrics()
+                .into_iter()
+                .find(|m| m.0 == name)
+                .unwrap_or_else(|| panic!("no metric {name}"))
+                .1
+        })
+        .collect()
+}
+
+/// Paired difference reform − base of `name`: mean, and the half-width of its 95% interval.
+struct Diff {
+    base: f64,
+    mean: f64,
+    half: f64,
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "baseline mean {:.1}, paired difference {:.2} ± {:.2}",
+            self.base, self.mean, self.half
+        )
+    }
+}
+
+fn diff(base: &[RunSummary], reform: &[RunSummary], name: &str) -> Diff {
+    let b = metric(base, name);
+    let r = metric(reform, name);
+    let d: Vec<f64> = r.iter().zip(&b).map(|(r, b)| r - b).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    // t(0.975, 5) for six replications.
+    let half = 2.571 * (var / n).sqrt();
+    Diff {
+        base: b.iter().sum::<f64>() / n,
+        mean,
+        half,
+    }
+}
+
+fn no_deterrence(mut p: Params) -> Params {
+    p.deterrence.enabled = false;
+    p
+}
+
+fn int(x: i64) -> toml::Value {
+    toml::Value::Integer(x)
+}
+
+fn float(x: f64) -> toml::Value {
+    toml::Value::Float(x)
+}
+
+#[test]
+fn more_check_teams_never_leave_more_children_unlocatable_by_ice() {
+    let s = base();
+    let b = runs(&reduced(no_deterrence(s.params.clone()), SHARE));
+    let teams = with(&s, &[("welfare_checks.teams[0].value", int(600))]);
+    let r = runs(&reduced(no_deterrence(teams), SHARE));
+    for m in [
+        "unlocatable_by_ice_at_horizon",
+        "unlocatable_by_ice_child_years",
+    ] {
+        let d = diff(&b, &r, m);
+        assert!(d.mean <= 0.0, "{m}: twice the teams: {d}");
+    }
+    let d = diff(&b, &r, "located");
+    assert!(d.mean - d.half > 0.0, "located: twice the teams: {d}");
+}
+
+#[test]
+fn more_call_staff_lower_calls_not_reached_once_capacity_binds() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let staff = with(&s, &[("wellbeing_calls.staff[0].value", int(200))]);
+    let r = runs(&reduced(staff, SHARE));
+    let d = diff(&b, &r, "wellbeing_calls_not_reached");
+    assert!(d.mean + d.half < 0.0, "twice the call staff: {d}");
+}
+
+#[test]
+fn more_orr_to_ice_sharing_serves_no_fewer_ntas_and_lowers_unlocatable_by_ice() {
+    let s = base();
+    let b = runs(&reduced(no_deterrence(s.params.clone()), SHARE));
+    let sharing = with(
+        &s,
+        &[
+            ("data_sharing.orr_to_ice_probability", float(1.0)),
+            ("data_sharing.orr_to_ice_delay_days_mean", float(7.0)),
+        ],
+    );
+    let r = runs(&reduced(no_deterrence(sharing), SHARE));
+    let d = diff(&b, &r, "ntas_issued");
+    assert!(d.mean >= 0.0, "NTAs served with more sharing: {d}");
+    let d = diff(&b, &r, "unlocatable_by_ice_child_years");
+    assert!(d.mean + d.half < 0.0, "child-years unlocatable by ICE: {d}");
+    let d = diff(&b, &r, "unlocatable_by_ice_at_horizon");
+    assert!(d.mean <= 0.0, "unlocatable by ICE at the horizon: {d}");
+}
+
+#[test]
+fn the_integrated_record_lowers_children_unlocatable_by_ice_clearly() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let integrated = with(
+        &s,
+        &[("data_sharing.integrated_record", toml::Value::Boolean(true))],
+    );
+    let r = runs(&reduced(integrated, SHARE));
+    for m in [
+        "unlocatable_by_ice_at_horizon",
+        "unlocatable_by_ice_child_years",
+    ] {
+        let d = diff(&b, &r, m);
+        // Clearly visible: at least a tenth of the baseline, well outside the noise.
+        assert!(
+            d.mean + d.half < 0.0 && -d.mean > 0.1 * d.base,
+            "{m}: integrated record: {d}"
+        );
+    }
+}
+
+#[test]
+fn reassigning_hsi_investigators_lowers_rescues() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let reassigned = with(&s, &[("recovery.reassigned_to_removal_share", float(0.9))]);
+    let r = runs(&reduced(reassigned, SHARE));
+    let d = diff(&b, &r, "rescued_by_leads");
+    assert!(
+        d.mean + d.half < 0.0,
+        "rescues by leads, 90% reassigned: {d}"
+    );
+}
+
+/// Changed values for a numeric leaf, valid for the scenario: one above the base value and one
+/// below where the scenario allows (a cap or a threshold may hide a change in one direction).
+fn perturbed(s: &Scenario, path: &str) -> Vec<Params> {
+    let Some(v) = s.value(path) else {
+        return Vec::new();
+    };
+    let x = match v {
+        toml::Value::Integer(i) => *i as f64,
+        toml::Value::Float(f) => *f,
+        _ => return Vec::new(),
+    };
+    let up = [x * 1.5, x + 1.0, 1.0, 2.0];
+    let down = [x * 0.5, x - 1.0, 0.5, 0.1, 0.0];
+    let mut out = Vec::new();
+    for candidates in [&up[..], &down[..]] {
+        for &c in candidates {
+            let new = match v {
+                toml::Value::Integer(_) => toml::Value::Integer(c.round() as i64),
+                _ => toml::Value::Float(c),
+            };
+            if &new == v {
+                continue;
+            }
+            if let Ok(p) = s.with_values(&[(path.to_string(), new)], "screen") {
+                if p.params != s.params {
+                    out.push(p.params);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The parameters docs/model.md lists as inert under the baseline (`- \`path\`: reason` lines
+/// of its section "Parameters inert under the baseline").
+fn documented_inert() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root().join("docs/model.md")).expect("docs/model.md");
+    let section = text
+        .split("## Parameters inert under the baseline")
+        .nth(1)
+        .expect("docs/model.md has a section \"Parameters inert under the baseline\"");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    section
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- `"))
+        .filter_map(|l| l.split('`').next())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_numeric_parameter_moves_an_output_or_is_documented_inert() {
+    let s = base();
+    let leaves: Vec<String> = s
+        .leaf_paths()
+        .into_iter()
+        // A fiscal year's number names which year a volume belongs to: a label, not a parameter.
+        .filter(|p| !p.ends_with(".fiscal_year"))
+        .filter(|p| {
+            matches!(
+                s.value(p),
+                Some(toml::Value::Integer(_)) | Some(toml::Value::Float(_))
+            )
+        })
+        .collect();
+    assert!(leaves.len() > 100, "only {} numeric leaves", leaves.len());
+    let base_run = simulate(&reduced(s.params.clone(), SHARE), SEED, 0, &mut NoObserver);
+    let results: Vec<(String, Option<bool>)> = leaves
+        .par_iter()
+        .map(|path| {
+            let variants = perturbed(&s, path);
+            let moved = (!variants.is_empty()).then(|| {
+                variants
+                    .into_iter()
+                    .any(|p| simulate(&reduced(p, SHARE), SEED, 0, &mut NoObserver) != base_run)
+            });
+            (path.clone(), moved)
+        })
+        .collect();
+    let unperturbable: Vec<&String> = results
+        .iter()
+        .filter(|r| r.1.is_none())
+        .map(|r| &r.0)
+        .collect();
+    assert!(
+        unperturbable.is_empty(),
+        "no valid changed value found for {unperturbable:?}"
+    );
+    let inert: BTreeSet<String> = results
+        .iter()
+        .filter(|r| r.1 == Some(false))
+        .map(|r| r.0.clone())
+        .collect();
+    let documented = documented_inert();
+    let undocumented: Vec<&String> = inert.difference(&documented).collect();
+    let not_inert: Vec<&String> = documented.difference(&inert).collect();
+    assert!(
+        undocumented.is_empty() && not_inert.is_empty(),
+        "parameters that move no output but are not listed in docs/model.md: {undocumented:?}; \
+         listed as inert but they move an output: {not_inert:?}"
+    );
+}
