@@ -123,10 +123,20 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Court notices to an old address that reached the person through a lawyer",
     ),
     ("welfare_checks", "Welfare-check visits"),
-    ("located", "Children located by welfare checks"),
+    ("located", "Welfare-check visits that found the child"),
     (
         "checks_not_found",
         "Welfare-check visits that did not find the child",
+    ),
+    ("traces_attempted", "Welfare-check traces attempted"),
+    (
+        "traces_succeeded",
+        "Welfare-check traces that found the child's address",
+    ),
+    ("rechecks", "Welfare-check re-checks of children not found"),
+    (
+        "reverifications",
+        "Welfare-check re-verifications of children located earlier",
     ),
     ("rescued", "Children rescued from exploitation"),
     ("rescued_by_checks", "Children rescued by welfare checks"),

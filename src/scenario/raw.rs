@@ -264,6 +264,10 @@ pub struct WelfareChecks {
     /// Order of the groups "in_absentia", "no_nta", "other".
     pub priority: Vec<String>,
     pub missing_report_probability_if_not_found: f64,
+    pub recheck_after_days: u32,
+    pub reverify_after_days: u32,
+    pub trace_effort_visits: f64,
+    pub trace_success_per_visit_effort: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

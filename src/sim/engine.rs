@@ -257,6 +257,7 @@ impl<'p> Engine<'p> {
                     calls::on_release(core, c);
                     services::on_release(core, c);
                     self.sharing.on_release(core, c);
+                    self.checks.on_release(core, c);
                     core.refresh(c);
                 }
             }

@@ -304,14 +304,25 @@ pub struct WelfareChecks {
     pub checks_per_team_day: f64,
     /// Checks added by local partners per day, by date.
     pub local_partner_checks_per_day: Schedule,
-    /// Size of the operation: checks in all.
+    /// Size of the operation: visit-equivalents in all (visits, plus the effort of traces).
     pub max_checks: u64,
-    /// Days between rebuilds of the priority list.
+    /// Days between re-rankings of the list of children not yet checked.
     pub list_refresh_days: u32,
     /// Order of priority groups: 0 = in absentia, 1 = never served an NTA, 2 = others.
     pub priority: [u8; 3],
     /// Probability that ICE files a missing-child report when nobody is found.
     pub missing_report_if_not_found: f64,
+    /// Days after an attempt that did not find a child before the child is checked again.
+    pub recheck_after_days: u32,
+    /// Days after a child was located before a visit re-verifies the address.
+    pub reverify_after_days: u32,
+    /// Staff time of one trace attempt (neighbours, the sponsor's phone, schools, databases,
+    /// commercial records, local partners), in visit-equivalents of capacity.
+    pub trace_effort_visits: f64,
+    /// Tracing success per visit-equivalent of effort: a trace of effort `e` finds the child's
+    /// address with probability `1 - exp(-trace_success_per_visit_effort * e)` (before the country
+    /// reach multiplier and contact avoidance).
+    pub trace_success_per_visit_effort: f64,
 }
 
 /// Missing-child reports, exploitation leads, HSI investigations.

@@ -592,6 +592,36 @@ start_date = "2025/02/01"
 }
 
 #[test]
+fn bad_search_parameters_of_the_welfare_checks_are_each_named() {
+    let dir = extending(
+        "search.toml",
+        r#"
+[welfare_checks]
+recheck_after_days = 0
+reverify_after_days = 4000
+trace_effort_visits = 0.0
+trace_success_per_visit_effort = -1.0
+"#,
+    );
+    let stderr = rejected(
+        dir.path(),
+        "search.toml",
+        &[
+            "4 invalid value(s):",
+            "  - field `welfare_checks.recheck_after_days` = 0: must be an integer in [1, 3650] days",
+            "  - field `welfare_checks.reverify_after_days` = 4000: must be an integer in [1, 3650] days",
+            "  - field `welfare_checks.trace_effort_visits` = 0: must be in [0.01, 100] visit-equivalents",
+            "  - field `welfare_checks.trace_success_per_visit_effort` = -1: must be in [0, 100] per visit-equivalent of effort",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("\n  - field ").count(),
+        4,
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
 fn an_array_where_a_table_belongs_is_refused() {
     let dir = extending(
         "array_for_table.toml",

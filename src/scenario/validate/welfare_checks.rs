@@ -1,5 +1,5 @@
 //! Welfare checks (`[welfare_checks]`): the operation's start, teams and local partners, the
-//! check list and its priority order.
+//! check list and its priority order, re-checks, re-verification and tracing.
 
 use super::check::Check;
 use super::time::Period;
@@ -59,6 +59,31 @@ pub(super) fn validate(c: &mut Check, p: &Period, wc: &raw::WelfareChecks) -> We
         missing_report_if_not_found: c.prob(
             "welfare_checks.missing_report_probability_if_not_found",
             wc.missing_report_probability_if_not_found,
+        ),
+        recheck_after_days: c.at_least_one_u32(
+            "welfare_checks.recheck_after_days",
+            wc.recheck_after_days,
+            3650,
+            "days",
+        ),
+        reverify_after_days: c.at_least_one_u32(
+            "welfare_checks.reverify_after_days",
+            wc.reverify_after_days,
+            3650,
+            "days",
+        ),
+        trace_effort_visits: c.range(
+            "welfare_checks.trace_effort_visits",
+            wc.trace_effort_visits,
+            0.01,
+            100.0,
+            "visit-equivalents",
+        ),
+        trace_success_per_visit_effort: c.nonneg(
+            "welfare_checks.trace_success_per_visit_effort",
+            wc.trace_success_per_visit_effort,
+            100.0,
+            "per visit-equivalent of effort",
         ),
     }
 }

@@ -141,8 +141,6 @@ bitflags! {
         const REPRESENTED = 1 << 10;
         /// A missing-child report was entered.
         const MISSING_REPORTED = 1 << 11;
-        /// Visited by a welfare check.
-        const CHECKED = 1 << 12;
         /// Receives post-release services (home-study cases and a share of others).
         const SERVICES = 1 << 13;
         /// Counted in the followed population (cached).

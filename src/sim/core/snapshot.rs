@@ -239,6 +239,15 @@ pub struct RunSummary {
     pub rescued_by_record_match: u64,
     /// Visits that found nobody.
     pub not_found: u64,
+    /// Trace attempts (after a visit that found nobody, or for a child ICE holds no usable address
+    /// for).
+    pub traces_attempted: u64,
+    /// Trace attempts that found the child's address (ICE's record then holds it).
+    pub traces_succeeded: u64,
+    /// Attempts (a visit or a trace) on children an earlier attempt did not find.
+    pub rechecks: u64,
+    /// Visits re-verifying the address of a child located earlier.
+    pub reverifications: u64,
     /// Missing-child reports entered.
     pub missing_reports: u64,
     /// Children located by a match of a missing-child report.
@@ -378,6 +387,10 @@ impl RunSummary {
                 self.rescued_by_record_match as f64,
             ),
             ("checks_not_found", self.not_found as f64),
+            ("traces_attempted", self.traces_attempted as f64),
+            ("traces_succeeded", self.traces_succeeded as f64),
+            ("rechecks", self.rechecks as f64),
+            ("reverifications", self.reverifications as f64),
             ("missing_reports", self.missing_reports as f64),
             ("located_by_record_match", self.located_by_match as f64),
             ("exploitation_leads", self.leads_received as f64),
