@@ -279,6 +279,7 @@ impl<'p> Engine<'p> {
 pub(crate) mod testkit {
     use super::*;
     use crate::sim::core::calendar::Entry;
+    use crate::sim::core::child::{Flags, State};
     use crate::sim::core::observer::NoObserver;
 
     /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
