@@ -33,9 +33,9 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
 }
 
 /// The household moves; the child moves with it if living there, and only then is a report of
-/// the move news of the child's address. Each agency is told with its
-/// own probability (the court only while a case is open, more often for a represented person,
-/// whose lawyer files the change of address), less when households avoid contact.
+/// the move news of the child's address. Each agency is told with its own probability (the court
+/// only while a case is open, more often for a represented person, whose lawyer files the change
+/// of address), less when households avoid contact.
 /// After 18 (following release) the moves go on while the person is in proceedings, so that NTA
 /// service and hearing notices meet a changing address: ICE and the court may be told, ORR (which
 /// no longer follows the person) is not, and they count apart (`moves_after_18`).
