@@ -19,7 +19,7 @@ use super::stages::ice::Ice;
 use super::stages::orr::Orr;
 use super::stages::recovery::{self, Recovery};
 use super::stages::sharing::{self, Sharing};
-use super::stages::{arrivals, life, services};
+use super::stages::{arrivals, life, placement, services};
 
 /// How many events ahead the engine prefetches child records.
 const PREFETCH_AHEAD: usize = 8;
@@ -159,7 +159,8 @@ impl<'p> Engine<'p> {
     }
 
     /// At midnight: the day's calls, NTAs and welfare checks, in that order; ICE reads its inbox
-    /// after each, so that an address learned by one is there for the next.
+    /// after each, so that an address learned by one is there for the next. Units held by children
+    /// whose placement a check ended (a rescue) are handed back at once.
     fn end_of_day(&mut self) {
         let core = &mut self.core;
         self.calls.work(core, &self.recovery);
@@ -168,7 +169,25 @@ impl<'p> Engine<'p> {
         self.ice.read_inbox(core);
         self.checks.work(core, &self.recovery);
         self.ice.read_inbox(core);
-        self.orr.end_of_day(core);
+        self.hand_back();
+        self.orr.end_of_day(&mut self.core);
+    }
+
+    /// Read the core's inbox of ended placements: a child who left ORR care hands back a case
+    /// manager it held, a child no longer exploited the investigators working its leads.
+    fn hand_back(&mut self) {
+        let core = &mut self.core;
+        let mut i = 0;
+        while i < core.ended.len() {
+            let (c, left) = core.ended[i];
+            match left {
+                State::Orr => self.orr.left_care(core, c),
+                State::Exploited => self.recovery.no_longer_exploited(core, c),
+                _ => {}
+            }
+            i += 1;
+        }
+        core.ended.clear();
     }
 
     /// Close the day's snapshot and running totals.
@@ -209,8 +228,9 @@ impl<'p> Engine<'p> {
 
     /// Deliver one event: events of an ended placement are dropped here, before any stage sees
     /// them; the end of a resource hold is always delivered, with whether its placement still
-    /// runs. ICE reads its inbox after every event. Returns whether the event acted on the child
-    /// in its current placement (false for a dropped event or the end of a stale resource hold).
+    /// runs. After every event, units held by children whose placement ended are handed back and
+    /// ICE reads its inbox. Returns whether the event acted on the child in its current placement
+    /// (false for a dropped event or the end of a stale resource hold).
     #[inline]
     fn deliver(&mut self, ev: Entry) -> bool {
         let c = ev.child();
@@ -233,11 +253,15 @@ impl<'p> Engine<'p> {
             }
             Event::EnterOrr => self.orr.enter(core, c),
             Event::SponsorFound => self.orr.sponsor_found(core, c),
-            Event::Vetted => self.orr.vetted(core, c, current),
+            Event::Vetted => self.orr.vetted(core, c),
             Event::Release => {
-                if self.orr.release(core, c) {
-                    self.ice.on_release(core, c);
+                if let Some(first) = self.orr.release(core, c) {
+                    // ICE's NTA intent is decided once, at the first release.
+                    if first {
+                        self.ice.on_release(core, c);
+                    }
                     life::on_release(core, c);
+                    placement::on_release(core, c);
                     calls::on_release(core, c);
                     services::on_release(core, c);
                     self.sharing.on_release(core, c);
@@ -253,6 +277,11 @@ impl<'p> Engine<'p> {
             Event::Move => life::household_moves(core, c),
             Event::RunAway => life::run_away(core, &self.recovery, c),
             Event::Exploit => life::exploit(core, c),
+            Event::Breakdown => {
+                if placement::breaks_down(core, c) {
+                    self.orr.readmit(core, c);
+                }
+            }
             Event::CallDue => self.calls.due(core, c),
             Event::ServicesContact => services::contact(core, &self.recovery, c),
             Event::ShareIce => sharing::share(core, c, Agency::Ice),
@@ -263,8 +292,12 @@ impl<'p> Engine<'p> {
             Event::MissingReport => recovery::missing_report(core, c),
             Event::RecordMatch => recovery::record_match(core, c),
             Event::Lead => self.recovery.lead(core, c),
-            Event::LeadDone => self.recovery.lead_done(core, c, current),
+            Event::LeadDone => self.recovery.lead_done(core, c),
         }
+        if !self.core.ended.is_empty() {
+            self.hand_back();
+        }
+        let core = &mut self.core;
         if !core.ice_inbox.is_empty() {
             self.ice.read_inbox(core);
         }

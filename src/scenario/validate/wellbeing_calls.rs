@@ -1,5 +1,6 @@
-//! Safety and well-being calls (`[wellbeing_calls]`): when calls are due, call-centre capacity,
-//! how long a call may wait, and the chance it reaches the child.
+//! Safety and well-being calls (`[wellbeing_calls]`): when calls are due, the call staff's daily
+//! attempts, how long a call may be attempted and how often, and the chance an attempt reaches the
+//! child.
 
 use super::check::{capacity, Check};
 use super::time::Period;
@@ -30,7 +31,7 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
                 w.calls_per_staff_day,
                 0.01,
                 10_000.0,
-                "calls per staff-day",
+                "call attempts per staff-day",
             ),
         ),
         max_wait_days: c.range(
@@ -40,6 +41,13 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
             3650.0,
             "days",
         ) as u32,
+        max_attempts: c.at_least_one_u32(
+            "wellbeing_calls.max_attempts",
+            w.max_attempts,
+            100,
+            "attempts per call",
+        ),
+        retry_days: c.at_least_one_u32("wellbeing_calls.retry_days", w.retry_days, 365, "days"),
         answer_if_current: c.prob(
             "wellbeing_calls.answer_probability_if_current",
             w.answer_probability_if_current,

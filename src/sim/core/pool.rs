@@ -1,5 +1,6 @@
 //! A resource with a capacity and a first-in-first-out waiting line (CBP agents, ORR beds, case
-//! managers, HSI investigators).
+//! managers, HSI investigators). Stages hand units on in loops (`admit_next` until it admits
+//! nobody), never by recursion, however many children in line have left meanwhile.
 
 use std::collections::VecDeque;
 
@@ -32,6 +33,36 @@ impl Pool {
     pub(crate) fn release(&mut self) -> Option<(u32, u32)> {
         self.busy = self.busy.saturating_sub(1);
         self.admit()
+    }
+
+    /// Give `n` units back without handing them on: the caller admits the line next
+    /// ([`Pool::admit_next`]).
+    #[inline]
+    pub(crate) fn give_back(&mut self, n: u32) {
+        debug_assert!(self.busy >= n, "{n} units given back, {} held", self.busy);
+        self.busy = self.busy.saturating_sub(n);
+    }
+
+    /// Take a unit now even if none is free (occupancy may then exceed capacity); nobody in line
+    /// is admitted until occupancy is below capacity again.
+    #[inline]
+    pub(crate) fn take(&mut self) {
+        self.busy += 1;
+    }
+
+    /// Admit the first child in line for whom `wanted` holds, if a unit is free. Children passed
+    /// over on the way (for whom `wanted` fails, e.g. who left care while waiting) leave the line
+    /// without taking a unit. `None` when no unit is free or nobody wanted is waiting.
+    #[inline]
+    pub(crate) fn admit_next(&mut self, mut wanted: impl FnMut(u32) -> bool) -> Option<(u32, u32)> {
+        while self.busy < self.capacity {
+            let (c, since) = self.line.pop_front()?;
+            if wanted(c) {
+                self.busy += 1;
+                return Some((c, since));
+            }
+        }
+        None
     }
 
     /// Admit the head of the line if capacity allows.

@@ -9,7 +9,8 @@ use super::Core;
 
 impl Core<'_> {
     /// Move `c` to state `to`. A change of episode (custody, released, ended) ends the placement:
-    /// the child's epoch advances, so events of the old placement are dropped.
+    /// the child's epoch advances, so events of the old placement are dropped, and the placement
+    /// is put in the inbox of ended placements, so that units the child held are handed back.
     pub(crate) fn set_state(&mut self, c: u32, to: State) {
         let ch = &mut self.children[c as usize];
         let from = ch.state;
@@ -18,6 +19,7 @@ impl Core<'_> {
         ch.state = to;
         if from.episode() != to.episode() {
             ch.epoch = ch.epoch.next();
+            self.ended.push((c, from));
         }
         self.refresh(c);
     }

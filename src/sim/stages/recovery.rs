@@ -2,6 +2,8 @@
 //! exploitation leads worked by HSI investigators (a share reassigned to removal work), and
 //! rescue.
 
+use std::collections::HashMap;
+
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State};
 use crate::sim::core::event::Event;
@@ -24,6 +26,8 @@ pub(crate) enum Rescuer {
 /// HSI's investigators and the delays of reports and investigations.
 pub(crate) struct Recovery {
     investigators: Pool,
+    /// Investigations running, per exploited child (one per lead taken up).
+    running: HashMap<u32, u32>,
     missing_report: Sampler,
     investigation: Sampler,
 }
@@ -33,6 +37,7 @@ impl Recovery {
     pub(crate) fn new(p: &Params) -> Self {
         Recovery {
             investigators: Pool::default(),
+            running: HashMap::new(),
             missing_report: Sampler::new(p.recovery.missing_report_delay),
             investigation: Sampler::new(p.recovery.investigation),
         }
@@ -44,9 +49,7 @@ impl Recovery {
         let r = &core.p.recovery;
         let working = r.investigators.at(core.day) as f64 * (1.0 - r.reassigned_to_removal);
         self.investigators.capacity = (working * r.cases_per_investigator as f64).floor() as u32;
-        while let Some((c, _)) = self.investigators.admit() {
-            self.start_investigation(core, c);
-        }
+        self.investigate_waiting(core);
     }
 
     /// The household says the child is no longer there; a missing-child report may follow.
@@ -82,26 +85,56 @@ impl Recovery {
         }
     }
 
+    /// Free investigators take waiting leads in order; a lead about a child no longer exploited
+    /// (rescued by another route, turned 18) is passed over without taking one. A loop, however
+    /// many of them there are.
+    fn investigate_waiting(&mut self, core: &mut Core) {
+        loop {
+            let next = self
+                .investigators
+                .admit_next(|c| core.children[c as usize].state == State::Exploited);
+            let Some((c, _)) = next else { break };
+            self.start_investigation(core, c);
+        }
+    }
+
     fn start_investigation(&mut self, core: &mut Core, c: u32) {
+        *self.running.entry(c).or_insert(0) += 1;
         let d = self.investigation.minutes(&mut core.child(c).follow);
         core.after(c, d, Event::LeadDone);
     }
 
-    /// An investigation ends: the investigator takes the next lead; if the child is still in the
-    /// same placement (`current`) and exploited, the investigation may end in a rescue.
-    pub(crate) fn lead_done(&mut self, core: &mut Core, c: u32, current: bool) {
-        if let Some((next, _)) = self.investigators.release() {
-            self.start_investigation(core, next);
-        }
-        if !current {
-            return;
-        }
+    /// An investigation ends (the child is still exploited: had the child been rescued or turned
+    /// 18, the investigator would have been handed back then, and this event dropped): the
+    /// investigator takes the next lead, and the investigation may end in a rescue.
+    pub(crate) fn lead_done(&mut self, core: &mut Core, c: u32) {
+        debug_assert_eq!(core.children[c as usize].state, State::Exploited);
+        self.hand_back(core, c, 1);
         let u = unit(&mut core.child(c).follow);
-        if core.children[c as usize].state == State::Exploited
-            && u < core.p.recovery.rescue_probability
-        {
+        if u < core.p.recovery.rescue_probability {
             rescue(core, c, Rescuer::Lead);
         }
+    }
+
+    /// The child is no longer exploited (the engine reads the core's inbox of ended placements):
+    /// every investigator still working a lead about the child is handed back at once, and takes
+    /// the next waiting lead.
+    pub(crate) fn no_longer_exploited(&mut self, core: &mut Core, c: u32) {
+        if let Some(&n) = self.running.get(&c) {
+            self.hand_back(core, c, n);
+        }
+    }
+
+    /// `n` of the investigations about `c` end: their investigators take the next leads.
+    fn hand_back(&mut self, core: &mut Core, c: u32, n: u32) {
+        match self.running.get_mut(&c) {
+            Some(k) if *k > n => *k -= n,
+            _ => {
+                self.running.remove(&c);
+            }
+        }
+        self.investigators.give_back(n);
+        self.investigate_waiting(core);
     }
 }
 
@@ -135,7 +168,8 @@ pub(crate) fn record_match(core: &mut Core, c: u32) {
     }
 }
 
-/// A child in exploitation is found and placed in safety.
+/// A child in exploitation is found and placed in safety. Investigators still working leads about
+/// the child are handed back by the engine (the placement ends).
 pub(crate) fn rescue(core: &mut Core, c: u32, by: Rescuer) {
     core.out.rescued += 1;
     match by {
