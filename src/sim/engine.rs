@@ -305,6 +305,155 @@ impl<'p> Engine<'p> {
     }
 }
 
+/// An engine to drive from stage tests (beside each stage): whole days, with the running counts
+/// checked against a recount after each, children added by hand, and the stages within reach.
+#[cfg(test)]
+pub(crate) mod harness {
+    use super::*;
+    use crate::sim::core::observer::ChildEvent;
+    use crate::sim::params::Duration;
+
+    /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
+    pub(crate) fn scaled(file: &str, share: f64) -> Params {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
+        for r in &mut p.arrival_rate_by_day {
+            *r *= share;
+        }
+        p
+    }
+
+    /// The baseline with no arrivals of its own (tests add children), every child 0 years old on
+    /// arrival (no 18th birthday within the run), no voluntary departures, a sponsor for everyone.
+    pub(crate) fn bare() -> Params {
+        let mut p = scaled("baseline.toml", 0.0);
+        p.children.age_cdf = vec![1.0];
+        p.orr.voluntary_departure_rate = 0.0;
+        p.sponsors.no_viable_sponsor = 0.0;
+        p
+    }
+
+    /// A fixed delay of `minutes`.
+    pub(crate) fn fixed(minutes: f64) -> Duration {
+        Duration {
+            mean: minutes,
+            cv: 0.0,
+        }
+    }
+
+    /// Collects the traced child's journey.
+    #[derive(Default)]
+    struct Journey {
+        child: Option<u32>,
+        steps: Vec<ChildEvent>,
+    }
+
+    impl Observer for Journey {
+        fn on_day(&mut self, _: u32, _: &crate::sim::core::snapshot::DaySnapshot) {}
+        fn traced_child(&self) -> Option<u32> {
+            self.child
+        }
+        fn on_child_event(&mut self, event: &ChildEvent) {
+            self.steps.push(event.clone());
+        }
+    }
+
+    /// An engine, the next day to run, and the journey of one traced child.
+    pub(crate) struct Harness<'p> {
+        e: Engine<'p>,
+        next_day: u32,
+        tracer: Tracer,
+        journey: Journey,
+    }
+
+    impl<'p> Harness<'p> {
+        /// An engine at time 0 with the scenario's arrivals scheduled.
+        pub(crate) fn new(p: &'p Params, seed: u64) -> Self {
+            Harness {
+                e: Engine::new(p, seed, 0),
+                next_day: 0,
+                tracer: Tracer::new(None),
+                journey: Journey::default(),
+            }
+        }
+
+        /// Follow `c`'s journey from now on.
+        pub(crate) fn trace(&mut self, c: u32) {
+            self.tracer = Tracer::new(Some(c));
+            self.journey = Journey {
+                child: Some(c),
+                steps: Vec::new(),
+            };
+        }
+
+        /// The traced child's journey so far.
+        pub(crate) fn journey(&self) -> &[ChildEvent] {
+            &self.journey.steps
+        }
+
+        /// Run every day up to and including `last`, panicking if a running count drifts from
+        /// the recount.
+        pub(crate) fn run_to(&mut self, last: u32) {
+            while self.next_day <= last {
+                let day = self.next_day;
+                self.e.run_day(day, &mut self.tracer, &mut self.journey);
+                if let Err(msg) = self.e.core.verify_counts() {
+                    panic!("running counts differ from a recount: {msg}");
+                }
+                self.e.close_day(day);
+                self.next_day += 1;
+            }
+        }
+
+        /// Run days until `done` holds at the end of one (at most `days` more); panics if it never
+        /// does.
+        pub(crate) fn run_until(&mut self, days: u32, mut done: impl FnMut(&Core) -> bool) {
+            for _ in 0..days {
+                self.run_to(self.next_day);
+                if done(&self.e.core) {
+                    return;
+                }
+            }
+            panic!("not done after {days} days");
+        }
+
+        /// The first day not yet run.
+        pub(crate) fn next_day(&self) -> u32 {
+            self.next_day
+        }
+
+        /// A child who arrives now (in CBP custody), with the next id.
+        pub(crate) fn new_child(&mut self) -> u32 {
+            let c = self.e.core.children.len() as u32;
+            arrivals::arrive(&mut self.e.core, c);
+            c
+        }
+
+        /// Schedule `event` for `c` at `time`, in the child's current placement.
+        pub(crate) fn at(&mut self, time: u32, c: u32, event: Event) {
+            self.e.core.at(time, c, event);
+        }
+
+        pub(crate) fn core(&mut self) -> &mut Core<'p> {
+            &mut self.e.core
+        }
+
+        pub(crate) fn orr(&mut self) -> (&mut Core<'p>, &mut Orr) {
+            (&mut self.e.core, &mut self.e.orr)
+        }
+
+        pub(crate) fn recovery(&mut self) -> (&mut Core<'p>, &mut Recovery) {
+            (&mut self.e.core, &mut self.e.recovery)
+        }
+
+        pub(crate) fn calls(&mut self) -> (&mut Core<'p>, &mut Calls) {
+            (&mut self.e.core, &mut self.e.calls)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,11 @@ pub(super) fn validate(c: &mut Check, l: &raw::Life) -> Life {
             "life.exploitation_relocates_probability",
             l.exploitation_relocates_probability,
         ),
-        breakdown_rate: by_risk(c, "life.breakdown_rate_per_year", &l.breakdown_rate_per_year),
+        breakdown_rate: by_risk(
+            c,
+            "life.breakdown_rate_per_year",
+            &l.breakdown_rate_per_year,
+        ),
     }
 }
 

@@ -352,3 +352,132 @@ impl Orr {
         Some(first)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::core::child::Epoch;
+    use crate::sim::engine::harness::{bare, fixed, Harness};
+    use crate::sim::params::Schedule;
+
+    /// One case-manager slot; vetting takes exactly ten days, without a home study.
+    fn one_case_manager() -> Params {
+        let mut p = bare();
+        p.orr.case_managers = Schedule(vec![(0, 1)]);
+        p.orr.cases_per_case_manager = 1;
+        p.vetting.background = [fixed(10.0 * MINUTES_PER_DAY as f64); 3];
+        p.vetting.home_study_probability = [0.0; 3];
+        p
+    }
+
+    /// Children in ORR care whose sponsor has come forward, in order: the first is vetted, the
+    /// others wait for the case manager.
+    fn waiting_for_vetting(h: &mut Harness, n: usize) -> Vec<u32> {
+        (0..n)
+            .map(|_| {
+                let c = h.new_child();
+                let (core, orr) = h.orr();
+                core.set_state(c, State::Orr);
+                orr.sponsor_found(core, c);
+                c
+            })
+            .collect()
+    }
+
+    /// Case-manager slots held, and children waiting for one.
+    fn case_managers(h: &mut Harness) -> (u32, usize) {
+        let (_, orr) = h.orr();
+        (orr.case_managers.busy, orr.case_managers.line.len())
+    }
+
+    #[test]
+    fn a_child_who_departs_while_vetted_hands_the_case_manager_on_the_same_day() {
+        let p = one_case_manager();
+        let mut h = Harness::new(&p, 3);
+        h.run_to(0);
+        // Vetting of `a` starts at the end of day 0 and would end at the start of day 11.
+        let [a, b, _w] = waiting_for_vetting(&mut h, 3)[..] else {
+            unreachable!()
+        };
+        assert_eq!(case_managers(&mut h), (1, 2));
+        h.at(3 * MINUTES_PER_DAY + 600, a, Event::Depart);
+        h.run_to(3);
+        assert_eq!(h.core().children[a as usize].state, State::Departed);
+        assert_eq!(
+            case_managers(&mut h),
+            (1, 1),
+            "b took the case manager at once"
+        );
+        assert!(h.core().children[b as usize].flags.contains(Flags::VETTING));
+        // The end of a's vetting (day 11) hands nothing back a second time: the third child waits
+        // until b's vetting ends (day 13).
+        h.run_to(12);
+        assert_eq!(case_managers(&mut h), (1, 1));
+        h.run_to(13);
+        assert_eq!(case_managers(&mut h), (1, 0));
+    }
+
+    #[test]
+    fn a_child_back_from_a_broken_placement_takes_a_bed_even_when_none_is_free() {
+        let mut p = bare();
+        p.sponsors.risk = [[0.0; 2]; 3];
+        p.life.runaway_rate = [0.0; 3];
+        p.life.exploitation_rate = [0.0; 3];
+        p.life.breakdown_rate = [0.0; 3];
+        p.orr.standard_beds = Schedule(vec![(0, 1)]);
+        p.orr.influx_beds = Schedule(vec![(0, 0)]);
+        let mut h = Harness::new(&p, 9);
+        let state = |h: &mut Harness, c: usize| h.core().children[c].state;
+        // Child 0 is released; child 1 then takes the only bed.
+        h.core().cal.schedule(0, 0, Event::Arrive, Epoch::FIRST);
+        h.run_until(365, |core| core.children[0].state == State::WithSponsor);
+        let now = h.core().now;
+        h.core().cal.schedule(now, 1, Event::Arrive, Epoch::FIRST);
+        h.run_until(30, |core| core.children[1].state == State::Orr);
+        // Child 0's placement breaks down; then child 2 arrives.
+        let now = h.core().now;
+        h.at(now + 60, 0, Event::Breakdown);
+        h.core()
+            .cal
+            .schedule(now + 120, 2, Event::Arrive, Epoch::FIRST);
+        let day = h.next_day();
+        h.run_to(day + 1);
+        assert_eq!(state(&mut h, 0), State::Orr, "back in care at once");
+        assert_eq!(state(&mut h, 1), State::Orr);
+        assert_eq!(
+            state(&mut h, 2),
+            State::Cbp,
+            "waits in CBP custody for a bed"
+        );
+        let (_, orr) = h.orr();
+        assert_eq!(
+            (orr.beds.busy, orr.beds.capacity, orr.beds.line.len()),
+            (2, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_long_line_of_children_who_left_care_is_passed_over_in_a_loop() {
+        // On main, each child passed over was a nested call (start_vetting -> release ->
+        // start_vetting): a line this long overflowed the stack.
+        let p = one_case_manager();
+        let mut h = Harness::new(&p, 3);
+        h.run_to(0);
+        let line = waiting_for_vetting(&mut h, 300_001);
+        let (holder, left) = (line[0], &line[1..]);
+        for &c in left {
+            h.core().set_state(c, State::Departed);
+        }
+        let last = waiting_for_vetting(&mut h, 1)[0];
+        assert_eq!(case_managers(&mut h), (1, 300_001));
+        // The holder's vetting ends on day 11: the slot passes over 300,000 children to the last.
+        h.run_to(11);
+        assert!(!h.core().children[holder as usize]
+            .flags
+            .contains(Flags::VETTING));
+        assert_eq!(case_managers(&mut h), (1, 0));
+        assert!(h.core().children[last as usize]
+            .flags
+            .contains(Flags::VETTING));
+    }
+}

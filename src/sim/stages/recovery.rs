@@ -180,3 +180,94 @@ pub(crate) fn rescue(core: &mut Core, c: u32, by: Rescuer) {
     core.contact(c, Agency::Ice);
     core.set_state(c, State::Rescued);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::harness::{bare, fixed, Harness};
+    use crate::sim::params::{Schedule, MINUTES_PER_DAY};
+
+    /// One investigator slot; investigations take exactly 60 days; no further leads.
+    fn one_investigator() -> Params {
+        let mut p = bare();
+        p.recovery.investigators = Schedule(vec![(0, 1)]);
+        p.recovery.reassigned_to_removal = 0.0;
+        p.recovery.cases_per_investigator = 1;
+        p.recovery.investigation = fixed(60.0 * MINUTES_PER_DAY as f64);
+        p.recovery.exploitation_lead_rate = 0.0;
+        p
+    }
+
+    /// Investigator slots held, and leads waiting for one.
+    fn investigators(h: &mut Harness) -> (u32, usize) {
+        let (_, r) = h.recovery();
+        (r.investigators.busy, r.investigators.line.len())
+    }
+
+    #[test]
+    fn a_child_rescued_by_another_route_hands_the_investigator_on_at_once() {
+        let p = one_investigator();
+        let mut h = Harness::new(&p, 5);
+        h.run_to(0);
+        // Three exploited children with a lead each: a's is investigated (from the end of day 0
+        // until the start of day 61), b's and w's wait.
+        let kids: Vec<u32> = (0..3)
+            .map(|_| {
+                let c = h.new_child();
+                let (core, r) = h.recovery();
+                core.set_state(c, State::Exploited);
+                r.lead(core, c);
+                c
+            })
+            .collect();
+        let (a, b) = (kids[0], kids[1]);
+        assert_eq!(investigators(&mut h), (1, 2));
+        // A missing-child report about a is matched on day 3: a is rescued by that route.
+        h.at(3 * MINUTES_PER_DAY + 600, a, Event::RecordMatch);
+        h.run_to(3);
+        assert_eq!(h.core().children[a as usize].state, State::Rescued);
+        assert_eq!(h.core().out.rescued_by_record_match, 1);
+        assert_eq!(
+            investigators(&mut h),
+            (1, 1),
+            "b's lead is taken up at once"
+        );
+        assert_eq!(h.recovery().1.running.get(&b), Some(&1));
+        // The end of a's investigation (day 61) hands nothing back a second time: w's lead waits
+        // until b's investigation ends (day 63).
+        h.run_to(62);
+        assert_eq!(investigators(&mut h), (1, 1));
+        assert_eq!(h.core().out.rescued_by_leads, 0);
+        h.run_to(63);
+        let (busy, waiting) = investigators(&mut h);
+        assert_eq!(waiting, 0);
+        assert_eq!(busy, 1);
+    }
+
+    #[test]
+    fn leads_about_a_child_no_longer_exploited_are_passed_over() {
+        let p = one_investigator();
+        let mut h = Harness::new(&p, 5);
+        h.run_to(0);
+        let holder = h.new_child();
+        let gone = h.new_child();
+        let last = h.new_child();
+        for c in [holder, gone, gone, last] {
+            let (core, r) = h.recovery();
+            if core.children[c as usize].state != State::Exploited {
+                core.set_state(c, State::Exploited);
+            }
+            r.lead(core, c);
+        }
+        assert_eq!(investigators(&mut h), (1, 3));
+        h.at(2 * MINUTES_PER_DAY, gone, Event::Turn18);
+        h.run_to(2);
+        assert_eq!(h.core().children[gone as usize].state, State::AgedOut);
+        // The holder's investigation ends on day 61: both of the aged-out child's leads are
+        // passed over and the last child's is taken up.
+        h.run_to(61);
+        assert_eq!(investigators(&mut h), (1, 0));
+        assert_eq!(h.recovery().1.running.get(&last), Some(&1));
+        assert_eq!(h.recovery().1.running.get(&gone), None);
+    }
+}
