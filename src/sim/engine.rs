@@ -447,10 +447,6 @@ pub(crate) mod harness {
         pub(crate) fn recovery(&mut self) -> (&mut Core<'p>, &mut Recovery) {
             (&mut self.e.core, &mut self.e.recovery)
         }
-
-        pub(crate) fn calls(&mut self) -> (&mut Core<'p>, &mut Calls) {
-            (&mut self.e.core, &mut self.e.calls)
-        }
     }
 }
 

@@ -58,3 +58,32 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::load;
+
+    #[test]
+    fn attempts_and_retry_days_are_whole_numbers_of_at_least_one() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        let mut r = load::load(&path).unwrap().raw;
+        let p = super::super::validate(&r).unwrap();
+        assert_eq!((p.calls.max_attempts, p.calls.retry_days), (3, 2));
+        r.wellbeing_calls.max_attempts = 0;
+        r.wellbeing_calls.retry_days = 400;
+        let problems: Vec<String> = super::super::validate(&r)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "field `wellbeing_calls.max_attempts` = 0: must be an integer in [1, 100] attempts per call",
+                "field `wellbeing_calls.retry_days` = 400: must be an integer in [1, 365] days",
+            ]
+        );
+    }
+}
