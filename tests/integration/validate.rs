@@ -97,7 +97,7 @@ per = "wellbeing_calls_due_cum"
 aggregate = "change"
 from = "2018-10-01"
 to = "2019-09-30"
-value = 0.2
+value = 0.03
 qualifier = "about"
 tolerance = 0.5
 definition = "test"
@@ -154,8 +154,9 @@ source = "test"
         .code(0);
     let (h, rows) = read_csv(&dir.path().join("v/validation.csv"));
     let share: f64 = rows[0][col(&h, "model_mean")].parse().unwrap();
+    // Calls are retried (up to three attempts), so few end unreached outside surges.
     assert!(
-        share > 0.05 && share < 0.5,
+        share > 0.005 && share < 0.2,
         "share of calls not reached: {share}"
     );
     assert_eq!(rows.len(), 4);

@@ -9,12 +9,13 @@ use crate::sim::core::event::Event;
 use crate::sim::core::sampling::hazard;
 use crate::sim::core::Core;
 
-/// At (every) release: when the placement would break down, by the sponsor's hidden risk (drawn
-/// from the life stream, after the other life hazards).
+/// At (every) release: when the placement would break down, by the sponsor's hidden risk. A
+/// release-time draw from the pre-release stream, like the address error and services, so that
+/// reforms after release (moves, calls, NTAs) do not change who returns to ORR care and when.
 pub(crate) fn on_release(core: &mut Core, c: u32) {
     let p = core.p;
     let ch = core.child(c);
-    if let Some(d) = hazard(p.life.breakdown_rate[ch.risk as usize], &mut ch.life) {
+    if let Some(d) = hazard(p.life.breakdown_rate[ch.risk as usize], &mut ch.pre) {
         core.after(c, d, Event::Breakdown);
     }
 }
