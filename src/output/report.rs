@@ -72,6 +72,14 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Children who left the country from ORR care",
     ),
     (
+        "placement_breakdowns",
+        "Placements with a sponsor that broke down (child back in ORR care)",
+    ),
+    (
+        "re_releases",
+        "Releases to a new sponsor after a placement broke down",
+    ),
+    (
         "household_moves",
         "Household moves (events; a household can move more than once)",
     ),
@@ -89,6 +97,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     (
         "wellbeing_calls_child_not_with_sponsor",
         "Well-being calls that found the child gone",
+    ),
+    (
+        "wellbeing_call_attempts",
+        "Well-being call attempts (each uses call-staff time)",
     ),
     ("ntas_issued", "Notices to Appear served"),
     (

@@ -200,6 +200,9 @@ pub struct Life {
     pub runaway_rate_per_year: ByRisk,
     pub exploitation_rate_per_year: ByRisk,
     pub exploitation_relocates_probability: f64,
+    /// Hazard that a placement breaks down (the child returns to ORR care), per year, by hidden
+    /// sponsor risk.
+    pub breakdown_rate_per_year: ByRisk,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -207,8 +210,14 @@ pub struct Life {
 pub struct WellbeingCalls {
     pub days_after_release: Vec<u32>,
     pub staff: Vec<Step>,
+    /// Call attempts one staff member makes per day.
     pub calls_per_staff_day: f64,
+    /// Days after the due day during which a call may still be attempted.
     pub max_wait_days: u32,
+    /// Most attempts at one call.
+    pub max_attempts: u32,
+    /// Days between an unanswered attempt and the next.
+    pub retry_days: u32,
     pub answer_probability_if_current: f64,
     pub reach_probability_if_stale: f64,
 }

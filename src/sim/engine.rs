@@ -4,6 +4,7 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
+use super::core::child::State;
 use super::core::event::{Event, Scope};
 use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
@@ -19,7 +20,7 @@ use super::stages::ice::Ice;
 use super::stages::orr::Orr;
 use super::stages::recovery::{self, Recovery};
 use super::stages::sharing::{self, Sharing};
-use super::stages::{arrivals, life, services};
+use super::stages::{arrivals, life, placement, services};
 
 /// How many events ahead the engine prefetches child records.
 const PREFETCH_AHEAD: usize = 8;
@@ -159,7 +160,8 @@ impl<'p> Engine<'p> {
     }
 
     /// At midnight: the day's calls, NTAs and welfare checks, in that order; ICE reads its inbox
-    /// after each, so that an address learned by one is there for the next.
+    /// after each, so that an address learned by one is there for the next. Units held by children
+    /// whose placement a check ended (a rescue) are handed back at once.
     fn end_of_day(&mut self) {
         let core = &mut self.core;
         core.why = Why::found(Route::Call);
@@ -174,7 +176,25 @@ impl<'p> Engine<'p> {
         };
         self.checks.work(core, &self.recovery);
         self.ice.read_inbox(core);
-        self.orr.end_of_day(core);
+        self.hand_back();
+        self.orr.end_of_day(&mut self.core);
+    }
+
+    /// Read the core's inbox of ended placements: a child who left ORR care hands back a case
+    /// manager it held, a child no longer exploited the investigators working its leads.
+    fn hand_back(&mut self) {
+        let core = &mut self.core;
+        let mut i = 0;
+        while i < core.ended.len() {
+            let (c, left) = core.ended[i];
+            match left {
+                State::Orr => self.orr.left_care(core, c),
+                State::Exploited => self.recovery.no_longer_exploited(core, c),
+                _ => {}
+            }
+            i += 1;
+        }
+        core.ended.clear();
     }
 
     /// Close the day's snapshot and running totals.
@@ -224,8 +244,9 @@ impl<'p> Engine<'p> {
 
     /// Deliver one event: events of an ended placement are dropped here, before any stage sees
     /// them; the end of a resource hold is always delivered, with whether its placement still
-    /// runs. ICE reads its inbox after every event. Returns whether the event acted on the child
-    /// in its current placement (false for a dropped event or the end of a stale resource hold).
+    /// runs. After every event, units held by children whose placement ended are handed back and
+    /// ICE reads its inbox. Returns whether the event acted on the child in its current placement
+    /// (false for a dropped event or the end of a stale resource hold).
     #[inline]
     fn deliver(&mut self, ev: Entry) -> bool {
         let c = ev.child();
@@ -249,11 +270,15 @@ impl<'p> Engine<'p> {
             }
             Event::EnterOrr => self.orr.enter(core, c),
             Event::SponsorFound => self.orr.sponsor_found(core, c),
-            Event::Vetted => self.orr.vetted(core, c, current),
+            Event::Vetted => self.orr.vetted(core, c),
             Event::Release => {
-                if self.orr.release(core, c) {
-                    self.ice.on_release(core, c);
+                if let Some(first) = self.orr.release(core, c) {
+                    // ICE's NTA intent is decided once, at the first release.
+                    if first {
+                        self.ice.on_release(core, c);
+                    }
                     life::on_release(core, c);
+                    placement::on_release(core, c);
                     calls::on_release(core, c);
                     services::on_release(core, c);
                     self.sharing.on_release(core, c);
@@ -270,6 +295,11 @@ impl<'p> Engine<'p> {
             Event::Move => life::household_moves(core, c),
             Event::RunAway => life::run_away(core, &self.recovery, c),
             Event::Exploit => life::exploit(core, c),
+            Event::Breakdown => {
+                if placement::breaks_down(core, c) {
+                    self.orr.readmit(core, c);
+                }
+            }
             Event::CallDue => self.calls.due(core, c),
             Event::ServicesContact => services::contact(core, &self.recovery, c),
             Event::ShareIce => sharing::share(core, c, Agency::Ice),
@@ -281,8 +311,12 @@ impl<'p> Engine<'p> {
             Event::MissingReport => recovery::missing_report(core, c),
             Event::RecordMatch => recovery::record_match(core, c),
             Event::Lead => self.recovery.lead(core, c),
-            Event::LeadDone => self.recovery.lead_done(core, c, current),
+            Event::LeadDone => self.recovery.lead_done(core, c),
         }
+        if !self.core.ended.is_empty() {
+            self.hand_back();
+        }
+        let core = &mut self.core;
         if !core.ice_inbox.is_empty() {
             self.ice.read_inbox(core);
         }
@@ -427,6 +461,151 @@ pub(crate) mod testkit {
                 .collect();
             assert_eq!(quiet.len(), n, "released children without an NTA");
             quiet
+        }
+    }
+}
+
+/// An engine to drive from stage tests (beside each stage): whole days, with the running counts
+/// checked against a recount after each, children added by hand, and the stages within reach.
+#[cfg(test)]
+pub(crate) mod harness {
+    use super::*;
+    use crate::sim::core::observer::ChildEvent;
+    use crate::sim::params::Duration;
+
+    /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
+    pub(crate) fn scaled(file: &str, share: f64) -> Params {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
+        for r in &mut p.arrival_rate_by_day {
+            *r *= share;
+        }
+        p
+    }
+
+    /// The baseline with no arrivals of its own (tests add children), every child 0 years old on
+    /// arrival (no 18th birthday within the run), no voluntary departures, a sponsor for everyone.
+    pub(crate) fn bare() -> Params {
+        let mut p = scaled("baseline.toml", 0.0);
+        p.children.age_cdf = vec![1.0];
+        p.orr.voluntary_departure_rate = 0.0;
+        p.sponsors.no_viable_sponsor = 0.0;
+        p
+    }
+
+    /// A fixed delay of `minutes`.
+    pub(crate) fn fixed(minutes: f64) -> Duration {
+        Duration {
+            mean: minutes,
+            cv: 0.0,
+        }
+    }
+
+    /// Collects the traced child's journey.
+    #[derive(Default)]
+    struct Journey {
+        child: Option<u32>,
+        steps: Vec<ChildEvent>,
+    }
+
+    impl Observer for Journey {
+        fn on_day(&mut self, _: u32, _: &crate::sim::core::snapshot::DaySnapshot) {}
+        fn traced_child(&self) -> Option<u32> {
+            self.child
+        }
+        fn on_child_event(&mut self, event: &ChildEvent) {
+            self.steps.push(event.clone());
+        }
+    }
+
+    /// An engine, the next day to run, and the journey of one traced child.
+    pub(crate) struct Harness<'p> {
+        e: Engine<'p>,
+        next_day: u32,
+        tracer: Tracer,
+        journey: Journey,
+    }
+
+    impl<'p> Harness<'p> {
+        /// An engine at time 0 with the scenario's arrivals scheduled.
+        pub(crate) fn new(p: &'p Params, seed: u64) -> Self {
+            Harness {
+                e: Engine::new(p, seed, 0),
+                next_day: 0,
+                tracer: Tracer::new(None),
+                journey: Journey::default(),
+            }
+        }
+
+        /// Follow `c`'s journey from now on.
+        pub(crate) fn trace(&mut self, c: u32) {
+            self.tracer = Tracer::new(Some(c));
+            self.journey = Journey {
+                child: Some(c),
+                steps: Vec::new(),
+            };
+        }
+
+        /// The traced child's journey so far.
+        pub(crate) fn journey(&self) -> &[ChildEvent] {
+            &self.journey.steps
+        }
+
+        /// Run every day up to and including `last`, panicking if a running count drifts from
+        /// the recount.
+        pub(crate) fn run_to(&mut self, last: u32) {
+            while self.next_day <= last {
+                let day = self.next_day;
+                self.e.run_day(day, &mut self.tracer, &mut self.journey);
+                if let Err(msg) = self.e.core.verify_counts() {
+                    panic!("running counts differ from a recount: {msg}");
+                }
+                self.e.close_day(day);
+                self.next_day += 1;
+            }
+        }
+
+        /// Run days until `done` holds at the end of one (at most `days` more); panics if it never
+        /// does.
+        pub(crate) fn run_until(&mut self, days: u32, mut done: impl FnMut(&Core) -> bool) {
+            for _ in 0..days {
+                self.run_to(self.next_day);
+                if done(&self.e.core) {
+                    return;
+                }
+            }
+            panic!("not done after {days} days");
+        }
+
+        /// The first day not yet run.
+        pub(crate) fn next_day(&self) -> u32 {
+            self.next_day
+        }
+
+        /// A child who arrives now (in CBP custody), with the next id.
+        pub(crate) fn new_child(&mut self) -> u32 {
+            let c = self.e.core.children.len() as u32;
+            arrivals::arrive(&mut self.e.core, c);
+            c
+        }
+
+        /// Schedule `event` for `c` at `time`, in the child's current placement.
+        pub(crate) fn at(&mut self, time: u32, c: u32, event: Event) {
+            self.e.core.at(time, c, event);
+        }
+
+        pub(crate) fn core(&mut self) -> &mut Core<'p> {
+            &mut self.e.core
+        }
+
+        pub(crate) fn orr(&mut self) -> (&mut Core<'p>, &mut Orr) {
+            (&mut self.e.core, &mut self.e.orr)
+        }
+
+        pub(crate) fn recovery(&mut self) -> (&mut Core<'p>, &mut Recovery) {
+            (&mut self.e.core, &mut self.e.recovery)
         }
     }
 }
@@ -605,11 +784,12 @@ mod tests {
                 e.core.snap.unlocatable[l] as i64
             );
         }
-        // Every release enters unlocatable by ICE (ICE holds no address of the placement yet).
+        // Every release (first or after a breakdown) enters unlocatable by ICE: ICE holds no
+        // address of the placement yet.
         let ice = &e.core.out.flows.lost[Lens::Ice as usize];
         assert_eq!(
             ice[Cause::NotShared as usize] + ice[Cause::WrongAddress as usize],
-            e.core.out.released
+            e.core.out.released + e.core.out.re_releases
         );
     }
 

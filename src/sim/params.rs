@@ -112,7 +112,8 @@ pub struct Sponsors {
     pub incomplete_record_delay: Duration,
     /// Category of the next sponsor after one is rejected: cumulative shares of 1, 2, 3.
     pub next_sponsor_category_cdf: [f64; 3],
-    /// Maximum sponsors tried before the child stays in care.
+    /// Maximum sponsors tried before the child stays in care: rejected sponsors and sponsors whose
+    /// placement broke down both count.
     pub max_attempts: u32,
 }
 
@@ -197,7 +198,7 @@ pub struct DataSharing {
     pub ice_record_match: f64,
 }
 
-/// Life after release: moves, reporting, running away, exploitation.
+/// Life after release: moves, reporting, running away, exploitation, placement breakdown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Life {
     /// Hazard of a household move, per minute (times the child's propensity).
@@ -211,20 +212,31 @@ pub struct Life {
     pub exploitation_rate: [f64; 3],
     /// Probability that exploitation moves the child away from the household.
     pub exploitation_relocates: f64,
+    /// Per sponsor risk: hazard that the placement breaks down while the child lives with the
+    /// sponsor, per minute. The sponsor reports it; the child returns to ORR care, where a new
+    /// sponsor may be found (within `Sponsors::max_attempts`) and the child released again.
+    pub breakdown_rate: [f64; 3],
 }
 
-/// ORR Safety and Well-Being calls.
+/// ORR Safety and Well-Being calls: each call due is attempted, up to `max_attempts` times,
+/// `retry_days` apart, within `max_wait_days` of its due day; each attempt uses one unit of the
+/// day's capacity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calls {
     /// Minutes after release at which a Safety and Well-Being call is due.
     pub after_release: Vec<u32>,
-    /// Calls the call centre can make per day, by date.
+    /// Call attempts the call staff can make per day, by date.
     pub capacity_per_day: Schedule,
-    /// A call not made within this many days of its due date is dropped (counted as not reached).
+    /// A call's window: it may be attempted until this many days after its due day; a call still
+    /// unreached when its window ends (or its attempts run out) counts as not reached.
     pub max_wait_days: u32,
-    /// Probability a call reaches the household when ORR's record is current.
+    /// Most attempts at one call (at least 1).
+    pub max_attempts: u32,
+    /// Days from an unanswered attempt to the next attempt at the same call (at least 1).
+    pub retry_days: u32,
+    /// Probability an attempt reaches the household when ORR's record is current.
     pub answer_if_current: f64,
-    /// Probability a call reaches the household when ORR's record is stale.
+    /// Probability an attempt reaches the household when ORR's record is stale.
     pub reach_if_stale: f64,
 }
 

@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-/// A small base scenario: a 3,000-child FY2019 cohort, followed to the baseline's horizon.
+/// A small base scenario: a 3,000-child FY2019 cohort, followed to the baseline's horizon. One
+/// attempt per well-being call, so that the share not reached responds strongly to the answer
+/// probability (with retries, most households that do not answer once answer later).
 fn small(dir: &Path) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n",
+        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n\n[wellbeing_calls]\nmax_attempts = 1\n",
     )
 }
 

@@ -409,7 +409,8 @@ fn one_childs_journey_can_be_followed_without_changing_results() {
     );
 }
 
-/// Events that belong to custody: none may appear in a journey once the child has been released.
+/// Events that belong to custody: none may appear in a journey while the child is released (from a
+/// release until the placement breaks down, if it does).
 const CUSTODY_EVENTS: [&str; 6] = [
     "CBP processing done",
     "entered ORR care",
@@ -419,10 +420,23 @@ const CUSTODY_EVENTS: [&str; 6] = [
     "voluntary departure",
 ];
 
+/// Events that belong to a release to a sponsor: none may appear while the child is back in care
+/// after a placement broke down.
+const RELEASED_EVENTS: [&str; 7] = [
+    "household moved",
+    "left the sponsor",
+    "exploitation began",
+    "placement broke down",
+    "well-being call due",
+    "post-release services contact",
+    "ORR record shared with ICE",
+];
+
 #[test]
 fn journeys_never_show_events_of_an_ended_placement() {
     // Before placements had epochs, a voluntary departure drawn in care fired years after release
-    // and showed in the journey of a child living with the sponsor.
+    // and showed in the journey of a child living with the sponsor. Since placements can break
+    // down, a child can be back in care and released again: events of each placement stay in it.
     let dir = tempfile::tempdir().unwrap();
     let s = extend_baseline(dir.path(), "small.toml", SMALL);
     let scenario = custody_sim::scenario::load(&s).unwrap();
@@ -436,19 +450,27 @@ fn journeys_never_show_events_of_an_ended_placement() {
             ..Default::default()
         };
         simulate(&scenario.params, 3, 0, &mut j);
-        let release = j
-            .events
-            .iter()
-            .position(|e| e.what == "released to sponsor")
-            .expect("an unlocatable child was released");
-        let late: Vec<_> = j.events[release + 1..]
-            .iter()
-            .filter(|e| CUSTODY_EVENTS.contains(&e.what))
-            .map(|e| (e.time, e.what))
-            .collect();
+        assert!(
+            j.events.iter().any(|e| e.what == "released to sponsor"),
+            "an unlocatable child was released"
+        );
+        // The state before each step says which placement the child is in.
+        let mut before = State::Cbp;
+        let mut late = Vec::new();
+        for e in &j.events {
+            let wrong = if before.is_followed() {
+                CUSTODY_EVENTS.contains(&e.what)
+            } else {
+                matches!(before, State::Cbp | State::Orr) && RELEASED_EVENTS.contains(&e.what)
+            };
+            if wrong {
+                late.push((e.time, e.what));
+            }
+            before = e.state;
+        }
         assert!(
             late.is_empty(),
-            "child {child}: custody events after release: {late:?}"
+            "child {child}: events of an ended placement: {late:?}"
         );
         checked += 1;
     }

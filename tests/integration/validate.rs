@@ -154,8 +154,9 @@ source = "test"
         .code(0);
     let (h, rows) = read_csv(&dir.path().join("v/validation.csv"));
     let share: f64 = rows[0][col(&h, "model_mean")].parse().unwrap();
+    // One attempt per call in the baseline: about a fifth end unreached.
     assert!(
-        share > 0.05 && share < 0.5,
+        share > 0.1 && share < 0.3,
         "share of calls not reached: {share}"
     );
     assert_eq!(rows.len(), 4);

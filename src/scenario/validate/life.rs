@@ -1,5 +1,5 @@
-//! Life after release (`[life]`): moves and whether they are reported, running away, and
-//! exploitation, as hazards per minute.
+//! Life after release (`[life]`): moves and whether they are reported, running away,
+//! exploitation and placement breakdown, as hazards per minute.
 
 use super::check::Check;
 use crate::scenario::raw::{self, ByRisk};
@@ -31,6 +31,11 @@ pub(super) fn validate(c: &mut Check, l: &raw::Life) -> Life {
         exploitation_relocates: c.prob(
             "life.exploitation_relocates_probability",
             l.exploitation_relocates_probability,
+        ),
+        breakdown_rate: by_risk(
+            c,
+            "life.breakdown_rate_per_year",
+            &l.breakdown_rate_per_year,
         ),
     }
 }
@@ -66,15 +71,25 @@ mod tests {
             runaway_rate_per_year: risk(1001.0),
             exploitation_rate_per_year: risk(0.0),
             exploitation_relocates_probability: 0.5,
+            breakdown_rate_per_year: ByRisk {
+                safe: 0.0,
+                neglectful: -0.1,
+                exploitative: 365.25,
+            },
         };
         let mut c = Check::default();
         let v = validate(&mut c, &l);
         assert!((v.move_rate - 1.0 / 1440.0).abs() < 1e-15);
         assert_eq!(v.runaway_rate, [0.0; 3]);
-        assert_eq!(c.problems.len(), 1);
+        assert!((v.breakdown_rate[2] - 1.0 / 1440.0).abs() < 1e-15);
+        assert_eq!(v.breakdown_rate[1], 0.0);
+        let problems: Vec<String> = c.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(
-            c.problems[0].to_string(),
-            "field `life.runaway_rate_per_year.safe` = 1001: must be in [0, 1000] per year"
+            problems,
+            [
+                "field `life.runaway_rate_per_year.safe` = 1001: must be in [0, 1000] per year",
+                "field `life.breakdown_rate_per_year.neglectful` = -0.1: must be in [0, 1000] per year",
+            ]
         );
     }
 }

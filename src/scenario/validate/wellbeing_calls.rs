@@ -1,5 +1,6 @@
-//! Safety and well-being calls (`[wellbeing_calls]`): when calls are due, call-centre capacity,
-//! how long a call may wait, and the chance it reaches the child.
+//! Safety and well-being calls (`[wellbeing_calls]`): when calls are due, the call staff's daily
+//! attempts, how long a call may be attempted and how often, and the chance an attempt reaches the
+//! child.
 
 use super::check::{capacity, Check};
 use super::time::Period;
@@ -30,7 +31,7 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
                 w.calls_per_staff_day,
                 0.01,
                 10_000.0,
-                "calls per staff-day",
+                "call attempts per staff-day",
             ),
         ),
         max_wait_days: c.range(
@@ -40,6 +41,13 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
             3650.0,
             "days",
         ) as u32,
+        max_attempts: c.at_least_one_u32(
+            "wellbeing_calls.max_attempts",
+            w.max_attempts,
+            100,
+            "attempts per call",
+        ),
+        retry_days: c.at_least_one_u32("wellbeing_calls.retry_days", w.retry_days, 365, "days"),
         answer_if_current: c.prob(
             "wellbeing_calls.answer_probability_if_current",
             w.answer_probability_if_current,
@@ -48,5 +56,34 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
             "wellbeing_calls.reach_probability_if_stale",
             w.reach_probability_if_stale,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::load;
+
+    #[test]
+    fn attempts_and_retry_days_are_whole_numbers_of_at_least_one() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        let mut r = load::load(&path).unwrap().raw;
+        let p = super::super::validate(&r).unwrap();
+        assert_eq!((p.calls.max_attempts, p.calls.retry_days), (1, 2));
+        r.wellbeing_calls.max_attempts = 0;
+        r.wellbeing_calls.retry_days = 400;
+        let problems: Vec<String> = super::super::validate(&r)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "field `wellbeing_calls.max_attempts` = 0: must be an integer in [1, 100] attempts per call",
+                "field `wellbeing_calls.retry_days` = 400: must be an integer in [1, 365] days",
+            ]
+        );
     }
 }

@@ -147,6 +147,8 @@ bitflags! {
         const FOLLOWED = 1 << 15;
         /// A contact-window expiry event is pending.
         const EXPIRY_PENDING = 1 << 16;
+        /// Holds a case-manager slot (being vetted).
+        const VETTING = 1 << 17;
     }
 }
 

@@ -27,6 +27,8 @@ pub(crate) enum Event {
     RunAway,
     /// life: exploitation begins.
     Exploit,
+    /// placement: the placement with the sponsor breaks down; the child returns to ORR care.
+    Breakdown,
     /// calls: a well-being call falls due.
     CallDue,
     /// services: a post-release services contact.
@@ -54,7 +56,7 @@ pub(crate) enum Event {
 }
 
 /// Number of event kinds.
-pub(crate) const N_EVENTS: usize = 23;
+pub(crate) const N_EVENTS: usize = 24;
 
 /// What an event belongs to, which decides what the core does with it once the child's placement
 /// has ended (see [`super::child::Epoch`]).
@@ -67,9 +69,11 @@ pub(crate) enum Scope {
     /// One placement (custody, or one release to a sponsor): dropped by the core, before any
     /// handler sees it, if that placement has ended.
     Placement,
-    /// The end of a hold on a resource (an agent, a case manager, an investigator): always
+    /// The end of a hold on a resource that is handed back only by this event (a CBP agent): always
     /// delivered so that the unit is given back, with a flag saying whether the placement it was
-    /// started in still runs; the handler acts on the child only if it does.
+    /// started in still runs; the handler acts on the child only if it does. (A case manager or an
+    /// investigator is handed back the moment the child's placement ends, through the core's inbox
+    /// of ended placements, so the end of vetting or of an investigation is a `Placement` event.)
     Resource,
 }
 
@@ -87,6 +91,7 @@ impl Event {
         Event::Move,
         Event::RunAway,
         Event::Exploit,
+        Event::Breakdown,
         Event::CallDue,
         Event::ServicesContact,
         Event::ShareIce,
@@ -121,6 +126,7 @@ impl Event {
             Event::Move => "household moved",
             Event::RunAway => "left the sponsor",
             Event::Exploit => "exploitation began",
+            Event::Breakdown => "placement broke down",
             Event::CallDue => "well-being call due",
             Event::ServicesContact => "post-release services contact",
             Event::ShareIce => "ORR record shared with ICE",
@@ -143,7 +149,7 @@ impl Event {
             Event::Arrive | Event::Turn18 | Event::ContactExpires => Scope::Child,
             // An immigration case belongs to the person, not to a placement: it goes on after 18.
             Event::NtaFiled | Event::Hearing | Event::NoticeSent => Scope::Child,
-            Event::CbpProcessed | Event::Vetted | Event::LeadDone => Scope::Resource,
+            Event::CbpProcessed => Scope::Resource,
             _ => Scope::Placement,
         }
     }

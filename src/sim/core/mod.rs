@@ -16,7 +16,7 @@ pub(crate) mod snapshot;
 pub(crate) mod trace;
 
 use self::calendar::Calendar;
-use self::child::{Child, Flags};
+use self::child::{Child, Flags, State};
 use self::event::Event;
 use self::locate::Why;
 use self::snapshot::{DaySnapshot, RunSummary};
@@ -24,7 +24,8 @@ use crate::rng::{self, Purpose, Stream};
 use crate::sim::params::Params;
 
 /// Everything the stages share: parameters, clock, calendar, children, address ids, the running
-/// snapshot and totals, and the children whose ICE record was just written (ICE's inbox).
+/// snapshot and totals, the children whose ICE record was just written (ICE's inbox), and the
+/// placements that just ended (the inbox of units to hand back).
 pub(crate) struct Core<'p> {
     pub(crate) p: &'p Params,
     seed: u64,
@@ -41,6 +42,11 @@ pub(crate) struct Core<'p> {
     pub(crate) out: RunSummary,
     /// Children whose ICE record was written since ICE last looked (see `stages::ice`).
     pub(crate) ice_inbox: Vec<u32>,
+    /// Placements that ended since the engine last looked, as (child, state the child left),
+    /// filled by `set_state`: the engine hands them to the stages whose units such a child may
+    /// hold (a case manager in ORR care, investigators while exploited), which give those units
+    /// back at once.
+    pub(crate) ended: Vec<(u32, State)>,
     /// Events dropped because their placement had ended.
     pub(crate) stale_dropped: u64,
     /// What a change of locatability is attributed to while the current event or work runs.
@@ -62,6 +68,7 @@ impl<'p> Core<'p> {
             snap: DaySnapshot::default(),
             out: RunSummary::default(),
             ice_inbox: Vec::new(),
+            ended: Vec::new(),
             stale_dropped: 0,
             why: Why::NONE,
         }

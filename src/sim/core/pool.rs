@@ -1,5 +1,6 @@
 //! A resource with a capacity and a first-in-first-out waiting line (CBP agents, ORR beds, case
-//! managers, HSI investigators).
+//! managers, HSI investigators). Stages hand units on in loops (`admit_next` until it admits
+//! nobody), never by recursion, however many children in line have left meanwhile.
 
 use std::collections::VecDeque;
 
@@ -32,6 +33,36 @@ impl Pool {
     pub(crate) fn release(&mut self) -> Option<(u32, u32)> {
         self.busy = self.busy.saturating_sub(1);
         self.admit()
+    }
+
+    /// Give `n` units back without handing them on: the caller admits the line next
+    /// ([`Pool::admit_next`]).
+    #[inline]
+    pub(crate) fn give_back(&mut self, n: u32) {
+        debug_assert!(self.busy >= n, "{n} units given back, {} held", self.busy);
+        self.busy = self.busy.saturating_sub(n);
+    }
+
+    /// Take a unit now even if none is free (occupancy may then exceed capacity); nobody in line
+    /// is admitted until occupancy is below capacity again.
+    #[inline]
+    pub(crate) fn take(&mut self) {
+        self.busy += 1;
+    }
+
+    /// Admit the first child in line for whom `wanted` holds, if a unit is free. Children passed
+    /// over on the way (for whom `wanted` fails, e.g. who left care while waiting) leave the line
+    /// without taking a unit. `None` when no unit is free or nobody wanted is waiting.
+    #[inline]
+    pub(crate) fn admit_next(&mut self, mut wanted: impl FnMut(u32) -> bool) -> Option<(u32, u32)> {
+        while self.busy < self.capacity {
+            let (c, since) = self.line.pop_front()?;
+            if wanted(c) {
+                self.busy += 1;
+                return Some((c, since));
+            }
+        }
+        None
     }
 
     /// Admit the head of the line if capacity allows.
@@ -205,6 +236,94 @@ mod tests {
                 let admitted = ledger.admissions.get(&c).copied().unwrap_or(0);
                 prop_assert!(admitted <= 1, "child {} admitted {} times", c, admitted);
                 prop_assert!((admitted == 1) != waiting.contains_key(&c), "child {} lost or duplicated", c);
+            }
+        }
+    }
+
+    /// What ORR and HSI do with a pool: units are handed back (`give_back`) when a holder is
+    /// done or leaves, then the line is admitted in a loop that passes over children who left.
+    #[derive(Debug, Clone)]
+    enum Hold {
+        /// A new child asks for a unit.
+        Request,
+        /// The holder with this index finishes.
+        Finish(usize),
+        /// The child with this id (modulo those who asked) leaves: a holder hands its unit back,
+        /// a waiting child will be passed over.
+        Leave(usize),
+        /// Someone takes a unit even if none is free.
+        Take,
+        /// The day's capacity.
+        Capacity(u32),
+    }
+
+    fn hold() -> impl Strategy<Value = Hold> {
+        prop_oneof![
+            5 => Just(Hold::Request),
+            3 => any::<usize>().prop_map(Hold::Finish),
+            3 => any::<usize>().prop_map(Hold::Leave),
+            1 => Just(Hold::Take),
+            2 => (0u32..8).prop_map(Hold::Capacity),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn handing_back_and_passing_over_keep_units_exact_and_fifo(
+            ops in prop::collection::vec(hold(), 0..400),
+        ) {
+            let mut pool = Pool { capacity: 2, ..Pool::default() };
+            // Units held, by holder (u32::MAX for units taken over capacity).
+            let mut holders: Vec<u32> = Vec::new();
+            let mut gone: Vec<bool> = Vec::new();
+            // Wanted children in the order they joined the line.
+            let mut expected: std::collections::VecDeque<u32> = Default::default();
+            for (now, op) in (0u32..).zip(ops) {
+                match op {
+                    Hold::Request => {
+                        let c = gone.len() as u32;
+                        gone.push(false);
+                        if pool.request(c, now) {
+                            holders.push(c);
+                        } else {
+                            expected.push_back(c);
+                        }
+                    }
+                    Hold::Finish(i) => {
+                        if holders.is_empty() {
+                            continue;
+                        }
+                        holders.swap_remove(i % holders.len());
+                        pool.give_back(1);
+                    }
+                    Hold::Leave(i) => {
+                        if gone.is_empty() {
+                            continue;
+                        }
+                        let c = (i % gone.len()) as u32;
+                        gone[c as usize] = true;
+                        expected.retain(|&x| x != c);
+                        let n = holders.iter().filter(|&&h| h == c).count() as u32;
+                        holders.retain(|&h| h != c);
+                        pool.give_back(n);
+                    }
+                    Hold::Take => {
+                        pool.take();
+                        holders.push(u32::MAX);
+                    }
+                    Hold::Capacity(k) => pool.capacity = k,
+                }
+                while let Some((c, _)) = pool.admit_next(|c| !gone[c as usize]) {
+                    prop_assert!(!gone[c as usize], "a child who left took a unit");
+                    prop_assert_eq!(Some(c), expected.pop_front(), "out of order");
+                    holders.push(c);
+                }
+                prop_assert_eq!(pool.busy as usize, holders.len());
+                // Work-conserving: a unit is free only if nobody is left in line.
+                prop_assert!(pool.busy >= pool.capacity || pool.line.is_empty());
+                let waiting: Vec<u32> =
+                    pool.line.iter().map(|x| x.0).filter(|&c| !gone[c as usize]).collect();
+                prop_assert!(waiting.iter().eq(expected.iter()));
             }
         }
     }

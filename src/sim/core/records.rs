@@ -3,14 +3,15 @@
 //! accurate records) kept in step; and a from-scratch recount to check them.
 
 use super::agency::{Agency, AgencySet, PerAgency, N_AGENCIES};
-use super::child::{Flags, State, NEVER, N_STATES};
+use super::child::{Episode, Flags, State, NEVER, N_STATES};
 use super::event::Event;
 use super::locate::{Cause, Exit, Lens, LensSet, Why, N_LENSES};
 use super::Core;
 
 impl Core<'_> {
     /// Move `c` to state `to`. A change of episode (custody, released, ended) ends the placement:
-    /// the child's epoch advances, so events of the old placement are dropped.
+    /// the child's epoch advances, so events of the old placement are dropped, and the placement
+    /// is put in the inbox of ended placements, so that units the child held are handed back.
     pub(crate) fn set_state(&mut self, c: u32, to: State) {
         let ch = &mut self.children[c as usize];
         let from = ch.state;
@@ -19,6 +20,12 @@ impl Core<'_> {
         ch.state = to;
         if from.episode() != to.episode() {
             ch.epoch = ch.epoch.next();
+            self.ended.push((c, from));
+            // A contact locates the child where they lived in that placement only: a child
+            // released again to a new sponsor starts without one.
+            if to.episode() == Episode::Released {
+                ch.last_contact = PerAgency::splat(NEVER);
+            }
         }
         self.refresh(c);
     }

@@ -22,7 +22,7 @@ pub struct DaySnapshot {
     pub waiting_for_bed: u32,
     /// ORR beds in service (standard plus open influx).
     pub beds: u32,
-    /// Cumulative releases to sponsors.
+    /// Cumulative children released to sponsors (first releases).
     pub released: u32,
     /// Running totals of the counters in [`CUMULATIVE`], in that order.
     pub cumulative: [f64; N_CUMULATIVE],
@@ -128,7 +128,7 @@ impl DaySnapshot {
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
 /// Number of running totals in the daily series.
-pub const N_CUMULATIVE: usize = 21;
+pub const N_CUMULATIVE: usize = 22;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
@@ -142,6 +142,7 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
     ("wellbeing_calls_not_reached_cum", |s| {
         s.calls_not_reached as f64
     }),
+    ("wellbeing_call_attempts_cum", |s| s.call_attempts as f64),
     ("ntas_issued_cum", |s| s.ntas_served as f64),
     ("hearings_cum", |s| s.hearings as f64),
     ("appearances_cum", |s| s.appearances as f64),
@@ -180,9 +181,9 @@ pub struct RunSummary {
     pub cbp_processing_wait_hours_total: f64,
     /// Children whose CBP processing started.
     pub cbp_processing_started: u64,
-    /// Children released to a sponsor.
+    /// Children released to a sponsor (first releases; re-releases are in `re_releases`).
     pub released: u64,
-    /// Days in ORR care, summed over released children.
+    /// Days in ORR care from first entry to first release, summed over released children.
     pub care_days_total: f64,
     /// Sponsors rejected by vetting.
     pub sponsors_rejected: u64,
@@ -190,6 +191,11 @@ pub struct RunSummary {
     pub aged_out_in_care: u64,
     /// Voluntary departures from care.
     pub departed: u64,
+    /// Placements with the sponsor that broke down (the child returned to ORR care).
+    pub placement_breakdowns: u64,
+    /// Releases of children released before (after a placement broke down); `released` counts
+    /// each child's first release only.
+    pub re_releases: u64,
     /// Household moves (events, not children).
     pub moves: u64,
     /// Children who left their sponsor.
@@ -200,10 +206,13 @@ pub struct RunSummary {
     pub calls_due: u64,
     /// Calls that reached the household.
     pub calls_reached: u64,
-    /// Calls that reached no one (or were never made in time).
+    /// Calls that reached no one in their window (every attempt unanswered, or never attempted
+    /// in time).
     pub calls_not_reached: u64,
     /// Reached calls that learned the child had left.
     pub calls_child_not_with_sponsor: u64,
+    /// Call attempts made (each uses one unit of the day's call capacity).
+    pub call_attempts: u64,
     /// NTAs served.
     pub ntas_served: u64,
     /// NTA attempts returned undeliverable.
@@ -350,6 +359,8 @@ impl RunSummary {
             ("sponsors_rejected", self.sponsors_rejected as f64),
             ("aged_out_in_care", self.aged_out_in_care as f64),
             ("voluntary_departures", self.departed as f64),
+            ("placement_breakdowns", self.placement_breakdowns as f64),
+            ("re_releases", self.re_releases as f64),
             ("household_moves", self.moves as f64),
             ("ran_away", self.ran_away as f64),
             ("exploited", self.exploited as f64),
@@ -360,6 +371,7 @@ impl RunSummary {
                 "wellbeing_calls_child_not_with_sponsor",
                 self.calls_child_not_with_sponsor as f64,
             ),
+            ("wellbeing_call_attempts", self.call_attempts as f64),
             ("ntas_issued", self.ntas_served as f64),
             ("ntas_returned_undeliverable", self.ntas_returned as f64),
             (

@@ -11,6 +11,7 @@ pub(crate) mod deterrence;
 pub(crate) mod ice;
 pub(crate) mod life;
 pub(crate) mod orr;
+pub(crate) mod placement;
 pub(crate) mod recovery;
 pub(crate) mod services;
 pub(crate) mod sharing;

@@ -1,12 +1,13 @@
 //! ORR: beds (standard, usable share, influx beds that open and close), daily intake placements,
 //! transport into care, sponsor identification, vetting by case managers (background checks, home
-//! studies, detection of risky sponsors), aging out and voluntary departure in care, and release
-//! with the address ORR records.
+//! studies, detection of risky sponsors), aging out and voluntary departure in care, release with
+//! the address ORR records, and the return to care of a child whose placement broke down (then
+//! searched a new sponsor for and released again).
 
 use super::arrivals::draw_risk;
 use super::deterrence;
 use crate::sim::core::agency::Agency;
-use crate::sim::core::child::{Flags, State};
+use crate::sim::core::child::{Flags, State, NEVER};
 use crate::sim::core::event::Event;
 use crate::sim::core::pool::Pool;
 use crate::sim::core::sampling::{hazard, pick, to_minutes, unit, Sampler};
@@ -79,9 +80,7 @@ impl Orr {
         self.placements_left = p.orr.placements_per_day.at(day);
         self.place_waiting(core);
         self.case_managers.capacity = p.orr.case_managers.at(day) * p.orr.cases_per_case_manager;
-        while let Some((c, _)) = self.case_managers.admit() {
-            self.start_vetting(core, c);
-        }
+        self.vet_waiting(core);
     }
 
     /// The day's figures for the snapshot: children waiting in CBP for a bed, beds in service.
@@ -181,16 +180,25 @@ impl Orr {
         }
     }
 
+    /// Free case managers take waiting children in order; a child who left care while waiting is
+    /// passed over without taking one. A loop, however many of them there are.
+    fn vet_waiting(&mut self, core: &mut Core) {
+        loop {
+            let next = self
+                .case_managers
+                .admit_next(|c| core.children[c as usize].state == State::Orr);
+            let Some((c, _)) = next else { break };
+            self.start_vetting(core, c);
+        }
+    }
+
+    /// Vetting starts: the child holds a case-manager slot until vetting ends or the child leaves
+    /// care, whichever comes first.
     fn start_vetting(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
         let ch = core.child(c);
-        if ch.state != State::Orr {
-            // Left care while waiting for a case manager: hand the slot on.
-            if let Some((next, _)) = self.case_managers.release() {
-                self.start_vetting(core, next);
-            }
-            return;
-        }
+        debug_assert_eq!(ch.state, State::Orr);
+        ch.flags.insert(Flags::VETTING);
         let cat = ch.category as usize;
         let mut d = self.background[cat].minutes(&mut ch.pre);
         let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat];
@@ -203,22 +211,19 @@ impl Orr {
         core.after(c, d, Event::Vetted);
     }
 
-    /// Vetting done: the case manager takes the next case. If the child is still in the same
-    /// placement (`current`), a risky sponsor may be detected (another sponsor is searched for,
-    /// up to a maximum) or the release is prepared.
-    pub(crate) fn vetted(&mut self, core: &mut Core, c: u32, current: bool) {
-        if let Some((next, _)) = self.case_managers.release() {
-            self.start_vetting(core, next);
-        }
-        if !current {
-            return;
-        }
+    /// Vetting done (the child is still in care: had the child left, the slot would have been
+    /// handed back then, and this event dropped): the case manager takes the next case. A risky
+    /// sponsor may be detected (another sponsor is searched for, up to a maximum) or the release
+    /// is prepared.
+    pub(crate) fn vetted(&mut self, core: &mut Core, c: u32) {
+        let ch = core.child(c);
+        debug_assert!(ch.state == State::Orr && ch.flags.contains(Flags::VETTING));
+        ch.flags.remove(Flags::VETTING);
+        self.case_managers.give_back(1);
+        self.vet_waiting(core);
         let p = core.p;
         let ch = core.child(c);
         let u = unit(&mut ch.pre);
-        if ch.state != State::Orr {
-            return;
-        }
         let detect = if ch.flags.contains(Flags::SERVICES) {
             p.vetting.detect_home_study
         } else {
@@ -236,6 +241,17 @@ impl Orr {
         }
         let d = self.release_processing.minutes(&mut ch.pre);
         core.after(c, d, Event::Release);
+    }
+
+    /// The child left care (the engine reads the core's inbox of ended placements): a child who
+    /// was being vetted hands the case manager back at once, and the next waiting child takes it.
+    pub(crate) fn left_care(&mut self, core: &mut Core, c: u32) {
+        let ch = core.child(c);
+        if ch.flags.contains(Flags::VETTING) {
+            ch.flags.remove(Flags::VETTING);
+            self.case_managers.give_back(1);
+            self.vet_waiting(core);
+        }
     }
 
     /// The child leaves care: the bed goes to the next child waiting in CBP.
@@ -263,19 +279,50 @@ impl Orr {
         true
     }
 
+    /// A placement broke down and the sponsor reported it: the child returns to ORR care at once
+    /// (a new episode: events of the placement are dropped) and takes a bed even if none is free,
+    /// ahead of children waiting in CBP, who wait until occupancy falls below capacity. The
+    /// sponsor counts as one of the sponsors ORR tries: below `max_sponsor_attempts`, a new
+    /// sponsor is searched for as after a rejection; otherwise the child stays in care until 18
+    /// or departure.
+    pub(crate) fn readmit(&mut self, core: &mut Core, c: u32) {
+        let p = core.p;
+        let now = core.now;
+        self.beds.take();
+        let ch = core.child(c);
+        ch.orr_entry = now;
+        ch.attempts = ch.attempts.saturating_add(1);
+        let attempts = ch.attempts;
+        let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
+        core.set_state(c, State::Orr);
+        if let Some(d) = depart {
+            core.after(c, d, Event::Depart);
+        }
+        if u32::from(attempts) < p.sponsors.max_attempts {
+            self.search_sponsor(core, c, false);
+        }
+    }
+
     /// Release to the sponsor: the household gets an address; ORR records it (wrong with some
-    /// probability), CBP too if it recorded the sponsor at encounter. Returns false if the child
-    /// is no longer in care. What follows release is scheduled by the other stages.
-    pub(crate) fn release(&mut self, core: &mut Core, c: u32) -> bool {
+    /// probability), CBP too if it recorded the sponsor at encounter. Returns `None` if the child
+    /// is no longer in care, otherwise whether this is the child's first release (a re-release
+    /// follows a placement that broke down). What follows release is scheduled by the other
+    /// stages. `released` and the length of care count first releases; `re_releases` the others.
+    pub(crate) fn release(&mut self, core: &mut Core, c: u32) -> Option<bool> {
         if core.children[c as usize].state != State::Orr {
-            return false;
+            return None;
         }
         let p = core.p;
         let now = core.now;
         let home = core.new_address();
         let wrong = core.new_address();
-        core.out.released += 1;
-        core.snap.released += 1;
+        let first = core.children[c as usize].release == NEVER;
+        if first {
+            core.out.released += 1;
+            core.snap.released += 1;
+        } else {
+            core.out.re_releases += 1;
+        }
         let ch = core.child(c);
         let care_days = (now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
         ch.release = now;
@@ -290,7 +337,9 @@ impl Orr {
             ch.flags.insert(Flags::SERVICES);
         }
         let cbp_knows = ch.flags.contains(Flags::CBP_KNOWS_SPONSOR);
-        core.out.care_days_total += care_days;
+        if first {
+            core.out.care_days_total += care_days;
+        }
         core.out.address_wrong_at_release += address_wrong as u64;
         let orr_addr = if address_wrong { wrong } else { home };
         // ORR writes first: with an integrated record, an address CBP already holds for this
@@ -301,6 +350,135 @@ impl Orr {
             core.write_record(c, Agency::Cbp, home);
         }
         self.leave(core, c, State::WithSponsor);
-        true
+        Some(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::core::child::Epoch;
+    use crate::sim::engine::harness::{bare, fixed, Harness};
+    use crate::sim::params::Schedule;
+
+    /// One case-manager slot; vetting takes exactly ten days, without a home study.
+    fn one_case_manager() -> Params {
+        let mut p = bare();
+        p.orr.case_managers = Schedule(vec![(0, 1)]);
+        p.orr.cases_per_case_manager = 1;
+        p.vetting.background = [fixed(10.0 * MINUTES_PER_DAY as f64); 3];
+        p.vetting.home_study_probability = [0.0; 3];
+        p
+    }
+
+    /// Children in ORR care whose sponsor has come forward, in order: the first is vetted, the
+    /// others wait for the case manager.
+    fn waiting_for_vetting(h: &mut Harness, n: usize) -> Vec<u32> {
+        (0..n)
+            .map(|_| {
+                let c = h.new_child();
+                let (core, orr) = h.orr();
+                core.set_state(c, State::Orr);
+                orr.sponsor_found(core, c);
+                c
+            })
+            .collect()
+    }
+
+    /// Case-manager slots held, and children waiting for one.
+    fn case_managers(h: &mut Harness) -> (u32, usize) {
+        let (_, orr) = h.orr();
+        (orr.case_managers.busy, orr.case_managers.line.len())
+    }
+
+    #[test]
+    fn a_child_who_departs_while_vetted_hands_the_case_manager_on_the_same_day() {
+        let p = one_case_manager();
+        let mut h = Harness::new(&p, 3);
+        h.run_to(0);
+        // Vetting of `a` starts at the end of day 0 and would end at the start of day 11.
+        let [a, b, _w] = waiting_for_vetting(&mut h, 3)[..] else {
+            unreachable!()
+        };
+        assert_eq!(case_managers(&mut h), (1, 2));
+        h.at(3 * MINUTES_PER_DAY + 600, a, Event::Depart);
+        h.run_to(3);
+        assert_eq!(h.core().children[a as usize].state, State::Departed);
+        assert_eq!(
+            case_managers(&mut h),
+            (1, 1),
+            "b took the case manager at once"
+        );
+        assert!(h.core().children[b as usize].flags.contains(Flags::VETTING));
+        // The end of a's vetting (day 11) hands nothing back a second time: the third child waits
+        // until b's vetting ends (day 13).
+        h.run_to(12);
+        assert_eq!(case_managers(&mut h), (1, 1));
+        h.run_to(13);
+        assert_eq!(case_managers(&mut h), (1, 0));
+    }
+
+    #[test]
+    fn a_child_back_from_a_broken_placement_takes_a_bed_even_when_none_is_free() {
+        let mut p = bare();
+        p.sponsors.risk = [[0.0; 2]; 3];
+        p.life.runaway_rate = [0.0; 3];
+        p.life.exploitation_rate = [0.0; 3];
+        p.life.breakdown_rate = [0.0; 3];
+        p.orr.standard_beds = Schedule(vec![(0, 1)]);
+        p.orr.influx_beds = Schedule(vec![(0, 0)]);
+        let mut h = Harness::new(&p, 9);
+        let state = |h: &mut Harness, c: usize| h.core().children[c].state;
+        // Child 0 is released; child 1 then takes the only bed.
+        h.core().cal.schedule(0, 0, Event::Arrive, Epoch::FIRST);
+        h.run_until(365, |core| core.children[0].state == State::WithSponsor);
+        let now = h.core().now;
+        h.core().cal.schedule(now, 1, Event::Arrive, Epoch::FIRST);
+        h.run_until(30, |core| core.children[1].state == State::Orr);
+        // Child 0's placement breaks down; then child 2 arrives.
+        let now = h.core().now;
+        h.at(now + 60, 0, Event::Breakdown);
+        h.core()
+            .cal
+            .schedule(now + 120, 2, Event::Arrive, Epoch::FIRST);
+        let day = h.next_day();
+        h.run_to(day + 1);
+        assert_eq!(state(&mut h, 0), State::Orr, "back in care at once");
+        assert_eq!(state(&mut h, 1), State::Orr);
+        assert_eq!(
+            state(&mut h, 2),
+            State::Cbp,
+            "waits in CBP custody for a bed"
+        );
+        let (_, orr) = h.orr();
+        assert_eq!(
+            (orr.beds.busy, orr.beds.capacity, orr.beds.line.len()),
+            (2, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_long_line_of_children_who_left_care_is_passed_over_in_a_loop() {
+        // On main, each child passed over was a nested call (start_vetting -> release ->
+        // start_vetting): a line this long overflowed the stack.
+        let p = one_case_manager();
+        let mut h = Harness::new(&p, 3);
+        h.run_to(0);
+        let line = waiting_for_vetting(&mut h, 300_001);
+        let (holder, left) = (line[0], &line[1..]);
+        for &c in left {
+            h.core().set_state(c, State::Departed);
+        }
+        let last = waiting_for_vetting(&mut h, 1)[0];
+        assert_eq!(case_managers(&mut h), (1, 300_001));
+        // The holder's vetting ends on day 11: the slot passes over 300,000 children to the last.
+        h.run_to(11);
+        assert!(!h.core().children[holder as usize]
+            .flags
+            .contains(Flags::VETTING));
+        assert_eq!(case_managers(&mut h), (1, 0));
+        assert!(h.core().children[last as usize]
+            .flags
+            .contains(Flags::VETTING));
     }
 }
