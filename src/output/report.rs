@@ -398,16 +398,22 @@ fn flow_name(key: &str) -> Option<String> {
         }
         if let Some(e) = rest.strip_prefix("left_while_unlocatable_") {
             let e = Exit::ALL.iter().find(|x| x.name() == e)?;
-            let what = match e {
-                Exit::TurnedEighteen => "turned 18",
-                Exit::Rescued => "rescued",
-                Exit::ReturnedToCare => "returned to ORR care",
-                Exit::Other => "other",
-            };
-            return Some(format!("Left while unlocatable {who}: {what}"));
+            return Some(format!("Left while unlocatable {who}: {}", exit_label(*e)));
         }
     }
     None
+}
+
+/// Words for people for an [`Exit`](crate::sim::Exit) from the followed population (the engine
+/// names exits only for column names).
+pub(crate) fn exit_label(e: crate::sim::Exit) -> &'static str {
+    use crate::sim::Exit;
+    match e {
+        Exit::TurnedEighteen => "turned 18",
+        Exit::Rescued => "rescued",
+        Exit::ReturnedToCare => "returned to ORR care",
+        Exit::Other => "other",
+    }
 }
 
 /// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
