@@ -661,8 +661,57 @@ fn run_section(i: &Input) -> Result<Section> {
             .find(|r| r.get(m).map(String::as_str) == Some(key))
     };
     let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+    // Unlocatable children: one row per measure, one column per lens, each cell the mean with its
+    // interval; ICE and pooled side by side first, then ORR and the court.
+    let value = |r: &Vec<String>, c: usize| cell(r, c).parse::<f64>().unwrap_or(f64::NAN);
+    let lens_tables: Vec<Table> = output::LENS_TABLES
+        .iter()
+        .enumerate()
+        .map(|(k, lenses)| {
+            let rows: Vec<Vec<String>> = output::MEASURES
+                .iter()
+                .map(|measure| {
+                    let mut row = vec![measure.label.to_string()];
+                    row.extend(lenses.iter().map(|&(lens, _)| {
+                        row_of(&measure.metric(lens)).map_or_else(
+                            || "-".to_string(),
+                            |r| {
+                                measure_cell(
+                                    measure.unit,
+                                    value(r, mean),
+                                    value(r, low),
+                                    value(r, high),
+                                )
+                            },
+                        )
+                    }));
+                    row
+                })
+                .collect();
+            let mut header = vec!["result".to_string()];
+            header.extend(lenses.iter().map(|l| l.1.to_string()));
+            if k == 0 {
+                Table {
+                    caption: "Unlocatable children: ICE (the acting agency) and every agency (pooled)".into(),
+                    header,
+                    rows,
+                    note: "Each cell: the mean over replications, then its 95% interval in parentheses. ICE is the agency that acts (it serves Notices to Appear and runs the welfare checks): unlocatable by ICE means ICE\u{2019}s own record does not hold the child\u{2019}s true address and ICE made no contact within the contact window. Pooled counts the children whom no agency (ORR, ICE, the court) can locate: what an ideal shared record could know, not what any agency can act on. Shares are of the time released children were followed.".into(),
+                    collapsed: false,
+                }
+            } else {
+                Table {
+                    caption: "Unlocatable by ORR and by the immigration court".into(),
+                    header,
+                    rows,
+                    note: "The same measures through ORR\u{2019}s and the court\u{2019}s own records and contacts.".into(),
+                    collapsed: false,
+                }
+            }
+        })
+        .collect();
     let headline: Vec<Vec<String>> = HEADLINE
         .iter()
+        .filter(|(key, _)| !output::is_lens_measure(key))
         .filter_map(|(key, _)| {
             row_of(key).map(|r| {
                 vec![
@@ -695,9 +744,9 @@ fn run_section(i: &Input) -> Result<Section> {
             ),
             "The mean is the average over replications; the 95% interval shows how precisely the replications pin that average down (more replications give a narrower interval). It does not cover the uncertainty in the model's assumptions.".into(),
         ],
-        tables: vec![
+        tables: lens_tables.into_iter().chain([
             Table {
-                caption: "Headline results (whole run unless said otherwise)".into(),
+                caption: "The pipeline: headline results (whole run)".into(),
                 header: strings(&["result", "mean", "95% interval of the mean"]),
                 rows: headline,
                 note: String::new(),
@@ -715,9 +764,25 @@ fn run_section(i: &Input) -> Result<Section> {
                 note: String::new(),
                 collapsed: true,
             },
-        ],
+        ]).collect(),
         charts: Vec::new(),
     })
+}
+
+/// A cell of the tables of unlocatable children: the mean, then its 95% interval in brackets
+/// (shares as percentages).
+fn measure_cell(unit: output::Unit, mean: f64, low: f64, high: f64) -> String {
+    let f = |x: f64| match unit {
+        output::Unit::Share => output::fmt_measure(unit, x),
+        _ => num(&output::fmt_measure(unit, x)),
+    };
+    if !mean.is_finite() {
+        "-".to_string()
+    } else if low.is_finite() && high.is_finite() {
+        format!("{} ({} to {})", f(mean), f(low), f(high))
+    } else {
+        format!("{} (needs 2+ replications for an interval)", f(mean))
+    }
 }
 
 /// "Interval narrower by" in words: a finite ratio as a number; no ratio when the difference is

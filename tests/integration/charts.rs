@@ -238,6 +238,7 @@ fn comparison_and_sweep_charts_are_drawn() {
         ids,
         [
             "compare-forest-unlocatable_by_ice_at_horizon",
+            "compare-forest-unlocatable_pooled_at_horizon",
             "compare-forest-unlocatable_by_ice_child_years",
             "compare-forest-located",
             "compare-forest-rescued",

@@ -224,7 +224,18 @@ where
     let (main, foot) = root.split_vertically(h.saturating_sub(30));
     foot.draw(&Text::new(footnote.to_string(), (16, 6), small_font()))?;
     let (_, main) = main.split_vertically(12);
-    let body = main.titled(title, title_font())?;
+    // A long title (a metric's full name) is set smaller, down to 20 px, to fit the width.
+    let (w, _) = root.dim_in_pixel();
+    let mut font = title_font();
+    while font.font.get_size() > 20.0 && main.estimate_text_size(title, &font)?.0 + 32 > w {
+        font = FontDesc::new(
+            FontFamily::Name(FONT),
+            font.font.get_size() - 1.0,
+            FontStyle::Bold,
+        )
+        .color(&TEXT);
+    }
+    let body = main.titled(title, font)?;
     Ok(body)
 }
 
