@@ -774,7 +774,7 @@ fn run_section(i: &Input) -> Result<Section> {
 fn measure_cell(unit: output::Unit, mean: f64, low: f64, high: f64) -> String {
     let f = |x: f64| match unit {
         output::Unit::Share => output::fmt_measure(unit, x),
-        _ => num(&output::fmt_measure(unit, x)),
+        _ => num(&x.to_string()),
     };
     if !mean.is_finite() {
         "-".to_string()
@@ -1074,11 +1074,12 @@ fn sweep_section(i: &Input) -> Result<Section> {
 fn journey_section(i: &Input) -> Result<Section> {
     let (h, rows) = read_rows(&i.dir.join(journey::FILE))?;
     let c = |n: &str| col(&h, n).unwrap_or(0);
-    let (date, event, state, loc, truth) = (
+    let (date, event, state, loc, pooled, truth) = (
         c(journey::DATE),
         c(journey::EVENT),
         c(journey::STATE),
         c(journey::LOCATABLE_BY_ICE),
+        c(journey::LOCATABLE_POOLED),
         c(journey::TRUE_ADDRESS),
     );
     let recs: Vec<usize> = Agency::ALL
@@ -1106,19 +1107,21 @@ fn journey_section(i: &Input) -> Result<Section> {
         .iter()
         .map(|r| {
             let st = cell(r, state);
+            let yes_no = |k: usize| -> String {
+                if !followed.contains(&st.as_str()) {
+                    "-".into()
+                } else if cell(r, k) == "true" {
+                    "yes".into()
+                } else {
+                    "NO".into()
+                }
+            };
             let mut v = vec![
                 cell(r, date),
                 cell(r, event),
                 st.replace('_', " "),
-                if followed.contains(&st.as_str()) {
-                    if cell(r, loc) == "true" {
-                        "yes".into()
-                    } else {
-                        "NO".into()
-                    }
-                } else {
-                    "-".into()
-                },
+                yes_no(loc),
+                yes_no(pooled),
             ];
             v.extend(recs.iter().map(|&k| word(r, k)));
             v
@@ -1143,6 +1146,8 @@ fn journey_section(i: &Input) -> Result<Section> {
             )
         } else if cell(last, loc) == "true" {
             "At the end ICE (the acting agency) can locate the child: its record holds the true address or it made recent contact.".into()
+        } else if cell(last, pooled) == "true" {
+            "At the end ICE (the acting agency) cannot locate the child: its record does not hold the true address and it made no recent contact. Another agency (ORR or the court) could: the knowledge exists, but not where the agency that acts can use it.".into()
         } else {
             "At the end ICE (the acting agency) cannot locate the child: its record does not hold the true address and it made no recent contact.".into()
         };
@@ -1153,13 +1158,19 @@ fn journey_section(i: &Input) -> Result<Section> {
         paragraphs,
         tables: vec![Table {
             caption: format!("The journey step by step ({})", journey::FILE),
-            header: ["date", "event", "where the child is", "locatable by ICE"]
+            header: [
+                "date",
+                "event",
+                "where the child is",
+                "locatable by ICE",
+                "locatable by any agency",
+            ]
                 .iter()
                 .map(|s| s.to_string())
                 .chain(Agency::ALL.iter().map(|&a| record_label(a).to_string()))
                 .collect(),
             rows: table_rows,
-            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable by ICE: ICE's record holds the true address or ICE made recent contact; it applies only after release.".into(),
+            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable by ICE: ICE's record holds the true address or ICE made contact within the contact window. Locatable by any agency (pooled): ORR, ICE or the court can locate the child in that sense. Both apply only after release.".into(),
             collapsed: rows.len() > 60,
         }],
         charts: Vec::new(),

@@ -851,3 +851,24 @@ impl Figure for FlowsChart {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flows_chart_reads_every_flow_of_the_reported_lenses() {
+        let mut engine: Vec<String> = crate::sim::flow_columns()
+            .iter()
+            .map(|c| format!("{c}_cum"))
+            .collect();
+        let mut drawn = flow_series();
+        engine.sort();
+        drawn.sort();
+        assert_eq!(drawn, engine);
+        let series = crate::sim::series_names();
+        for c in &drawn {
+            assert!(series.contains(&c.as_str()), "{c} is not a daily series");
+        }
+    }
+}
