@@ -572,16 +572,23 @@ impl Figure for RecordLoss<'_> {
 /// The title of the flows chart.
 const FLOWS_TITLE: &str = "Why children are lost, how they are found";
 
-/// The groups of the flows chart, in order: heading, bar colour, and each way in or out of
-/// unlocatable as its label and the stem of its column (the part between the lens prefix and
-/// `_cum`, as in [`crate::sim::flow_columns`]). Colours go dark, light, lighter from group to
-/// group, and every group has its own heading, so the chart also reads in grayscale.
-fn flow_groups() -> [(&'static str, RGBColor, Vec<(String, String)>); 3] {
+/// A group of bars of the flows chart.
+struct FlowGroup {
+    heading: &'static str,
+    fill: RGBColor,
+    /// Each way in or out of unlocatable: its label, and the stem of its column (the part between
+    /// the lens prefix and `_cum`, as in [`crate::sim::flow_columns`]).
+    ways: Vec<(String, String)>,
+}
+
+/// The groups of the flows chart, in order. Colours go dark, light, lighter from group to group,
+/// and every group has its own heading, so the chart also reads in grayscale.
+fn flow_groups() -> [FlowGroup; 3] {
     [
-        (
-            "Became unlocatable because\u{2026}",
-            oi::VERMILLION,
-            Cause::ALL
+        FlowGroup {
+            heading: "Became unlocatable because\u{2026}",
+            fill: oi::VERMILLION,
+            ways: Cause::ALL
                 .iter()
                 .map(|c| {
                     (
@@ -590,19 +597,19 @@ fn flow_groups() -> [(&'static str, RGBColor, Vec<(String, String)>); 3] {
                     )
                 })
                 .collect(),
-        ),
-        (
-            "Found again through\u{2026}",
-            oi::SKY_BLUE,
-            Route::ALL
+        },
+        FlowGroup {
+            heading: "Found again through\u{2026}",
+            fill: oi::SKY_BLUE,
+            ways: Route::ALL
                 .iter()
                 .map(|r| (r.label().to_string(), format!("found_again_{}", r.name())))
                 .collect(),
-        ),
-        (
-            "Stopped being followed while unlocatable\u{2026}",
-            oi::GREY,
-            Exit::ALL
+        },
+        FlowGroup {
+            heading: "Stopped being followed while unlocatable\u{2026}",
+            fill: oi::GREY,
+            ways: Exit::ALL
                 .iter()
                 .map(|&e| {
                     (
@@ -611,7 +618,7 @@ fn flow_groups() -> [(&'static str, RGBColor, Vec<(String, String)>); 3] {
                     )
                 })
                 .collect(),
-        ),
+        },
     ]
 }
 
@@ -627,9 +634,9 @@ fn flow_series() -> Vec<String> {
     Lens::REPORTED
         .iter()
         .flat_map(|&lens| {
-            groups.iter().flat_map(move |(_, _, ways)| {
-                ways.iter().map(move |(_, stem)| flow_column(lens, stem))
-            })
+            groups
+                .iter()
+                .flat_map(move |g| g.ways.iter().map(move |(_, stem)| flow_column(lens, stem)))
         })
         .collect()
 }
@@ -673,7 +680,12 @@ impl FlowsChart {
             |column: &str| -> &[f64] { d.last.get(column).map(Vec::as_slice).unwrap_or(&[]) };
         let mut rows = Vec::new();
         let mut omitted = Vec::new();
-        for (heading, fill, ways) in flow_groups() {
+        for FlowGroup {
+            heading,
+            fill,
+            ways,
+        } in flow_groups()
+        {
             let at = rows.len();
             rows.push(FlowRow::Heading(heading.to_string()));
             let mut left_out = Vec::new();
