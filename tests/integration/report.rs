@@ -155,20 +155,27 @@ fn table_with_caption<'a>(html: &'a str, caption: &str) -> &'a str {
     &html[start..end]
 }
 
-/// A number as the report writes a count: whole, with thousands separators.
-fn thousands(x: f64) -> String {
-    let digits = (x.round() as i64).unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+/// A number as the report writes it: whole with thousands separators from 100 up (or when whole),
+/// one decimal from 1, else three decimals.
+fn as_written(x: f64) -> String {
+    if x.abs() >= 100.0 || x.fract() == 0.0 {
+        let digits = (x.round() as i64).unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
         }
-        out.push(c);
-    }
-    if x.round() < 0.0 {
-        format!("-{out}")
+        if x.round() < 0.0 {
+            format!("-{out}")
+        } else {
+            out
+        }
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
     } else {
-        out
+        format!("{x:.3}")
     }
 }
 
@@ -357,9 +364,9 @@ fn report_from_a_run_folder() {
         let cell = |m: &str| {
             format!(
                 "{} ({} to {})",
-                thousands(value(m, "mean")),
-                thousands(value(m, "ci95_low")),
-                thousands(value(m, "ci95_high"))
+                as_written(value(m, "mean")),
+                as_written(value(m, "ci95_low")),
+                as_written(value(m, "ci95_high"))
             )
         };
         let (a, b) = (cell(ice), cell(pooled));
