@@ -661,8 +661,57 @@ fn run_section(i: &Input) -> Result<Section> {
             .find(|r| r.get(m).map(String::as_str) == Some(key))
     };
     let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+    // Unlocatable children: one row per measure, one column per lens, each cell the mean with its
+    // interval; ICE and pooled side by side first, then ORR and the court.
+    let value = |r: &Vec<String>, c: usize| cell(r, c).parse::<f64>().unwrap_or(f64::NAN);
+    let lens_tables: Vec<Table> = output::LENS_TABLES
+        .iter()
+        .enumerate()
+        .map(|(k, lenses)| {
+            let rows: Vec<Vec<String>> = output::MEASURES
+                .iter()
+                .map(|measure| {
+                    let mut row = vec![measure.label.to_string()];
+                    row.extend(lenses.iter().map(|&(lens, _)| {
+                        row_of(&measure.metric(lens)).map_or_else(
+                            || "-".to_string(),
+                            |r| {
+                                measure_cell(
+                                    measure.unit,
+                                    value(r, mean),
+                                    value(r, low),
+                                    value(r, high),
+                                )
+                            },
+                        )
+                    }));
+                    row
+                })
+                .collect();
+            let mut header = vec!["result".to_string()];
+            header.extend(lenses.iter().map(|l| l.1.to_string()));
+            if k == 0 {
+                Table {
+                    caption: "Unlocatable children: ICE (the acting agency) and every agency (pooled)".into(),
+                    header,
+                    rows,
+                    note: "Each cell: the mean over replications, then its 95% interval in parentheses. ICE is the agency that acts (it serves Notices to Appear and runs the welfare checks): unlocatable by ICE means ICE\u{2019}s own record does not hold the child\u{2019}s true address and ICE made no contact within the contact window. Pooled counts the children whom no agency (ORR, ICE, the court) can locate: what an ideal shared record could know, not what any agency can act on. Shares are of the time released children were followed.".into(),
+                    collapsed: false,
+                }
+            } else {
+                Table {
+                    caption: "Unlocatable by ORR and by the immigration court".into(),
+                    header,
+                    rows,
+                    note: "The same measures through ORR\u{2019}s and the court\u{2019}s own records and contacts.".into(),
+                    collapsed: false,
+                }
+            }
+        })
+        .collect();
     let headline: Vec<Vec<String>> = HEADLINE
         .iter()
+        .filter(|(key, _)| !output::is_lens_measure(key))
         .filter_map(|(key, _)| {
             row_of(key).map(|r| {
                 vec![
@@ -695,9 +744,9 @@ fn run_section(i: &Input) -> Result<Section> {
             ),
             "The mean is the average over replications; the 95% interval shows how precisely the replications pin that average down (more replications give a narrower interval). It does not cover the uncertainty in the model's assumptions.".into(),
         ],
-        tables: vec![
+        tables: lens_tables.into_iter().chain([
             Table {
-                caption: "Headline results (whole run unless said otherwise)".into(),
+                caption: "The pipeline: headline results (whole run)".into(),
                 header: strings(&["result", "mean", "95% interval of the mean"]),
                 rows: headline,
                 note: String::new(),
@@ -715,9 +764,25 @@ fn run_section(i: &Input) -> Result<Section> {
                 note: String::new(),
                 collapsed: true,
             },
-        ],
+        ]).collect(),
         charts: Vec::new(),
     })
+}
+
+/// A cell of the tables of unlocatable children: the mean, then its 95% interval in brackets
+/// (shares as percentages).
+fn measure_cell(unit: output::Unit, mean: f64, low: f64, high: f64) -> String {
+    let f = |x: f64| match unit {
+        output::Unit::Share => output::fmt_measure(unit, x),
+        _ => num(&x.to_string()),
+    };
+    if !mean.is_finite() {
+        "-".to_string()
+    } else if low.is_finite() && high.is_finite() {
+        format!("{} ({} to {})", f(mean), f(low), f(high))
+    } else {
+        format!("{} (needs 2+ replications for an interval)", f(mean))
+    }
 }
 
 /// "Interval narrower by" in words: a finite ratio as a number; no ratio when the difference is
@@ -1009,11 +1074,12 @@ fn sweep_section(i: &Input) -> Result<Section> {
 fn journey_section(i: &Input) -> Result<Section> {
     let (h, rows) = read_rows(&i.dir.join(journey::FILE))?;
     let c = |n: &str| col(&h, n).unwrap_or(0);
-    let (date, event, state, loc, truth) = (
+    let (date, event, state, loc, pooled, truth) = (
         c(journey::DATE),
         c(journey::EVENT),
         c(journey::STATE),
         c(journey::LOCATABLE_BY_ICE),
+        c(journey::LOCATABLE_POOLED),
         c(journey::TRUE_ADDRESS),
     );
     let recs: Vec<usize> = Agency::ALL
@@ -1041,19 +1107,21 @@ fn journey_section(i: &Input) -> Result<Section> {
         .iter()
         .map(|r| {
             let st = cell(r, state);
+            let yes_no = |k: usize| -> String {
+                if !followed.contains(&st.as_str()) {
+                    "-".into()
+                } else if cell(r, k) == "true" {
+                    "yes".into()
+                } else {
+                    "NO".into()
+                }
+            };
             let mut v = vec![
                 cell(r, date),
                 cell(r, event),
                 st.replace('_', " "),
-                if followed.contains(&st.as_str()) {
-                    if cell(r, loc) == "true" {
-                        "yes".into()
-                    } else {
-                        "NO".into()
-                    }
-                } else {
-                    "-".into()
-                },
+                yes_no(loc),
+                yes_no(pooled),
             ];
             v.extend(recs.iter().map(|&k| word(r, k)));
             v
@@ -1078,6 +1146,8 @@ fn journey_section(i: &Input) -> Result<Section> {
             )
         } else if cell(last, loc) == "true" {
             "At the end ICE (the acting agency) can locate the child: its record holds the true address or it made recent contact.".into()
+        } else if cell(last, pooled) == "true" {
+            "At the end ICE (the acting agency) cannot locate the child: its record does not hold the true address and it made no recent contact. Another agency (ORR or the court) could: the knowledge exists, but not where the agency that acts can use it.".into()
         } else {
             "At the end ICE (the acting agency) cannot locate the child: its record does not hold the true address and it made no recent contact.".into()
         };
@@ -1088,13 +1158,19 @@ fn journey_section(i: &Input) -> Result<Section> {
         paragraphs,
         tables: vec![Table {
             caption: format!("The journey step by step ({})", journey::FILE),
-            header: ["date", "event", "where the child is", "locatable by ICE"]
+            header: [
+                "date",
+                "event",
+                "where the child is",
+                "locatable by ICE",
+                "locatable by any agency",
+            ]
                 .iter()
                 .map(|s| s.to_string())
                 .chain(Agency::ALL.iter().map(|&a| record_label(a).to_string()))
                 .collect(),
             rows: table_rows,
-            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable by ICE: ICE's record holds the true address or ICE made recent contact; it applies only after release.".into(),
+            note: "TRUE address: the agency's record holds the address where the child truly lives. Old address: an address where the child no longer lives (or never did). Locatable by ICE: ICE's record holds the true address or ICE made contact within the contact window. Locatable by any agency (pooled): ORR, ICE or the court can locate the child in that sense. Both apply only after release.".into(),
             collapsed: rows.len() > 60,
         }],
         charts: Vec::new(),

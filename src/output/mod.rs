@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
+use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 use files::write_atomic;
 use schema::{comparison, headline, summary, target, timeseries};
@@ -30,19 +31,10 @@ pub const CAVEATS: &[&str] = &[
     "\"Unlocatable by ICE\" (the acting agency): ICE's own record does not hold the true current address and ICE made no contact within the window; \"pooled\": no agency (ORR, ICE, court) can locate the child in that sense.",
 ];
 
-/// Headline metrics printed in the table, in order, with their labels.
+/// Headline metrics, in order, with their labels: what the printed comparison shows per reform,
+/// what `compare --target-ci` watches, and the report's headline rows. Unlocatable by ICE (the
+/// acting agency) and by every agency (pooled) lead, side by side; the pipeline's counts follow.
 pub(crate) const HEADLINE: &[(&str, &str)] = &[
-    ("transferred_to_orr", "Transferred to ORR"),
-    ("released", "Released to sponsors"),
-    ("over_72h", "Held by CBP over 72 h"),
-    ("ntas_issued", "NTAs issued"),
-    ("no_shows", "Court no-shows (in absentia)"),
-    (
-        "wellbeing_calls_not_reached",
-        "Well-being calls not reached",
-    ),
-    ("located", "Located by welfare checks"),
-    ("rescued", "Rescued from exploitation"),
     (
         "unlocatable_by_ice_at_horizon",
         "Unlocatable by ICE at horizon",
@@ -64,7 +56,120 @@ pub(crate) const HEADLINE: &[(&str, &str)] = &[
         "turned_18_unlocatable_pooled",
         "Turned 18 unlocatable by every agency",
     ),
+    ("transferred_to_orr", "Transferred to ORR"),
+    ("released", "Released to sponsors"),
+    ("over_72h", "Held by CBP over 72 h"),
+    ("ntas_issued", "NTAs issued"),
+    ("no_shows", "Court no-shows (in absentia)"),
+    (
+        "wellbeing_calls_not_reached",
+        "Well-being calls not reached",
+    ),
+    ("located", "Located by welfare checks"),
+    ("rescued", "Rescued from exploitation"),
 ];
+
+/// How a locatability measure is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// Children (or times), a whole number.
+    Count,
+    /// Child-years.
+    Years,
+    /// A share of time, written as a percentage.
+    Share,
+}
+
+/// One locatability measure: a row of the side-by-side tables of unlocatable children, one column
+/// per lens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Measure {
+    /// Words for people.
+    pub label: &'static str,
+    pub unit: Unit,
+    /// The metric is `<prefix><lens name><suffix>` (`unlocatable_by_ice_at_horizon`).
+    prefix: &'static str,
+    suffix: &'static str,
+}
+
+impl Measure {
+    /// The metric of this measure through `lens` (a column of `summary.csv`).
+    pub(crate) fn metric(&self, lens: Lens) -> String {
+        format!("{}{}{}", self.prefix, lens.name(), self.suffix)
+    }
+}
+
+/// The rows of the tables of unlocatable children, in order.
+pub(crate) const MEASURES: [Measure; 6] = [
+    Measure {
+        label: "Unlocatable on the last day",
+        unit: Unit::Count,
+        prefix: "unlocatable_",
+        suffix: "_at_horizon",
+    },
+    Measure {
+        label: "Unlocatable at the peak (most on one day)",
+        unit: Unit::Count,
+        prefix: "unlocatable_",
+        suffix: "_peak",
+    },
+    Measure {
+        label: "Years spent unlocatable (child-years)",
+        unit: Unit::Years,
+        prefix: "unlocatable_",
+        suffix: "_child_years",
+    },
+    Measure {
+        label: "Share of followed time spent unlocatable",
+        unit: Unit::Share,
+        prefix: "unlocatable_",
+        suffix: "_share_of_followed_time",
+    },
+    Measure {
+        label: "Turned 18 while unlocatable",
+        unit: Unit::Count,
+        prefix: "turned_18_unlocatable_",
+        suffix: "",
+    },
+    Measure {
+        label: "Never located again once unlocatable",
+        unit: Unit::Count,
+        prefix: "never_located_again_",
+        suffix: "",
+    },
+];
+
+/// The tables of unlocatable children: the acting agency and the pool side by side first, then ORR
+/// and the court; each lens with its column heading.
+pub(crate) const LENS_TABLES: [[(Lens, &str); 2]; 2] = [
+    [
+        (Lens::Ice, "ICE (acting agency)"),
+        (Lens::Pooled, "every agency (pooled)"),
+    ],
+    [(Lens::Orr, "ORR"), (Lens::Court, "immigration court")],
+];
+
+/// Whether `metric` is one of the [`MEASURES`] through some lens (shown in the tables of
+/// unlocatable children rather than among the pipeline's counts).
+pub(crate) fn is_lens_measure(metric: &str) -> bool {
+    MEASURES
+        .iter()
+        .any(|m| Lens::ALL.iter().any(|&l| m.metric(l) == metric))
+}
+
+/// A value of a measure for people: counts whole, child-years with one decimal below 100, shares
+/// as percentages.
+pub(crate) fn fmt_measure(unit: Unit, x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    match unit {
+        Unit::Count => format!("{x:.0}"),
+        Unit::Years if x.abs() >= 100.0 => format!("{x:.0}"),
+        Unit::Years => format!("{x:.1}"),
+        Unit::Share => format!("{:.1}%", 100.0 * x),
+    }
+}
 
 /// Mean and interval of every metric across replications, in metric order.
 pub(crate) fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
@@ -192,22 +297,100 @@ pub(crate) fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
     })
 }
 
-/// The printed results table.
+/// The printed results: the tables of unlocatable children (ICE and pooled side by side, then ORR
+/// and the court), then the pipeline's headline counts; every number with its 95% interval.
 pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
+    let find = |key: &str| summary.iter().find(|(n, _)| *n == key).map(|(_, i)| *i);
+    let one_rep = summary.first().is_some_and(|(_, i)| i.n < 2);
     let mut s = String::new();
-    s.push_str(&format!(
-        "{:<34} {:>14} {:>29}\n",
-        "metric", "mean", "95% interval"
-    ));
-    for (key, label) in HEADLINE {
-        if let Some((_, i)) = summary.iter().find(|(n, _)| n == key) {
-            let ci = if i.low.is_nan() {
-                "(needs 2+ replications)".to_string()
-            } else {
-                format!("[{:.0}, {:.0}]", i.low, i.high)
-            };
-            s.push_str(&format!("{:<34} {:>14.0} {:>29}\n", label, i.mean, ci));
+    for (k, lenses) in LENS_TABLES.iter().enumerate() {
+        let title = if k == 0 {
+            "Unlocatable children"
+        } else {
+            "Other agencies"
+        };
+        let rows: Vec<(String, Vec<String>)> = MEASURES
+            .iter()
+            .map(|m| {
+                let cells = lenses
+                    .iter()
+                    .map(|&(lens, _)| match find(&m.metric(lens)) {
+                        Some(i) if i.low.is_finite() && i.high.is_finite() => format!(
+                            "{} [{}, {}]",
+                            fmt_measure(m.unit, i.mean),
+                            fmt_measure(m.unit, i.low),
+                            fmt_measure(m.unit, i.high)
+                        ),
+                        Some(i) => fmt_measure(m.unit, i.mean),
+                        None => "-".to_string(),
+                    })
+                    .collect();
+                (m.label.to_string(), cells)
+            })
+            .collect();
+        let headings: Vec<&str> = lenses.iter().map(|l| l.1).collect();
+        s.push_str(&columns(
+            &format!("{title} (mean [95% interval])"),
+            &headings,
+            &rows,
+        ));
+        s.push('\n');
+    }
+    let rows: Vec<(String, Vec<String>)> = HEADLINE
+        .iter()
+        .filter(|(key, _)| !is_lens_measure(key))
+        .filter_map(|(key, label)| {
+            find(key).map(|i| {
+                let ci = if i.low.is_nan() {
+                    String::new()
+                } else {
+                    format!("[{:.0}, {:.0}]", i.low, i.high)
+                };
+                (label.to_string(), vec![format!("{:.0}", i.mean), ci])
+            })
+        })
+        .collect();
+    s.push_str(&columns("The pipeline", &["mean", "95% interval"], &rows));
+    if one_rep {
+        s.push_str("(one replication: intervals need 2 or more)\n");
+    }
+    s
+}
+
+/// A plain-text table: a first column of labels as wide as the longest, then right-aligned
+/// columns as wide as their widest cell or heading.
+fn columns(title: &str, headings: &[&str], rows: &[(String, Vec<String>)]) -> String {
+    let first = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .chain([title.chars().count()])
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = headings
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            rows.iter()
+                .filter_map(|r| r.1.get(k))
+                .map(|c| c.chars().count())
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |label: &str, cells: &[String]| {
+        let mut l = format!("{label:<first$}");
+        for (c, w) in cells.iter().zip(&widths) {
+            l.push_str(&format!("   {c:>w$}"));
         }
+        l.trim_end().to_string() + "\n"
+    };
+    let mut s = line(
+        title,
+        &headings.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    for (label, cells) in rows {
+        s.push_str(&line(label, cells));
     }
     s
 }
@@ -254,16 +437,15 @@ pub(crate) fn write_comparison(
     })
 }
 
-/// The printed comparison: headline metrics per reform.
+/// The printed comparison: headline metrics per reform, unlocatable by ICE and by every agency
+/// (pooled) first.
 pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
     let mut s = String::new();
     for (reform, ds) in diffs {
-        s.push_str(&format!(
-            "\n{reform}\n{:<34} {:>12} {:>12} {:>12} {:>27} {:>8}\n",
-            "metric", "baseline", "reform", "difference", "95% interval (paired)", "width x"
-        ));
-        for (key, label) in HEADLINE {
-            if let Some(d) = ds.iter().find(|d| d.metric == *key) {
+        let rows: Vec<(String, Vec<String>)> = HEADLINE
+            .iter()
+            .filter_map(|(key, label)| {
+                let d = ds.iter().find(|d| d.metric == *key)?;
                 let ci = if d.difference.low.is_nan() {
                     String::new()
                 } else {
@@ -275,12 +457,30 @@ pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
                 } else {
                     "inf".to_string()
                 };
-                s.push_str(&format!(
-                    "{:<34} {:>12.0} {:>12.0} {:>+12.0} {:>27} {:>8}\n",
-                    label, d.baseline.mean, d.reform.mean, d.difference.mean, ci, ratio
-                ));
-            }
-        }
+                Some((
+                    label.to_string(),
+                    vec![
+                        format!("{:.0}", d.baseline.mean),
+                        format!("{:.0}", d.reform.mean),
+                        format!("{:+.0}", d.difference.mean),
+                        ci,
+                        ratio,
+                    ],
+                ))
+            })
+            .collect();
+        s.push('\n');
+        s.push_str(&columns(
+            reform,
+            &[
+                "baseline",
+                "reform",
+                "difference",
+                "95% interval (paired)",
+                "width x",
+            ],
+            &rows,
+        ));
     }
     s.push_str("width x: how many times narrower the paired interval is than an unpaired one.\n");
     s

@@ -410,16 +410,22 @@ fn flow_name(key: &str) -> Option<String> {
         }
         if let Some(e) = rest.strip_prefix("left_while_unlocatable_") {
             let e = Exit::ALL.iter().find(|x| x.name() == e)?;
-            let what = match e {
-                Exit::TurnedEighteen => "turned 18",
-                Exit::Rescued => "rescued",
-                Exit::ReturnedToCare => "returned to ORR care",
-                Exit::Other => "other",
-            };
-            return Some(format!("Left while unlocatable {who}: {what}"));
+            return Some(format!("Left while unlocatable {who}: {}", exit_label(*e)));
         }
     }
     None
+}
+
+/// Words for people for an [`Exit`](crate::sim::Exit) from the followed population (the engine
+/// names exits only for column names).
+pub(crate) fn exit_label(e: crate::sim::Exit) -> &'static str {
+    use crate::sim::Exit;
+    match e {
+        Exit::TurnedEighteen => "turned 18",
+        Exit::Rescued => "rescued",
+        Exit::ReturnedToCare => "returned to ORR care",
+        Exit::Other => "other",
+    }
 }
 
 /// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
@@ -478,9 +484,10 @@ pub(crate) const GLOSSARY: &[(&str, &str)] = &[
     ("CBP, ORR, ICE, HSI, the court", "Border Patrol (CBP) encounters and holds children; the Office of Refugee Resettlement (ORR) shelters them, vets sponsors and releases children; Immigration and Customs Enforcement (ICE) moves children, serves Notices to Appear and runs welfare checks, and its investigators (HSI) work exploitation leads; the immigration court holds hearings."),
     ("Record", "What one agency believes about a child, above all the address. Each agency keeps its own; the simulation alone knows the true address."),
     ("Followed child", "A child released to a sponsor who is still a child in the country: living with the sponsor, gone from the sponsor, or in exploitation. Children who turn 18, leave the country or are rescued stop being followed."),
-    ("Locatable / unlocatable", "A followed child is locatable on a day if at least one agency's record holds the address where the child really lives, or an agency was in contact with the child within the contact window. Otherwise the child is unlocatable: no agency could find the child that day."),
-    ("Contact window", "How long a contact (a call answered, a court appearance, a visit) keeps a child locatable without a correct address on file. \u{201c}Contact window expired\u{201d} in a journey is the day that time ran out: if no record holds the true address then, the child becomes unlocatable."),
-    ("On the last day", "The last simulated day (the end of the follow-up period set in the scenario). \u{201c}Unlocatable on the last day\u{201d} counts the children no agency could locate at the end."),
+    ("Locatable / unlocatable", "Measured agency by agency. A followed child is locatable by an agency on a day if that agency\u{2019}s own record holds the address where the child really lives, or that agency was in contact with the child within the contact window; otherwise the child is unlocatable by that agency. ICE is the acting agency (it serves Notices to Appear and runs the welfare checks), so \u{201c}unlocatable by ICE\u{201d} is the main measure. \u{201c}Pooled\u{201d}, or unlocatable by every agency, counts the children whom none of ORR, ICE and the court can locate: what an ideal shared record could know, not what any one agency can act on. CBP\u{2019}s record counts for no one, because no follow-up process reads it. Every change is counted as a flow: a child becomes unlocatable for a cause (at release every child is unlocatable by ICE until ORR\u{2019}s release record reaches ICE), is found again by a route, or stops being followed while still unlocatable (turns 18, is rescued, returns to ORR care). What was lost, minus what was found again, minus what stopped being followed, is the number unlocatable on the last day. One child can be lost and found more than once."),
+    ("Contact window", "How long a contact (a call answered, a court appearance, a visit) keeps a child locatable by the agency that made it, without a correct address on file. \u{201c}Contact window expired\u{201d} in a journey is the day that time ran out: if that agency\u{2019}s record does not hold the true address then, the child becomes unlocatable by it."),
+    ("On the last day", "The last simulated day (the end of the follow-up period set in the scenario). \u{201c}Unlocatable on the last day\u{201d} counts the children ICE (or every agency, pooled) could not locate at the end."),
+    ("Child-years, share of followed time", "Days spent unlocatable, added over all children and given in years: ten children unlocatable for a year each make ten child-years. The share of followed time divides those days by all the days released children were followed, so it does not grow just because more children were released."),
     ("Interagency friction", "The gap between what each agency's records say and the truth: the share of followed children whose address that agency has right."),
     ("Notice to Appear (NTA)", "The document that starts a child's immigration-court case. It can only be served at an address ICE has on file."),
     ("Well-being call", "ORR's follow-up call to the household about 30 days after release."),

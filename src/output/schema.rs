@@ -412,5 +412,14 @@ mod tests {
                 "headline metric {key} is not a metric"
             );
         }
+        // Every measure of the tables of unlocatable children, through every lens.
+        for m in super::super::MEASURES {
+            for lens in crate::sim::Lens::ALL {
+                let key = m.metric(lens);
+                assert!(metrics.contains(&key.as_str()), "{key} is not a metric");
+                assert!(super::super::is_lens_measure(&key));
+            }
+        }
+        assert!(!super::super::is_lens_measure("released"));
     }
 }

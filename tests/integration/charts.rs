@@ -93,6 +93,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
         [
             "run-states",
             "run-unlocatable",
+            "run-flows",
             "run-friction",
             "run-record-loss"
         ]
@@ -114,8 +115,9 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
             "Unlocatable children",
         ],
     );
+    check_flows(&charts[2], &dir.path().join("run/timeseries.csv"));
     check(
-        &charts[2],
+        &charts[3],
         "run-friction",
         &[
             "CBP",
@@ -127,12 +129,12 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
         ],
     );
     // The friction axis ends at 100%, where the data ends, and every tick is labelled.
-    let friction = svg_text(&charts[2].svg);
+    let friction = svg_text(&charts[3].svg);
     for beyond in ["110%", "120%", "140%"] {
         assert!(!friction.contains(beyond), "friction axis runs to {beyond}");
     }
     check(
-        &charts[3],
+        &charts[4],
         "run-record-loss",
         &[
             "Children released to sponsors",
@@ -144,7 +146,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
         ],
     );
     // Events (moves) are never given as a share of children.
-    let loss = svg_text(&charts[3].svg);
+    let loss = svg_text(&charts[4].svg);
     assert!(
         !loss.contains("% of released)"),
         "events counted as children"
@@ -204,6 +206,132 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     }
 }
 
+/// A number as the charts write it after a bar: whole with thousands separators from 100 up (or
+/// when whole), one decimal from 1, else up to three decimals.
+fn as_written(x: f64) -> String {
+    if x.abs() >= 100.0 || x.fract() == 0.0 {
+        let digits = (x.round() as i64).unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The flows chart: both panels, every group, bars drawn from the last day of each replication,
+/// the ways no replication took left out and named in the caption, and a caption in plain words.
+fn check_flows(chart: &Chart, timeseries: &Path) {
+    check(
+        chart,
+        "run-flows",
+        &[
+            "ICE (the acting agency)",
+            "Every agency (pooled)",
+            "Became unlocatable because",
+            "release record not (yet) shared",
+            "move reported to nobody",
+            "Found again through",
+            "release record shared",
+            "Stopped being followed while unlocatable",
+            "turned 18",
+            "still unlocatable",
+            "95% intervals of the mean",
+            "bars count transitions, not children",
+        ],
+    );
+    // The value written after each bar is the mean of the replications' last day.
+    let (h, rows) = read_csv(timeseries);
+    let reps: Vec<&Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .filter(|(k, r)| rows.get(k + 1).is_none_or(|n| n[0] != r[0]))
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(reps.len(), 2);
+    let mean = |column: &str| -> f64 {
+        let c = col(&h, column);
+        reps.iter()
+            .map(|r| r[c].parse::<f64>().unwrap())
+            .sum::<f64>()
+            / reps.len() as f64
+    };
+    let lines: Vec<String> = svg_text(&chart.svg).lines().map(String::from).collect();
+    for column in [
+        "ice_became_unlocatable_not_shared_cum",
+        "ice_found_again_sharing_cum",
+        "ice_left_while_unlocatable_turned_18_cum",
+        "pooled_left_while_unlocatable_turned_18_cum",
+        "unlocatable_by_ice",
+        "unlocatable_pooled",
+    ] {
+        let m = mean(column);
+        assert!(m > 0.0, "{column}: nothing to draw");
+        assert!(
+            lines.contains(&as_written(m)),
+            "{}: no bar of {column} (mean {m})",
+            chart.svg.display()
+        );
+    }
+    // Stock and flows reconcile, as the caption says: lost - found - stopped = still unlocatable.
+    for lens in ["ice", "pooled"] {
+        let sum = |what: &str| -> f64 {
+            h.iter()
+                .filter(|c| c.starts_with(&format!("{lens}_{what}_")) && c.ends_with("_cum"))
+                .map(|c| mean(c))
+                .sum()
+        };
+        let stock = mean(if lens == "ice" {
+            "unlocatable_by_ice"
+        } else {
+            "unlocatable_pooled"
+        });
+        let balance =
+            sum("became_unlocatable") - sum("found_again") - sum("left_while_unlocatable");
+        assert!(
+            (balance - stock).abs() < 1e-9,
+            "{lens}: {balance} != {stock}"
+        );
+    }
+    // A way that no replication took ("other") is not drawn, and the caption says so.
+    assert!(mean("ice_became_unlocatable_other_cum") == 0.0);
+    assert!(!lines.iter().any(|l| l == "other"), "a bar of zeros drawn");
+    for words in [
+        "counts transitions, not children",
+        "lost and found again more than once",
+        "unlocatable by ICE until ORR's release record reaches it",
+        "\u{201c}release record not (yet) shared\u{201d}",
+        "Left out because they are zero in every replication",
+    ] {
+        assert!(
+            chart.caption.contains(words),
+            "caption lacks {words:?}: {}",
+            chart.caption
+        );
+    }
+    // The caption names the ways left out, group by group: "other" among the causes.
+    let left_out = chart.caption.split("for both panels: ").nth(1).unwrap();
+    let causes = left_out
+        .split("; ")
+        .find_map(|g| g.strip_prefix("became unlocatable because: "))
+        .unwrap_or_else(|| panic!("no causes left out: {left_out}"));
+    assert!(
+        causes
+            .trim_end_matches('.')
+            .split(", ")
+            .any(|c| c == "other"),
+        "{causes}"
+    );
+}
+
 #[test]
 fn comparison_and_sweep_charts_are_drawn() {
     let dir = tempfile::tempdir().unwrap();
@@ -238,6 +366,7 @@ fn comparison_and_sweep_charts_are_drawn() {
         ids,
         [
             "compare-forest-unlocatable_by_ice_at_horizon",
+            "compare-forest-unlocatable_pooled_at_horizon",
             "compare-forest-unlocatable_by_ice_child_years",
             "compare-forest-located",
             "compare-forest-rescued",
@@ -417,6 +546,21 @@ fn missing_or_old_outputs_say_what_is_missing_and_how_to_make_it() {
         &out,
     ));
     assert!(e.contains("lacks column `unlocatable_by_ice`"), "{e}");
+    // One of the flows' running totals.
+    let old_flows = dir.path().join("old-flows");
+    copy_csv(
+        &run,
+        &old_flows,
+        "timeseries.csv",
+        |c| c != "pooled_found_again_call_cum",
+        usize::MAX,
+    );
+    let e = err_text(charts_for_run(&old_flows, &out));
+    assert!(
+        e.contains("lacks column `pooled_found_again_call_cum`"),
+        "{e}"
+    );
+    assert!(e.contains("re-run the scenario"), "{e}");
 
     // A cut file: the last line is shorter than the header.
     let cut = dir.path().join("cut");

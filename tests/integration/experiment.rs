@@ -65,6 +65,17 @@ fn compare_reports_paired_differences_and_the_scenario_diff() {
         text.contains("data_sharing.integrated_record: false -> true"),
         "{text}"
     );
+    // The printed comparison leads with unlocatable by ICE and by every agency (pooled).
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !(l.starts_with("reform ") && l.contains("difference")))
+        .collect();
+    assert!(!table.is_empty(), "{text}");
+    assert!(
+        table[1].starts_with("Unlocatable by ICE at horizon")
+            && table[2].starts_with("Unlocatable by every agency at horizon"),
+        "{text}"
+    );
     let (h, rows) = read_csv(&dir.path().join("cmp/comparison.csv"));
     let get = |metric: &str, column: &str| -> f64 {
         let r = rows

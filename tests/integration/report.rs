@@ -118,6 +118,7 @@ fn check_report(html_path: &Path, charts_dir: &Path) {
         "Locatable / unlocatable",
         "Contact window",
         "On the last day",
+        "Child-years, share of followed time",
         "95% interval",
         "Children and events",
     ] {
@@ -141,6 +142,40 @@ fn check_report(html_path: &Path, charts_dir: &Path) {
             !row.contains(">inf<") && !row.contains(">NaN<"),
             "a meaningless number in a table: {row}"
         );
+    }
+}
+
+/// The `<table>` of the report whose caption is `caption`.
+fn table_with_caption<'a>(html: &'a str, caption: &str) -> &'a str {
+    let at = html
+        .find(&format!("<caption>{caption}</caption>"))
+        .unwrap_or_else(|| panic!("no table {caption:?}"));
+    let start = html[..at].rfind("<table>").unwrap();
+    let end = at + html[at..].find("</table>").unwrap();
+    &html[start..end]
+}
+
+/// A number as the report writes it: whole with thousands separators from 100 up (or when whole),
+/// one decimal from 1, else three decimals.
+fn as_written(x: f64) -> String {
+    if x.abs() >= 100.0 || x.fract() == 0.0 {
+        let digits = (x.round() as i64).unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if x.round() < 0.0 {
+            format!("-{out}")
+        } else {
+            out
+        }
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
     }
 }
 
@@ -287,6 +322,100 @@ fn report_from_a_run_folder() {
     let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
     assert!(html.contains("Children unlocatable by ICE (the acting agency) on the last day"));
     assert!(html.contains("Children unlocatable by every agency (pooled) on the last day"));
+    // Unlocatable by ICE and pooled lead, side by side: one row per measure, the mean and its
+    // interval in each cell; ORR and the court follow in a second table, then the pipeline.
+    let side = table_with_caption(
+        &html,
+        "Unlocatable children: ICE (the acting agency) and every agency (pooled)",
+    );
+    let header = side.split("</thead>").next().unwrap();
+    let (ice, pooled) = (
+        header.find("<th scope=\"col\">ICE (acting agency)</th>"),
+        header.find("<th scope=\"col\">every agency (pooled)</th>"),
+    );
+    assert!(ice.is_some() && pooled > ice, "not side by side: {header}");
+    let (h, rows) = read_csv(&dir.path().join("run/headline.csv"));
+    let value = |metric: &str, column: &str| -> f64 {
+        rows.iter().find(|r| r[0] == metric).unwrap()[col(&h, column)]
+            .parse()
+            .unwrap()
+    };
+    for (label, ice, pooled) in [
+        (
+            "Unlocatable on the last day",
+            "unlocatable_by_ice_at_horizon",
+            "unlocatable_pooled_at_horizon",
+        ),
+        (
+            "Turned 18 while unlocatable",
+            "turned_18_unlocatable_by_ice",
+            "turned_18_unlocatable_pooled",
+        ),
+        (
+            "Never located again once unlocatable",
+            "never_located_again_by_ice",
+            "never_located_again_pooled",
+        ),
+    ] {
+        let row = side
+            .split("<tr>")
+            .find(|r| r.contains(&format!("<td>{label}</td>")))
+            .unwrap_or_else(|| panic!("no row {label:?} in {side}"));
+        let cell = |m: &str| {
+            format!(
+                "{} ({} to {})",
+                as_written(value(m, "mean")),
+                as_written(value(m, "ci95_low")),
+                as_written(value(m, "ci95_high"))
+            )
+        };
+        let (a, b) = (cell(ice), cell(pooled));
+        assert!(
+            row.find(&a).is_some() && row.find(&b) > row.find(&a),
+            "{label}: expected {a} then {b} in {row}"
+        );
+    }
+    let share = side
+        .split("<tr>")
+        .find(|r| r.contains("Share of followed time spent unlocatable"))
+        .unwrap();
+    assert!(
+        share.matches('%').count() >= 6,
+        "shares are percentages: {share}"
+    );
+    let others = table_with_caption(&html, "Unlocatable by ORR and by the immigration court");
+    assert!(others.contains(">ORR</th>") && others.contains(">immigration court</th>"));
+    let (a, b, c) = (
+        html.find("Unlocatable children: ICE (the acting agency)"),
+        html.find("Unlocatable by ORR and by the immigration court"),
+        html.find("The pipeline: headline results"),
+    );
+    assert!(a.is_some() && a < b && b < c, "the tables are out of order");
+    // The glossary defines unlocatable per agency, the acting agency, pooled, CBP's unread
+    // record, and the flows.
+    let locatable = html
+        .split("<dt>Locatable / unlocatable</dt><dd>")
+        .nth(1)
+        .and_then(|t| t.split("</dd>").next())
+        .unwrap();
+    for words in [
+        "agency by agency",
+        "acting agency",
+        "Pooled",
+        "CBP",
+        "no follow-up process reads it",
+        "found again",
+        "turns 18",
+        "more than once",
+    ] {
+        assert!(
+            locatable.contains(words),
+            "glossary lacks {words:?}: {locatable}"
+        );
+    }
+    // The flows chart is in the report, with its caption.
+    assert!(html.contains("Why children are lost, how they are found"));
+    assert!(html.contains("counts transitions, not children"));
     assert!(html.contains("20190101"), "the seed is missing");
     assert!(
         html.contains("baseline.toml"),

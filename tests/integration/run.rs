@@ -28,6 +28,76 @@ fn metric(dir: &Path, out: &str, name: &str) -> f64 {
 }
 
 #[test]
+fn the_printed_table_leads_with_ice_and_pooled_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = extend_baseline(dir.path(), "small.toml", SMALL);
+    let out = cmd(dir.path())
+        .args(["run", s.to_str().unwrap(), "-r", "2", "-o", "out"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The first table after the run's line: ICE and pooled are its two columns.
+    let header = lines[1];
+    assert!(header.starts_with("Unlocatable children"), "{text}");
+    let (ice, pooled) = (
+        header.find("ICE (acting agency)"),
+        header.find("every agency (pooled)"),
+    );
+    assert!(ice.is_some() && pooled > ice, "not side by side: {header}");
+    // Each measure's row holds the mean and interval through ICE, then through the pool.
+    let (h, rows) = read_csv(&dir.path().join("out/headline.csv"));
+    let cell = |m: &str| {
+        let r = rows.iter().find(|r| r[0] == m).unwrap();
+        let v = |c: &str| r[col(&h, c)].parse::<f64>().unwrap();
+        format!(
+            "{:.0} [{:.0}, {:.0}]",
+            v("mean"),
+            v("ci95_low"),
+            v("ci95_high")
+        )
+    };
+    for (label, lens_metric) in [
+        ("Unlocatable on the last day", "unlocatable_{}_at_horizon"),
+        ("Unlocatable at the peak", "unlocatable_{}_peak"),
+        ("Turned 18 while unlocatable", "turned_18_unlocatable_{}"),
+        (
+            "Never located again once unlocatable",
+            "never_located_again_{}",
+        ),
+    ] {
+        let row = lines[2..8]
+            .iter()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no row {label:?} in the first table:\n{text}"));
+        let (a, b) = (
+            cell(&lens_metric.replace("{}", "by_ice")),
+            cell(&lens_metric.replace("{}", "pooled")),
+        );
+        assert!(
+            row.find(&a).is_some() && row.find(&b) > row.find(&a),
+            "{label}: expected {a} then {b}: {row}"
+        );
+    }
+    let share = lines[2..8]
+        .iter()
+        .find(|l| l.starts_with("Share of followed time"))
+        .unwrap();
+    assert_eq!(share.matches('%').count(), 6, "{share}");
+    // ORR and the court follow, then the pipeline.
+    let (orr, pipeline) = (text.find("Other agencies"), text.find("The pipeline"));
+    assert!(orr.is_some() && pipeline > orr, "{text}");
+    assert!(text[orr.unwrap()..]
+        .lines()
+        .next()
+        .unwrap()
+        .contains("immigration court"));
+}
+
+#[test]
 fn every_child_is_in_exactly_one_state_every_day() {
     let dir = tempfile::tempdir().unwrap();
     let s = extend_baseline(dir.path(), "small.toml", SMALL);

@@ -6,6 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 /// The Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
@@ -110,7 +111,7 @@ pub(crate) const PENS: [Pen; 8] = [
     Pen::dashed(oi::YELLOW, 4, 16, 8),
 ];
 
-type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Draw a line with `pen`, broken where values are not finite, with a legend entry if `label`
 /// is not empty.
@@ -223,7 +224,18 @@ where
     let (main, foot) = root.split_vertically(h.saturating_sub(30));
     foot.draw(&Text::new(footnote.to_string(), (16, 6), small_font()))?;
     let (_, main) = main.split_vertically(12);
-    let body = main.titled(title, title_font())?;
+    // A long title (a metric's full name) is set smaller, down to 20 px, to fit the width.
+    let (w, _) = root.dim_in_pixel();
+    let mut font = title_font();
+    while font.font.get_size() > 20.0 && main.estimate_text_size(title, &font)?.0 + 32 > w {
+        font = FontDesc::new(
+            FontFamily::Name(FONT),
+            font.font.get_size() - 1.0,
+            FontStyle::Bold,
+        )
+        .color(&TEXT);
+    }
+    let body = main.titled(title, font)?;
     Ok(body)
 }
 
@@ -395,6 +407,84 @@ pub(crate) fn in_sentence(label: &str) -> String {
         }
         _ => label.to_string(),
     }
+}
+
+/// The end of a horizontal bar axis that leaves room after each bar for its whisker and the text
+/// written after it. `bars` are each bar's mean and 95% interval and its text; `top` the largest
+/// value; `plot_px` the width of the plotting area in pixels (text takes about 8.6 px a character).
+pub(crate) fn bar_axis_end<'b>(
+    bars: impl IntoIterator<Item = (&'b crate::stats::Interval, &'b str)>,
+    top: f64,
+    plot_px: f64,
+) -> f64 {
+    bars.into_iter()
+        .map(|(i, t)| {
+            let end = super::data::band(i).1.max(i.mean).max(0.0) + top * 0.015;
+            let label_share = ((8.6 * t.chars().count() as f64 + 16.0) / plot_px).min(0.7);
+            if end.is_finite() {
+                end / (1.0 - label_share)
+            } else {
+                top
+            }
+        })
+        .fold(top * 1.02, f64::max)
+}
+
+/// One horizontal bar at row `y` (see [`rows`]): filled to the mean with a thin dark edge (so that
+/// a light fill still shows in grayscale), black whiskers for the 95% interval, and `text` after
+/// it. Non-empty `legend` labels (bar, whisker) put them in the legend.
+pub(crate) fn draw_bar<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    y: f64,
+    stat: &crate::stats::Interval,
+    fill: RGBColor,
+    text: &str,
+    text_size: f64,
+    legend: [&str; 2],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let top = chart.x_range().end;
+    let mean = if stat.mean.is_finite() {
+        stat.mean.max(0.0)
+    } else {
+        0.0
+    };
+    let corners = [(0.0, y - 0.32), (mean, y + 0.32)];
+    let anno = chart.draw_series(std::iter::once(Rectangle::new(corners, fill.filled())))?;
+    if !legend[0].is_empty() {
+        anno.label(legend[0])
+            .legend(move |(x, y)| legend_box(x, y, fill.filled()));
+    }
+    if mean > 0.0 {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            corners,
+            RGBColor(60, 60, 60).stroke_width(1),
+        )))?;
+    }
+    let (lo, hi) = super::data::band(stat);
+    if hi > lo {
+        chart.draw_series([lo, hi].map(|v| {
+            PathElement::new(vec![(v, y - 0.15), (v, y + 0.15)], BLACK.stroke_width(2))
+        }))?;
+        let anno = chart.draw_series(std::iter::once(PathElement::new(
+            vec![(lo, y), (hi, y)],
+            BLACK.stroke_width(2),
+        )))?;
+        if !legend[1].is_empty() {
+            anno.label(legend[1]).legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], BLACK.stroke_width(2))
+            });
+        }
+    }
+    let x_text = hi.max(mean).max(0.0) + top * 0.012;
+    chart.draw_series(std::iter::once(Text::new(
+        text.to_string(),
+        (x_text, y),
+        label_font(text_size).pos(Pos::new(HPos::Left, VPos::Center)),
+    )))?;
+    Ok(())
 }
 
 /// Names of the daily series shown in the charts, readable.

@@ -19,9 +19,11 @@ use super::{render, Chart, Figure};
 use crate::output::schema::sensitivity::{index, method};
 use crate::output::schema::{comparison, points, sensitivity};
 
-/// Metrics that get a forest plot, in order.
-const FOREST_METRICS: [&str; 6] = [
+/// Metrics that get a forest plot, in order: unlocatable by ICE (the acting agency) and by every
+/// agency (pooled) first.
+const FOREST_METRICS: [&str; 7] = [
     "unlocatable_by_ice_at_horizon",
+    "unlocatable_pooled_at_horizon",
     "unlocatable_by_ice_child_years",
     "located",
     "rescued",
