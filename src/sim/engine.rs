@@ -4,7 +4,7 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
-use super::core::child::State;
+use super::core::child::{State, NEVER};
 use super::core::event::{Event, Scope};
 use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
@@ -232,10 +232,17 @@ impl<'p> Engine<'p> {
         for lens in Lens::ALL {
             let l = lens as usize;
             core.out.unlocatable_at_horizon[l] = core.snap.unlocatable[l] as u64;
+            // Released children never located through the lens, or lost after being located and
+            // never found again.
             core.out.never_located_again[l] = core
                 .children
                 .iter()
-                .filter(|ch| ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
+                .filter(|ch| {
+                    ch.release != NEVER
+                        && (!ch.ever_locatable.contains(lens)
+                            || (ch.ever_unlocatable.contains(lens)
+                                && !ch.found_again.contains(lens)))
+                })
                 .count() as u64;
         }
         core.out.followed_at_horizon = core.snap.followed() as u64;
@@ -760,7 +767,7 @@ mod tests {
         );
         assert_eq!(e.core.verify_counts(), Ok(()));
         let ch = &e.core.children[c as usize];
-        assert!(ch.ever_unlocatable.contains(Lens::Ice));
+        assert!(ch.ever_unlocatable.contains(Lens::Ice) || !ch.ever_locatable.contains(Lens::Ice));
     }
 
     #[test]

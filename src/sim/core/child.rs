@@ -178,9 +178,11 @@ pub(crate) struct Child {
     /// Lenses through which the child is locatable (cached, followed children only).
     pub(crate) locatable: LensSet,
     pub(crate) epoch: Epoch,
-    /// Lenses through which the child was ever unlocatable while followed.
+    /// Lenses through which the child was ever locatable while followed.
+    pub(crate) ever_locatable: LensSet,
+    /// Lenses through which the child became unlocatable after having been locatable.
     pub(crate) ever_unlocatable: LensSet,
-    /// Lenses through which the child, once unlocatable, was found again.
+    /// Lenses through which the child, once lost that way, was found again.
     pub(crate) found_again: LensSet,
     pub(crate) release: u32,
     pub(crate) orr_entry: u32,

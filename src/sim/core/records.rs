@@ -67,6 +67,9 @@ impl Core<'_> {
                 let l = lens as usize;
                 let before = was_followed && !old_locatable.contains(lens);
                 let after = followed && !locatable.contains(lens);
+                if followed && !after {
+                    ch.ever_locatable.insert(lens);
+                }
                 if before == after {
                     continue;
                 }
@@ -78,12 +81,16 @@ impl Core<'_> {
                         entry_cause(lens, &ch.rec, ch.true_addr)
                     };
                     flows.lost[l][cause as usize] += 1;
-                    ch.ever_unlocatable.insert(lens);
+                    if ch.ever_locatable.contains(lens) {
+                        ch.ever_unlocatable.insert(lens);
+                    }
                 } else {
                     self.snap.unlocatable[l] -= 1;
                     if followed {
                         flows.found[l][why.route as usize] += 1;
-                        ch.found_again.insert(lens);
+                        if ch.ever_unlocatable.contains(lens) {
+                            ch.found_again.insert(lens);
+                        }
                     } else {
                         flows.exited[l][exit_to(ch.state) as usize] += 1;
                     }

@@ -271,8 +271,11 @@ pub struct RunSummary {
     pub unlocatable_child_days: [u64; N_LENSES],
     /// The day of each lens's peak.
     pub unlocatable_peak_day: [u64; N_LENSES],
-    /// Released children who became unlocatable through a lens and were never locatable through
-    /// it again (to the horizon, their 18th birthday, or another exit), per lens.
+    /// Released children never locatable through a lens while followed, or who became unlocatable
+    /// after having been locatable and were never locatable again (to the horizon, their 18th
+    /// birthday, or another exit), per lens. Entering unlocatable at release (before the agency
+    /// holds an address) does not start the count, so that a reform that shares records at once is
+    /// not charged with children it located from the start.
     pub never_located_again: [u64; N_LENSES],
     /// Flows into and out of unlocatable, per lens.
     pub flows: Flows,

@@ -91,6 +91,7 @@ pub(crate) fn arrive(core: &mut Core, c: u32) {
         flags,
         accurate: Default::default(),
         locatable: Default::default(),
+        ever_locatable: Default::default(),
         ever_unlocatable: Default::default(),
         found_again: Default::default(),
         epoch: Epoch::FIRST,

@@ -1,7 +1,7 @@
 //! ICE's Notices to Appear: whether ICE means to issue one for a released child, the NTA queue
 //! (a child joins it when ICE's record receives an address, and joins it again, at the new
 //! address's place, when the record is rewritten), and daily service, which succeeds only at the
-//! household's current address and then opens a court case.
+//! address where the child lives now and then opens a court case.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -93,8 +93,9 @@ impl Ice {
 
     /// ICE prepares and serves NTAs up to its daily capacity, to children and to people who turned
     /// 18 after release (an immigration case does not end at 18); service by mail succeeds only at
-    /// the household's current address. From service on, the court holds the NTA's address, unless
-    /// its own record is newer than ICE's.
+    /// the address where the person lives now (an NTA mailed to the sponsor's household does not
+    /// reach a child who has left it, and one mailed to a traced address does). From service on,
+    /// the court holds the NTA's address, unless its own record is newer than ICE's.
     pub(crate) fn work(&mut self, core: &mut Core) {
         let mut capacity = core.p.ice.nta_capacity_per_day.at(core.day);
         while capacity > 0 {
@@ -111,7 +112,7 @@ impl Ice {
                 continue;
             }
             capacity -= 1;
-            if ch.rec[Agency::Ice] == ch.household {
+            if ch.rec[Agency::Ice] == ch.true_addr {
                 // From service on, the family is told to report address changes to the court.
                 ch.flags.insert(Flags::NTA_SERVED | Flags::CASE_OPEN);
                 let retried = ch.flags.contains(Flags::NTA_RETURNED);
@@ -140,7 +141,6 @@ impl Ice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::core::child::State;
     use crate::sim::engine::testkit::{miniature, replications, scenario};
     use crate::sim::engine::Engine;
     use crate::sim::params::{Duration, MINUTES_PER_DAY};
@@ -223,8 +223,8 @@ mod tests {
         );
     }
 
-    /// The court learns where the child lives after ICE wrote its record: the NTA, served later at
-    /// ICE's older address (the household's, which the child has left), does not overwrite it.
+    /// The court's record was written after ICE's: the NTA, served later at ICE's address, does not
+    /// overwrite it (a shared record never overwrites a newer one).
     #[test]
     fn an_nta_does_not_overwrite_a_newer_court_record() {
         let p = scenario("baseline.toml", 0.02);
@@ -238,8 +238,6 @@ mod tests {
         ice.read_inbox(core);
         core.now += 60;
         let own = core.new_address();
-        core.child(c).true_addr = own;
-        core.set_state(c, State::LeftSponsor);
         core.write_record(c, Agency::Court, own);
         ice.work(core);
         let ch = &core.children[c as usize];
