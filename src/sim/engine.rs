@@ -481,16 +481,7 @@ pub(crate) mod harness {
     use crate::sim::params::Duration;
 
     /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
-    pub(crate) fn scaled(file: &str, share: f64) -> Params {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join(file);
-        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
-        for r in &mut p.arrival_rate_by_day {
-            *r *= share;
-        }
-        p
-    }
+    pub(crate) use super::testkit::scenario as scaled;
 
     /// The baseline with no arrivals of its own (tests add children), every child 0 years old on
     /// arrival (no 18th birthday within the run), no voluntary departures, a sponsor for everyone.
@@ -626,14 +617,7 @@ mod tests {
 
     /// A scenario of the project (path relative to `scenarios/`) at 2% of its arrivals.
     fn small(file: &str) -> Params {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join(file);
-        let mut p = crate::scenario::load(&path).expect("scenario loads").params;
-        for r in &mut p.arrival_rate_by_day {
-            *r *= 0.02;
-        }
-        p
+        super::testkit::scenario(file, 0.02)
     }
 
     fn small_baseline() -> Params {
