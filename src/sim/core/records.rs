@@ -61,7 +61,9 @@ impl Core<'_> {
         ch.flags.set(Flags::FOLLOWED, followed);
         let old_accurate = std::mem::replace(&mut ch.accurate, accurate);
         let old_locatable = std::mem::replace(&mut ch.locatable, locatable);
-        if was_followed || followed {
+        // A lens changes (and a flow is counted) only if the lens set or the followed status did;
+        // a locatable lens was recorded in `ever_locatable` when it became locatable.
+        if (was_followed || followed) && (was_followed != followed || old_locatable != locatable) {
             let flows = &mut self.out.flows;
             for lens in Lens::ALL {
                 let l = lens as usize;
@@ -106,6 +108,14 @@ impl Core<'_> {
                 }
             }
         }
+    }
+
+    /// [`Self::refresh`] with any change attributed to `why`; the attribution in force before is
+    /// kept for what follows.
+    pub(crate) fn refresh_as(&mut self, c: u32, why: Why) {
+        let before = std::mem::replace(&mut self.why, why);
+        self.refresh(c);
+        self.why = before;
     }
 
     /// Write an address into an agency's record (into every agency's with an integrated record).

@@ -346,13 +346,13 @@ impl Checks {
             self.leads.push_back(c);
             core.out.traces_succeeded += 1;
             core.write_record(c, Agency::Ice, addr);
-            let why = core.why;
-            core.why = Why {
-                cause: Cause::RecordOverwritten,
-                route: Route::Tracing,
-            };
-            core.refresh(c);
-            core.why = why;
+            core.refresh_as(
+                c,
+                Why {
+                    cause: Cause::RecordOverwritten,
+                    route: Route::Tracing,
+                },
+            );
         } else {
             case.stage = Stage::NotFound;
             case.misses = case.misses.saturating_add(1);
@@ -412,13 +412,13 @@ fn record_match(core: &mut Core, c: u32) {
         let newer = ice == NO_ADDRESS || ch.rec_time[best] > ch.rec_time[Agency::Ice];
         if addr != NO_ADDRESS && addr != ice && newer {
             core.write_record(c, Agency::Ice, addr);
-            let why = core.why;
-            core.why = Why {
-                cause: Cause::RecordOverwritten,
-                route: Route::RecordMatch,
-            };
-            core.refresh(c);
-            core.why = why;
+            core.refresh_as(
+                c,
+                Why {
+                    cause: Cause::RecordOverwritten,
+                    route: Route::RecordMatch,
+                },
+            );
         }
     }
 }
