@@ -110,12 +110,17 @@ impl Calendar {
             "the previous day was not finished"
         );
         self.day = day;
-        let bucket = std::mem::take(&mut self.buckets[day as usize]);
-        let mut next = std::mem::take(&mut self.sorted);
-        next.clear();
-        next.extend_from_slice(&bucket);
-        next.extend(self.late.drain().map(|Reverse(e)| e));
-        next.sort_unstable();
+        let mut next = std::mem::take(&mut self.buckets[day as usize]);
+        if self.late.is_empty() {
+            // The bucket holds its events in the order they were scheduled, which is the order
+            // of their sequence numbers: a stable sort by (time, child) therefore leaves them in
+            // (time, child, sequence) order. A radix sort does that in a few passes over the day.
+            radsort::sort_by_key(&mut next, |e| (e.0 >> 64) as u64);
+        } else {
+            next.extend(self.late.drain().map(|Reverse(e)| e));
+            next.sort_unstable();
+        }
+        debug_assert!(next.is_sorted());
         self.sorted = next;
         self.cursor = 0;
     }
