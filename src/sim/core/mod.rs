@@ -7,7 +7,6 @@ pub(crate) mod calendar;
 pub(crate) mod child;
 pub(crate) mod event;
 pub(crate) mod locate;
-pub(crate) mod memory;
 pub(crate) mod observer;
 pub(crate) mod pool;
 pub(crate) mod records;
