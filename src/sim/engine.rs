@@ -232,18 +232,17 @@ impl<'p> Engine<'p> {
         for lens in Lens::ALL {
             let l = lens as usize;
             core.out.unlocatable_at_horizon[l] = core.snap.unlocatable[l] as u64;
-            // Released children never located through the lens, or lost after being located and
-            // never found again.
-            core.out.never_located_again[l] = core
-                .children
-                .iter()
-                .filter(|ch| {
-                    ch.release != NEVER
-                        && (!ch.ever_locatable.contains(lens)
-                            || (ch.ever_unlocatable.contains(lens)
-                                && !ch.found_again.contains(lens)))
-                })
-                .count() as u64;
+        }
+        // Released children never located through a lens, or lost after being located and never
+        // found again: one pass over the children for every lens.
+        for ch in core.children.iter().filter(|ch| ch.release != NEVER) {
+            for lens in Lens::ALL {
+                if !ch.ever_locatable.contains(lens)
+                    || (ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
+                {
+                    core.out.never_located_again[lens as usize] += 1;
+                }
+            }
         }
         core.out.followed_at_horizon = core.snap.followed() as u64;
         std::mem::take(&mut core.out)

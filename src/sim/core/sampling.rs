@@ -61,10 +61,22 @@ pub(crate) fn hazard(rate: f64, rng: &mut Stream) -> Option<u32> {
     }
 }
 
+/// Whole minutes, rounded half away from zero (as `f64::round`); 0 for anything not finite and
+/// positive, `u32::MAX` for anything above it.
 #[inline]
 pub(crate) fn to_minutes(x: f64) -> u32 {
     if x.is_finite() && x > 0.0 {
-        x.round().min(u32::MAX as f64) as u32
+        if x >= u32::MAX as f64 {
+            return u32::MAX;
+        }
+        // `f64::round` is a library call on baseline x86-64; truncation is one instruction, and
+        // `x - whole` is exact (no rounding) for 0 <= whole <= x < whole + 1.
+        let whole = x as u32;
+        if x - whole as f64 >= 0.5 {
+            whole + 1
+        } else {
+            whole
+        }
     } else {
         0
     }
