@@ -66,6 +66,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Average days in ORR care (released children)",
     ),
     ("sponsors_rejected", "Sponsors rejected by vetting"),
+    (
+        "vettings_overloaded",
+        "Vettings decided by overloaded case managers",
+    ),
     ("aged_out_in_care", "Children who turned 18 in ORR care"),
     (
         "voluntary_departures",

@@ -154,6 +154,7 @@ pub struct Vetting {
     pub home_study_cv: f64,
     pub detection_probability_background: f64,
     pub detection_probability_home_study: f64,
+    pub overload_thoroughness_elasticity: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

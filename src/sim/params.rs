@@ -174,6 +174,10 @@ pub struct Vetting {
     pub detect_background: f64,
     /// Probability of detecting a risky sponsor when a home study was done.
     pub detect_home_study: f64,
+    /// How much overloaded case managers lose of their thoroughness: when the children waiting
+    /// for vetting and those being vetted exceed the slots, detection is multiplied by
+    /// (slots / demand) to this power; 0 means workload never matters.
+    pub overload_elasticity: f64,
 }
 
 /// The address recorded at release, and post-release services.

@@ -200,6 +200,37 @@ fn the_integrated_record_lowers_children_unlocatable_by_ice_clearly() {
 }
 
 #[test]
+fn overloaded_case_managers_release_more_risky_sponsors() {
+    // A tenth of the baseline's case managers: vetting waits through the 2021-2022 surge. With
+    // workload lowering thoroughness, fewer risky sponsors are detected and more exploited
+    // children follow; with no elasticity, workload changes nothing but the wait.
+    let s = base();
+    let short = |elasticity: f64| {
+        with(
+            &s,
+            &[
+                ("orr.case_managers[0].value", int(90)),
+                ("orr.case_managers[1].value", int(150)),
+                (
+                    "vetting.overload_thoroughness_elasticity",
+                    float(elasticity),
+                ),
+            ],
+        )
+    };
+    let b = runs(&reduced(no_deterrence(short(0.0)), SHARE));
+    let r = runs(&reduced(no_deterrence(short(1.0)), SHARE));
+    assert!(
+        metric(&b, "vettings_overloaded").iter().all(|&n| n > 0.0),
+        "case managers are overloaded"
+    );
+    let d = diff(&b, &r, "sponsors_rejected");
+    assert!(d.mean + d.half < 0.0, "sponsors rejected: {d}");
+    let d = diff(&b, &r, "exploited");
+    assert!(d.mean - d.half > 0.0, "children ever exploited: {d}");
+}
+
+#[test]
 fn reassigning_hsi_investigators_lowers_rescues() {
     let s = base();
     let b = runs(&reduced(s.params.clone(), SHARE));

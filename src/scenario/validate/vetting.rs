@@ -32,5 +32,12 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
             "vetting.detection_probability_home_study",
             v.detection_probability_home_study,
         ),
+        overload_elasticity: c.range(
+            "vetting.overload_thoroughness_elasticity",
+            v.overload_thoroughness_elasticity,
+            0.0,
+            4.0,
+            "(dimensionless)",
+        ),
     }
 }

@@ -187,6 +187,9 @@ pub struct RunSummary {
     pub care_days_total: f64,
     /// Sponsors rejected by vetting.
     pub sponsors_rejected: u64,
+    /// Vettings decided while case managers were overloaded (more children waiting or being
+    /// vetted than vetting slots), when detection is less thorough.
+    pub vettings_overloaded: u64,
     /// Children who turned 18 in ORR care.
     pub aged_out_in_care: u64,
     /// Voluntary departures from care.
@@ -360,6 +363,7 @@ impl RunSummary {
             ("released", self.released as f64),
             ("care_days_mean", div(self.care_days_total, self.released)),
             ("sponsors_rejected", self.sponsors_rejected as f64),
+            ("vettings_overloaded", self.vettings_overloaded as f64),
             ("aged_out_in_care", self.aged_out_in_care as f64),
             ("voluntary_departures", self.departed as f64),
             ("placement_breakdowns", self.placement_breakdowns as f64),

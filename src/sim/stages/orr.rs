@@ -216,6 +216,7 @@ impl Orr {
     /// sponsor may be detected (another sponsor is searched for, up to a maximum) or the release
     /// is prepared.
     pub(crate) fn vetted(&mut self, core: &mut Core, c: u32) {
+        let thoroughness = self.thoroughness(core);
         let ch = core.child(c);
         debug_assert!(ch.state == State::Orr && ch.flags.contains(Flags::VETTING));
         ch.flags.remove(Flags::VETTING);
@@ -224,11 +225,12 @@ impl Orr {
         let p = core.p;
         let ch = core.child(c);
         let u = unit(&mut ch.pre);
-        let detect = if ch.flags.contains(Flags::SERVICES) {
-            p.vetting.detect_home_study
-        } else {
-            p.vetting.detect_background
-        };
+        let detect = thoroughness
+            * if ch.flags.contains(Flags::SERVICES) {
+                p.vetting.detect_home_study
+            } else {
+                p.vetting.detect_background
+            };
         if ch.risk > 0 && u < detect {
             ch.attempts += 1;
             let attempts = ch.attempts;
@@ -241,6 +243,22 @@ impl Orr {
         }
         let d = self.release_processing.minutes(&mut ch.pre);
         core.after(c, d, Event::Release);
+    }
+
+    /// How thoroughly the case manager deciding now has vetted, as a multiplier of detection: 1
+    /// unless case managers are overloaded, that is unless the children being vetted and those
+    /// waiting for a case manager (the demand) exceed the vetting slots; then (slots / demand) to
+    /// the power `vetting.overload_elasticity`. The line may still hold children who left care
+    /// while waiting (they are passed over when it reaches them): they count as demand until then.
+    fn thoroughness(&self, core: &mut Core) -> f64 {
+        let pool = &self.case_managers;
+        let demand = pool.busy as f64 + pool.line.len() as f64;
+        let slots = pool.capacity as f64;
+        if demand <= slots {
+            return 1.0;
+        }
+        core.out.vettings_overloaded += 1;
+        (slots / demand).powf(core.p.vetting.overload_elasticity)
     }
 
     /// The child left care (the engine reads the core's inbox of ended placements): a child who
@@ -389,6 +407,39 @@ mod tests {
     fn case_managers(h: &mut Harness) -> (u32, usize) {
         let (_, orr) = h.orr();
         (orr.case_managers.busy, orr.case_managers.line.len())
+    }
+
+    #[test]
+    fn overloaded_case_managers_detect_less_in_proportion_to_the_slots_per_child() {
+        let mut p = one_case_manager();
+        p.vetting.overload_elasticity = 0.5;
+        let mut h = Harness::new(&p, 4);
+        h.run_to(0);
+        // One child vetted, none waiting: not overloaded, whatever the elasticity.
+        waiting_for_vetting(&mut h, 1);
+        let (core, orr) = h.orr();
+        assert_eq!(orr.thoroughness(core), 1.0);
+        assert_eq!(core.out.vettings_overloaded, 0);
+        // One slot, four children wanting it: (1/4)^0.5.
+        waiting_for_vetting(&mut h, 3);
+        assert_eq!(case_managers(&mut h), (1, 3));
+        let (core, orr) = h.orr();
+        assert_eq!(orr.thoroughness(core), 0.5);
+        assert_eq!(core.out.vettings_overloaded, 1);
+    }
+
+    #[test]
+    fn with_no_elasticity_workload_never_changes_detection() {
+        let p = {
+            let mut p = one_case_manager();
+            p.vetting.overload_elasticity = 0.0;
+            p
+        };
+        let mut h = Harness::new(&p, 4);
+        h.run_to(0);
+        waiting_for_vetting(&mut h, 4);
+        let (core, orr) = h.orr();
+        assert_eq!(orr.thoroughness(core), 1.0);
     }
 
     #[test]
