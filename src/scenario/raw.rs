@@ -155,6 +155,7 @@ pub struct Vetting {
     pub detection_probability_background: f64,
     pub detection_probability_home_study: f64,
     pub overload_thoroughness_elasticity: f64,
+    pub background_check_depth: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -164,15 +164,17 @@ pub struct Orr {
 /// Sponsor vetting: background checks, home studies, detection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vetting {
-    /// Case-manager time for background checks, per category.
+    /// Case-manager time for background checks, per category (the per-unit time times the depth).
     pub background: [Duration; 3],
     /// Per category: probability of a home study.
     pub home_study_probability: [f64; 3],
     /// Case-manager time for a home study.
     pub home_study: Duration,
-    /// Probability of detecting a risky (neglectful or exploitative) sponsor.
+    /// Probability that background checks detect a risky (neglectful or exploitative) sponsor:
+    /// `1 - (1 - per-unit detection)^depth`.
     pub detect_background: f64,
-    /// Probability of detecting a risky sponsor when a home study was done.
+    /// Probability of detecting a risky sponsor when a home study was done (on top of background
+    /// checks: the larger of the two applies).
     pub detect_home_study: f64,
     /// How much overloaded case managers lose of their thoroughness: when the children waiting
     /// for vetting and those being vetted exceed the slots, detection is multiplied by

@@ -253,6 +253,31 @@ fn probability_below_zero() {
 }
 
 #[test]
+fn vetting_depth_and_elasticity_out_of_range() {
+    let dir = extending("depth.toml", "[vetting]\nbackground_check_depth = 0\n");
+    rejected(
+        dir.path(),
+        "depth.toml",
+        &[
+            "depth.toml",
+            "field `vetting.background_check_depth` = 0: must be in [0.1, 10]",
+        ],
+    );
+    let dir = extending(
+        "elasticity.toml",
+        "[vetting]\noverload_thoroughness_elasticity = 5\n",
+    );
+    rejected(
+        dir.path(),
+        "elasticity.toml",
+        &[
+            "elasticity.toml",
+            "field `vetting.overload_thoroughness_elasticity` = 5: must be in [0, 4]",
+        ],
+    );
+}
+
+#[test]
 fn probability_not_a_number() {
     let dir = extending(
         "prob_nan.toml",

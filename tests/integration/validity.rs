@@ -231,6 +231,37 @@ fn overloaded_case_managers_release_more_risky_sponsors() {
 }
 
 #[test]
+fn deeper_background_checks_trade_days_of_care_for_detection() {
+    // Each step of depth takes more case-manager time and detects more risky sponsors: care
+    // lengthens, more sponsors are rejected and fewer children are exploited, step after step.
+    let s = base();
+    let at = |depth: f64| {
+        runs(&reduced(
+            no_deterrence(with(
+                &s,
+                &[("vetting.background_check_depth", float(depth))],
+            )),
+            SHARE,
+        ))
+    };
+    let (shallow, base_depth, deep) = (at(0.5), at(1.0), at(2.0));
+    for (b, r, what) in [
+        (&shallow, &base_depth, "0.5 to 1"),
+        (&base_depth, &deep, "1 to 2"),
+    ] {
+        let d = diff(b, r, "care_days_mean");
+        assert!(d.mean - d.half > 0.0, "care days, depth {what}: {d}");
+        let d = diff(b, r, "sponsors_rejected");
+        assert!(
+            d.mean - d.half > 0.0,
+            "sponsors rejected, depth {what}: {d}"
+        );
+        let d = diff(b, r, "exploited");
+        assert!(d.mean < 0.0, "children exploited, depth {what}: {d}");
+    }
+}
+
+#[test]
 fn reassigning_hsi_investigators_lowers_rescues() {
     let s = base();
     let b = runs(&reduced(s.params.clone(), SHARE));

@@ -1,5 +1,5 @@
-//! Sponsor vetting (`[vetting]`): background checks, home studies and how often they detect a
-//! risky sponsor.
+//! Sponsor vetting (`[vetting]`): background checks (their depth trades case-manager time
+//! against detection), home studies and how often they detect a risky sponsor.
 
 use super::check::Check;
 use crate::scenario::raw;
@@ -7,15 +7,32 @@ use crate::sim::params::Vetting;
 
 pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
     let bg = v.background_check_days_mean;
+    // Depth: each unit of depth costs the per-category time and finds a risky sponsor missed so
+    // far with the per-unit detection probability.
+    let depth = c.range(
+        "vetting.background_check_depth",
+        v.background_check_depth,
+        0.1,
+        10.0,
+        "(units of the checks that take background_check_days_mean)",
+    );
+    let mut background = [0, 1, 2].map(|i| {
+        c.days(
+            &format!("vetting.background_check_days_mean[{i}]"),
+            bg[i],
+            "vetting.background_check_cv",
+            v.background_check_cv,
+        )
+    });
+    for d in &mut background {
+        d.mean *= depth;
+    }
+    let per_unit = c.prob(
+        "vetting.detection_probability_background",
+        v.detection_probability_background,
+    );
     Vetting {
-        background: [0, 1, 2].map(|i| {
-            c.days(
-                &format!("vetting.background_check_days_mean[{i}]"),
-                bg[i],
-                "vetting.background_check_cv",
-                v.background_check_cv,
-            )
-        }),
+        background,
         home_study_probability: c
             .probs3("vetting.home_study_probability", v.home_study_probability),
         home_study: c.days(
@@ -24,10 +41,7 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
             "vetting.home_study_cv",
             v.home_study_cv,
         ),
-        detect_background: c.prob(
-            "vetting.detection_probability_background",
-            v.detection_probability_background,
-        ),
+        detect_background: 1.0 - (1.0 - per_unit).powf(depth),
         detect_home_study: c.prob(
             "vetting.detection_probability_home_study",
             v.detection_probability_home_study,

@@ -225,9 +225,10 @@ impl Orr {
         let p = core.p;
         let ch = core.child(c);
         let u = unit(&mut ch.pre);
+        // A home study is done on top of the background checks: the more thorough of the two.
         let detect = thoroughness
             * if ch.flags.contains(Flags::SERVICES) {
-                p.vetting.detect_home_study
+                p.vetting.detect_home_study.max(p.vetting.detect_background)
             } else {
                 p.vetting.detect_background
             };
