@@ -70,6 +70,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "vettings_overloaded",
         "Vettings decided by overloaded case managers",
     ),
+    (
+        "sponsors_declined",
+        "Would-be sponsors who declined to come forward (deterrence)",
+    ),
     ("aged_out_in_care", "Children who turned 18 in ORR care"),
     (
         "voluntary_departures",

@@ -308,5 +308,6 @@ pub struct Deterrence {
     pub pressure_from_arrests: f64,
     pub identification_delay_increase: f64,
     pub shift_to_category3_probability: f64,
+    pub sponsor_decline_probability: f64,
     pub contact_avoidance_probability: f64,
 }

@@ -379,6 +379,9 @@ pub struct Deterrence {
     pub identification_delay_increase: f64,
     /// Share of category 1-2 sponsors replaced by category 3 at full pressure.
     pub shift_to_category3: f64,
+    /// Share of would-be sponsors who decline to come forward at full pressure (the child waits
+    /// for another sponsor, stays in care or ages out).
+    pub sponsor_decline: f64,
     /// Share of contact attempts households avoid at full pressure.
     pub contact_avoidance: f64,
     /// Pressure contributed by each policy (their sum is capped at 1).

@@ -261,6 +261,61 @@ fn deeper_background_checks_trade_days_of_care_for_detection() {
     }
 }
 
+/// The baseline with sponsor data used for enforcement from the start of the cohort (so that
+/// sponsor searches happen under pressure), deterrence on or off, and sponsors declining with
+/// `decline` at full pressure.
+fn enforcement_from_the_start(s: &Scenario, enabled: bool, decline: f64) -> Params {
+    let p = with(
+        s,
+        &[
+            (
+                "deterrence.sharing_used_for_enforcement_from",
+                toml::Value::String("2018-10-01".into()),
+            ),
+            ("deterrence.sponsor_decline_probability", float(decline)),
+        ],
+    );
+    let mut p = reduced(p, SHARE);
+    p.deterrence.enabled = enabled;
+    p
+}
+
+#[test]
+fn with_deterrence_off_enforcement_use_changes_nothing_on_the_sponsor_side() {
+    let s = base();
+    let mut never = reduced(s.params.clone(), SHARE);
+    never.deterrence.enabled = false;
+    never.deterrence.sharing_enforcement_from = None;
+    let b = runs(&never);
+    let r = runs(&enforcement_from_the_start(&s, false, 0.4));
+    for m in [
+        "care_days_mean",
+        "released",
+        "sponsors_rejected",
+        "sponsors_declined",
+    ] {
+        assert_eq!(metric(&b, m), metric(&r, m), "{m}");
+    }
+}
+
+#[test]
+fn with_deterrence_on_care_lengthens_and_sponsors_decline_with_the_strength_of_the_response() {
+    let s = base();
+    let levels: Vec<Vec<RunSummary>> = [0.0, 0.2, 0.4]
+        .iter()
+        .map(|&d| runs(&enforcement_from_the_start(&s, true, d)))
+        .collect();
+    assert!(metric(&levels[0], "sponsors_declined")
+        .iter()
+        .all(|&n| n == 0.0));
+    for pair in levels.windows(2) {
+        let d = diff(&pair[0], &pair[1], "sponsors_declined");
+        assert!(d.mean - d.half > 0.0, "sponsors declined: {d}");
+        let d = diff(&pair[0], &pair[1], "care_days_mean");
+        assert!(d.mean - d.half > 0.0, "care days: {d}");
+    }
+}
+
 #[test]
 fn reassigning_hsi_investigators_lowers_rescues() {
     let s = base();

@@ -16,6 +16,26 @@ pub(super) fn validate(c: &mut Check, p: &Period, dt: &raw::Deterrence) -> Deter
             &dt.sharing_used_for_enforcement_from,
         )
     };
+    let shift_to_category3 = c.prob(
+        "deterrence.shift_to_category3_probability",
+        dt.shift_to_category3_probability,
+    );
+    let sponsor_decline = c.prob(
+        "deterrence.sponsor_decline_probability",
+        dt.sponsor_decline_probability,
+    );
+    // One draw decides both at a search (a shift, a decline, or neither), so at full pressure the
+    // two shares cannot exceed one together.
+    if shift_to_category3 + sponsor_decline > 1.0 {
+        c.bad(
+            "deterrence.sponsor_decline_probability",
+            sponsor_decline,
+            &format!(
+                "must be at most 1 - deterrence.shift_to_category3_probability = {}",
+                1.0 - shift_to_category3
+            ),
+        );
+    }
     Deterrence {
         enabled: dt.enabled,
         sharing_enforcement_from,
@@ -27,10 +47,8 @@ pub(super) fn validate(c: &mut Check, p: &Period, dt: &raw::Deterrence) -> Deter
             100.0,
             "(relative increase)",
         ),
-        shift_to_category3: c.prob(
-            "deterrence.shift_to_category3_probability",
-            dt.shift_to_category3_probability,
-        ),
+        shift_to_category3,
+        sponsor_decline,
         contact_avoidance: c.prob(
             "deterrence.contact_avoidance_probability",
             dt.contact_avoidance_probability,

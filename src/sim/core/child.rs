@@ -149,6 +149,8 @@ bitflags! {
         const EXPIRY_PENDING = 1 << 16;
         /// Holds a case-manager slot (being vetted).
         const VETTING = 1 << 17;
+        /// The would-be sponsor being identified will decline to come forward (deterrence).
+        const SPONSOR_DECLINES = 1 << 18;
     }
 }
 

@@ -190,6 +190,8 @@ pub struct RunSummary {
     /// Vettings decided while case managers were overloaded (more children waiting or being
     /// vetted than vetting slots), when detection is less thorough.
     pub vettings_overloaded: u64,
+    /// Would-be sponsors who declined to come forward because of enforcement pressure.
+    pub sponsors_declined: u64,
     /// Children who turned 18 in ORR care.
     pub aged_out_in_care: u64,
     /// Voluntary departures from care.
@@ -364,6 +366,7 @@ impl RunSummary {
             ("care_days_mean", div(self.care_days_total, self.released)),
             ("sponsors_rejected", self.sponsors_rejected as f64),
             ("vettings_overloaded", self.vettings_overloaded as f64),
+            ("sponsors_declined", self.sponsors_declined as f64),
             ("aged_out_in_care", self.aged_out_in_care as f64),
             ("voluntary_departures", self.departed as f64),
             ("placement_breakdowns", self.placement_breakdowns as f64),

@@ -156,11 +156,17 @@ impl Orr {
             ch.risk = draw_risk(&p.sponsors.risk[ch.category as usize], &mut ch.pre);
             ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
         }
+        // One draw decides whether pressure replaces the sponsor by a category 3 one, makes
+        // them decline, or neither (so that a scenario that adds declines keeps its shifts).
         let u = unit(&mut ch.pre);
-        if ch.category < 2 && u < p.deterrence.shift_to_category3 * pressure {
+        let shift = p.deterrence.shift_to_category3 * pressure;
+        let decline = p.deterrence.sponsor_decline * pressure;
+        if ch.category < 2 && u < shift {
             ch.category = 2;
             ch.risk = draw_risk(&p.sponsors.risk[2], &mut ch.pre);
             ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
+        } else if u >= shift && u < shift + decline {
+            ch.flags.insert(Flags::SPONSOR_DECLINES);
         }
         let mut d = self.identification[ch.category as usize].minutes(&mut ch.pre) as f64;
         if first && ch.flags.contains(Flags::INCOMPLETE_RECORD) {
@@ -170,9 +176,23 @@ impl Orr {
         core.after(c, to_minutes(d), Event::SponsorFound);
     }
 
-    /// A sponsor came forward: vetting starts when a case manager is free.
+    /// A sponsor came forward: vetting starts when a case manager is free. A would-be sponsor
+    /// deterred by enforcement pressure declines instead, once identified: the time was lost, the
+    /// sponsor counts as one of those tried, and another is searched for (up to the maximum;
+    /// otherwise the child stays in care until 18 or departure).
     pub(crate) fn sponsor_found(&mut self, core: &mut Core, c: u32) {
         if core.children[c as usize].state != State::Orr {
+            return;
+        }
+        let ch = core.child(c);
+        if ch.flags.contains(Flags::SPONSOR_DECLINES) {
+            ch.flags.remove(Flags::SPONSOR_DECLINES);
+            ch.attempts = ch.attempts.saturating_add(1);
+            let attempts = ch.attempts;
+            core.out.sponsors_declined += 1;
+            if u32::from(attempts) < core.p.sponsors.max_attempts {
+                self.search_sponsor(core, c, false);
+            }
             return;
         }
         if self.case_managers.request(c, core.now) {
@@ -408,6 +428,60 @@ mod tests {
     fn case_managers(h: &mut Harness) -> (u32, usize) {
         let (_, orr) = h.orr();
         (orr.case_managers.busy, orr.case_managers.line.len())
+    }
+
+    /// Deterrence at full pressure from day 0, with sponsors' response limited to declining with
+    /// probability `decline`.
+    fn deterred(decline: f64) -> Params {
+        let mut p = bare();
+        p.deterrence.enabled = true;
+        p.deterrence.sharing_enforcement_from = Some(0);
+        p.deterrence.pressure_sharing = 1.0;
+        p.deterrence.identification_delay_increase = 0.0;
+        p.deterrence.shift_to_category3 = 0.0;
+        p.deterrence.sponsor_decline = decline;
+        p.sponsors.max_attempts = 3;
+        p
+    }
+
+    /// Children entering care at the start of day 0; the number released by `day`, and the
+    /// sponsors who declined.
+    fn released_by(p: &Params, children: usize, day: u32) -> (usize, u64) {
+        let mut h = Harness::new(p, 7);
+        let kids: Vec<u32> = (0..children)
+            .map(|_| {
+                let c = h.new_child();
+                h.at(0, c, Event::EnterOrr);
+                c
+            })
+            .collect();
+        h.run_to(day);
+        let released = kids
+            .iter()
+            .filter(|&&c| h.core().children[c as usize].release != NEVER)
+            .count();
+        (released, h.core().out.sponsors_declined)
+    }
+
+    #[test]
+    fn sponsors_who_all_decline_leave_the_child_in_care_after_the_last_attempt() {
+        let (released, declined) = released_by(&deterred(1.0), 20, 720);
+        assert_eq!(
+            released, 0,
+            "nobody is released when every sponsor declines"
+        );
+        assert_eq!(declined, 20 * 3, "three sponsors tried for each child");
+        let (released, declined) = released_by(&deterred(0.0), 20, 720);
+        assert_eq!(released, 20, "everyone is released when nobody declines");
+        assert_eq!(declined, 0);
+    }
+
+    #[test]
+    fn without_pressure_sponsors_never_decline() {
+        let mut p = deterred(1.0);
+        p.deterrence.enabled = false;
+        let (released, declined) = released_by(&p, 20, 720);
+        assert_eq!((released, declined), (20, 0));
     }
 
     #[test]
