@@ -316,6 +316,38 @@ fn with_deterrence_on_care_lengthens_and_sponsors_decline_with_the_strength_of_t
     }
 }
 
+/// A shipped reform, at the reduced scale.
+fn reform(name: &str) -> Params {
+    let path = root().join("scenarios").join("reforms").join(name);
+    let s = scenario::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    reduced(s.params, SHARE)
+}
+
+#[test]
+fn sharing_for_enforcement_costs_days_of_care_that_sharing_for_child_welfare_does_not() {
+    let b = runs(&reduced(base().params, SHARE));
+    let enforcement = runs(&reform("sponsor_data_for_enforcement.toml"));
+    let welfare = runs(&reform("address_sharing_child_welfare_only.toml"));
+    // Both find children: ICE's share of followed time unlocatable falls.
+    for (r, what) in [(&enforcement, "enforcement"), (&welfare, "child welfare")] {
+        let d = diff(&b, r, "unlocatable_by_ice_share_of_followed_time");
+        assert!(d.mean + d.half < 0.0, "ICE share, {what}: {d}");
+    }
+    // Only enforcement use keeps children longer in care and loses sponsors.
+    let d = diff(&b, &enforcement, "care_days_mean");
+    assert!(d.mean - d.half > 0.0, "care days, enforcement: {d}");
+    let d = diff(&b, &enforcement, "sponsors_declined");
+    assert!(d.mean - d.half > 0.0, "sponsors declined, enforcement: {d}");
+    assert_eq!(
+        metric(&b, "care_days_mean"),
+        metric(&welfare, "care_days_mean"),
+        "welfare-only sharing changes nothing before release"
+    );
+    // Households avoid contact under enforcement use: more calls reach nobody.
+    let d = diff(&welfare, &enforcement, "wellbeing_calls_not_reached");
+    assert!(d.mean - d.half > 0.0, "calls not reached: {d}");
+}
+
 #[test]
 fn reassigning_hsi_investigators_lowers_rescues() {
     let s = base();
