@@ -128,7 +128,7 @@ impl Calendar {
     }
 
     /// Sort the events of `day` by (time, child, sequence): a counting sort by minute of the day
-    /// (one pass counts, one places), then each minute's events, a handful, by their whole key.
+    /// (one pass counts, one places), then a stable sort by child within each minute.
     /// A day's events spread over 1,440 minutes, so this costs a few operations per event where a
     /// comparison sort of the whole day costs a dozen comparisons.
     fn sort_day(&mut self, day: u32, events: &mut Vec<Entry>) {

@@ -187,10 +187,8 @@ impl Orr {
         let ch = core.child(c);
         if ch.flags.contains(Flags::SPONSOR_DECLINES) {
             ch.flags.remove(Flags::SPONSOR_DECLINES);
-            ch.attempts = ch.attempts.saturating_add(1);
-            let attempts = ch.attempts;
             core.out.sponsors_declined += 1;
-            if u32::from(attempts) < core.p.sponsors.max_attempts {
+            if another_sponsor_allowed(core, c) {
                 self.search_sponsor(core, c, false);
             }
             return;
@@ -253,10 +251,8 @@ impl Orr {
                 p.vetting.detect_background
             };
         if ch.risk > 0 && u < detect {
-            ch.attempts += 1;
-            let attempts = ch.attempts;
             core.out.sponsors_rejected += 1;
-            if u32::from(attempts) < p.sponsors.max_attempts {
+            if another_sponsor_allowed(core, c) {
                 self.search_sponsor(core, c, false);
             }
             // Otherwise the child stays in care (until 18 or departure).
@@ -328,16 +324,15 @@ impl Orr {
         let p = core.p;
         let now = core.now;
         self.beds.take();
+        let another = another_sponsor_allowed(core, c);
         let ch = core.child(c);
         ch.orr_entry = now;
-        ch.attempts = ch.attempts.saturating_add(1);
-        let attempts = ch.attempts;
         let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
         core.set_state(c, State::Orr);
         if let Some(d) = depart {
             core.after(c, d, Event::Depart);
         }
-        if u32::from(attempts) < p.sponsors.max_attempts {
+        if another {
             self.search_sponsor(core, c, false);
         }
     }
@@ -391,6 +386,16 @@ impl Orr {
         self.leave(core, c, State::WithSponsor);
         Some(first)
     }
+}
+
+/// One more of the child's sponsors has been tried (rejected by vetting, declined, or the
+/// placement broke down): whether ORR may search for another, that is whether fewer than
+/// `sponsors.max_sponsor_attempts` have been tried. Otherwise the child stays in care until 18 or
+/// departure.
+fn another_sponsor_allowed(core: &mut Core, c: u32) -> bool {
+    let ch = core.child(c);
+    ch.attempts = ch.attempts.saturating_add(1);
+    u32::from(ch.attempts) < core.p.sponsors.max_attempts
 }
 
 #[cfg(test)]
