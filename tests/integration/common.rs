@@ -23,6 +23,18 @@ pub fn cmd(dir: &Path) -> Command {
     c
 }
 
+/// Run the binary from `dir` with `args`, require success, and return what it printed.
+pub fn stdout_of(dir: &Path, args: &[&str]) -> String {
+    let out = cmd(dir)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("stdout is UTF-8")
+}
+
 /// Write a scenario that extends the baseline (by absolute path) with `body` appended.
 pub fn extend_baseline(dir: &Path, name: &str, body: &str) -> PathBuf {
     let path = dir.join(name);

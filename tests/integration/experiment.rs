@@ -45,8 +45,9 @@ fn compare_reports_paired_differences_and_the_scenario_diff() {
         "reform.toml",
         &format!("{SMALL}\n[data_sharing]\nintegrated_record = true\n"),
     );
-    let out = cmd(dir.path())
-        .args([
+    let text = stdout_of(
+        dir.path(),
+        &[
             "compare",
             base.to_str().unwrap(),
             reform.to_str().unwrap(),
@@ -54,13 +55,8 @@ fn compare_reports_paired_differences_and_the_scenario_diff() {
             "4",
             "-o",
             "cmp",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+        ],
+    );
     assert!(
         text.contains("data_sharing.integrated_record: false -> true"),
         "{text}"

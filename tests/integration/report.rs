@@ -197,14 +197,10 @@ fn journey_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 fn journey_follows_a_typical_unlocatable_child_to_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let sc = small(dir.path());
-    let out = cmd(dir.path())
-        .args(["journey", sc.to_str().unwrap(), "-s", "7", "-o", "j"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(
+        dir.path(),
+        &["journey", sc.to_str().unwrap(), "-s", "7", "-o", "j"],
+    );
     assert!(text.contains("median child"), "{text}");
     assert!(text.contains("Who knew where the child lived"), "{text}");
     assert!(text.contains("UNLOCATABLE"), "{text}");

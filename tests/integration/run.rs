@@ -31,14 +31,10 @@ fn metric(dir: &Path, out: &str, name: &str) -> f64 {
 fn the_printed_table_leads_with_ice_and_pooled_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
     let s = extend_baseline(dir.path(), "small.toml", SMALL);
-    let out = cmd(dir.path())
-        .args(["run", s.to_str().unwrap(), "-r", "2", "-o", "out"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(
+        dir.path(),
+        &["run", s.to_str().unwrap(), "-r", "2", "-o", "out"],
+    );
     let lines: Vec<&str> = text.lines().collect();
     // The first table after the run's line: ICE and pooled are its two columns.
     let header = lines[1];
