@@ -74,6 +74,18 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "sponsors_declined",
         "Would-be sponsors who declined to come forward (deterrence)",
     ),
+    (
+        "sponsors_arrested",
+        "Would-be sponsors arrested during vetting",
+    ),
+    (
+        "household_arrests",
+        "Household members arrested during welfare checks (placement ended)",
+    ),
+    (
+        "arrest_returns_to_orr",
+        "Children back in ORR care after a household arrest",
+    ),
     ("aged_out_in_care", "Children who turned 18 in ORR care"),
     (
         "voluntary_departures",

@@ -280,6 +280,7 @@ sections! {
     court: raw::Court,
     welfare_checks: raw::WelfareChecks,
     recovery: raw::Recovery,
+    policy: raw::Policy,
     deterrence: raw::Deterrence,
 }
 

@@ -2,6 +2,8 @@
 //! per year). Unknown keys are rejected. Nothing here is trusted: `validate` checks every value and
 //! builds the engine's `Params`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -27,6 +29,7 @@ pub struct RawScenario {
     pub court: Court,
     pub welfare_checks: WelfareChecks,
     pub recovery: Recovery,
+    pub policy: Policy,
     pub deterrence: Deterrence,
 }
 
@@ -156,6 +159,9 @@ pub struct Vetting {
     pub detection_probability_home_study: f64,
     pub overload_thoroughness_elasticity: f64,
     pub background_check_depth: f64,
+    pub household_fingerprinting_extra_depth: f64,
+    pub in_person_verification_days_mean: f64,
+    pub in_person_verification_cv: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -297,17 +303,63 @@ pub struct Recovery {
     pub rescue_probability: f64,
 }
 
+/// The policy history: the rules in force before any dated change, and the dated changes. The
+/// changes are a table keyed by name, so that a scenario that extends another can move one (its
+/// `from`), remove one (`from = "never"`) or change what it does, without restating the others.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub before: PolicyRules,
+    #[serde(default)]
+    pub changes: BTreeMap<String, PolicyChange>,
+}
+
+/// Every rule, stated in full (the rules in force before the first change).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRules {
+    pub sponsor_data_to_ice: bool,
+    pub enforcement_use: bool,
+    pub household_fingerprinting: bool,
+    pub in_person_verification: bool,
+    pub ice_at_verification: bool,
+    pub arrests_during_checks: bool,
+}
+
+/// A dated change: the rules it sets (the others stay as they were).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyChange {
+    /// "YYYY-MM-DD" on which it takes effect, or "never".
+    pub from: String,
+    pub name: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sponsor_data_to_ice: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforcement_use: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_fingerprinting: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_person_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ice_at_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrests_during_checks: Option<bool>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deterrence {
     pub enabled: bool,
-    /// "YYYY-MM-DD" from which sponsor data shared with ICE is used for enforcement, or "never".
-    pub sharing_used_for_enforcement_from: String,
-    pub arrests_during_checks: bool,
     pub pressure_from_sharing: f64,
+    pub pressure_from_enforcement_at_verification: f64,
     pub pressure_from_arrests: f64,
     pub identification_delay_increase: f64,
     pub shift_to_category3_probability: f64,
     pub sponsor_decline_probability: f64,
     pub contact_avoidance_probability: f64,
+    pub sponsor_arrest_probability: f64,
+    pub household_arrest_probability_per_check: f64,
+    pub arrest_child_returns_to_orr_probability: f64,
 }

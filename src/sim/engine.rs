@@ -20,7 +20,7 @@ use super::stages::ice::Ice;
 use super::stages::orr::Orr;
 use super::stages::recovery::{self, Recovery};
 use super::stages::sharing::{self, Sharing};
-use super::stages::{arrivals, life, placement, services};
+use super::stages::{arrivals, deterrence, life, placement, services};
 
 /// How many events ahead the engine prefetches child records.
 const PREFETCH_AHEAD: usize = 8;
@@ -318,6 +318,11 @@ impl<'p> Engine<'p> {
             Event::RecordMatch => recovery::record_match(core, c),
             Event::Lead => self.recovery.lead(core, c),
             Event::LeadDone => self.recovery.lead_done(core, c),
+            Event::Arrest => {
+                if deterrence::arrested(core, c) {
+                    self.orr.readmit(core, c);
+                }
+            }
         }
         if !self.core.ended.is_empty() {
             self.hand_back();
@@ -338,7 +343,7 @@ fn why_of(event: Event) -> Why {
             cause: Cause::MoveUnreported,
             route: Route::MoveReported,
         },
-        Event::RunAway | Event::Exploit => Why::lost(Cause::LeftHousehold),
+        Event::RunAway | Event::Exploit | Event::Arrest => Why::lost(Cause::LeftHousehold),
         Event::ServicesContact => Why::found(Route::Services),
         Event::ShareIce | Event::ShareCourt => Why {
             cause: Cause::RecordOverwritten,
@@ -477,7 +482,7 @@ pub(crate) mod testkit {
 pub(crate) mod harness {
     use super::*;
     use crate::sim::core::observer::ChildEvent;
-    use crate::sim::params::Duration;
+    use crate::sim::params::{Duration, Policy, Rules};
 
     /// A scenario of the project (path relative to `scenarios/`) at `share` of its arrivals.
     pub(crate) use super::testkit::scenario as scaled;
@@ -486,6 +491,7 @@ pub(crate) mod harness {
     /// arrival (no 18th birthday within the run), no voluntary departures, a sponsor for everyone.
     pub(crate) fn bare() -> Params {
         let mut p = scaled("baseline.toml", 0.0);
+        p.policy = Policy::constant(Rules::default());
         p.children.age_cdf = vec![1.0];
         p.orr.voluntary_departure_rate = 0.0;
         p.sponsors.no_viable_sponsor = 0.0;

@@ -80,7 +80,9 @@ pub struct Params {
     pub checks: WelfareChecks,
     /// Missing-child reports, exploitation leads, HSI investigations.
     pub recovery: Recovery,
-    /// Deterrence: enforcement pressure and the responses to it.
+    /// The policy history: what is shared, how it may be used, what vetting requires.
+    pub policy: Policy,
+    /// Deterrence: the responses to enforcement pressure, and arrests.
     pub deterrence: Deterrence,
 }
 
@@ -164,15 +166,22 @@ pub struct Orr {
 /// Sponsor vetting: background checks, home studies, detection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vetting {
-    /// Case-manager time for background checks, per category (the per-unit time times the depth).
+    /// Case-manager time for one unit of background-check depth, per category (the time of a
+    /// check is this times the depth in force).
     pub background: [Duration; 3],
+    /// Depth of background checks, in units of the checks above.
+    pub depth: f64,
+    /// Depth added while every adult of the household is fingerprinted (`Rules::household_fingerprinting`).
+    pub household_fingerprinting_depth: f64,
+    /// Per unit of depth: probability of detecting a risky sponsor missed so far.
+    pub detect_per_unit: f64,
+    /// Time from a sponsor's application to the in-person identity verification, when required
+    /// (`Rules::in_person_verification`); the case stays open with its case manager meanwhile.
+    pub in_person_verification: Duration,
     /// Per category: probability of a home study.
     pub home_study_probability: [f64; 3],
     /// Case-manager time for a home study.
     pub home_study: Duration,
-    /// Probability that background checks detect a risky (neglectful or exploitative) sponsor:
-    /// `1 - (1 - per-unit detection)^depth`.
-    pub detect_background: f64,
     /// Probability of detecting a risky sponsor when a home study was done (on top of background
     /// checks: the larger of the two applies).
     pub detect_home_study: f64,
@@ -366,15 +375,12 @@ pub struct Recovery {
     pub rescue_probability: f64,
 }
 
-/// Deterrence: enforcement pressure and the responses to it.
+/// Deterrence: how strongly sponsors and households respond to the enforcement pressure that the
+/// policy in force creates (`Policy`), and what enforcement does to them directly (arrests).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deterrence {
-    /// Whether the mechanism is on at all.
+    /// Whether sponsors and households respond to pressure at all (arrests happen either way).
     pub enabled: bool,
-    /// Day from which sponsor data shared with ICE is used for enforcement (None: never).
-    pub sharing_enforcement_from: Option<u32>,
-    /// Whether welfare checks also make arrests (from the operation's start).
-    pub arrests_during_checks: bool,
     /// Response strengths per unit of enforcement pressure.
     pub identification_delay_increase: f64,
     /// Share of category 1-2 sponsors replaced by category 3 at full pressure.
@@ -384,8 +390,79 @@ pub struct Deterrence {
     pub sponsor_decline: f64,
     /// Share of contact attempts households avoid at full pressure.
     pub contact_avoidance: f64,
-    /// Pressure contributed by each policy (their sum is capped at 1).
+    /// Pressure while sponsor data shared with ICE may be used for enforcement (the policies in
+    /// force deter independently: the pressure is `1 - Π (1 - each)`).
     pub pressure_sharing: f64,
-    /// Pressure from arrests during welfare checks.
+    /// Pressure while ICE is present at sponsors' in-person identity verification.
+    pub pressure_verification: f64,
+    /// Pressure while welfare checks make arrests (from the operation's start).
     pub pressure_arrests: f64,
+    /// Probability that a would-be sponsor is arrested during vetting, when the sponsor's data
+    /// reach ICE for enforcement or ICE attends the identity verification (the sponsor is lost).
+    pub sponsor_arrest: f64,
+    /// Probability that a welfare check that finds the child at the household arrests a household
+    /// member, while checks make arrests; the placement then ends.
+    pub household_arrest: f64,
+    /// After such an arrest: probability that the child returns to ORR care (otherwise the child
+    /// goes to another adult, at an address no agency holds).
+    pub arrest_return_to_orr: f64,
+}
+
+/// What the policy in force requires and allows, on one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rules {
+    /// ORR gives ICE information on sponsors and adult household members found at vetting.
+    pub sponsor_data_to_ice: bool,
+    /// ICE may use sponsor data it holds (shared, or through an integrated record) for
+    /// immigration enforcement.
+    pub enforcement_use: bool,
+    /// Every adult in the sponsor's household is fingerprinted (background checks go deeper).
+    pub household_fingerprinting: bool,
+    /// Sponsors verify their identity in person, with fingerprinting, before release.
+    pub in_person_verification: bool,
+    /// ICE is present at in-person identity verification.
+    pub ice_at_verification: bool,
+    /// Welfare checks also make immigration arrests.
+    pub arrests_during_checks: bool,
+}
+
+/// A dated change of policy, as the scenario names and sources it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyChange {
+    /// The scenario's key for the change (`[policy.changes.<key>]`).
+    pub key: String,
+    /// "YYYY-MM-DD" on which it takes effect.
+    pub date: String,
+    /// Simulation day on which it takes effect (0 if on or before the start).
+    pub day: u32,
+    /// What it is.
+    pub name: String,
+    /// Where it is documented.
+    pub source: String,
+}
+
+/// The policy history: the rules in force on each day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// `(from_day, rules)`, sorted, first at day 0, each until the next.
+    pub periods: Vec<(u32, Rules)>,
+    /// The changes that take effect before the horizon, in date order (those dated on or before
+    /// the start make up the rules of day 0).
+    pub changes: Vec<PolicyChange>,
+}
+
+impl Policy {
+    /// The same rules on every day, without a dated change.
+    pub fn constant(rules: Rules) -> Self {
+        Policy {
+            periods: vec![(0, rules)],
+            changes: Vec::new(),
+        }
+    }
+
+    /// The rules in force on `day`.
+    pub fn at(&self, day: u32) -> Rules {
+        let i = self.periods.partition_point(|&(from, _)| from <= day);
+        self.periods[i.saturating_sub(1)].1
+    }
 }

@@ -97,7 +97,7 @@ per = "wellbeing_calls_due_cum"
 aggregate = "change"
 from = "2018-10-01"
 to = "2019-09-30"
-value = 0.2
+value = 0.3
 qualifier = "about"
 tolerance = 0.5
 definition = "test"
@@ -107,7 +107,7 @@ source = "test"
 name = "care_days"
 metric = "care_days_mean"
 aggregate = "run"
-value = 30
+value = 40
 qualifier = "about"
 tolerance = 0.5
 definition = "test"
@@ -154,9 +154,10 @@ source = "test"
         .code(0);
     let (h, rows) = read_csv(&dir.path().join("v/validation.csv"));
     let share: f64 = rows[0][col(&h, "model_mean")].parse().unwrap();
-    // One attempt per call in the baseline: about a fifth end unreached.
+    // One attempt per call in the baseline: about a fifth end unreached, and more while the 2018
+    // agreement's pressure makes households avoid calls (FY2019).
     assert!(
-        share > 0.1 && share < 0.3,
+        share > 0.15 && share < 0.45,
         "share of calls not reached: {share}"
     );
     assert_eq!(rows.len(), 4);

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use custody_sim::scenario::{self, Scenario};
-use custody_sim::sim::params::Schedule;
+use custody_sim::sim::params::{Policy, Rules, Schedule};
 use custody_sim::sim::{simulate, NoObserver, Params, RunSummary};
 use rayon::prelude::*;
 
@@ -261,21 +261,20 @@ fn deeper_background_checks_trade_days_of_care_for_detection() {
     }
 }
 
-/// The baseline with sponsor data used for enforcement from the start of the cohort (so that
-/// sponsor searches happen under pressure), deterrence on or off, and sponsors declining with
+/// The baseline under one policy throughout: ORR gives ICE sponsor data that ICE may use for
+/// enforcement (`enforcement`), or neither; deterrence on or off, and sponsors declining with
 /// `decline` at full pressure.
-fn enforcement_from_the_start(s: &Scenario, enabled: bool, decline: f64) -> Params {
+fn policy_throughout(s: &Scenario, enforcement: bool, enabled: bool, decline: f64) -> Params {
     let p = with(
         s,
-        &[
-            (
-                "deterrence.sharing_used_for_enforcement_from",
-                toml::Value::String("2018-10-01".into()),
-            ),
-            ("deterrence.sponsor_decline_probability", float(decline)),
-        ],
+        &[("deterrence.sponsor_decline_probability", float(decline))],
     );
     let mut p = reduced(p, SHARE);
+    p.policy = Policy::constant(Rules {
+        sponsor_data_to_ice: enforcement,
+        enforcement_use: enforcement,
+        ..Rules::default()
+    });
     p.deterrence.enabled = enabled;
     p
 }
@@ -283,19 +282,22 @@ fn enforcement_from_the_start(s: &Scenario, enabled: bool, decline: f64) -> Para
 #[test]
 fn with_deterrence_off_enforcement_use_changes_nothing_on_the_sponsor_side() {
     let s = base();
-    let mut never = reduced(s.params.clone(), SHARE);
-    never.deterrence.enabled = false;
-    never.deterrence.sharing_enforcement_from = None;
-    let b = runs(&never);
-    let r = runs(&enforcement_from_the_start(&s, false, 0.4));
+    let b = runs(&policy_throughout(&s, false, false, 0.4));
+    let r = runs(&policy_throughout(&s, true, false, 0.4));
     for m in [
         "care_days_mean",
         "released",
         "sponsors_rejected",
         "sponsors_declined",
+        "sponsors_arrested",
+        "aged_out_in_care",
     ] {
         assert_eq!(metric(&b, m), metric(&r, m), "{m}");
     }
+    // With deterrence on, the same policy does change the sponsor side (the comparison above is
+    // not blind).
+    let on = runs(&policy_throughout(&s, true, true, 0.4));
+    assert_ne!(metric(&b, "care_days_mean"), metric(&on, "care_days_mean"));
 }
 
 #[test]
@@ -303,7 +305,7 @@ fn with_deterrence_on_care_lengthens_and_sponsors_decline_with_the_strength_of_t
     let s = base();
     let levels: Vec<Vec<RunSummary>> = [0.0, 0.2, 0.4]
         .iter()
-        .map(|&d| runs(&enforcement_from_the_start(&s, true, d)))
+        .map(|&d| runs(&policy_throughout(&s, true, true, d)))
         .collect();
     assert!(metric(&levels[0], "sponsors_declined")
         .iter()
@@ -338,11 +340,15 @@ fn sharing_for_enforcement_costs_days_of_care_that_sharing_for_child_welfare_doe
     assert!(d.mean - d.half > 0.0, "care days, enforcement: {d}");
     let d = diff(&b, &enforcement, "sponsors_declined");
     assert!(d.mean - d.half > 0.0, "sponsors declined, enforcement: {d}");
-    assert_eq!(
-        metric(&b, "care_days_mean"),
-        metric(&welfare, "care_days_mean"),
-        "welfare-only sharing changes nothing before release"
+    // The two reforms share the same data and differ only in whether ICE may use it for
+    // enforcement: enforcement use keeps children longer in care than child-welfare use.
+    let d = diff(&welfare, &enforcement, "care_days_mean");
+    assert!(
+        d.mean - d.half > 0.0,
+        "care days, enforcement against welfare: {d}"
     );
+    let d = diff(&welfare, &enforcement, "sponsors_arrested");
+    assert!(d.mean - d.half > 0.0, "sponsors arrested: {d}");
     // Households avoid contact under enforcement use: more calls reach nobody.
     let d = diff(&welfare, &enforcement, "wellbeing_calls_not_reached");
     assert!(d.mean - d.half > 0.0, "calls not reached: {d}");

@@ -1,21 +1,11 @@
-//! Deterrence (`[deterrence]`): when shared data is used for enforcement, arrests during checks,
-//! and how sponsors respond to enforcement pressure.
+//! Deterrence (`[deterrence]`): the pressure each enforcement policy creates (which policies are
+//! in force is `[policy]`), how sponsors and households respond to it, and arrests.
 
 use super::check::Check;
-use super::time::Period;
 use crate::scenario::raw;
 use crate::sim::params::Deterrence;
 
-pub(super) fn validate(c: &mut Check, p: &Period, dt: &raw::Deterrence) -> Deterrence {
-    let sharing_enforcement_from = if dt.sharing_used_for_enforcement_from == "never" {
-        None
-    } else {
-        p.day(
-            c,
-            "deterrence.sharing_used_for_enforcement_from",
-            &dt.sharing_used_for_enforcement_from,
-        )
-    };
+pub(super) fn validate(c: &mut Check, dt: &raw::Deterrence) -> Deterrence {
     let shift_to_category3 = c.prob(
         "deterrence.shift_to_category3_probability",
         dt.shift_to_category3_probability,
@@ -38,8 +28,6 @@ pub(super) fn validate(c: &mut Check, p: &Period, dt: &raw::Deterrence) -> Deter
     }
     Deterrence {
         enabled: dt.enabled,
-        sharing_enforcement_from,
-        arrests_during_checks: dt.arrests_during_checks,
         identification_delay_increase: c.range(
             "deterrence.identification_delay_increase",
             dt.identification_delay_increase,
@@ -54,6 +42,22 @@ pub(super) fn validate(c: &mut Check, p: &Period, dt: &raw::Deterrence) -> Deter
             dt.contact_avoidance_probability,
         ),
         pressure_sharing: c.prob("deterrence.pressure_from_sharing", dt.pressure_from_sharing),
+        pressure_verification: c.prob(
+            "deterrence.pressure_from_enforcement_at_verification",
+            dt.pressure_from_enforcement_at_verification,
+        ),
         pressure_arrests: c.prob("deterrence.pressure_from_arrests", dt.pressure_from_arrests),
+        sponsor_arrest: c.prob(
+            "deterrence.sponsor_arrest_probability",
+            dt.sponsor_arrest_probability,
+        ),
+        household_arrest: c.prob(
+            "deterrence.household_arrest_probability_per_check",
+            dt.household_arrest_probability_per_check,
+        ),
+        arrest_return_to_orr: c.prob(
+            "deterrence.arrest_child_returns_to_orr_probability",
+            dt.arrest_child_returns_to_orr_probability,
+        ),
     }
 }

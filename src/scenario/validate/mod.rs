@@ -15,6 +15,7 @@ mod deterrence;
 mod ice;
 mod life;
 mod orr;
+mod policy;
 mod post_release_services;
 mod recovery;
 mod release;
@@ -80,7 +81,8 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
     let court = dated!(court);
     let checks = dated!(welfare_checks);
     let recovery = dated!(recovery);
-    let deterrence = dated!(deterrence);
+    let policy = dated!(policy);
+    let deterrence = plain!(deterrence);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -102,6 +104,7 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
         Some(court),
         Some(checks),
         Some(recovery),
+        Some(policy),
         Some(deterrence),
     ) = (
         period,
@@ -121,6 +124,7 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
         court,
         checks,
         recovery,
+        policy,
         deterrence,
     )
     else {
@@ -144,6 +148,7 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
         court,
         checks,
         recovery,
+        policy,
         deterrence,
     })
 }

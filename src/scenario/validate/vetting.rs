@@ -1,5 +1,7 @@
 //! Sponsor vetting (`[vetting]`): background checks (their depth trades case-manager time
-//! against detection), home studies and how often they detect a risky sponsor.
+//! against detection; fingerprinting every adult of the household adds depth while the policy
+//! requires it), in-person identity verification, home studies and how often they detect a risky
+//! sponsor.
 
 use super::check::Check;
 use crate::scenario::raw;
@@ -16,7 +18,7 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
         10.0,
         "(units of the checks that take background_check_days_mean)",
     );
-    let mut background = [0, 1, 2].map(|i| {
+    let background = [0, 1, 2].map(|i| {
         c.days(
             &format!("vetting.background_check_days_mean[{i}]"),
             bg[i],
@@ -24,9 +26,6 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
             v.background_check_cv,
         )
     });
-    for d in &mut background {
-        d.mean *= depth;
-    }
     let per_unit = c.prob(
         "vetting.detection_probability_background",
         v.detection_probability_background,
@@ -41,7 +40,21 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
             "vetting.home_study_cv",
             v.home_study_cv,
         ),
-        detect_background: 1.0 - (1.0 - per_unit).powf(depth),
+        depth,
+        household_fingerprinting_depth: c.range(
+            "vetting.household_fingerprinting_extra_depth",
+            v.household_fingerprinting_extra_depth,
+            0.0,
+            10.0,
+            "(units of background-check depth)",
+        ),
+        detect_per_unit: per_unit,
+        in_person_verification: c.days(
+            "vetting.in_person_verification_days_mean",
+            v.in_person_verification_days_mean,
+            "vetting.in_person_verification_cv",
+            v.in_person_verification_cv,
+        ),
         detect_home_study: c.prob(
             "vetting.detection_probability_home_study",
             v.detection_probability_home_study,

@@ -151,6 +151,8 @@ bitflags! {
         const VETTING = 1 << 17;
         /// The would-be sponsor being identified will decline to come forward (deterrence).
         const SPONSOR_DECLINES = 1 << 18;
+        /// The vetting under way fingerprints every adult of the household (deeper checks).
+        const HOUSEHOLD_FINGERPRINTED = 1 << 19;
     }
 }
 

@@ -53,10 +53,13 @@ pub(crate) enum Event {
     Lead,
     /// recovery: an investigation ends; the investigator is free.
     LeadDone,
+    /// deterrence: a welfare check arrested a household member; the placement ends (the child
+    /// returns to ORR care or goes to another adult).
+    Arrest,
 }
 
 /// Number of event kinds.
-pub(crate) const N_EVENTS: usize = 24;
+pub(crate) const N_EVENTS: usize = 25;
 
 /// What an event belongs to, which decides what the core does with it once the child's placement
 /// has ended (see [`super::child::Epoch`]).
@@ -104,6 +107,7 @@ impl Event {
         Event::RecordMatch,
         Event::Lead,
         Event::LeadDone,
+        Event::Arrest,
     ];
 
     /// The event kind with discriminant `i` (of [`Event::ALL`]).
@@ -139,6 +143,7 @@ impl Event {
             Event::RecordMatch => "missing-child report matched",
             Event::Lead => "exploitation lead",
             Event::LeadDone => "lead investigated",
+            Event::Arrest => "household member arrested during a welfare check",
         }
     }
 

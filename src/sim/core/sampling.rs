@@ -38,15 +38,20 @@ impl Sampler {
     /// later draws on the same stream.
     #[inline]
     pub(crate) fn minutes(&self, rng: &mut Stream) -> u32 {
-        let x = match self {
+        to_minutes(self.draw(rng))
+    }
+
+    /// A draw in (fractional) minutes, for a caller that scales it before rounding.
+    #[inline]
+    pub(crate) fn draw(&self, rng: &mut Stream) -> f64 {
+        match self {
             Sampler::Fixed(m) => *m,
             Sampler::Exponential(m) => {
                 let e: f64 = Exp1.sample(rng);
                 e * m
             }
             Sampler::Gamma(g) => g.sample(rng),
-        };
-        to_minutes(x)
+        }
     }
 }
 

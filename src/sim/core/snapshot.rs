@@ -192,6 +192,12 @@ pub struct RunSummary {
     pub vettings_overloaded: u64,
     /// Would-be sponsors who declined to come forward because of enforcement pressure.
     pub sponsors_declined: u64,
+    /// Would-be sponsors arrested during vetting (the child waits for another sponsor).
+    pub sponsors_arrested: u64,
+    /// Household members arrested during welfare checks that found the child (the placement ended).
+    pub household_arrests: u64,
+    /// Of those, children who returned to ORR care (the others went to another adult).
+    pub arrest_returns_to_orr: u64,
     /// Children who turned 18 in ORR care.
     pub aged_out_in_care: u64,
     /// Voluntary departures from care.
@@ -367,6 +373,9 @@ impl RunSummary {
             ("sponsors_rejected", self.sponsors_rejected as f64),
             ("vettings_overloaded", self.vettings_overloaded as f64),
             ("sponsors_declined", self.sponsors_declined as f64),
+            ("sponsors_arrested", self.sponsors_arrested as f64),
+            ("household_arrests", self.household_arrests as f64),
+            ("arrest_returns_to_orr", self.arrest_returns_to_orr as f64),
             ("aged_out_in_care", self.aged_out_in_care as f64),
             ("voluntary_departures", self.departed as f64),
             ("placement_breakdowns", self.placement_breakdowns as f64),

@@ -144,6 +144,7 @@ mod tests {
     use super::*;
     use crate::sim::core::child::State;
     use crate::sim::core::observer::NoObserver;
+    use crate::sim::core::snapshot::RunSummary;
     use crate::sim::engine::harness::{bare, scaled, Harness};
     use crate::sim::engine::simulate;
     use crate::sim::params::{Params, Schedule, MINUTES_PER_DAY};
@@ -234,30 +235,32 @@ mod tests {
         }
     }
 
-    /// The baseline at 5% of its arrivals with call staff scaled alike, and the same with `times`
-    /// the staff.
-    fn reduced_baseline(times: u32) -> Params {
+    /// The baseline at 5% of its arrivals with call staff scaled alike, times `times`.
+    fn reduced_baseline(times: f64) -> Params {
         let mut p = scaled("baseline.toml", 0.05);
         for step in &mut p.calls.capacity_per_day.0 {
-            step.1 = (step.1 as f64 * 0.05).round() as u32 * times;
+            step.1 = (step.1 as f64 * 0.05 * times).round() as u32;
         }
         p
     }
 
     #[test]
     fn doubling_the_call_staff_lowers_the_calls_not_reached() {
-        // In the 2021 surge the calls due outrun the staff's attempts: with twice the staff, fewer
-        // calls lapse (paired: same seed, same children).
-        let base = reduced_baseline(1);
-        let doubled = reduced_baseline(2);
+        // With half the staff, the calls due in the 2021 surge outrun the attempts; with twice
+        // that, fewer calls lapse (paired: same seed, same children).
+        let base = reduced_baseline(0.5);
+        let doubled = reduced_baseline(1.0);
         let a = simulate(&base, 20190101, 0, &mut NoObserver);
         let b = simulate(&doubled, 20190101, 0, &mut NoObserver);
-        assert!(a.calls_due > 0 && a.calls_due == b.calls_due);
+        // Calls due differ by a few: a child found by a 2025 welfare check may return to ORR
+        // after a household arrest and be released again (another call due).
+        assert!(a.calls_due > 0);
+        let share = |s: &RunSummary| s.calls_not_reached as f64 / s.calls_due as f64;
         assert!(
-            b.calls_not_reached < a.calls_not_reached,
-            "not reached: {} with the staff, {} with twice the staff",
-            a.calls_not_reached,
-            b.calls_not_reached
+            share(&b) < share(&a) - 0.01,
+            "share not reached: {} with half the staff, {} with the staff",
+            share(&a),
+            share(&b)
         );
     }
 }

@@ -26,6 +26,7 @@ use super::deterrence;
 use super::recovery::{self, Recovery, Rescuer};
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State, NEVER, NO_ADDRESS};
+use crate::sim::core::event::Event;
 use crate::sim::core::locate::{Cause, Route, Why};
 use crate::sim::core::sampling::unit;
 use crate::sim::core::Core;
@@ -284,13 +285,18 @@ impl Checks {
     /// A visit at ICE's address: it finds the child only if that is the child's true current
     /// address. At the sponsor's household without the child, the household may report the
     /// absence; elsewhere ICE may file a missing-child report. A visit that finds nobody is
-    /// followed by a trace. Returns its cost (one visit).
+    /// followed by a trace. A visit that finds the child with the sponsor may arrest a household
+    /// member while checks make arrests (`deterrence::household_arrest`). Returns its cost (one
+    /// visit).
     fn visit(&mut self, core: &mut Core, recovery: &Recovery, c: u32) -> f64 {
         core.out.welfare_checks += 1;
         let p = core.p;
         let day = core.day;
+        let arrest = deterrence::household_arrest(p, day);
         let ch = core.child(c);
         let report = unit(&mut ch.follow) < p.checks.missing_report_if_not_found;
+        let arrested = unit(&mut ch.follow) < arrest;
+        let with_sponsor = ch.state == State::WithSponsor;
         let ice = ch.rec[Agency::Ice];
         let at_household = ice == ch.household;
         let reported = ch.flags.contains(Flags::MISSING_REPORTED);
@@ -309,6 +315,12 @@ impl Checks {
                 self.located.push_back((due, c));
                 core.out.located += 1;
                 core.contact(c, Agency::Ice);
+                // While checks make arrests, a household member may be arrested: the placement
+                // ends (at the start of the next minute, through the engine, which may hand the
+                // child back to ORR).
+                if arrested && with_sponsor {
+                    core.after(c, 0, Event::Arrest);
+                }
             }
         } else {
             case.stage = Stage::Tracing;

@@ -156,6 +156,8 @@ mod tests {
     fn a_lawyer_files_the_change_of_address_with_the_court() {
         for (represented, unrepresented) in [(1.0, 0.0), (0.0, 1.0)] {
             let mut p = scenario("baseline.toml", 0.02);
+            // No household avoids contact (the 2018 agreement's pressure is in force on day 400).
+            p.deterrence.enabled = false;
             p.life.move_reported = [0.0, 0.0, unrepresented];
             p.court.change_of_address_represented = represented;
             let mut e = Engine::after_days(&p, 400);

@@ -26,8 +26,12 @@ pub(crate) struct Orr {
     identification: [Sampler; 3],
     incomplete_record: Sampler,
     background: [Sampler; 3],
+    in_person_verification: Sampler,
     home_study: Sampler,
     release_processing: Sampler,
+    /// Detection by background checks at the baseline depth, and with every household adult
+    /// fingerprinted: `1 - (1 - per-unit detection)^depth`.
+    detect_background: [f64; 2],
 }
 
 impl Orr {
@@ -43,8 +47,11 @@ impl Orr {
             identification: p.sponsors.identification.map(Sampler::new),
             incomplete_record: Sampler::new(p.sponsors.incomplete_record_delay),
             background: p.vetting.background.map(Sampler::new),
+            in_person_verification: Sampler::new(p.vetting.in_person_verification),
             home_study: Sampler::new(p.vetting.home_study),
             release_processing: Sampler::new(p.orr.release_processing),
+            detect_background: [0.0, p.vetting.household_fingerprinting_depth]
+                .map(|extra| 1.0 - (1.0 - p.vetting.detect_per_unit).powf(p.vetting.depth + extra)),
         }
     }
 
@@ -211,14 +218,30 @@ impl Orr {
     }
 
     /// Vetting starts: the child holds a case-manager slot until vetting ends or the child leaves
-    /// care, whichever comes first.
+    /// care, whichever comes first. What vetting requires is the policy in force today: the
+    /// background checks' depth (deeper while every adult of the household is fingerprinted: more
+    /// time, more detection) and whether the sponsor must verify identity in person first (the
+    /// time to the appointment). The draws are made whatever the policy, so that scenarios with
+    /// other policies stay in step on the child's stream.
     fn start_vetting(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
+        let rules = p.policy.at(core.day);
         let ch = core.child(c);
         debug_assert_eq!(ch.state, State::Orr);
         ch.flags.insert(Flags::VETTING);
         let cat = ch.category as usize;
-        let mut d = self.background[cat].minutes(&mut ch.pre);
+        let mut depth = p.vetting.depth;
+        if rules.household_fingerprinting {
+            depth += p.vetting.household_fingerprinting_depth;
+            ch.flags.insert(Flags::HOUSEHOLD_FINGERPRINTED);
+        } else {
+            ch.flags.remove(Flags::HOUSEHOLD_FINGERPRINTED);
+        }
+        let mut d = to_minutes(self.background[cat].draw(&mut ch.pre) * depth);
+        let verification = self.in_person_verification.minutes(&mut ch.pre);
+        if rules.in_person_verification {
+            d = d.saturating_add(verification);
+        }
         let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat];
         if home_study {
             d = d.saturating_add(self.home_study.minutes(&mut ch.pre));
@@ -230,9 +253,11 @@ impl Orr {
     }
 
     /// Vetting done (the child is still in care: had the child left, the slot would have been
-    /// handed back then, and this event dropped): the case manager takes the next case. A risky
-    /// sponsor may be detected (another sponsor is searched for, up to a maximum) or the release
-    /// is prepared.
+    /// handed back then, and this event dropped): the case manager takes the next case. The
+    /// would-be sponsor may have been arrested (while ICE may use sponsor data for enforcement or
+    /// attends identity verification): the sponsor is lost. Otherwise a risky sponsor may be
+    /// detected. Either way another sponsor is searched for, up to a maximum; or the release is
+    /// prepared.
     pub(crate) fn vetted(&mut self, core: &mut Core, c: u32) {
         let thoroughness = self.thoroughness(core);
         let ch = core.child(c);
@@ -241,17 +266,25 @@ impl Orr {
         self.case_managers.give_back(1);
         self.vet_waiting(core);
         let p = core.p;
+        let arrest = deterrence::sponsor_arrest(p, core.day);
         let ch = core.child(c);
         let u = unit(&mut ch.pre);
+        let arrested = unit(&mut ch.pre) < arrest;
+        let background =
+            self.detect_background[ch.flags.contains(Flags::HOUSEHOLD_FINGERPRINTED) as usize];
         // A home study is done on top of the background checks: the more thorough of the two.
         let detect = thoroughness
             * if ch.flags.contains(Flags::SERVICES) {
-                p.vetting.detect_home_study.max(p.vetting.detect_background)
+                p.vetting.detect_home_study.max(background)
             } else {
-                p.vetting.detect_background
+                background
             };
-        if ch.risk > 0 && u < detect {
-            core.out.sponsors_rejected += 1;
+        if arrested || ch.risk > 0 && u < detect {
+            if arrested {
+                core.out.sponsors_arrested += 1;
+            } else {
+                core.out.sponsors_rejected += 1;
+            }
             if another_sponsor_allowed(core, c) {
                 self.search_sponsor(core, c, false);
             }
@@ -403,7 +436,7 @@ mod tests {
     use super::*;
     use crate::sim::core::child::Epoch;
     use crate::sim::engine::harness::{bare, fixed, Harness};
-    use crate::sim::params::Schedule;
+    use crate::sim::params::{Policy, Rules, Schedule};
 
     /// One case-manager slot; vetting takes exactly ten days, without a home study.
     fn one_case_manager() -> Params {
@@ -440,8 +473,13 @@ mod tests {
     fn deterred(decline: f64) -> Params {
         let mut p = bare();
         p.deterrence.enabled = true;
-        p.deterrence.sharing_enforcement_from = Some(0);
+        p.policy = Policy::constant(Rules {
+            sponsor_data_to_ice: true,
+            enforcement_use: true,
+            ..Rules::default()
+        });
         p.deterrence.pressure_sharing = 1.0;
+        p.deterrence.sponsor_arrest = 0.0;
         p.deterrence.identification_delay_increase = 0.0;
         p.deterrence.shift_to_category3 = 0.0;
         p.deterrence.sponsor_decline = decline;
@@ -611,5 +649,72 @@ mod tests {
         assert!(h.core().children[last as usize]
             .flags
             .contains(Flags::VETTING));
+    }
+
+    /// Days from a sponsor coming forward on `day` (an hour into it) to release, for a child
+    /// already in care.
+    fn vetting_days_from(p: &Params, day: u32) -> u32 {
+        let mut h = Harness::new(p, 7);
+        h.run_to(day - 1);
+        let c = h.new_child();
+        h.core().set_state(c, State::Orr);
+        let start = day * MINUTES_PER_DAY + 60;
+        h.at(start, c, Event::SponsorFound);
+        h.run_until(100, |core| core.children[c as usize].release != NEVER);
+        (h.core().children[c as usize].release - start) / MINUTES_PER_DAY
+    }
+
+    #[test]
+    fn vetting_follows_the_policy_in_force_from_the_day_a_change_takes_effect() {
+        let mut p = one_case_manager();
+        p.policy = crate::sim::engine::harness::scaled("baseline.toml", 0.0).policy;
+        p.deterrence.enabled = false;
+        p.sponsors.risk = [[0.0; 2]; 3];
+        p.orr.release_processing = fixed(0.0);
+        p.vetting.household_fingerprinting_depth = 1.0;
+        p.vetting.in_person_verification = fixed(7.0 * MINUTES_PER_DAY as f64);
+        let day_of = |key: &str| {
+            let ch = p.policy.changes.iter().find(|c| c.key == key);
+            ch.unwrap().day
+        };
+        // Fingerprinting every household adult doubles the ten days of checks until the
+        // roll-back; from 2025-07-09 the in-person verification adds its seven days.
+        let rollback = day_of("fingerprint_rollback_2018");
+        assert_eq!(vetting_days_from(&p, rollback - 1), 20);
+        assert_eq!(vetting_days_from(&p, rollback), 10);
+        let in_person = day_of("in_person_verification_2025");
+        assert_eq!(vetting_days_from(&p, in_person - 1), 10);
+        assert_eq!(vetting_days_from(&p, in_person), 17);
+    }
+
+    #[test]
+    fn household_fingerprinting_detects_more_risky_sponsors() {
+        // All sponsors risky, no home study: the share rejected is the background checks'
+        // detection, 1 - (1 - 0.3)^depth: 0.3 at depth 1, 0.51 with one unit more.
+        let mut rejected = Vec::new();
+        for fingerprinting in [false, true] {
+            let mut p = one_case_manager();
+            p.orr.case_managers = Schedule(vec![(0, 2000)]);
+            p.vetting.overload_elasticity = 0.0;
+            p.sponsors.risk = [[1.0, 0.0]; 3];
+            p.sponsors.max_attempts = 1;
+            p.vetting.depth = 1.0;
+            p.vetting.detect_per_unit = 0.3;
+            p.vetting.household_fingerprinting_depth = 1.0;
+            p.policy = Policy::constant(Rules {
+                household_fingerprinting: fingerprinting,
+                ..Rules::default()
+            });
+            let mut h = Harness::new(&p, 7);
+            waiting_for_vetting(&mut h, 2000);
+            h.run_to(30);
+            rejected.push(h.core().out.sponsors_rejected as f64 / 2000.0);
+        }
+        assert!((rejected[0] - 0.3).abs() < 0.04, "depth 1: {}", rejected[0]);
+        assert!(
+            (rejected[1] - 0.51).abs() < 0.04,
+            "depth 2: {}",
+            rejected[1]
+        );
     }
 }
