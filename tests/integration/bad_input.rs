@@ -776,3 +776,69 @@ fn a_schedule_step_after_the_horizon_is_refused() {
         ],
     );
 }
+
+#[test]
+fn bad_policy_changes_are_each_named() {
+    let dir = extending(
+        "policy.toml",
+        "[policy.changes.moa_2018]\nfrom = \"2018-13-01\"\n\n[policy.changes.extra]\nfrom = \"2020-01-01\"\nname = \"a change\"\nsource = \" \"\nenforcement_use = false\n",
+    );
+    rejected(
+        dir.path(),
+        "policy.toml",
+        &[
+            "policy.toml",
+            "field `policy.changes.extra.source` = \"\": must say what the change is and where it is documented (not empty)",
+            "field `policy.changes.moa_2018.from` = \"2018-13-01\": must be a date written YYYY-MM-DD",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_policy_rule_is_refused() {
+    let dir = extending(
+        "rule.toml",
+        "[policy.changes.moa_2018]\nshare_everything = true\n",
+    );
+    rejected(
+        dir.path(),
+        "rule.toml",
+        &["rule.toml", "policy.changes.moa_2018", "share_everything"],
+    );
+}
+
+#[test]
+fn the_enforcement_date_of_model_version_1_is_refused_with_its_field_named() {
+    // Model version 1 dated enforcement use in [deterrence]; it is now a rule of [policy].
+    let dir = extending(
+        "old.toml",
+        "[deterrence]\nsharing_used_for_enforcement_from = \"2025-02-01\"\n",
+    );
+    rejected(
+        dir.path(),
+        "old.toml",
+        &[
+            "old.toml",
+            "deterrence",
+            "sharing_used_for_enforcement_from",
+        ],
+    );
+}
+
+#[test]
+fn deterrence_arrests_and_vetting_policy_costs_out_of_range() {
+    let dir = extending(
+        "arrests.toml",
+        "[deterrence]\nhousehold_arrest_probability_per_check = 1.5\narrest_child_returns_to_orr_probability = -1\n\n[vetting]\nhousehold_fingerprinting_extra_depth = 11\nin_person_verification_days_mean = -2\n",
+    );
+    rejected(
+        dir.path(),
+        "arrests.toml",
+        &[
+            "field `vetting.household_fingerprinting_extra_depth` = 11: must be in [0, 10]",
+            "field `vetting.in_person_verification_days_mean` = -2: must be in [0, ",
+            "field `deterrence.household_arrest_probability_per_check` = 1.5: must be a probability in [0, 1]",
+            "field `deterrence.arrest_child_returns_to_orr_probability` = -1: must be a probability in [0, 1]",
+        ],
+    );
+}

@@ -470,3 +470,80 @@ fn every_numeric_parameter_moves_an_output_or_is_documented_inert() {
          listed as inert but they move an output: {not_inert:?}"
     );
 }
+
+/// `s` with the dated policy changes `keys` removed (`from = "never"`).
+fn without_changes(s: &Scenario, keys: &[&str]) -> Params {
+    let values: Vec<(String, toml::Value)> = keys
+        .iter()
+        .map(|k| {
+            (
+                format!("policy.changes.{k}.from"),
+                toml::Value::String("never".into()),
+            )
+        })
+        .collect();
+    let v: Vec<(&str, toml::Value)> = values
+        .iter()
+        .map(|(p, v)| (p.as_str(), v.clone()))
+        .collect();
+    with(s, &v)
+}
+
+#[test]
+fn without_the_2018_agreement_children_leave_care_sooner_and_households_answer_more_calls() {
+    let b = runs(&reduced(base().params, SHARE));
+    let r = runs(&reform("no_2018_moa.toml"));
+    for m in [
+        "care_days_mean",
+        "sponsors_declined",
+        "sponsors_arrested",
+        "aged_out_in_care",
+        "wellbeing_calls_not_reached",
+    ] {
+        let d = diff(&b, &r, m);
+        assert!(
+            d.mean + d.half < 0.0,
+            "{m}, without the 2018 agreement: {d}"
+        );
+    }
+}
+
+#[test]
+fn arrests_during_checks_end_placements_only_while_checks_make_arrests() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let r = runs(&reduced(
+        without_changes(&s, &["welfare_check_arrests_2025"]),
+        SHARE,
+    ));
+    assert!(metric(&r, "household_arrests").iter().all(|&n| n == 0.0));
+    let d = diff(&r, &b, "household_arrests");
+    assert!(d.mean - d.half > 0.0, "household arrests: {d}");
+    // Half the arrests send the child back to ORR, where a new sponsor may be found.
+    let d = diff(&r, &b, "re_releases");
+    assert!(d.mean - d.half > 0.0, "re-releases: {d}");
+    let d = diff(&r, &b, "arrest_returns_to_orr");
+    assert!(d.mean - d.half > 0.0, "children back in ORR care: {d}");
+}
+
+#[test]
+fn the_2025_rules_lengthen_care_in_the_extended_scenario() {
+    let path = root().join("scenarios").join("extended_fy2025.toml");
+    let s = scenario::load(&path).expect("the extended scenario is valid");
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let r = runs(&reduced(
+        without_changes(
+            &s,
+            &[
+                "welfare_check_arrests_2025",
+                "interim_final_rule_2025",
+                "in_person_verification_2025",
+            ],
+        ),
+        SHARE,
+    ));
+    for m in ["care_days_mean", "sponsors_declined", "sponsors_arrested"] {
+        let d = diff(&r, &b, m);
+        assert!(d.mean - d.half > 0.0, "{m}, with the 2025 rules: {d}");
+    }
+}

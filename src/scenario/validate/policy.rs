@@ -80,3 +80,73 @@ fn apply(rules: &mut Rules, ch: &raw::PolicyChange) {
     set(&mut rules.ice_at_verification, ch.ice_at_verification);
     set(&mut rules.arrests_during_checks, ch.arrests_during_checks);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::load;
+    use crate::scenario::raw::RawScenario;
+    use crate::scenario::validate::validate;
+    use crate::sim::params::Policy;
+
+    fn baseline() -> RawScenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        load::load(&path).unwrap().raw
+    }
+
+    fn policy(r: &RawScenario) -> Policy {
+        validate(r).unwrap().policy
+    }
+
+    fn day(p: &Policy, key: &str) -> Option<u32> {
+        p.changes.iter().find(|c| c.key == key).map(|c| c.day)
+    }
+
+    #[test]
+    fn a_change_before_the_start_makes_the_rules_of_the_first_day() {
+        let p = policy(&baseline());
+        // The 2018 agreement (2018-05-13) is in force on day 0 (2018-10-01).
+        assert_eq!(day(&p, "moa_2018"), Some(0));
+        let first = p.at(0);
+        assert!(first.sponsor_data_to_ice && first.household_fingerprinting);
+        // Its roll-back (2018-12-19) is day 79; nothing else changes before it.
+        assert_eq!(day(&p, "fingerprint_rollback_2018"), Some(79));
+        assert_eq!(p.periods[1].0, 79);
+        assert!(!p.at(79).household_fingerprinting && p.at(79).sponsor_data_to_ice);
+        // Changes are listed in date order.
+        let days: Vec<u32> = p.changes.iter().map(|c| c.day).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+    }
+
+    #[test]
+    fn a_change_can_be_removed_or_moved_without_restating_the_others() {
+        let mut r = baseline();
+        r.policy.changes.get_mut("moa_2018").unwrap().from = "never".into();
+        let p = policy(&r);
+        assert_eq!(day(&p, "moa_2018"), None);
+        assert!(!p.at(0).sponsor_data_to_ice, "no agreement, no sharing");
+        assert!(
+            p.at(day(&p, "interim_final_rule_2025").unwrap())
+                .sponsor_data_to_ice
+        );
+        let mut r = baseline();
+        r.policy.changes.get_mut("moa_replaced_2021").unwrap().from = "2020-01-01".into();
+        let p = policy(&r);
+        let moved = day(&p, "moa_replaced_2021").unwrap();
+        assert!(p.at(moved - 1).sponsor_data_to_ice && !p.at(moved).sponsor_data_to_ice);
+    }
+
+    #[test]
+    fn a_change_after_the_horizon_never_takes_effect() {
+        let mut r = baseline();
+        r.policy
+            .changes
+            .get_mut("in_person_verification_2025")
+            .unwrap()
+            .from = "2030-01-01".into();
+        let p = policy(&r);
+        assert_eq!(day(&p, "in_person_verification_2025"), None);
+        assert!(!p.at(p.periods.last().unwrap().0).in_person_verification);
+    }
+}
