@@ -59,6 +59,22 @@ pub struct Step {
     pub value: u32,
 }
 
+/// A number in force from a date until the next entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepValue {
+    pub from: String,
+    pub value: f64,
+}
+
+/// A number for the whole period, or dated steps (`[{ from = "YYYY-MM-DD", value = x }, ...]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Dated {
+    Constant(f64),
+    Steps(Vec<StepValue>),
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FiscalYear {
@@ -226,8 +242,8 @@ pub struct WellbeingCalls {
     pub max_attempts: u32,
     /// Days between an unanswered attempt and the next.
     pub retry_days: u32,
-    pub answer_probability_if_current: f64,
-    pub reach_probability_if_stale: f64,
+    pub answer_probability_if_current: Dated,
+    pub reach_probability_if_stale: Dated,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -244,7 +260,7 @@ pub struct PostReleaseServices {
 pub struct Ice {
     pub nta_officers: Vec<Step>,
     pub ntas_per_officer_day: f64,
-    pub nta_probability: f64,
+    pub nta_probability: Dated,
     /// "freshest_address_first" or "first_in_first_out".
     pub nta_queue_order: String,
     pub nta_filing_days_mean: f64,

@@ -34,6 +34,29 @@ impl Schedule {
     }
 }
 
+/// A number that may change on dates: `(from_day, value)`, sorted, first at day 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatedValue(pub Vec<(u32, f64)>);
+
+impl DatedValue {
+    /// The same value on every day.
+    pub fn constant(v: f64) -> Self {
+        DatedValue(vec![(0, v)])
+    }
+
+    /// The value in force on `day`.
+    #[inline]
+    pub fn at(&self, day: u32) -> f64 {
+        match self.0.as_slice() {
+            [(_, v)] => *v,
+            steps => {
+                let i = steps.partition_point(|&(from, _)| from <= day);
+                steps[i.saturating_sub(1)].1
+            }
+        }
+    }
+}
+
 /// A share of cases with a delay, e.g. "ORR release addresses reach ICE with probability p after d days".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sharing {
@@ -249,10 +272,10 @@ pub struct Calls {
     pub max_attempts: u32,
     /// Days from an unanswered attempt to the next attempt at the same call (at least 1).
     pub retry_days: u32,
-    /// Probability an attempt reaches the household when ORR's record is current.
-    pub answer_if_current: f64,
-    /// Probability an attempt reaches the household when ORR's record is stale.
-    pub reach_if_stale: f64,
+    /// Probability an attempt reaches the household when ORR's record is current, by date.
+    pub answer_if_current: DatedValue,
+    /// Probability an attempt reaches the household when ORR's record is stale, by date.
+    pub reach_if_stale: DatedValue,
 }
 
 /// ORR post-release services.
@@ -283,8 +306,9 @@ pub enum NtaQueueOrder {
 pub struct Ice {
     /// NTA processing capacity (NTAs prepared and served per day).
     pub nta_capacity_per_day: Schedule,
-    /// Probability ICE puts a released child on the NTA queue once it holds an address.
-    pub nta_intent: f64,
+    /// Probability ICE puts a released child on the NTA queue once it holds an address, by the
+    /// date of the child's first release (ICE's effort).
+    pub nta_intent: DatedValue,
     /// The order in which ICE works the NTA queue.
     pub nta_queue_order: NtaQueueOrder,
     /// Delay between service of the NTA and its filing with the court.

@@ -842,3 +842,28 @@ fn deterrence_arrests_and_vetting_policy_costs_out_of_range() {
         ],
     );
 }
+
+#[test]
+fn a_dated_value_that_is_neither_a_number_nor_steps_is_refused() {
+    let dir = extending(
+        "dated.toml",
+        "[wellbeing_calls]\nanswer_probability_if_current = \"high\"\n",
+    );
+    rejected(
+        dir.path(),
+        "dated.toml",
+        &[
+            "dated.toml",
+            "wellbeing_calls.answer_probability_if_current",
+        ],
+    );
+    let dir = extending(
+        "dated_steps.toml",
+        "[ice]\nnta_probability = [{ from = \"2018-10-01\", value = 0.9 }, { from = \"2020-01-01\", value = 2.0 }]\n",
+    );
+    rejected(
+        dir.path(),
+        "dated_steps.toml",
+        &["field `ice.nta_probability[1].value` = 2: must be a probability in [0, 1]"],
+    );
+}

@@ -547,3 +547,39 @@ fn the_2025_rules_lengthen_care_in_the_extended_scenario() {
         assert!(d.mean - d.half > 0.0, "{m}, with the 2025 rules: {d}");
     }
 }
+
+#[test]
+fn a_dated_fall_in_call_reach_leaves_more_calls_unreached_and_ice_effort_follows_its_schedule() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let step = |from: &str, value: f64| {
+        let mut t = toml::Table::new();
+        t.insert("from".into(), toml::Value::String(from.into()));
+        t.insert("value".into(), float(value));
+        toml::Value::Table(t)
+    };
+    let reach = toml::Value::Array(vec![step("2018-10-01", 0.88), step("2022-01-01", 0.5)]);
+    let r = runs(&reduced(
+        with(
+            &s,
+            &[("wellbeing_calls.answer_probability_if_current", reach)],
+        ),
+        SHARE,
+    ));
+    let d = diff(&b, &r, "wellbeing_calls_not_reached");
+    assert!(
+        d.mean - d.half > 0.0,
+        "calls not reached, reach halved from 2022: {d}"
+    );
+    // ICE's NTA effort: no child released from 2021 on is put on the NTA queue.
+    let effort = toml::Value::Array(vec![step("2018-10-01", 0.9), step("2021-01-01", 0.0)]);
+    let r = runs(&reduced(
+        with(&s, &[("ice.nta_probability", effort)]),
+        SHARE,
+    ));
+    let d = diff(&b, &r, "ntas_issued");
+    assert!(
+        d.mean + d.half < 0.0,
+        "NTAs issued, no effort from 2021: {d}"
+    );
+}

@@ -35,7 +35,9 @@ pub(super) fn validate(c: &mut Check, p: &Period, i: &raw::Ice) -> Ice {
                 "NTAs per officer-day",
             ),
         ),
-        nta_intent: c.prob("ice.nta_probability", i.nta_probability),
+        nta_intent: p.dated(c, "ice.nta_probability", &i.nta_probability, |c, f, v| {
+            c.prob(f, v)
+        }),
         nta_queue_order: queue_order(c, &i.nta_queue_order),
         nta_filing: c.days(
             "ice.nta_filing_days_mean",

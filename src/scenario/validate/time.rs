@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::check::Check;
-use crate::scenario::raw::{Step, Time};
-use crate::sim::params::{Schedule, MINUTES_PER_DAY};
+use crate::scenario::raw::{Dated, Step, Time};
+use crate::sim::params::{DatedValue, Schedule, MINUTES_PER_DAY};
 
 /// Longest horizon accepted, in days (about 50 years).
 const MAX_HORIZON_DAYS: i64 = 18_263;
@@ -92,25 +92,75 @@ impl Period {
         max_value: u32,
         unit: &str,
     ) -> Schedule {
-        let mut out: Vec<(u32, u32)> = Vec::new();
+        let steps: Vec<(&str, u32)> = steps.iter().map(|s| (s.from.as_str(), s.value)).collect();
+        Schedule(
+            self.steps(c, field, &steps, "N", min_value.max(1), |c, f, v| {
+                if v < min_value || v > max_value {
+                    c.bad(
+                        f,
+                        v,
+                        &format!("must be an integer in [{min_value}, {max_value}] {unit}"),
+                    );
+                }
+                v.clamp(min_value, max_value)
+            }),
+        )
+    }
+
+    /// A value that may change on dates: one number for the whole period, or a list of
+    /// `{ from, value }` steps (the first on or before `time.start_date`). `check` validates each
+    /// value (given its dotted path) and returns a safe stand-in for a bad one.
+    pub(super) fn dated(
+        &self,
+        c: &mut Check,
+        field: &str,
+        v: &Dated,
+        mut check: impl FnMut(&mut Check, &str, f64) -> f64,
+    ) -> DatedValue {
+        match v {
+            Dated::Constant(x) => DatedValue(vec![(0, check(c, field, *x))]),
+            Dated::Steps(steps) => {
+                let steps: Vec<(&str, f64)> =
+                    steps.iter().map(|s| (s.from.as_str(), s.value)).collect();
+                DatedValue(self.steps(c, field, &steps, "x", 0.0, check))
+            }
+        }
+    }
+
+    /// Dated steps `(from, value)`: dates parsed, in strictly increasing order, the first on or
+    /// before the start and none after the horizon; each value checked by `check`. The first step
+    /// is moved to day 0. `example` names the value in the message for an empty list, `empty` is
+    /// the stand-in then.
+    fn steps<T: Copy + std::fmt::Display>(
+        &self,
+        c: &mut Check,
+        field: &str,
+        steps: &[(&str, T)],
+        example: &str,
+        empty: T,
+        mut check: impl FnMut(&mut Check, &str, T) -> T,
+    ) -> Vec<(u32, T)> {
+        let mut out: Vec<(u32, T)> = Vec::new();
         if steps.is_empty() {
             c.bad(
                 field,
                 "[]",
-                "must list at least one { from = \"YYYY-MM-DD\", value = N } step",
+                &format!(
+                    "must list at least one {{ from = \"YYYY-MM-DD\", value = {example} }} step"
+                ),
             );
-            return Schedule(vec![(0, min_value.max(1))]);
+            return vec![(0, empty)];
         }
         let mut last: Option<NaiveDate> = None;
-        for (i, s) in steps.iter().enumerate() {
+        for (i, &(from, value)) in steps.iter().enumerate() {
             let f = format!("{field}[{i}]");
-            let Some(d) = c.parse_date(&format!("{f}.from"), &s.from) else {
+            let Some(d) = c.parse_date(&format!("{f}.from"), from) else {
                 continue;
             };
             if i == 0 && d > self.start {
                 c.bad(
                     &format!("{f}.from"),
-                    format!("\"{}\"", s.from),
+                    format!("\"{from}\""),
                     &format!(
                         "the first step must start on or before time.start_date ({})",
                         self.start
@@ -120,7 +170,7 @@ impl Period {
             if d > self.end {
                 c.bad(
                     &format!("{f}.from"),
-                    format!("\"{}\"", s.from),
+                    format!("\"{from}\""),
                     &format!(
                         "a step must start within the simulated period, {} (the first may start before it)",
                         self.describe()
@@ -131,27 +181,21 @@ impl Period {
                 if d <= l {
                     c.bad(
                         &format!("{f}.from"),
-                        format!("\"{}\"", s.from),
+                        format!("\"{from}\""),
                         "steps must be in strictly increasing date order",
                     );
                 }
             }
             last = Some(d);
-            if s.value < min_value || s.value > max_value {
-                c.bad(
-                    &format!("{f}.value"),
-                    s.value,
-                    &format!("must be an integer in [{min_value}, {max_value}] {unit}"),
-                );
-            }
+            let value = check(c, &format!("{f}.value"), value);
             let day = (d - self.start).num_days().max(0).min(u32::MAX as i64) as u32;
-            out.push((day, s.value.clamp(min_value, max_value)));
+            out.push((day, value));
         }
         if out.is_empty() {
-            out.push((0, min_value));
+            out.push((0, empty));
         }
         out[0].0 = 0;
-        Schedule(out)
+        out
     }
 }
 
@@ -266,6 +310,62 @@ mod tests {
         assert_eq!(
             c.problems[0].allowed,
             "the first step must start on or before time.start_date (2020-01-01)"
+        );
+    }
+
+    fn value_step(from: &str, value: f64) -> crate::scenario::raw::StepValue {
+        crate::scenario::raw::StepValue {
+            from: from.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn a_dated_value_is_one_number_or_steps_in_force_from_their_day() {
+        let mut c = Check::default();
+        let p = period(&mut c, &time("2020-01-01", "2020-12-31")).unwrap();
+        let one = p.dated(&mut c, "x", &Dated::Constant(0.4), |c, f, v| c.prob(f, v));
+        assert_eq!(one, DatedValue::constant(0.4));
+        let steps = Dated::Steps(vec![
+            value_step("2019-06-01", 0.9),
+            value_step("2020-03-01", 0.5),
+        ]);
+        let v = p.dated(&mut c, "x", &steps, |c, f, v| c.prob(f, v));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        // 2020-03-01 is day 60 (2020 is a leap year).
+        assert_eq!(v.at(0), 0.9);
+        assert_eq!(v.at(59), 0.9);
+        assert_eq!(v.at(60), 0.5);
+        assert_eq!(v.at(365), 0.5);
+    }
+
+    #[test]
+    fn bad_dated_values_are_each_named() {
+        let mut c = Check::default();
+        let p = period(&mut c, &time("2020-01-01", "2020-12-31")).unwrap();
+        let steps = Dated::Steps(vec![
+            value_step("2020-02-01", 0.9),
+            value_step("2020-01-15", 1.5),
+        ]);
+        p.dated(&mut c, "x", &steps, |c, f, v| c.prob(f, v));
+        let found: Vec<(&str, &str)> = c
+            .problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.allowed.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "x[0].from",
+                    "the first step must start on or before time.start_date (2020-01-01)"
+                ),
+                (
+                    "x[1].from",
+                    "steps must be in strictly increasing date order"
+                ),
+                ("x[1].value", "must be a probability in [0, 1]"),
+            ]
         );
     }
 }

@@ -48,13 +48,17 @@ pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
             "attempts per call",
         ),
         retry_days: c.at_least_one_u32("wellbeing_calls.retry_days", w.retry_days, 365, "days"),
-        answer_if_current: c.prob(
+        answer_if_current: p.dated(
+            c,
             "wellbeing_calls.answer_probability_if_current",
-            w.answer_probability_if_current,
+            &w.answer_probability_if_current,
+            |c, f, v| c.prob(f, v),
         ),
-        reach_if_stale: c.prob(
+        reach_if_stale: p.dated(
+            c,
             "wellbeing_calls.reach_probability_if_stale",
-            w.reach_probability_if_stale,
+            &w.reach_probability_if_stale,
+            |c, f, v| c.prob(f, v),
         ),
     }
 }

@@ -124,7 +124,13 @@ impl Calls {
 /// with the sponsor; returns whether it reached the household.
 fn attempt(core: &mut Core, recovery: &Recovery, c: u32) -> bool {
     let p = core.p;
-    if !reach(core, c, p.calls.answer_if_current, p.calls.reach_if_stale) {
+    let day = core.day;
+    if !reach(
+        core,
+        c,
+        p.calls.answer_if_current.at(day),
+        p.calls.reach_if_stale.at(day),
+    ) {
         return false;
     }
     core.out.calls_reached += 1;
@@ -147,7 +153,7 @@ mod tests {
     use crate::sim::core::snapshot::RunSummary;
     use crate::sim::engine::harness::{bare, scaled, Harness};
     use crate::sim::engine::simulate;
-    use crate::sim::params::{Params, Schedule, MINUTES_PER_DAY};
+    use crate::sim::params::{DatedValue, Params, Schedule, MINUTES_PER_DAY};
 
     /// `n` children released by hand (followed, records empty), each with a call falling due at
     /// 10:00 on day 1.
@@ -166,8 +172,8 @@ mod tests {
     /// Calls that nobody ever answers, attempted with `max_attempts`, `retry_days` apart.
     fn unanswered(max_attempts: u32, retry_days: u32) -> Params {
         let mut p = bare();
-        p.calls.answer_if_current = 0.0;
-        p.calls.reach_if_stale = 0.0;
+        p.calls.answer_if_current = DatedValue::constant(0.0);
+        p.calls.reach_if_stale = DatedValue::constant(0.0);
         p.calls.max_attempts = max_attempts;
         p.calls.retry_days = retry_days;
         p
@@ -199,8 +205,8 @@ mod tests {
         // to 15 are reached, the other 5 lapse unattempted.
         let mut p = bare();
         p.calls.capacity_per_day = Schedule(vec![(0, 1)]);
-        p.calls.answer_if_current = 1.0;
-        p.calls.reach_if_stale = 1.0;
+        p.calls.answer_if_current = DatedValue::constant(1.0);
+        p.calls.reach_if_stale = DatedValue::constant(1.0);
         p.children.country_reach_multiplier = vec![1.0; p.children.country_reach_multiplier.len()];
         let mut h = Harness::new(&p, 1);
         calls_due_on_day_1(&mut h, 20);
@@ -217,8 +223,8 @@ mod tests {
         // dropped, not made in the new placement.
         let mut p = bare();
         p.calls.capacity_per_day = Schedule(vec![(0, 0), (3, 1)]);
-        p.calls.answer_if_current = 1.0;
-        p.calls.reach_if_stale = 1.0;
+        p.calls.answer_if_current = DatedValue::constant(1.0);
+        p.calls.reach_if_stale = DatedValue::constant(1.0);
         for replaced in [false, true] {
             let mut h = Harness::new(&p, 1);
             let c = calls_due_on_day_1(&mut h, 1)[0];

@@ -46,7 +46,7 @@ impl Ice {
 
     /// At release: whether ICE will put this child on the NTA queue once it holds an address.
     pub(crate) fn on_release(&self, core: &mut Core, c: u32) {
-        let intent = core.p.ice.nta_intent;
+        let intent = core.p.ice.nta_intent.at(core.day);
         let ch = core.child(c);
         if unit(&mut ch.follow) < intent {
             ch.flags.insert(Flags::NTA_INTENT);

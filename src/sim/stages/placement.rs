@@ -36,7 +36,7 @@ mod tests {
     use super::*;
     use crate::sim::core::child::{Epoch, Flags};
     use crate::sim::engine::harness::{bare, Harness};
-    use crate::sim::params::{Params, MINUTES_PER_DAY};
+    use crate::sim::params::{DatedValue, Params, MINUTES_PER_DAY};
 
     /// Safe sponsors only (never rejected), no running away, no exploitation, no breakdown but the
     /// tests' own; ICE means to issue an NTA to everyone released.
@@ -46,7 +46,7 @@ mod tests {
         p.life.runaway_rate = [0.0; 3];
         p.life.exploitation_rate = [0.0; 3];
         p.life.breakdown_rate = [0.0; 3];
-        p.ice.nta_intent = 1.0;
+        p.ice.nta_intent = DatedValue::constant(1.0);
         p
     }
 
