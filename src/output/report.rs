@@ -563,6 +563,10 @@ pub(crate) struct InlineChart {
     pub caption: String,
     /// The chart's `<svg>...</svg>` markup (see [`inline_svg`]).
     pub svg: String,
+    /// Drawn under the chart before it, on the same dates (a policy timeline): set close under it.
+    pub attached: bool,
+    /// A table shown with the chart, under its caption (the changes a policy timeline marks).
+    pub table: Option<Table>,
 }
 
 /// The published sources cited in one scenario file.
@@ -790,6 +794,7 @@ struct ChartView<'a> {
     /// The `id` of the `<figure>`.
     id: String,
     c: &'a InlineChart,
+    table: Option<TableView<'a>>,
 }
 
 struct TableView<'a> {
@@ -858,6 +863,7 @@ pub(crate) fn render(r: &Report) -> String {
                     .map(|c| ChartView {
                         id: format!("chart-{i}-{}", anchor(&c.id)),
                         c,
+                        table: c.table.as_ref().map(TableView::new),
                     })
                     .collect(),
             })

@@ -482,6 +482,191 @@ fn report_from_a_compare_folder_and_several_runs() {
     assert!(html.contains("All scenarios side by side"));
 }
 
+/// The figure right after the one whose id is `id`: its whole `<figure ...>...</figure>`.
+fn figure_after<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("<figure id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no figure {id}"));
+    let start = at + 1 + html[at + 1..].find("<figure").expect("no figure after it");
+    let end = start + html[start..].find("</figure>").unwrap();
+    &html[start..end]
+}
+
+/// The policy timeline sits right under the chart of unlocatable children over time: a strip on
+/// the same dates that marks each dated change of the scenario's policy history, then a table of
+/// the changes (number, date, name, source), those dated before the start in force at start.
+#[test]
+fn report_shows_the_policy_timeline_under_the_unlocatable_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small(dir.path());
+    let changes = custody_sim::scenario::load(&sc)
+        .unwrap()
+        .params
+        .policy
+        .changes;
+    assert!(
+        changes.len() >= 5 && changes[0].day == 0 && changes.iter().any(|c| c.day > 0),
+        "the baseline's policy history is not what this test expects: {changes:?}"
+    );
+    cmd(dir.path())
+        .args([
+            "run",
+            sc.to_str().unwrap(),
+            "-r",
+            "2",
+            "-o",
+            "run",
+            "-q",
+            "--report",
+        ])
+        .assert()
+        .success();
+    check_report(
+        &dir.path().join("run/report.html"),
+        &dir.path().join("run/report_charts"),
+    );
+    let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
+    let timeline = figure_after(&html, "chart-0-run-unlocatable");
+    assert!(
+        timeline.starts_with("<figure id=\"chart-0-run-policy\""),
+        "the policy timeline is not right under the unlocatable chart: {}",
+        &timeline[..timeline.len().min(200)]
+    );
+    let (svg, table) = timeline
+        .split_once("</svg>")
+        .expect("the timeline is not drawn");
+    assert!(svg.contains("<svg"));
+    assert!(table.contains("<caption>Policy changes in scenario \u{201c}small\u{201d}"));
+    // One row per change, in date order: number, date, when in the run, name, source.
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), changes.len(), "{table}");
+    for (k, (c, row)) in changes.iter().zip(&rows).enumerate() {
+        for cell in [
+            (k + 1).to_string(),
+            c.date.clone(),
+            html_escape(&c.name),
+            html_escape(&c.source),
+        ] {
+            assert!(
+                row.contains(&format!(">{cell}</td>")),
+                "{cell:?} not in {row}"
+            );
+        }
+        if c.day == 0 {
+            assert!(row.contains(">in force at start</td>"), "{row}");
+        } else {
+            assert!(row.contains(&format!(">from day {}</td>", c.day)), "{row}");
+            // The timeline marks it with its number and date.
+            assert!(
+                svg.contains(&format!("{} \u{b7} {}", k + 1, c.date)),
+                "change {} is not marked on the timeline",
+                c.key
+            );
+        }
+    }
+    assert!(svg.contains("1 \u{b7} at start"));
+    // Both are on the same dates: the same date ticks, in the same places.
+    let ticks = |svg: &str| -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let (attrs, rest) = t.split_once('>')?;
+                let label = rest.split('<').next()?.trim();
+                let x = attrs.split("x=\"").nth(1)?.split('"').next()?;
+                (label.len() == 4 && label.starts_with("20")).then(|| format!("{label}@{x}"))
+            })
+            .collect()
+    };
+    let chart = &html[html.find("<figure id=\"chart-0-run-unlocatable\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    assert!(ticks(chart).len() >= 5, "{:?}", ticks(chart));
+    assert_eq!(ticks(chart), ticks(svg));
+}
+
+/// Scenarios whose policy histories differ: the chart of all scenarios has one timeline per
+/// history under it, each naming its scenarios; a comparison shows the baseline's and the
+/// reform's; each run keeps its own under its chart.
+#[test]
+fn report_shows_each_policy_history_of_scenarios_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = small(dir.path());
+    let moa = "ORR-ICE-CBP Memorandum of Agreement";
+    let variant = extend_baseline(
+        dir.path(),
+        "no_moa.toml",
+        &format!(
+            "{}\n[policy.changes.moa_2018]\nfrom = \"never\"\n",
+            SMALL.replace("name = \"small\"", "name = \"no_moa\"")
+        ),
+    );
+    for (sc, out) in [(&base, "a"), (&variant, "b")] {
+        cmd(dir.path())
+            .args(["run", sc.to_str().unwrap(), "-r", "2", "-o", out, "-q"])
+            .assert()
+            .success();
+    }
+    cmd(dir.path())
+        .args(["report", "a", "b", "--out", "all.html", "-q"])
+        .assert()
+        .success();
+    check_report(&dir.path().join("all.html"), &dir.path().join("all_charts"));
+    let html = std::fs::read_to_string(dir.path().join("all.html")).unwrap();
+    assert!(
+        html.contains("histories differ"),
+        "the report does not say that the histories differ"
+    );
+    let first = figure_after(&html, "chart-0-scenarios-unlocatable");
+    assert!(first.starts_with("<figure id=\"chart-0-scenarios-policy-1\""));
+    assert!(first.contains("Policy changes in scenario \u{201c}small\u{201d}"));
+    assert!(first.contains(moa));
+    let second = figure_after(&html, "chart-0-scenarios-policy-1");
+    assert!(second.starts_with("<figure id=\"chart-0-scenarios-policy-2\""));
+    assert!(second.contains("Policy changes in scenario \u{201c}no_moa\u{201d}"));
+    assert!(
+        !second.contains(moa),
+        "a change removed by the scenario is shown"
+    );
+    for (section, has_moa) in [(1, true), (2, false)] {
+        let own = figure_after(&html, &format!("chart-{section}-run-unlocatable"));
+        assert!(own.starts_with(&format!("<figure id=\"chart-{section}-run-policy\"")));
+        assert_eq!(own.contains(moa), has_moa);
+    }
+
+    cmd(dir.path())
+        .args([
+            "compare",
+            base.to_str().unwrap(),
+            variant.to_str().unwrap(),
+            "-r",
+            "2",
+            "-o",
+            "cmp",
+            "-q",
+            "--report",
+        ])
+        .assert()
+        .success();
+    check_report(
+        &dir.path().join("cmp/report.html"),
+        &dir.path().join("cmp/report_charts"),
+    );
+    let html = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
+    let at = |id: &str| {
+        html.find(&format!("<figure id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no figure {id}"))
+    };
+    let (one, two) = (
+        &html[at("chart-0-compare-policy-1")..],
+        &html[at("chart-0-compare-policy-2")..],
+    );
+    let one = &one[..one.find("</figure>").unwrap()];
+    let two = &two[..two.find("</figure>").unwrap()];
+    assert!(
+        one.contains("Policy changes in the baseline \u{201c}small\u{201d}") && one.contains(moa)
+    );
+    assert!(two.contains("Policy changes in reform \u{201c}no_moa\u{201d}") && !two.contains(moa));
+}
+
 /// Text from the inputs (the scenario's name, a cited source) is escaped: markup in it shows as
 /// text and never becomes an element of the report. The description holds markup too: the report
 /// does not show it today, and must never show it raw.

@@ -9,6 +9,7 @@ mod data;
 mod draw;
 mod experiment;
 mod journey;
+mod policy;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,12 @@ use crate::output::files::write_atomic;
 
 pub use experiment::{charts_for_comparison, charts_for_sweep};
 pub use journey::{journey_chart, journey_chart_until};
-pub use run::{charts_for_run, unlocatable_by_scenario};
+pub(crate) use policy::change_number;
+pub use policy::{policy_timelines, PolicyHistory};
+pub use run::{
+    charts_for_run, charts_for_run_with_policy, unlocatable_by_scenario,
+    unlocatable_by_scenario_with_policy,
+};
 
 /// One chart written to disk, as SVG and PNG.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,20 +84,32 @@ pub(crate) fn render(
     title: &str,
     caption: &str,
 ) -> Result<Chart> {
+    render_sized(fig, SIZE, out_dir, id, title, caption)
+}
+
+/// [`render`] at another size than [`SIZE`] (a strip drawn under a chart, as wide as it).
+pub(crate) fn render_sized(
+    fig: &impl Figure,
+    size: (u32, u32),
+    out_dir: &Path,
+    id: &str,
+    title: &str,
+    caption: &str,
+) -> Result<Chart> {
     register_fonts()?;
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create chart folder {}", out_dir.display()))?;
-    let (w, h) = SIZE;
+    let (w, h) = size;
     let mut svg_text = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg_text, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg_text, size).into_drawing_area();
         fig.draw(&root)
             .with_context(|| format!("drawing chart `{id}` (SVG)"))?;
         root.present()?;
     }
     let mut pixels = vec![255u8; (w as usize) * (h as usize) * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
         fig.draw(&root)
             .with_context(|| format!("drawing chart `{id}` (PNG)"))?;
         root.present()?;

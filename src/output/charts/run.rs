@@ -16,6 +16,7 @@ use super::draw::{
     label_font, legend, legend_box, legend_font, legend_line, line, okabe_ito as oi, padded,
     row_label, rows, tick_font, Pen, FONT, PENS, TEXT,
 };
+use super::policy::{timeline_charts, PolicyHistory};
 use super::{render, Chart, Figure};
 use crate::output::report::exit_label;
 use crate::sim::{Cause, Exit, Lens, Route};
@@ -120,6 +121,17 @@ fn reps_note(n: usize) -> String {
 
 /// Draw the five charts of one run folder into `out_dir`.
 pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
+    charts_for_run_with_policy(run_dir, out_dir, None)
+}
+
+/// Draw the charts of one run folder into `out_dir`, with the timeline of `policy` (the run's
+/// scenario's policy history) right after the chart of unlocatable children over time, as wide
+/// as it and on the same dates (id `run-policy`).
+pub fn charts_for_run_with_policy(
+    run_dir: &Path,
+    out_dir: &Path,
+    policy: Option<&PolicyHistory>,
+) -> Result<Vec<Chart>> {
     let mut names: Vec<&str> = STATE_SERIES.to_vec();
     names.extend(AGENCIES.iter().map(|a| a.0));
     names.extend(LOSSES.iter().map(|l| l.0));
@@ -155,6 +167,14 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
         title,
         "The upper line is the mean number of released children whom ICE, the agency that serves Notices to Appear and runs the welfare checks, cannot locate on each day; the lower line those whom no agency (ORR, ICE, court) can locate. Shaded bands are 95% intervals across replications. A child is unlocatable by an agency when its own record does not hold the true current address and it made no contact within the contact window; the gap between the lines is knowledge that exists in some agency but not at ICE.",
     )?);
+    if let Some(h) = policy {
+        out.extend(timeline_charts(
+            std::slice::from_ref(h),
+            Some(span([&d])),
+            out_dir,
+            "run-policy",
+        )?);
+    }
 
     let flows = FlowsChart::new(&d);
     let title = FLOWS_TITLE;
@@ -188,6 +208,17 @@ pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
 
 /// One line per scenario of unlocatable children, each with its 95% band.
 pub fn unlocatable_by_scenario(runs: &[(String, PathBuf)], out_dir: &Path) -> Result<Chart> {
+    let mut charts = unlocatable_by_scenario_with_policy(runs, out_dir, &[])?;
+    Ok(charts.remove(0))
+}
+
+/// [`unlocatable_by_scenario`], followed by one policy timeline per history in `policies` (each
+/// as wide as the chart and on the same dates; ids `scenarios-policy-1`, `-2`...).
+pub fn unlocatable_by_scenario_with_policy(
+    runs: &[(String, PathBuf)],
+    out_dir: &Path,
+    policies: &[PolicyHistory],
+) -> Result<Vec<Chart>> {
     if runs.is_empty() {
         bail!("no scenario run folders given: run `custody-sim run SCENARIO --out DIR` for each scenario first");
     }
@@ -196,7 +227,7 @@ pub fn unlocatable_by_scenario(runs: &[(String, PathBuf)], out_dir: &Path) -> Re
         data.push((name.clone(), daily(dir, &[UNL_ICE])?));
     }
     let title = "Children unlocatable by ICE, by scenario";
-    render(
+    let mut out = vec![render(
         &Unlocatable {
             title,
             lines: data.iter().map(|(n, d)| (n.clone(), d, UNL_ICE)).collect(),
@@ -205,7 +236,49 @@ pub fn unlocatable_by_scenario(runs: &[(String, PathBuf)], out_dir: &Path) -> Re
         "scenarios-unlocatable",
         title,
         "Each line is one scenario's mean number of released children whom ICE (the acting agency) cannot locate on each day, with its 95% interval across replications as a shaded band. Where two bands do not overlap, the scenarios differ by more than sampling noise.",
-    )
+    )?];
+    if !policies.is_empty() {
+        out.extend(timeline_charts(
+            policies,
+            Some(span(data.iter().map(|(_, d)| d))),
+            out_dir,
+            "scenarios-policy",
+        )?);
+    }
+    Ok(out)
+}
+
+/// The margins and label areas of every chart over dates, in pixels. The policy timeline drawn
+/// under a chart of unlocatable children uses the same, so that its dates line up with the chart's.
+pub(super) const DATE_MARGIN: u32 = 16;
+pub(super) const DATE_MARGIN_RIGHT: u32 = 30;
+pub(super) const DATE_Y_LABEL_AREA: u32 = 100;
+/// Date ticks on the x axis (the same range and count give the same ticks).
+pub(super) const DATE_X_LABELS: usize = 10;
+
+/// A chart builder with the margins and label areas of a chart over dates, and `x_label_area`
+/// pixels for the dates.
+pub(super) fn date_layout<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x_label_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin(DATE_MARGIN)
+        .margin_right(DATE_MARGIN_RIGHT)
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(DATE_Y_LABEL_AREA);
+    b
+}
+
+/// The dates (as years) that a chart of several runs' daily series spans.
+fn span<'a>(runs: impl IntoIterator<Item = &'a Daily>) -> (f64, f64) {
+    let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
+    for d in runs {
+        let (a, b) = x_range(&d.x);
+        x0 = x0.min(a);
+        x1 = x1.max(b);
+    }
+    (x0, x1)
 }
 
 fn date_chart<'a, DB: DrawingBackend>(
@@ -224,19 +297,14 @@ fn date_chart<'a, DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .margin_right(30)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+    let mut chart = date_layout(area, 60).build_cartesian_2d(x.0..x.1, y.0..y.1)?;
     chart
         .configure_mesh()
         .x_desc("Date (end of day)")
         .y_desc(y_desc)
         .axis_desc_style(axis_desc_font())
         .label_style(tick_font())
-        .x_labels(10)
+        .x_labels(DATE_X_LABELS)
         .y_labels(8)
         .x_label_formatter(&|v| year_label(*v))
         .y_label_formatter(y_fmt)
@@ -349,11 +417,9 @@ impl Figure for Unlocatable<'_> {
                 .to_string()
         };
         let area = frame(root, self.title, &footnote(&note))?;
-        let (mut x0, mut x1, mut top) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
+        let (x0, x1) = span(self.lines.iter().map(|l| l.1));
+        let mut top = 1.0f64;
         for &(_, d, column) in &self.lines {
-            let (a, b) = x_range(&d.x);
-            x0 = x0.min(a);
-            x1 = x1.max(b);
             top = top.max(extent(d.get(column).iter().map(|i| ci(i).1)).1);
             top = top.max(extent(d.get(column).iter().map(|i| i.mean)).1);
         }
