@@ -160,6 +160,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "checks_not_found",
         "Welfare-check visits that did not find the child",
     ),
+    (
+        "checks_avoided",
+        "Welfare checks at the right address where the household avoided the officers",
+    ),
     ("traces_attempted", "Welfare-check traces attempted"),
     (
         "traces_succeeded",

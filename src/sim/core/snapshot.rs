@@ -259,6 +259,9 @@ pub struct RunSummary {
     pub rescued_by_record_match: u64,
     /// Visits that found nobody.
     pub not_found: u64,
+    /// Of those, visits at the child's true address where the household avoided the officers
+    /// (deterrence).
+    pub checks_avoided: u64,
     /// Trace attempts (after a visit that found nobody, or for a child ICE holds no usable address
     /// for).
     pub traces_attempted: u64,
@@ -418,6 +421,7 @@ impl RunSummary {
                 self.rescued_by_record_match as f64,
             ),
             ("checks_not_found", self.not_found as f64),
+            ("checks_avoided", self.checks_avoided as f64),
             ("traces_attempted", self.traces_attempted as f64),
             ("traces_succeeded", self.traces_succeeded as f64),
             ("rechecks", self.rechecks as f64),

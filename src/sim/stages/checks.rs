@@ -283,7 +283,9 @@ impl Checks {
     }
 
     /// A visit at ICE's address: it finds the child only if that is the child's true current
-    /// address. At the sponsor's household without the child, the household may report the
+    /// address and the household does not avoid the officers (the share of contact households
+    /// avoid under enforcement pressure; the visit then fails as if the child were elsewhere, and
+    /// no absence is reported). At the sponsor's household without the child, the household may report the
     /// absence; elsewhere ICE may file a missing-child report. A visit that finds nobody is
     /// followed by a trace. A visit that finds the child with the sponsor may arrest a household
     /// member while checks make arrests (`deterrence::household_arrest`). Returns its cost (one
@@ -293,14 +295,17 @@ impl Checks {
         let p = core.p;
         let day = core.day;
         let arrest = deterrence::household_arrest(p, day);
+        let avoid = deterrence::avoidance(p, day);
         let ch = core.child(c);
         let report = unit(&mut ch.follow) < p.checks.missing_report_if_not_found;
         let arrested = unit(&mut ch.follow) < arrest;
+        let avoided = unit(&mut ch.follow) < avoid;
         let with_sponsor = ch.state == State::WithSponsor;
         let ice = ch.rec[Agency::Ice];
         let at_household = ice == ch.household;
         let reported = ch.flags.contains(Flags::MISSING_REPORTED);
-        let found = ice == ch.true_addr;
+        let there = ice == ch.true_addr;
+        let found = there && !avoided;
         let exploited = ch.state == State::Exploited;
         let case = &mut self.cases[c as usize];
         if found {
@@ -327,7 +332,11 @@ impl Checks {
             case.stale = ice;
             self.traces.push_back(c);
             core.out.not_found += 1;
-            if at_household {
+            if there {
+                // The household kept the officers from the child (avoidance under enforcement
+                // pressure): to ICE the visit failed, and nobody reports the child missing.
+                core.out.checks_avoided += 1;
+            } else if at_household {
                 recovery.household_reports_absence(core, c);
             } else if report && !reported {
                 recovery.file_report(core, c);
@@ -535,6 +544,51 @@ mod tests {
             core.out.flows.found[Lens::Ice as usize][Route::Tracing as usize],
             1
         );
+    }
+
+    #[test]
+    fn a_household_that_avoids_the_officers_keeps_a_child_at_the_right_address_from_being_found() {
+        // Full pressure from arrests during checks, and households that avoid every contact under
+        // it: the visit at the true address fails, no absence is reported, and the trace that
+        // follows is avoided too. With deterrence off the same visit finds the child.
+        for enabled in [true, false] {
+            let p = plain(1, |p| {
+                p.deterrence.enabled = enabled;
+                p.deterrence.pressure_arrests = 1.0;
+                p.deterrence.contact_avoidance = 1.0;
+                p.deterrence.household_arrest = 0.0;
+                p.recovery.sponsor_reports_runaway = 1.0;
+                p.policy = crate::sim::params::Policy::constant(crate::sim::params::Rules {
+                    arrests_during_checks: true,
+                    ..Default::default()
+                });
+            });
+            let mut core = released(&p, 1, |_| false);
+            let recovery = Recovery::new(&p);
+            let mut checks = Checks::default();
+            run_day(&mut checks, &mut core, &recovery, start(&p));
+            let out = &core.out;
+            if enabled {
+                assert_eq!((out.welfare_checks, out.located), (1, 0));
+                assert_eq!((out.not_found, out.checks_avoided), (1, 1));
+                // ICE's record still holds the true address (locatable by the definition), but
+                // no contact was made.
+                assert_eq!(core.children[0].last_contact[Agency::Ice], NEVER);
+                // Nobody reports a child who is at home missing: no report is scheduled.
+                let today = start(&p) + 1;
+                for day in today..p.horizon_days {
+                    core.cal.open_day(day);
+                    while let Some(e) = core.cal.pop_today() {
+                        assert_ne!(e.event(), Event::MissingReport, "day {day}");
+                    }
+                }
+            } else {
+                assert_eq!(
+                    (out.welfare_checks, out.located, out.checks_avoided),
+                    (1, 1, 0)
+                );
+            }
+        }
     }
 
     #[test]
