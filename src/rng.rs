@@ -28,6 +28,11 @@ pub(crate) enum Purpose {
     Life = 4,
     /// Agency follow-up: calls, NTAs, court, welfare checks, reports and leads.
     FollowUp = 5,
+    /// Screening for trafficking indicators, at CBP intake and in ORR care.
+    Screening = 6,
+    /// Where the child lives, as targeted operations see it (one number per child and
+    /// operation).
+    Region = 7,
 }
 
 /// SplitMix64 finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.

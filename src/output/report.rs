@@ -190,8 +190,77 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "Children located by a missing-child record match",
     ),
     (
-        "exploitation_leads",
-        "Exploitation leads received (tips and reports)",
+        "rescued_by_operations",
+        "Children rescued by targeted operations",
+    ),
+    ("leads_received", "Leads received by HSI (all sources)"),
+    ("leads_worked", "Leads an HSI investigator took up"),
+    (
+        "leads_gone_cold",
+        "Leads gone cold waiting for an investigator",
+    ),
+    (
+        "located_by_operations",
+        "Children located by targeted operations",
+    ),
+    (
+        "operation_searches",
+        "Targeted operations' attempts to find a listed child",
+    ),
+    (
+        "screening_referrals",
+        "Children referred to HSI by CBP or ORR screening",
+    ),
+    (
+        "victims_identified_by_screening",
+        "Referred children with trafficking indicators (victims identified by screening)",
+    ),
+    (
+        "traffickers_identified",
+        "Exploitative would-be sponsors confirmed by screening investigations",
+    ),
+    (
+        "victims_offered_relief",
+        "Victims offered immigration relief and assistance",
+    ),
+    (
+        "victims_cooperating",
+        "Victims who cooperated with investigators",
+    ),
+    (
+        "exploitation_to_rescue_days_mean",
+        "Mean days from the start of exploitation to rescue",
+    ),
+    ("leads_from_screening", "Leads from screening referrals"),
+    ("leads_from_tip_line", "Leads from the HSI tip line"),
+    ("leads_from_ncmec", "Leads from NCMEC reports"),
+    (
+        "leads_from_forensics",
+        "Leads from online-exploitation forensics",
+    ),
+    (
+        "leads_from_further_victims",
+        "Leads naming further victims (from cooperating victims)",
+    ),
+    (
+        "rescued_by_leads_from_screening",
+        "Rescues by investigations of screening referrals",
+    ),
+    (
+        "rescued_by_leads_from_tip_line",
+        "Rescues by investigations of tip-line leads",
+    ),
+    (
+        "rescued_by_leads_from_ncmec",
+        "Rescues by investigations of NCMEC reports",
+    ),
+    (
+        "rescued_by_leads_from_forensics",
+        "Rescues by investigations of forensic leads",
+    ),
+    (
+        "rescued_by_leads_from_further_victims",
+        "Rescues by investigations of further victims named by a victim",
     ),
     (
         "followed_at_horizon",

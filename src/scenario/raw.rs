@@ -224,6 +224,8 @@ pub struct Life {
     pub runaway_rate_per_year: ByRisk,
     pub exploitation_rate_per_year: ByRisk,
     pub exploitation_relocates_probability: f64,
+    /// Probability that exploitation is sexual (otherwise labour).
+    pub sexual_exploitation_probability: f64,
     /// Hazard that a placement breaks down (the child returns to ORR care), per year, by hidden
     /// sponsor risk.
     pub breakdown_rate_per_year: ByRisk,
@@ -310,13 +312,95 @@ pub struct Recovery {
     pub missing_report_delay_days_mean: f64,
     pub missing_report_delay_cv: f64,
     pub ncic_match_rate_per_year: f64,
-    pub exploitation_leads_per_year: f64,
     pub hsi_investigators: Vec<Step>,
-    pub reassigned_to_removal_share: f64,
+    pub reassigned_to_removal_share: Dated,
     pub cases_per_investigator: u32,
     pub investigation_days_mean: f64,
     pub investigation_cv: f64,
-    pub rescue_probability: f64,
+    pub screening_investigation_days_mean: f64,
+    pub screening_investigation_cv: f64,
+    pub operation_find_probability: f64,
+    pub screening: Screening,
+    pub leads: Leads,
+    pub cooperation: Cooperation,
+    pub local_partners: LocalPartners,
+    /// Targeted operations, keyed by name (a scenario that extends another can move, remove or
+    /// add one).
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    pub cbp_detection_probability: f64,
+    pub cbp_false_referral_probability: f64,
+    pub orr_detection_probability: f64,
+    pub orr_false_referral_probability: f64,
+}
+
+/// Yearly rates by kind of exploitation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByKind {
+    pub labour: f64,
+    pub sexual: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leads {
+    pub tip_line_per_year: ByKind,
+    pub ncmec_reports_per_year: ByKind,
+    pub forensics_per_year: ByKind,
+    pub tips_lowered_by_pressure: f64,
+    pub cold_after_days: f64,
+    #[serde(default)]
+    pub campaigns: BTreeMap<String, Campaign>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// "YYYY-MM-DD", or "never" (removed).
+    pub from: String,
+    pub days: u32,
+    pub name: String,
+    pub source: String,
+    pub tip_multiplier: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cooperation {
+    pub without_relief_probability: f64,
+    pub relief_offered_probability: Dated,
+    pub with_relief_probability: f64,
+    pub lowered_by_pressure: f64,
+    pub rescue_probability_if_cooperating: f64,
+    pub rescue_probability_otherwise: f64,
+    pub further_victims_probability: f64,
+    pub identifies_trafficker_probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalPartners {
+    pub agreements_287g: bool,
+    pub share_287g: Dated,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// "YYYY-MM-DD", or "never" (removed).
+    pub from: String,
+    pub days: u32,
+    pub name: String,
+    pub source: String,
+    pub region_share: f64,
+    pub capacity_per_day: u32,
+    pub partner_capacity_per_day: u32,
 }
 
 /// The policy history: the rules in force before any dated change, and the dated changes. The

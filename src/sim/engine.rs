@@ -17,8 +17,10 @@ use super::stages::cbp::Cbp;
 use super::stages::checks::Checks;
 use super::stages::court::Court;
 use super::stages::ice::Ice;
+use super::stages::operations::Operations;
 use super::stages::orr::Orr;
 use super::stages::recovery::{self, Recovery};
+use super::stages::screening::{self, Screen};
 use super::stages::sharing::{self, Sharing};
 use super::stages::{arrivals, deterrence, life, placement, services};
 
@@ -58,6 +60,7 @@ pub(crate) struct Engine<'p> {
     court: Court,
     checks: Checks,
     recovery: Recovery,
+    operations: Operations,
 }
 
 /// Run one replication of the scenario `p` with master seed `seed`, reporting every simulated day
@@ -119,6 +122,7 @@ impl<'p> Engine<'p> {
             court: Court::new(p),
             checks: Checks::default(),
             recovery: Recovery::new(p),
+            operations: Operations::new(p),
         };
         arrivals::schedule(&mut e.core);
         e
@@ -177,6 +181,11 @@ impl<'p> Engine<'p> {
         self.checks.work(core, &self.recovery);
         self.ice.read_inbox(core);
         self.hand_back();
+        let core = &mut self.core;
+        core.why = Why::found(Route::Operation);
+        self.operations.work(core);
+        self.ice.read_inbox(core);
+        self.hand_back();
         self.orr.end_of_day(&mut self.core);
     }
 
@@ -188,8 +197,11 @@ impl<'p> Engine<'p> {
         while i < core.ended.len() {
             let (c, left) = core.ended[i];
             match left {
-                State::Orr => self.orr.left_care(core, c),
-                State::Exploited => self.recovery.no_longer_exploited(core, c),
+                State::Orr => {
+                    self.orr.left_care(core, c);
+                    self.recovery.placement_ended(core, c);
+                }
+                State::Cbp | State::Exploited => self.recovery.placement_ended(core, c),
                 _ => {}
             }
             i += 1;
@@ -269,12 +281,18 @@ impl<'p> Engine<'p> {
             Event::Arrive => {
                 arrivals::arrive(core, c);
                 self.cbp.arrive(core, c);
+                screening::screen(core, &mut self.recovery, c, Screen::Cbp);
             }
             Event::CbpProcessed => {
                 self.cbp.processed(core);
                 self.orr.request_placement(core, c);
             }
-            Event::EnterOrr => self.orr.enter(core, c),
+            Event::EnterOrr => {
+                self.orr.enter(core, c);
+                if core.children[c as usize].state == State::Orr {
+                    screening::screen(core, &mut self.recovery, c, Screen::Orr);
+                }
+            }
             Event::SponsorFound => self.orr.sponsor_found(core, c),
             Event::Vetted => self.orr.vetted(core, c),
             Event::Release => {
@@ -300,7 +318,11 @@ impl<'p> Engine<'p> {
             Event::Depart => self.orr.depart(core, c),
             Event::Move => life::household_moves(core, c),
             Event::RunAway => life::run_away(core, &self.recovery, c),
-            Event::Exploit => life::exploit(core, c),
+            Event::Exploit => {
+                if life::exploit(core, c) {
+                    self.recovery.on_exploited(core, c);
+                }
+            }
             Event::Breakdown => {
                 if placement::breaks_down(core, c) {
                     self.orr.readmit(core, c);
@@ -316,7 +338,7 @@ impl<'p> Engine<'p> {
             Event::ContactExpires => core.contact_expires(c),
             Event::MissingReport => recovery::missing_report(core, c),
             Event::RecordMatch => recovery::record_match(core, c),
-            Event::Lead => self.recovery.lead(core, c),
+            Event::Lead => self.recovery.lead_candidate(core, c),
             Event::LeadDone => self.recovery.lead_done(core, c),
             Event::Arrest => {
                 if deterrence::arrested(core, c) {

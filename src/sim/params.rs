@@ -101,7 +101,7 @@ pub struct Params {
     pub court: Court,
     /// The welfare-check operation.
     pub checks: WelfareChecks,
-    /// Missing-child reports, exploitation leads, HSI investigations.
+    /// The recovery side: reports, screening, leads, investigators, cooperation, operations.
     pub recovery: Recovery,
     /// The policy history: what is shared, how it may be used, what vetting requires.
     pub policy: Policy,
@@ -250,6 +250,8 @@ pub struct Life {
     pub exploitation_rate: [f64; 3],
     /// Probability that exploitation moves the child away from the household.
     pub exploitation_relocates: f64,
+    /// Probability that exploitation is sexual (otherwise labour).
+    pub sexual_exploitation: f64,
     /// Per sponsor risk: hazard that the placement breaks down while the child lives with the
     /// sponsor, per minute. The sponsor reports it; the child returns to ORR care, where a new
     /// sponsor may be found (within `Sponsors::max_attempts`) and the child released again.
@@ -376,7 +378,9 @@ pub struct WelfareChecks {
     pub trace_success_per_visit_effort: f64,
 }
 
-/// Missing-child reports, exploitation leads, HSI investigations.
+/// The recovery side: missing-child reports and their matches, screening for trafficking
+/// indicators, exploitation leads by source, HSI investigators over time, victims' cooperation,
+/// and targeted operations with local partners.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recovery {
     /// Probability that a household reports a child who left.
@@ -385,18 +389,200 @@ pub struct Recovery {
     pub missing_report_delay: Duration,
     /// Hazard that a child with a missing-child report is matched (NCIC/NCMEC), per minute.
     pub ncic_match_rate: f64,
-    /// Leads (tips, NCMEC reports, forensics) about an exploited child, per minute.
-    pub exploitation_lead_rate: f64,
-    /// HSI investigators on child-exploitation work, by date.
+    /// HSI investigators on child-exploitation work for this cohort, by date.
     pub investigators: Schedule,
-    /// Share of investigators reassigned to immigration-removal work.
-    pub reassigned_to_removal: f64,
+    /// Share of those investigators reassigned to immigration-removal work, by date.
+    pub reassigned_to_removal: DatedValue,
     /// Leads one investigator works at a time.
     pub cases_per_investigator: u32,
-    /// Time an investigation takes.
+    /// Time an investigation of an exploitation lead takes.
     pub investigation: Duration,
-    /// Probability an investigation of an exploited child ends in a rescue.
-    pub rescue_probability: f64,
+    /// Time an investigation of a screening referral takes (interviews, the sponsor's background).
+    pub screening_investigation: Duration,
+    /// Screening for trafficking indicators at CBP and in ORR care.
+    pub screening: Screening,
+    /// Leads about exploited children, by source.
+    pub leads: Leads,
+    /// Victims' cooperation with investigators.
+    pub cooperation: Cooperation,
+    /// Targeted operations, in date order.
+    pub operations: Vec<Operation>,
+    /// Probability that an operation's attempt on a listed child finds the child.
+    pub operation_find_probability: f64,
+    /// Local partners (task forces, 287(g) agencies).
+    pub partners: LocalPartners,
+}
+
+/// Screening for trafficking indicators. A child has indicators when the journey was arranged by
+/// an exploitative sponsor (the hidden risk drawn at arrival); screening detects them with a
+/// probability, and refers some children without them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screening {
+    /// CBP at intake: probability of detecting a child's indicators.
+    pub cbp_detection: f64,
+    /// CBP at intake: probability of referring a child without indicators.
+    pub cbp_false_referral: f64,
+    /// ORR in care (children not referred by CBP): probability of detecting indicators.
+    pub orr_detection: f64,
+    /// ORR in care: probability of referring a child without indicators.
+    pub orr_false_referral: f64,
+}
+
+/// Where a lead comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LeadSource {
+    /// A referral by CBP's or ORR's screening (about a child in custody).
+    Screening = 0,
+    /// HSI's tip line (the public, outreach campaigns).
+    TipLine,
+    /// NCMEC reports (the CyberTipline, industry).
+    Ncmec,
+    /// Online-exploitation forensics.
+    Forensics,
+    /// A cooperating victim's investigation identified another victim.
+    FurtherVictims,
+}
+
+/// Number of lead sources.
+pub const N_LEAD_SOURCES: usize = 5;
+
+impl LeadSource {
+    /// Every source, in index order.
+    pub const ALL: [LeadSource; N_LEAD_SOURCES] = [
+        LeadSource::Screening,
+        LeadSource::TipLine,
+        LeadSource::Ncmec,
+        LeadSource::Forensics,
+        LeadSource::FurtherVictims,
+    ];
+    /// The sources that arrive at a rate about each exploited child, in the order of
+    /// [`Leads::rate`].
+    pub const ARRIVING: [LeadSource; 3] = [
+        LeadSource::TipLine,
+        LeadSource::Ncmec,
+        LeadSource::Forensics,
+    ];
+
+    /// Column word.
+    pub fn name(self) -> &'static str {
+        match self {
+            LeadSource::Screening => "screening",
+            LeadSource::TipLine => "tip_line",
+            LeadSource::Ncmec => "ncmec",
+            LeadSource::Forensics => "forensics",
+            LeadSource::FurtherVictims => "further_victims",
+        }
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadSource::Screening => "screening referral",
+            LeadSource::TipLine => "tip line",
+            LeadSource::Ncmec => "NCMEC report",
+            LeadSource::Forensics => "forensics",
+            LeadSource::FurtherVictims => "further victims",
+        }
+    }
+}
+
+/// Exploitation leads about exploited children.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leads {
+    /// Per arriving source (tip line, NCMEC, forensics) and kind of exploitation (labour,
+    /// sexual): leads per exploited child, per minute.
+    pub rate: [[f64; 2]; 3],
+    /// Tip-line leads are multiplied by `1 - tips_lowered_by_pressure x pressure` (immigrant
+    /// communities tip less under enforcement pressure).
+    pub tips_lowered_by_pressure: f64,
+    /// A lead that waited longer than this for an investigator goes cold (minutes).
+    pub cold_after: u32,
+    /// Outreach campaigns, in date order.
+    pub campaigns: Vec<Campaign>,
+}
+
+/// A public or industry outreach campaign: tip-line leads are multiplied while it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    /// The scenario's key (`[recovery.leads.campaigns.<key>]`).
+    pub key: String,
+    /// What it is.
+    pub name: String,
+    /// Where it is documented, or "assumption".
+    pub source: String,
+    /// First simulation day (inclusive).
+    pub start_day: u32,
+    /// Last simulation day (inclusive).
+    pub end_day: u32,
+    /// Multiplier of tip-line leads while it runs.
+    pub tip_multiplier: f64,
+}
+
+/// Victims' cooperation with investigators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cooperation {
+    /// Probability a victim not offered relief cooperates.
+    pub without_relief: f64,
+    /// Probability an identified victim is offered immigration relief and victim assistance
+    /// (Continued Presence, T-visa support, a victim-assistance specialist), by date.
+    pub relief_offered: DatedValue,
+    /// Probability a victim offered relief cooperates.
+    pub with_relief: f64,
+    /// Cooperation is multiplied by `1 - lowered_by_pressure x pressure`.
+    pub lowered_by_pressure: f64,
+    /// Probability an investigation of an exploitation lead ends in a rescue if the victim
+    /// cooperates.
+    pub rescue_if_cooperating: f64,
+    /// The same if the victim does not.
+    pub rescue_otherwise: f64,
+    /// Probability that a cooperating victim's rescue identifies another victim (a lead).
+    pub further_victims: f64,
+    /// Probability that a screening investigation with a cooperating child confirms an
+    /// exploitative sponsor (vetting then rejects that sponsor).
+    pub identifies_trafficker: f64,
+}
+
+/// A targeted, time-limited operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The scenario's key (`[recovery.operations.<key>]`).
+    pub key: String,
+    /// What it is.
+    pub name: String,
+    /// Where it is documented, or "assumption".
+    pub source: String,
+    /// First simulation day (inclusive).
+    pub start_day: u32,
+    /// Last simulation day (inclusive).
+    pub end_day: u32,
+    /// Share of the children on the national lists who live in the operation's area.
+    pub region_share: f64,
+    /// Children the operation's own agents can look for per day.
+    pub capacity_per_day: u32,
+    /// Children local partners (task forces, 287(g) agencies) add per day.
+    pub partner_capacity_per_day: u32,
+}
+
+/// Local partners: task forces and 287(g) agencies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalPartners {
+    /// Whether 287(g) agreements exist.
+    pub agreements_287g: bool,
+    /// Share of local partners' capacity (checks and operations) from 287(g) agencies, by date.
+    pub share_287g: DatedValue,
+}
+
+impl LocalPartners {
+    /// The multiplier of local partners' capacity on `day`: 1, or without 287(g) agencies the
+    /// share the others provide.
+    pub fn capacity_factor(&self, day: u32) -> f64 {
+        if self.agreements_287g {
+            1.0
+        } else {
+            1.0 - self.share_287g.at(day)
+        }
+    }
 }
 
 /// Deterrence: how strongly sponsors and households respond to the enforcement pressure that the

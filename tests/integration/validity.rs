@@ -43,6 +43,10 @@ fn reduced(mut p: Params, f: f64) -> Params {
     scale(&mut p.checks.local_partner_checks_per_day, f);
     p.checks.max_checks = (p.checks.max_checks as f64 * f).round() as u64;
     scale(&mut p.recovery.investigators, f);
+    for op in &mut p.recovery.operations {
+        op.capacity_per_day = (op.capacity_per_day as f64 * f).round() as u32;
+        op.partner_capacity_per_day = (op.partner_capacity_per_day as f64 * f).round() as u32;
+    }
     p
 }
 
@@ -365,6 +369,105 @@ fn reassigning_hsi_investigators_lowers_rescues() {
         d.mean + d.half < 0.0,
         "rescues by leads, 90% reassigned: {d}"
     );
+}
+
+#[test]
+fn reversing_the_2025_reassignment_raises_rescues_once_leads_queue() {
+    // Investigator capacity halved (so that leads queue before the reassignment, as they may at
+    // the baseline's peaks): reversing the September 2025 reassignment works more leads, lets
+    // fewer go cold and rescues more children by leads.
+    let s = base();
+    let half = |p: Params| {
+        let mut p = reduced(p, SHARE);
+        scale(&mut p.recovery.investigators, 0.5);
+        p
+    };
+    let b = runs(&half(s.params.clone()));
+    let reversed = with(&s, &[("recovery.reassigned_to_removal_share", float(0.1))]);
+    let r = runs(&half(reversed));
+    let d = diff(&b, &r, "leads_gone_cold");
+    assert!(d.mean + d.half < 0.0, "leads gone cold: {d}");
+    let d = diff(&b, &r, "rescued_by_leads");
+    assert!(d.mean - d.half > 0.0, "rescues by leads: {d}");
+    // Nothing changes before September 2025: the same children are exploited.
+    let d = diff(&b, &r, "exploited");
+    assert_eq!(d.mean, 0.0, "exploited: {d}");
+}
+
+#[test]
+fn cooperation_raises_rescues_monotonically() {
+    // Relief offered to no victim, half of them, every one: rescues by leads never fall, and rise
+    // from none to all; so do the exploitative sponsors screening investigations confirm.
+    let s = base();
+    let level = |x: f64| {
+        runs(&reduced(
+            with(
+                &s,
+                &[("recovery.cooperation.relief_offered_probability", float(x))],
+            ),
+            SHARE,
+        ))
+    };
+    let (none, half, all) = (level(0.0), level(0.5), level(1.0));
+    for (lo, hi, what) in [(&none, &half, "none to half"), (&half, &all, "half to all")] {
+        let d = diff(lo, hi, "rescued");
+        assert!(d.mean + d.half >= 0.0, "rescued, {what}: {d}");
+        let d = diff(lo, hi, "victims_cooperating");
+        assert!(d.mean - d.half > 0.0, "victims cooperating, {what}: {d}");
+    }
+    let d = diff(&none, &all, "rescued_by_leads");
+    assert!(d.mean - d.half > 0.0, "rescues by leads, none to all: {d}");
+    let d = diff(&none, &all, "traffickers_identified");
+    assert!(
+        d.mean - d.half > 0.0,
+        "traffickers identified, none to all: {d}"
+    );
+}
+
+#[test]
+fn screening_referrals_protect_children_from_exploitative_sponsors() {
+    // Without screening there are no screening leads; with it, referred children's vetting
+    // includes a home study and investigations confirm exploitative sponsors, so fewer children
+    // are released to one and fewer are exploited.
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let off = with(
+        &s,
+        &[
+            ("recovery.screening.cbp_detection_probability", float(0.0)),
+            ("recovery.screening.orr_detection_probability", float(0.0)),
+            (
+                "recovery.screening.cbp_false_referral_probability",
+                float(0.0),
+            ),
+            (
+                "recovery.screening.orr_false_referral_probability",
+                float(0.0),
+            ),
+        ],
+    );
+    let r = runs(&reduced(off, SHARE));
+    assert!(metric(&r, "leads_from_screening").iter().all(|&x| x == 0.0));
+    assert!(metric(&b, "leads_from_screening").iter().all(|&x| x > 0.0));
+    let d = diff(&b, &r, "exploited");
+    assert!(d.mean - d.half > 0.0, "exploited without screening: {d}");
+}
+
+#[test]
+fn targeted_operations_find_children_and_no_287g_lowers_partner_capacity() {
+    let s = base();
+    let b = runs(&reduced(s.params.clone(), SHARE));
+    let r = runs(&reform("targeted_operations_twice_yearly.toml"));
+    let d = diff(&b, &r, "located_by_operations");
+    assert!(d.mean - d.half > 0.0, "located by operations: {d}");
+    let d = diff(&b, &r, "rescued_by_operations");
+    assert!(d.mean - d.half > 0.0, "rescued by operations: {d}");
+    let d = diff(&b, &r, "unlocatable_by_ice_child_years");
+    assert!(d.mean + d.half < 0.0, "ICE child-years unlocatable: {d}");
+    // Without 287(g) agreements the welfare checks lose partner capacity: fewer visits.
+    let r = runs(&reform("no_287g.toml"));
+    let d = diff(&b, &r, "welfare_checks");
+    assert!(d.mean + d.half < 0.0, "welfare checks without 287(g): {d}");
 }
 
 /// Changed values for a numeric leaf, valid for the scenario: one above the base value and one

@@ -32,6 +32,10 @@ pub(super) fn validate(c: &mut Check, l: &raw::Life) -> Life {
             "life.exploitation_relocates_probability",
             l.exploitation_relocates_probability,
         ),
+        sexual_exploitation: c.prob(
+            "life.sexual_exploitation_probability",
+            l.sexual_exploitation_probability,
+        ),
         breakdown_rate: by_risk(
             c,
             "life.breakdown_rate_per_year",
@@ -71,6 +75,7 @@ mod tests {
             runaway_rate_per_year: risk(1001.0),
             exploitation_rate_per_year: risk(0.0),
             exploitation_relocates_probability: 0.5,
+            sexual_exploitation_probability: 0.3,
             breakdown_rate_per_year: ByRisk {
                 safe: 0.0,
                 neglectful: -0.1,

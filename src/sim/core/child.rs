@@ -153,6 +153,14 @@ bitflags! {
         const SPONSOR_DECLINES = 1 << 18;
         /// The vetting under way fingerprints every adult of the household (deeper checks).
         const HOUSEHOLD_FINGERPRINTED = 1 << 19;
+        /// Screening (CBP or ORR) referred the child to HSI for trafficking indicators.
+        const REFERRED = 1 << 20;
+        /// A screening investigation confirmed that the would-be sponsor is exploitative.
+        const TRAFFICKER_IDENTIFIED = 1 << 21;
+        /// The exploitation is sexual (otherwise labour).
+        const SEXUAL_EXPLOITATION = 1 << 22;
+        /// HSI holds a lead about the child (a suspected victim).
+        const SUSPECTED_VICTIM = 1 << 23;
     }
 }
 

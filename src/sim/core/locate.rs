@@ -189,12 +189,14 @@ pub enum Route {
     /// A record match: a missing-child report matched (NCIC/NCMEC), or ICE matched its record
     /// against another agency's.
     RecordMatch,
+    /// A targeted operation found the child.
+    Operation,
     /// Not attributed (a defect if ever non-zero: tests check it stays zero).
     Other,
 }
 
 /// Number of routes.
-pub const N_ROUTES: usize = 10;
+pub const N_ROUTES: usize = 11;
 
 impl Route {
     /// Every route, in index order.
@@ -208,6 +210,7 @@ impl Route {
         Route::Check,
         Route::Tracing,
         Route::RecordMatch,
+        Route::Operation,
         Route::Other,
     ];
 
@@ -223,6 +226,7 @@ impl Route {
             Route::Check => "check",
             Route::Tracing => "tracing",
             Route::RecordMatch => "record_match",
+            Route::Operation => "operation",
             Route::Other => "other",
         }
     }
@@ -239,6 +243,7 @@ impl Route {
             Route::Check => "welfare check",
             Route::Tracing => "tracing",
             Route::RecordMatch => "record match",
+            Route::Operation => "targeted operation",
             Route::Other => "other",
         }
     }

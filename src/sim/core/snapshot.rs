@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use super::agency::{Agency, N_AGENCIES};
 use super::child::{State, N_STATES};
 use super::locate::{Cause, Exit, Flows, Lens, Route, N_LENSES};
+use crate::sim::params::N_LEAD_SOURCES;
 
 /// The state of the whole system at the end of one simulated day.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -128,7 +129,7 @@ impl DaySnapshot {
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
 /// Number of running totals in the daily series.
-pub const N_CUMULATIVE: usize = 22;
+pub const N_CUMULATIVE: usize = 29;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
@@ -153,6 +154,21 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
     ("welfare_checks_cum", |s| s.welfare_checks as f64),
     ("located_cum", |s| s.located as f64),
     ("rescued_cum", |s| s.rescued as f64),
+    ("rescued_by_checks_cum", |s| s.rescued_by_checks as f64),
+    ("rescued_by_leads_cum", |s| s.rescued_by_leads as f64),
+    ("rescued_by_operations_cum", |s| {
+        s.rescued_by_operations as f64
+    }),
+    ("rescued_by_record_match_cum", |s| {
+        s.rescued_by_record_match as f64
+    }),
+    ("leads_received_cum", |s| {
+        s.leads_by_source.iter().sum::<u64>() as f64
+    }),
+    ("leads_gone_cold_cum", |s| s.leads_gone_cold as f64),
+    ("located_by_operations_cum", |s| {
+        s.located_by_operations as f64
+    }),
     ("missing_reports_cum", |s| s.missing_reports as f64),
     ("address_wrong_at_release_cum", |s| {
         s.address_wrong_at_release as f64
@@ -275,8 +291,33 @@ pub struct RunSummary {
     pub missing_reports: u64,
     /// Children located by a match of a missing-child report.
     pub located_by_match: u64,
-    /// Exploitation leads received by HSI.
-    pub leads_received: u64,
+    /// Leads received by HSI, per [`LeadSource`](crate::sim::params::LeadSource).
+    pub leads_by_source: [u64; N_LEAD_SOURCES],
+    /// Leads an investigator took up.
+    pub leads_worked: u64,
+    /// Leads dropped because they waited longer than `cold_after` for an investigator.
+    pub leads_gone_cold: u64,
+    /// Rescues by HSI investigations, per [`LeadSource`](crate::sim::params::LeadSource) of the lead (they add up to
+    /// `rescued_by_leads`).
+    pub rescued_by_lead_source: [u64; N_LEAD_SOURCES],
+    /// Rescues by targeted operations.
+    pub rescued_by_operations: u64,
+    /// Children (not in exploitation) found by targeted operations.
+    pub located_by_operations: u64,
+    /// Attempts by targeted operations to find a listed child.
+    pub operation_searches: u64,
+    /// Children referred to HSI by CBP's or ORR's screening.
+    pub screening_referrals: u64,
+    /// Of those, children with trafficking indicators (an exploitative would-be sponsor).
+    pub victims_identified_by_screening: u64,
+    /// Screening investigations that confirmed an exploitative would-be sponsor.
+    pub traffickers_identified: u64,
+    /// Victims (and referred children) offered immigration relief and assistance.
+    pub victims_offered_relief: u64,
+    /// Victims (and referred children) who cooperated with investigators.
+    pub victims_cooperating: u64,
+    /// Sum over rescued children of the days from the start of exploitation to the rescue.
+    pub exploitation_to_rescue_days_total: f64,
     /// Followed children unlocatable on the last day, per [`Lens`].
     pub unlocatable_at_horizon: [u64; N_LENSES],
     /// Most children unlocatable on any one day, per lens.
@@ -341,6 +382,10 @@ impl RunSummary {
             ]);
         }
         m.extend(self.pipeline_metrics(div));
+        for (i, names) in LEAD_SOURCE_METRICS.iter().enumerate() {
+            m.push((names[0], self.leads_by_source[i] as f64));
+            m.push((names[1], self.rescued_by_lead_source[i] as f64));
+        }
         m.extend(
             flow_columns()
                 .iter()
@@ -428,7 +473,27 @@ impl RunSummary {
             ("reverifications", self.reverifications as f64),
             ("missing_reports", self.missing_reports as f64),
             ("located_by_record_match", self.located_by_match as f64),
-            ("exploitation_leads", self.leads_received as f64),
+            (
+                "leads_received",
+                self.leads_by_source.iter().sum::<u64>() as f64,
+            ),
+            ("leads_worked", self.leads_worked as f64),
+            ("leads_gone_cold", self.leads_gone_cold as f64),
+            ("rescued_by_operations", self.rescued_by_operations as f64),
+            ("located_by_operations", self.located_by_operations as f64),
+            ("operation_searches", self.operation_searches as f64),
+            ("screening_referrals", self.screening_referrals as f64),
+            (
+                "victims_identified_by_screening",
+                self.victims_identified_by_screening as f64,
+            ),
+            ("traffickers_identified", self.traffickers_identified as f64),
+            ("victims_offered_relief", self.victims_offered_relief as f64),
+            ("victims_cooperating", self.victims_cooperating as f64),
+            (
+                "exploitation_to_rescue_days_mean",
+                div(self.exploitation_to_rescue_days_total, self.rescued),
+            ),
             ("followed_at_horizon", self.followed_at_horizon as f64),
             (
                 "followed_child_years",
@@ -448,6 +513,18 @@ impl RunSummary {
         ]
     }
 }
+
+/// Per lead source (in [`LeadSource::ALL`](crate::sim::params::LeadSource::ALL) order): leads received, rescues by its leads.
+const LEAD_SOURCE_METRICS: [[&str; 2]; N_LEAD_SOURCES] = [
+    ["leads_from_screening", "rescued_by_leads_from_screening"],
+    ["leads_from_tip_line", "rescued_by_leads_from_tip_line"],
+    ["leads_from_ncmec", "rescued_by_leads_from_ncmec"],
+    ["leads_from_forensics", "rescued_by_leads_from_forensics"],
+    [
+        "leads_from_further_victims",
+        "rescued_by_leads_from_further_victims",
+    ],
+];
 
 /// Per lens (in [`Lens::ALL`] order): unlocatable at the horizon, peak, peak day, child-years,
 /// share of followed time unlocatable, turned 18 while unlocatable, never located again.

@@ -139,7 +139,9 @@ impl Checks {
         }
         self.rechecks_fall_due(core, day);
         let teams = w.teams.at(day) as f64 * w.checks_per_team_day;
-        let capacity = teams.floor() + w.local_partner_checks_per_day.at(day) as f64;
+        let partners = w.local_partner_checks_per_day.at(day) as f64
+            * core.p.recovery.partners.capacity_factor(day);
+        let capacity = teams.floor() + partners.floor();
         let size = w.max_checks as f64;
         let mut budget = capacity + self.carry;
         while budget > 0.0 && self.effort < size {

@@ -107,10 +107,11 @@ pub(crate) fn run_away(core: &mut Core, recovery: &Recovery, c: u32) {
     recovery.household_reports_absence(core, c);
 }
 
-/// Exploitation begins (and may move the child); leads about it may reach HSI.
-pub(crate) fn exploit(core: &mut Core, c: u32) {
+/// Exploitation begins (and may move the child): sexual or labour exploitation. Returns whether
+/// it began (the engine then lets HSI's leads about it begin).
+pub(crate) fn exploit(core: &mut Core, c: u32) -> bool {
     if core.children[c as usize].state != State::WithSponsor {
-        return;
+        return false;
     }
     core.out.exploited += 1;
     let p = core.p;
@@ -119,11 +120,13 @@ pub(crate) fn exploit(core: &mut Core, c: u32) {
     if unit(&mut ch.life) < p.life.exploitation_relocates {
         ch.true_addr = addr;
     }
-    let lead = hazard(p.recovery.exploitation_lead_rate, &mut ch.life);
-    core.set_state(c, State::Exploited);
-    if let Some(d) = lead {
-        core.after(c, d, Event::Lead);
+    if unit(&mut ch.life) < p.life.sexual_exploitation {
+        ch.flags.insert(Flags::SEXUAL_EXPLOITATION);
+    } else {
+        ch.flags.remove(Flags::SEXUAL_EXPLOITATION);
     }
+    core.set_state(c, State::Exploited);
+    true
 }
 
 /// A released child turns 18 and leaves the followed population. A person in immigration

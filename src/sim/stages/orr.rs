@@ -161,7 +161,8 @@ impl Orr {
         if !first {
             ch.category = pick(&p.sponsors.next_sponsor_category_cdf, &mut ch.pre) as u8;
             ch.risk = draw_risk(&p.sponsors.risk[ch.category as usize], &mut ch.pre);
-            ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
+            ch.flags
+                .remove(Flags::CBP_KNOWS_SPONSOR | Flags::TRAFFICKER_IDENTIFIED);
         }
         // One draw decides whether pressure replaces the sponsor by a category 3 one, makes
         // them decline, or neither (so that a scenario that adds declines keeps its shifts).
@@ -242,7 +243,9 @@ impl Orr {
         if rules.in_person_verification {
             d = d.saturating_add(verification);
         }
-        let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat];
+        // A child screening referred for trafficking indicators always gets a home study (TVPRA).
+        let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat]
+            || ch.flags.contains(Flags::REFERRED);
         if home_study {
             d = d.saturating_add(self.home_study.minutes(&mut ch.pre));
             ch.flags.insert(Flags::SERVICES);
@@ -279,7 +282,9 @@ impl Orr {
             } else {
                 background
             };
-        if arrested || ch.risk > 0 && u < detect {
+        // A sponsor HSI's screening investigation confirmed as exploitative is rejected.
+        let confirmed = ch.risk == 2 && ch.flags.contains(Flags::TRAFFICKER_IDENTIFIED);
+        if arrested || ch.risk > 0 && (u < detect || confirmed) {
             if arrested {
                 core.out.sponsors_arrested += 1;
             } else {
