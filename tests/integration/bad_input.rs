@@ -867,3 +867,55 @@ fn a_dated_value_that_is_neither_a_number_nor_steps_is_refused() {
         &["field `ice.nta_probability[1].value` = 2: must be a probability in [0, 1]"],
     );
 }
+
+#[test]
+fn bad_values_of_the_recovery_side_are_each_named() {
+    let dir = extending(
+        "recovery.toml",
+        r#"
+[recovery]
+reassigned_to_removal_share = [{ from = "2018-10-01", value = 0.1 }, { from = "2025-09-01", value = 1.5 }]
+
+[recovery.screening]
+orr_detection_probability = -0.1
+
+[recovery.leads]
+cold_after_days = 0
+
+[recovery.leads.campaigns.blue]
+from = "2024-01-01"
+days = 0
+name = "an outreach campaign"
+source = "assumption"
+tip_multiplier = 2.0
+
+[recovery.operations.lost]
+from = "2025-02-30"
+days = 30
+name = "an operation"
+source = ""
+region_share = 2.0
+capacity_per_day = 10
+partner_capacity_per_day = 10
+"#,
+    );
+    let stderr = rejected(
+        dir.path(),
+        "recovery.toml",
+        &[
+            "7 invalid value(s):",
+            "field `recovery.reassigned_to_removal_share[1].value` = 1.5: must be a probability in [0, 1]",
+            "field `recovery.screening.orr_detection_probability` = -0.1: must be a probability in [0, 1]",
+            "field `recovery.leads.cold_after_days` = 0: must be in [1, 3653] days",
+            "field `recovery.leads.campaigns.blue.days` = 0: must be an integer in [1, 3653] days",
+            "field `recovery.operations.lost.source`",
+            "field `recovery.operations.lost.region_share` = 2: must be a probability in [0, 1]",
+            "field `recovery.operations.lost.from` = \"2025-02-30\"",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("\n  - field ").count(),
+        7,
+        "stderr: {stderr}"
+    );
+}
