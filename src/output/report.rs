@@ -177,6 +177,10 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     ("rescued", "Children rescued from exploitation"),
     ("rescued_by_checks", "Children rescued by welfare checks"),
     (
+        "rescued_by_tracing",
+        "Of those, rescued at an address found by tracing",
+    ),
+    (
         "rescued_by_leads",
         "Children rescued through investigated leads",
     ),

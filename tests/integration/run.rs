@@ -205,8 +205,21 @@ fn invariants_hold_every_day_of_the_full_baseline() {
     assert!(summary.released <= summary.transferred_to_orr);
     assert_eq!(
         summary.rescued,
-        summary.rescued_by_checks + summary.rescued_by_leads + summary.rescued_by_record_match
+        summary.rescued_by_checks
+            + summary.rescued_by_leads
+            + summary.rescued_by_record_match
+            + summary.rescued_by_operations
     );
+    assert!(summary.rescued_by_tracing <= summary.rescued_by_checks);
+    assert_eq!(
+        summary.rescued_by_leads,
+        summary.rescued_by_lead_source.iter().sum::<u64>()
+    );
+    assert!(
+        summary.leads_worked + summary.leads_gone_cold
+            <= summary.leads_by_source.iter().sum::<u64>()
+    );
+    assert!(summary.victims_identified_by_screening <= summary.screening_referrals);
     for l in 0..custody_sim::sim::N_LENSES {
         assert!(summary.unlocatable_peak[l] >= summary.unlocatable_at_horizon[l]);
         // Stock and flows reconcile: lost - found - exited = unlocatable at the horizon.

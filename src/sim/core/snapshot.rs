@@ -269,6 +269,8 @@ pub struct RunSummary {
     pub rescued: u64,
     /// Rescues by welfare checks.
     pub rescued_by_checks: u64,
+    /// Of those, rescues at an address officers found by tracing.
+    pub rescued_by_tracing: u64,
     /// Rescues by HSI investigations of leads.
     pub rescued_by_leads: u64,
     /// Rescues by matches of missing-child reports.
@@ -460,6 +462,7 @@ impl RunSummary {
             ("located", self.located as f64),
             ("rescued", self.rescued as f64),
             ("rescued_by_checks", self.rescued_by_checks as f64),
+            ("rescued_by_tracing", self.rescued_by_tracing as f64),
             ("rescued_by_leads", self.rescued_by_leads as f64),
             (
                 "rescued_by_record_match",

@@ -260,7 +260,7 @@ impl Checks {
             return 0.0;
         }
         match item {
-            Item::Lead => self.visit(core, recovery, c),
+            Item::Lead => self.visit(core, recovery, c, true),
             Item::Trace => self.trace(core, c),
             Item::First | Item::Recheck | Item::Reverify => {
                 match item {
@@ -276,7 +276,7 @@ impl Checks {
                     && !ch.flags.contains(Flags::NTA_RETURNED)
                     && ice != self.cases[c as usize].stale;
                 if usable {
-                    self.visit(core, recovery, c)
+                    self.visit(core, recovery, c, false)
                 } else {
                     self.trace(core, c)
                 }
@@ -291,8 +291,8 @@ impl Checks {
     /// absence; elsewhere ICE may file a missing-child report. A visit that finds nobody is
     /// followed by a trace. A visit that finds the child with the sponsor may arrest a household
     /// member while checks make arrests (`deterrence::household_arrest`). Returns its cost (one
-    /// visit).
-    fn visit(&mut self, core: &mut Core, recovery: &Recovery, c: u32) -> f64 {
+    /// visit). `traced`: the address visited was found by tracing.
+    fn visit(&mut self, core: &mut Core, recovery: &Recovery, c: u32, traced: bool) -> f64 {
         core.out.welfare_checks += 1;
         let p = core.p;
         let day = core.day;
@@ -315,7 +315,15 @@ impl Checks {
             case.stale = NO_ADDRESS;
             if exploited {
                 case.stage = Stage::Closed;
-                recovery::rescue(core, c, Rescuer::Check);
+                recovery::rescue(
+                    core,
+                    c,
+                    if traced {
+                        Rescuer::Tracing
+                    } else {
+                        Rescuer::Check
+                    },
+                );
             } else {
                 case.stage = Stage::Located;
                 let due = day.saturating_add(p.checks.reverify_after_days);

@@ -20,6 +20,8 @@ use super::deterrence;
 pub(crate) enum Rescuer {
     /// A welfare check at the child's address.
     Check,
+    /// A welfare check at an address officers found by tracing.
+    Tracing,
     /// An HSI investigation of a lead from this source.
     Lead(LeadSource),
     /// A match of a missing-child report.
@@ -387,6 +389,10 @@ pub(crate) fn rescue(core: &mut Core, c: u32, by: Rescuer) {
     core.out.rescued += 1;
     match by {
         Rescuer::Check => core.out.rescued_by_checks += 1,
+        Rescuer::Tracing => {
+            core.out.rescued_by_checks += 1;
+            core.out.rescued_by_tracing += 1;
+        }
         Rescuer::Lead(source) => {
             core.out.rescued_by_leads += 1;
             core.out.rescued_by_lead_source[source as usize] += 1;
