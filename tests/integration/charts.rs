@@ -94,6 +94,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
             "run-states",
             "run-unlocatable",
             "run-flows",
+            "run-rescues",
             "run-friction",
             "run-record-loss"
         ]
@@ -118,6 +119,20 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
     check_flows(&charts[2], &dir.path().join("run/timeseries.csv"));
     check(
         &charts[3],
+        "run-rescues",
+        &[
+            "Children rescued from exploitation, by route",
+            "Welfare checks",
+            "HSI investigations of leads",
+            "Missing-child record matches",
+            "Leads received and gone cold",
+            "Gone cold",
+            "95% intervals of the mean",
+        ],
+    );
+    assert!(charts[3].caption.contains("Every child is synthetic"));
+    check(
+        &charts[4],
         "run-friction",
         &[
             "CBP",
@@ -129,12 +144,12 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
         ],
     );
     // The friction axis ends at 100%, where the data ends, and every tick is labelled.
-    let friction = svg_text(&charts[3].svg);
+    let friction = svg_text(&charts[4].svg);
     for beyond in ["110%", "120%", "140%"] {
         assert!(!friction.contains(beyond), "friction axis runs to {beyond}");
     }
     check(
-        &charts[4],
+        &charts[5],
         "run-record-loss",
         &[
             "Children released to sponsors",
@@ -146,7 +161,7 @@ fn run_scenario_and_journey_charts_are_drawn_from_the_csv_outputs() {
         ],
     );
     // Events (moves) are never given as a share of children.
-    let loss = svg_text(&charts[4].svg);
+    let loss = svg_text(&charts[5].svg);
     assert!(
         !loss.contains("% of released)"),
         "events counted as children"

@@ -412,6 +412,41 @@ fn report_from_a_run_folder() {
     // The flows chart is in the report, with its caption.
     assert!(html.contains("Why children are lost, how they are found"));
     assert!(html.contains("counts transitions, not children"));
+    // The rescues chart follows it, as the next figure, with a caption that names the routes.
+    let figure_titles: Vec<&str> = html
+        .split("<h3 class=\"visually-hidden\">")
+        .skip(1)
+        .filter_map(|t| t.split("</h3>").next())
+        .collect();
+    let flows = figure_titles
+        .iter()
+        .position(|t| *t == "Why children are lost, how they are found")
+        .unwrap_or_else(|| panic!("no flows figure among {figure_titles:?}"));
+    assert_eq!(
+        figure_titles.get(flows + 1),
+        Some(&"Rescues by route over time"),
+        "the rescues chart does not follow the flows chart: {figure_titles:?}"
+    );
+    let rescues = html
+        .split("<h3 class=\"visually-hidden\">Rescues by route over time</h3>")
+        .nth(1)
+        .and_then(|f| f.split("<figcaption>").nth(1))
+        .and_then(|c| c.split("</figcaption>").next())
+        .unwrap();
+    for words in [
+        "welfare checks",
+        "HSI investigations of leads",
+        "NCMEC",
+        "targeted operations",
+        "missing-child record matches",
+        "went cold",
+        "Every child is synthetic",
+    ] {
+        assert!(
+            rescues.contains(words),
+            "the rescues caption lacks {words:?}: {rescues}"
+        );
+    }
     assert!(html.contains("20190101"), "the seed is missing");
     assert!(
         html.contains("baseline.toml"),

@@ -209,6 +209,56 @@ where
     Ok(())
 }
 
+/// A daily mean drawn as a line over its 95% band.
+pub(crate) struct MeanLine<'a> {
+    /// The line's legend entry (none if empty).
+    pub label: String,
+    /// The dates, as years.
+    pub x: &'a [f64],
+    /// Per date, the summary across replications.
+    pub series: &'a [crate::stats::Interval],
+    pub pen: Pen,
+    /// The band's opacity and legend entry (none if empty); `None` draws no band (one
+    /// replication has no interval).
+    pub band: Option<(f64, String)>,
+}
+
+/// The highest mean or upper end of a band among `lines`, and at least 1.
+pub(crate) fn mean_lines_top(lines: &[MeanLine]) -> f64 {
+    let ends = lines.iter().flat_map(|l| {
+        l.series
+            .iter()
+            .flat_map(|i| [i.mean, super::data::band(i).1])
+    });
+    extent(ends).1.max(1.0)
+}
+
+/// Draw `lines`: every band first, in the line's colour, then every line over them, so that no
+/// band hides a line.
+pub(crate) fn mean_lines<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    lines: &[MeanLine],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    for l in lines {
+        if let Some((opacity, label)) = &l.band {
+            let (lo, hi): (Vec<f64>, Vec<f64>) = l.series.iter().map(super::data::band).unzip();
+            band(chart, l.x, &lo, &hi, l.pen.color.mix(*opacity), label)?;
+        }
+    }
+    for l in lines {
+        let pts: Vec<(f64, f64)> =
+            l.x.iter()
+                .copied()
+                .zip(l.series.iter().map(|i| i.mean))
+                .collect();
+        line(chart, &pts, l.pen, &l.label)?;
+    }
+    Ok(())
+}
+
 /// Fill the background, write the title at the top and a footnote at the bottom; return the area
 /// left for the chart.
 pub(crate) fn frame<DB: DrawingBackend>(

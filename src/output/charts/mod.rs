@@ -10,6 +10,7 @@ mod draw;
 mod experiment;
 mod journey;
 mod policy;
+mod rescues;
 mod run;
 
 use std::path::{Path, PathBuf};

@@ -12,11 +12,12 @@ use plotters::style::FontStyle;
 
 use super::data::{band as ci, daily, year_label, Daily};
 use super::draw::{
-    axis_desc_font, band, bar_axis_end, draw_bar, extent, fmt_count, fmt_tick, footnote, frame,
-    label_font, legend, legend_box, legend_font, legend_line, line, okabe_ito as oi, padded,
-    row_label, rows, tick_font, Pen, FONT, PENS, TEXT,
+    axis_desc_font, bar_axis_end, draw_bar, extent, fmt_count, fmt_tick, footnote, frame,
+    label_font, legend, legend_box, legend_font, legend_line, line, mean_lines, mean_lines_top,
+    okabe_ito as oi, padded, row_label, rows, tick_font, MeanLine, Pen, FONT, PENS, TEXT,
 };
 use super::policy::{timeline_charts, PolicyHistory};
+use super::rescues::{rescue_series, rescues_chart};
 use super::{render, Chart, Figure};
 use crate::output::report::exit_label;
 use crate::sim::{Cause, Exit, Lens, Route};
@@ -111,7 +112,8 @@ enum Counts {
     Events,
 }
 
-fn reps_note(n: usize) -> String {
+/// What the means and bands of `n` replications are, for a footnote.
+pub(super) fn reps_note(n: usize) -> String {
     if n >= 2 {
         format!("means of {n} replications; bands are 95% intervals of the mean")
     } else {
@@ -119,7 +121,7 @@ fn reps_note(n: usize) -> String {
     }
 }
 
-/// Draw the five charts of one run folder into `out_dir`.
+/// Draw the six charts of one run folder into `out_dir`.
 pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
     charts_for_run_with_policy(run_dir, out_dir, None)
 }
@@ -137,6 +139,7 @@ pub fn charts_for_run_with_policy(
     names.extend(LOSSES.iter().map(|l| l.0));
     let flow_series = flow_series();
     names.extend(flow_series.iter().map(String::as_str));
+    names.extend(rescue_series());
     let d = daily(run_dir, &names)?;
     let mut out = Vec::new();
 
@@ -185,6 +188,7 @@ pub fn charts_for_run_with_policy(
         title,
         &flows.caption(),
     )?);
+    out.push(rescues_chart(&d, out_dir)?);
 
     let title = "Interagency friction: what each agency's records say against the truth";
     out.push(render(
@@ -281,12 +285,15 @@ fn span<'a>(runs: impl IntoIterator<Item = &'a Daily>) -> (f64, f64) {
     (x0, x1)
 }
 
-fn date_chart<'a, DB: DrawingBackend>(
+/// A chart over dates `x` (as years) and values `y`, with at most `x_labels` dates on its axis
+/// ([`DATE_X_LABELS`] on a chart as wide as the page).
+pub(super) fn date_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: (f64, f64),
     y: (f64, f64),
     y_desc: &str,
     y_fmt: &'a dyn Fn(&f64) -> String,
+    x_labels: usize,
 ) -> Result<
     ChartContext<
         'a,
@@ -304,7 +311,7 @@ where
         .y_desc(y_desc)
         .axis_desc_style(axis_desc_font())
         .label_style(tick_font())
-        .x_labels(DATE_X_LABELS)
+        .x_labels(x_labels)
         .y_labels(8)
         .x_label_formatter(&|v| year_label(*v))
         .y_label_formatter(y_fmt)
@@ -314,7 +321,8 @@ where
     Ok(chart)
 }
 
-fn x_range(x: &[f64]) -> (f64, f64) {
+/// The dates (as years) that one run's daily series span.
+pub(super) fn x_range(x: &[f64]) -> (f64, f64) {
     let (lo, hi) = extent(x.iter().copied());
     if lo.is_finite() && hi > lo {
         (lo, hi)
@@ -371,6 +379,7 @@ impl Figure for States<'_> {
             (0.0, top * 1.05),
             "Children (mean across replications)",
             &fmt,
+            DATE_X_LABELS,
         )?;
         for (k, (label, colour)) in STATES.iter().enumerate() {
             let mut poly: Vec<(f64, f64)> =
@@ -418,11 +427,31 @@ impl Figure for Unlocatable<'_> {
         };
         let area = frame(root, self.title, &footnote(&note))?;
         let (x0, x1) = span(self.lines.iter().map(|l| l.1));
-        let mut top = 1.0f64;
-        for &(_, d, column) in &self.lines {
-            top = top.max(extent(d.get(column).iter().map(|i| ci(i).1)).1);
-            top = top.max(extent(d.get(column).iter().map(|i| i.mean)).1);
-        }
+        let single = self.lines.len() == 1;
+        let lines: Vec<MeanLine> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(k, &(ref name, d, column))| {
+                let (label, opacity, band_label) = if single {
+                    (name.clone(), 0.3, "95% interval".to_string())
+                } else {
+                    (format!("{name} (mean, 95% band)"), 0.18, String::new())
+                };
+                MeanLine {
+                    label,
+                    x: &d.x,
+                    series: d.get(column),
+                    pen: if single {
+                        Pen::solid(oi::VERMILLION, 3)
+                    } else {
+                        PENS[k % PENS.len()]
+                    },
+                    band: (d.replications >= 2).then_some((opacity, band_label)),
+                }
+            })
+            .collect();
+        let top = mean_lines_top(&lines);
         let fmt = |v: &f64| fmt_tick(*v);
         let mut chart = date_chart(
             &area,
@@ -430,50 +459,9 @@ impl Figure for Unlocatable<'_> {
             (0.0, top * 1.08),
             "Unlocatable children",
             &fmt,
+            DATE_X_LABELS,
         )?;
-        let single = self.lines.len() == 1;
-        for (k, &(_, d, column)) in self.lines.iter().enumerate() {
-            let pen = if single {
-                Pen::solid(oi::VERMILLION, 3)
-            } else {
-                PENS[k % PENS.len()]
-            };
-            let s = d.get(column);
-            let (lo, hi): (Vec<f64>, Vec<f64>) = s.iter().map(ci).unzip();
-            let label = if single {
-                "95% interval".to_string()
-            } else {
-                String::new()
-            };
-            if d.replications >= 2 {
-                band(
-                    &mut chart,
-                    &d.x,
-                    &lo,
-                    &hi,
-                    pen.color.mix(if single { 0.3 } else { 0.18 }),
-                    &label,
-                )?;
-            }
-        }
-        for (k, &(ref name, d, column)) in self.lines.iter().enumerate() {
-            let pen = if single {
-                Pen::solid(oi::VERMILLION, 3)
-            } else {
-                PENS[k % PENS.len()]
-            };
-            let pts: Vec<(f64, f64)> =
-                d.x.iter()
-                    .copied()
-                    .zip(d.get(column).iter().map(|i| i.mean))
-                    .collect();
-            let label = if single {
-                name.clone()
-            } else {
-                format!("{name} (mean, 95% band)")
-            };
-            line(&mut chart, &pts, pen, &label)?;
-        }
+        mean_lines(&mut chart, &lines)?;
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
@@ -502,6 +490,7 @@ impl Figure for Friction<'_> {
             (0.0, 100.0),
             "Followed children whose record holds the true address (%)",
             &fmt,
+            DATE_X_LABELS,
         )?;
         let mut chart = chart;
         let (x0, x1) = x_range(&d.x);
