@@ -32,8 +32,11 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run a parameter sweep (grid, Latin hypercube, Morris, Sobol) described by a sweep file.
     Sweep(SweepArgs),
-    /// Merge the outputs of sweep shards into one sweep folder.
+    /// Merge the outputs of sweep (or explore) shards into one folder.
     Merge(MergeArgs),
+    /// Run reforms in many futures (uncertain assumptions) with common random numbers: regret and
+    /// robustness of each reform.
+    Explore(ExploreArgs),
     /// Compare a scenario with published figures (a targets file); exit 1 if any misses.
     Validate(ValidateArgs),
     /// Fit free parameters to published targets (ABC rejection), reporting held-out targets apart.
@@ -192,6 +195,31 @@ pub struct SweepArgs {
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no ranking.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `explore`.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// Explore file (TOML; see scenarios/explore/).
+    pub explore: PathBuf,
+    /// Continue an interrupted explore in the same folder: skip runs already complete.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (a deterministic partition of the runs), e.g. --shard 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Print the policies and the uncertain parameters with their ranges, and stop.
+    #[arg(long)]
+    pub list: bool,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// Output folder (default: `outputs/explore-<file name>`, or its `shard-K-of-N` subfolder).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
 }

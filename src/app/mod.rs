@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod compare;
+mod explore;
 mod journey;
 mod report;
 mod sweep;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
+        Command::Explore(args) => explore::explore(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Journey(args) => journey::journey(&args),

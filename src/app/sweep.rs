@@ -175,6 +175,13 @@ fn report(
 }
 
 pub(super) fn merge(args: &MergeArgs) -> Result<()> {
+    if args
+        .dirs
+        .first()
+        .is_some_and(|d| crate::output::explore::is_explore(d))
+    {
+        return super::explore::merge(args);
+    }
     let _lock = lock_out(&args.out)?;
     let infos: Vec<SweepInfo> = args
         .dirs

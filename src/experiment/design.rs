@@ -408,7 +408,7 @@ fn sobol_estimates(f_a: &[f64], f_b: &[f64], f_ab: &[&[f64]], rows: &[usize]) ->
 }
 
 /// The `q` quantile (linear interpolation between order statistics) of sorted values.
-fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

@@ -4,6 +4,7 @@ pub(crate) mod analysis;
 pub(crate) mod calibrate;
 pub(crate) mod compare;
 pub(crate) mod design;
+pub(crate) mod explore;
 pub(crate) mod slurm;
 pub(crate) mod sweep;
 pub(crate) mod targets;

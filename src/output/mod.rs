@@ -3,6 +3,7 @@
 
 pub(crate) mod calibrate;
 pub mod charts;
+pub(crate) mod explore;
 pub(crate) mod files;
 pub(crate) mod lock;
 pub(crate) mod report;

@@ -5,6 +5,7 @@ mod calibrate;
 mod charts;
 mod common;
 mod experiment;
+mod explore;
 mod golden;
 mod hardening;
 mod readme;

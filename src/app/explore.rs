@@ -1,0 +1,300 @@
+//! `custody-sim explore`: reforms x futures with common random numbers, run like a sweep (the same
+//! runner, batches appended in run order to a crash-safe `runs.csv`, resumable, shardable, merged
+//! by `custody-sim merge`), then the tidy files for robustness and scenario discovery.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use super::{bad_input, lock_out, progress_bar, BadInput};
+use crate::cli::{ExploreArgs, MergeArgs};
+use crate::error::ScenarioError;
+use crate::experiment::explore::{self, Explore};
+use crate::output::explore::{self as files, schema, ExploreInfo, RunRow, RunsWriter};
+use crate::runner::{Faults, Runner};
+use crate::sim::{simulate, NoObserver, RunSummary};
+
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "explore".into());
+    PathBuf::from("outputs").join(format!("explore-{stem}"))
+}
+
+/// One run: the policy's scenario in the future, one replication (its stream shared by every
+/// policy of that future and replication).
+fn run_one(e: &Explore, i: u64) -> Result<RunSummary, String> {
+    let (future, rep, policy) = e.run_of(i);
+    e.scenario(future, policy)
+        .map(|sc| {
+            simulate(
+                &sc.params,
+                e.seed,
+                e.stream_replication(future, rep),
+                &mut NoObserver,
+            )
+        })
+        .map_err(|err| err.to_string())
+}
+
+/// The uncertain parameters and policies, as `--list` prints them.
+fn listing(e: &Explore) -> String {
+    let mut s = format!(
+        "{}: {} policies x {} futures x {} replications = {} runs{}\n",
+        e.file.display(),
+        e.policies.len(),
+        e.futures.len(),
+        e.replications,
+        e.runs(),
+        if e.scale != 1.0 {
+            format!(" (cohort scaled by {})", e.scale)
+        } else {
+            String::new()
+        }
+    );
+    s.push_str("Policies:\n");
+    for (i, p) in e.policies.iter().enumerate() {
+        s.push_str(&format!(
+            "  {:<36} {}{}\n",
+            p.name,
+            p.file.display(),
+            if i == 0 { "  (baseline)" } else { "" }
+        ));
+    }
+    s.push_str(&format!(
+        "Uncertain parameters ({}):\n  {:<58} {:>12} {:>12} {:>12}  from\n",
+        e.uncertain.len(),
+        "path",
+        "baseline",
+        "min",
+        "max"
+    ));
+    for u in &e.uncertain {
+        s.push_str(&format!(
+            "  {:<58} {:>12} {:>12} {:>12}  {}{}\n",
+            u.path,
+            crate::output::fmt_num(u.baseline),
+            crate::output::fmt_num(u.min),
+            crate::output::fmt_num(u.max),
+            u.origin.label(),
+            if u.clipped {
+                " (clipped to what the scenario accepts)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !e.held_by_reforms.is_empty() {
+        s.push_str("Assumptions held fixed because a reform changes them:\n");
+        for (p, r) in &e.held_by_reforms {
+            s.push_str(&format!("  {p:<58} changed by {r}\n"));
+        }
+    }
+    s
+}
+
+pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
+    let e = explore::load(&args.explore).map_err(BadInput)?;
+    if args.list {
+        print!("{}", listing(&e));
+        return Ok(());
+    }
+    let base_out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.explore));
+    let (k, n) = args.shard.map(|s| (s.k, s.n)).unwrap_or((1, 1));
+    let out = match args.shard {
+        Some(_) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
+        None => base_out,
+    };
+    let info = ExploreInfo::new(&e, k, n);
+    let _lock = lock_out(&out)?;
+    if args.resume && files::is_explore(&out) {
+        let old = files::read_info(&out)?;
+        if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
+            return Err(BadInput(ScenarioError::Outputs {
+                path: out.clone(),
+                message: format!(
+                    "holds a different explore or shard ({} shard {}/{}); --resume continues only the same explore file, scenarios and shard",
+                    old.explore_file, old.shard_k, old.shard_n
+                ),
+            })
+            .into());
+        }
+    }
+    if !args.resume && out.join("sweep.json").exists() {
+        return Err(BadInput(ScenarioError::Outputs {
+            path: out.clone(),
+            message: "already holds a sweep: choose another --out".into(),
+        })
+        .into());
+    }
+    let (mut writer, done) = RunsWriter::open(&out, &e, args.resume).map_err(bad_input)?;
+    files::write_info(&out, &info)?;
+    let pending: Vec<u64> = (0..e.runs())
+        .filter(|&i| info.owns(i) && !done[i as usize])
+        .collect();
+    let faults = Faults::from_env();
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let bar = progress_bar(pending.len() as u64, args.quiet, "runs");
+    bar.set_message(format!("{} (explore)", e.file.display()));
+    let started = Instant::now();
+    let mut failed_now = 0u64;
+    let work = faults.wrap(|&i| i, |&i| run_one(&e, i));
+    for batch in pending.chunks(runner.batch()) {
+        let rows: Vec<RunRow> = batch
+            .iter()
+            .zip(runner.map(batch, &work, &|| bar.inc(1)))
+            .map(|(&run, result)| RunRow { run, result })
+            .collect();
+        failed_now += rows.iter().filter(|r| r.result.is_err()).count() as u64;
+        writer.append(&e, &rows)?;
+    }
+    bar.finish_and_clear();
+    writer.still_in_place()?;
+    let wall = started.elapsed().as_secs_f64();
+    let mine = (0..e.runs()).filter(|&i| info.owns(i)).count();
+    if n > 1 {
+        let recorded = files::recorded(&out, e.runs())?;
+        let absent = (0..e.runs())
+            .filter(|&i| info.owns(i) && !recorded[i as usize])
+            .count();
+        if absent > 0 {
+            bail!(
+                "{absent} of the {mine} runs of shard {k}/{n} are missing from {}/{}; run the same command again with --resume",
+                out.display(),
+                schema::RUNS
+            );
+        }
+        if !args.quiet {
+            println!(
+                "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
+                e.file.display(),
+                pending.len(),
+                mine - pending.len(),
+                out.display()
+            );
+        }
+    } else {
+        let result = files::summarise(&e, &out)?;
+        report(&e, &out, &result, args.quiet, Some((pending.len(), wall)));
+        finish(&e, &out, &result)?;
+    }
+    if failed_now > 0 {
+        bail!(
+            "{failed_now} runs of shard {k}/{n} failed (their errors are in {}/{})",
+            out.display(),
+            schema::RUNS
+        );
+    }
+    Ok(())
+}
+
+fn finish(e: &Explore, out: &Path, result: &files::ExploreResult) -> Result<()> {
+    if result.missing > 0 {
+        bail!(
+            "{} of {} runs are missing from {}/{}; run the same command again with --resume",
+            result.missing,
+            e.runs(),
+            out.display(),
+            schema::RUNS
+        );
+    }
+    if result.failed > 0 {
+        bail!(
+            "{} of {} runs failed (their errors are in {}/{})",
+            result.failed,
+            e.runs(),
+            out.display(),
+            schema::RUNS
+        );
+    }
+    Ok(())
+}
+
+fn report(
+    e: &Explore,
+    out: &Path,
+    result: &files::ExploreResult,
+    quiet: bool,
+    run: Option<(usize, f64)>,
+) {
+    if quiet {
+        return;
+    }
+    if let Some((ran, wall)) = run {
+        println!(
+            "Explore {}: {ran} runs done now in {wall:.1} s",
+            e.file.display()
+        );
+    }
+    println!(
+        "{} policies x {} futures ({} uncertain parameters) x {} replications = {} runs: {} ok, {} failed, {} missing",
+        e.policies.len(),
+        e.futures.len(),
+        e.uncertain.len(),
+        e.replications,
+        e.runs(),
+        result.ok,
+        result.failed,
+        result.missing
+    );
+    print!("{}", files::table(e, result));
+    println!(
+        "Outputs in {}/ (experiments.csv, outcomes.csv, regret.csv, robustness.csv, runs.csv, explore.json)",
+        out.display()
+    );
+}
+
+/// `custody-sim merge` of explore shards.
+pub(super) fn merge(args: &MergeArgs) -> Result<()> {
+    let _lock = lock_out(&args.out)?;
+    let infos: Vec<ExploreInfo> = args
+        .dirs
+        .iter()
+        .map(|d| files::read_info(d))
+        .collect::<Result<_>>()?;
+    let first = &infos[0];
+    for (d, i) in args.dirs.iter().zip(&infos) {
+        if i.identity != first.identity || i.shard_n != first.shard_n {
+            bail!(
+                "{} holds a different explore ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched explores",
+                d.display(),
+                i.explore_file,
+                i.shard_n,
+                args.dirs[0].display(),
+                first.explore_file,
+                first.shard_n
+            );
+        }
+    }
+    let mut have: Vec<u64> = infos.iter().map(|i| i.shard_k).collect();
+    have.sort();
+    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
+        bail!("shard {}/{} is given twice", w[0], first.shard_n);
+    }
+    let e = explore::load(Path::new(&first.explore_file)).map_err(BadInput)?;
+    if e.identity != first.identity {
+        bail!("{} has changed since the shards were run: merge needs the same explore file, design and scenarios", first.explore_file);
+    }
+    let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
+    let missing = files::merge_runs(e.runs(), &args.dirs, &args.out)?;
+    files::write_info(&args.out, &ExploreInfo::new(&e, 1, 1))?;
+    let result = files::summarise(&e, &args.out)?;
+    report(&e, &args.out, &result, args.quiet, None);
+    if !missing_shards.is_empty() || missing > 0 {
+        let list: Vec<String> = missing_shards
+            .iter()
+            .map(|k| format!("{k}/{}", first.shard_n))
+            .collect();
+        bail!(
+            "the merge is incomplete: {missing} of {} runs are missing{}; rerun the missing shards (with --resume) and merge again",
+            e.runs(),
+            if list.is_empty() { String::new() } else { format!(" (shards not given: {})", list.join(", ")) }
+        );
+    }
+    finish(&e, &args.out, &result)
+}
