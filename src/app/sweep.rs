@@ -165,6 +165,8 @@ fn report(
     print!("{}", files::ranking(sw, result));
     let sens = if result.sensitivity.is_empty() {
         ""
+    } else if matches!(sw.design, sweep::Design::Sobol { .. }) {
+        ", sensitivity.csv, sobol_convergence.csv"
     } else {
         ", sensitivity.csv"
     };

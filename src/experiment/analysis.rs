@@ -61,6 +61,39 @@ pub(crate) fn sensitivity(
                     .map(Sensitivity::Sobol),
             )
         }
-        Design::Grid | Design::LatinHypercube => None,
+        Design::Grid | Design::LatinHypercube | Design::Csv => None,
     }
+}
+
+/// Sobol indices estimated from the first `m` rows of each block of the design, or why not.
+pub(crate) type SobolAtSize = (usize, Result<Vec<SobolIndex>, design::DesignError>);
+
+/// Sobol indices of `y` (one value per point, in point order) from the first `m` rows of each block
+/// of a Sobol sweep's design, for `m` = N/4, N/2 and N (those of at least 2 rows): how far the
+/// indices still move as the sample grows. Each uses a fresh bootstrap stream of the sweep's seed,
+/// so the row for N equals `sensitivity.csv`. `None` for other designs.
+pub(crate) fn sobol_convergence(sweep: &Sweep, y: &[f64]) -> Option<Vec<SobolAtSize>> {
+    let Design::Sobol { samples, bootstrap } = &sweep.design else {
+        return None;
+    };
+    let (n, k) = (*samples, sweep.paths.len());
+    let mut sizes: Vec<usize> = vec![n / 4, n / 2, n];
+    sizes.retain(|&m| m >= 2);
+    sizes.dedup();
+    Some(
+        sizes
+            .into_iter()
+            .map(|m| {
+                let sub: Vec<f64> = if y.len() == n * (k + 2) {
+                    (0..k + 2)
+                        .flat_map(|block| y[block * n..block * n + m].iter().copied())
+                        .collect()
+                } else {
+                    y.to_vec()
+                };
+                let mut r = bootstrap_stream(sweep.seed);
+                (m, design::sobol_analyze(&sub, m, k, *bootstrap, &mut r))
+            })
+            .collect(),
+    )
 }

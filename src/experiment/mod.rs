@@ -6,5 +6,6 @@ pub(crate) mod compare;
 pub(crate) mod design;
 pub(crate) mod explore;
 pub(crate) mod slurm;
+pub(crate) mod sobol;
 pub(crate) mod sweep;
 pub(crate) mod targets;

@@ -33,6 +33,8 @@ pub(crate) struct RawSweep {
     #[serde(default)]
     pub metrics: Option<Vec<String>>,
     pub design: RawDesign,
+    /// Not for `kind = "csv"`: the design CSV's header names the parameters.
+    #[serde(default)]
     pub parameters: Vec<RawParameter>,
     /// Scheduler settings for `--emit-slurm`.
     #[serde(default)]
@@ -42,8 +44,15 @@ pub(crate) struct RawSweep {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDesign {
-    /// "grid", "latin_hypercube", "morris" or "sobol".
+    /// "grid", "latin_hypercube", "morris", "sobol" or "csv".
     pub kind: String,
+    /// Csv: the design file (header = dotted paths, one row per point), relative to this file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Sobol: "random" (default: Monte Carlo base matrices) or "scrambled_sobol" (a scrambled
+    /// Sobol' sequence; `samples` a power of 2).
+    #[serde(default)]
+    pub sequence: Option<String>,
     /// Latin hypercube: points; Sobol: base sample size N (runs N x (k + 2) points).
     #[serde(default)]
     pub samples: Option<u64>,
@@ -79,13 +88,14 @@ pub(crate) struct RawParameter {
     pub max: Option<f64>,
 }
 
-/// The design, with what its analysis needs.
+/// The design, with what its analysis needs (`Csv`: points read from a design CSV, row by row).
 #[derive(Debug, Clone)]
 pub(crate) enum Design {
     Grid,
     LatinHypercube,
     Morris { design: design::MorrisDesign },
     Sobol { samples: usize, bootstrap: usize },
+    Csv,
 }
 
 impl Design {
@@ -95,6 +105,7 @@ impl Design {
             Design::LatinHypercube => "latin_hypercube",
             Design::Morris { .. } => "morris",
             Design::Sobol { .. } => "sobol",
+            Design::Csv => "csv",
         }
     }
 }
@@ -270,7 +281,13 @@ pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
             format!("{max_runs}: must be in [1, {HARD_MAX_RUNS}]"),
         ));
     }
-    if raw.parameters.is_empty() {
+    if raw.design.kind == "csv" && !raw.parameters.is_empty() {
+        errs.push(bad(
+            file,
+            "parameters",
+            "with design.kind = \"csv\" the design file's header names the parameters: remove the [[parameters]] tables".into(),
+        ));
+    } else if raw.parameters.is_empty() && raw.design.kind != "csv" {
         errs.push(bad(
             file,
             "parameters",
@@ -362,6 +379,20 @@ pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
             ));
         }
     }
+    if raw.design.file.is_some() && kind != "csv" {
+        errs.push(bad(
+            file,
+            "design.file",
+            format!("is only for kind = \"csv\" (this design is \"{kind}\")"),
+        ));
+    }
+    if raw.design.sequence.is_some() && kind != "sobol" {
+        errs.push(bad(
+            file,
+            "design.sequence",
+            format!("is only for kind = \"sobol\" (this design is \"{kind}\")"),
+        ));
+    }
     let slurm = raw.slurm.clone().unwrap_or_default();
     for (field, value, allowed) in slurm.problems("slurm.") {
         errs.push(bad(file, &field, format!("{value}: must be {allowed}")));
@@ -395,6 +426,25 @@ pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
     };
     let unit_points: Vec<Vec<f64>>;
     let (design, points) = match kind {
+        "csv" => {
+            let Some(written) = raw.design.file.as_deref() else {
+                return Err(bad(file, "design.file", "missing: the csv design needs `file`, a CSV of parameter values (header = dotted paths, one row per point)".into()));
+            };
+            let path = file.parent().unwrap_or(Path::new(".")).join(written);
+            let d = super::explore::read_design_csv(
+                file,
+                "design.file",
+                written,
+                &path,
+                &base.loaded.merged,
+            )?;
+            check_size(d.rows.len() as u64)?;
+            paths = d.paths.clone();
+            (
+                Design::Csv,
+                super::explore::design_values(&d, &base.loaded.merged),
+            )
+        }
         "grid" => {
             let mut axes: Vec<Vec<Value>> = Vec::new();
             for (i, p) in raw.parameters.iter().enumerate() {
@@ -451,8 +501,22 @@ pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
                 ));
             }
             check_size(n.saturating_mul(k as u64 + 2))?;
-            unit_points = design::saltelli_design(n as usize, k, &mut r)
-                .map_err(|e| bad(file, "design", e.to_string()))?;
+            unit_points = match raw.design.sequence.as_deref().unwrap_or("random") {
+                "random" => design::saltelli_design(n as usize, k, &mut r),
+                "scrambled_sobol" => {
+                    if !n.is_power_of_two() || n > 1 << 32 {
+                        return Err(bad(file, "design.samples", format!("{n}: with sequence = \"scrambled_sobol\" the base sample must be a power of 2 up to 2^32 (e.g. 64, 128, 256), so that the sequence stays balanced")));
+                    }
+                    if 2 * k > super::sobol::MAX_DIMENSIONS {
+                        return Err(bad(file, "parameters", format!("{k} parameters: the Sobol' sequence covers at most {} (2 dimensions each)", super::sobol::MAX_DIMENSIONS / 2)));
+                    }
+                    super::sobol::saltelli_design(n as usize, k, &mut r)
+                }
+                other => {
+                    return Err(bad(file, "design.sequence", format!("\"{other}\": must be \"random\" (Monte Carlo) or \"scrambled_sobol\"")));
+                }
+            }
+            .map_err(|e| bad(file, "design", e.to_string()))?;
             (
                 Design::Sobol {
                     samples: n as usize,
@@ -462,7 +526,7 @@ pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
             )
         }
         other => {
-            return Err(bad(file, "design.kind", format!("\"{other}\": must be one of \"grid\", \"latin_hypercube\", \"morris\", \"sobol\"")));
+            return Err(bad(file, "design.kind", format!("\"{other}\": must be one of \"grid\", \"latin_hypercube\", \"morris\", \"sobol\", \"csv\"")));
         }
     };
 

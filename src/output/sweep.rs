@@ -332,7 +332,12 @@ pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
         .filter_map(|m| names.iter().position(|n| n == m))
         .collect();
     let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(sweep.points.len()); ranked.len()];
-    let head = points::columns(&sweep.paths);
+    let csv_design = matches!(sweep.design, crate::experiment::sweep::Design::Csv);
+    let mut head = points::columns(&sweep.paths);
+    if csv_design {
+        // The design CSV's row (0 = the first line after its header), for aligning results.
+        head.insert(1, "row".to_string());
+    }
     write_atomic(&dir.join(points::FILE), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(&head)?;
@@ -374,6 +379,9 @@ pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
                 slot.push(stats[m].mean);
             }
             let mut row = vec![point.to_string()];
+            if csv_design {
+                row.push(point.to_string());
+            }
             row.extend(sweep.points[point].iter().map(show));
             row.push(runs.ok.len().to_string());
             row.push(runs.failed.to_string());
@@ -400,11 +408,78 @@ pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
     if !sensitivity.is_empty() {
         write_sensitivity(&dir.join(sensitivity::FILE), sweep, &sensitivity)?;
     }
+    let convergence: Vec<_> = y
+        .iter()
+        .zip(&ranked)
+        .filter_map(|(values, &m)| {
+            analysis::sobol_convergence(sweep, values).map(|c| (names[m].to_string(), c))
+        })
+        .collect();
+    if !convergence.is_empty() {
+        write_convergence(&dir.join(SOBOL_CONVERGENCE), sweep, &convergence)?;
+    }
     Ok(SweepResult {
         ok,
         failed,
         missing,
         sensitivity,
+    })
+}
+
+/// `sobol_convergence.csv` (Sobol designs): per ranked metric, parameter and base sample size
+/// (N/4, N/2, N), the first-order and total indices with their 95% bootstrap intervals.
+pub(crate) const SOBOL_CONVERGENCE: &str = "sobol_convergence.csv";
+
+type Convergence = Vec<analysis::SobolAtSize>;
+
+fn write_convergence(path: &Path, sweep: &Sweep, all: &[(String, Convergence)]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "metric",
+            "parameter",
+            "samples",
+            "first_order",
+            "first_order_ci95_low",
+            "first_order_ci95_high",
+            "total",
+            "total_ci95_low",
+            "total_ci95_high",
+        ])?;
+        for (metric, sizes) in all {
+            for (m, r) in sizes {
+                match r {
+                    Err(e) => out.write_record([
+                        metric.as_str(),
+                        "",
+                        &m.to_string(),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &format!("not computed: {e}"),
+                    ])?,
+                    Ok(v) => {
+                        for x in v {
+                            out.write_record([
+                                metric.as_str(),
+                                &sweep.paths[x.factor],
+                                &m.to_string(),
+                                &fmt_num(x.s1),
+                                &fmt_num(x.s1_low),
+                                &fmt_num(x.s1_high),
+                                &fmt_num(x.st),
+                                &fmt_num(x.st_low),
+                                &fmt_num(x.st_high),
+                            ])?;
+                        }
+                    }
+                }
+            }
+        }
+        out.flush()?;
+        Ok(())
     })
 }
 

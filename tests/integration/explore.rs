@@ -458,3 +458,155 @@ fn bad_explore_files_are_refused_before_anything_runs() {
         &["futures.design", "nowhere.csv"],
     );
 }
+
+/// A small base scenario (about 2,000 children) in `dir`, for sweeps.
+fn small_base(dir: &Path) -> PathBuf {
+    extend_baseline(
+        dir,
+        "small.toml",
+        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
+    )
+}
+
+const DESIGN: &str = "life.move_rate_per_year,data_sharing.orr_to_ice_probability,wellbeing_calls.max_attempts\n0.6,0.5,3\n0.2,0.9,1\n0.4,0.7,2\n0.6,0.5,3\n";
+
+#[test]
+fn design_csv_rows_are_run_and_written_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    small_base(dir.path());
+    std::fs::write(dir.path().join("design.csv"), DESIGN).unwrap();
+    let sweep = dir.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        "base = \"small.toml\"\nreplications = 1\nseed = 3\n\n[design]\nkind = \"csv\"\nfile = \"design.csv\"\n",
+    )
+    .unwrap();
+    cmd(dir.path())
+        .args(["sweep", sweep.to_str().unwrap(), "-q", "-o", "sw"])
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&dir.path().join("sw/points.csv"));
+    assert_eq!(
+        &h[..5],
+        [
+            "point",
+            "row",
+            "life.move_rate_per_year",
+            "data_sharing.orr_to_ice_probability",
+            "wellbeing_calls.max_attempts"
+        ]
+    );
+    assert_eq!(rows.len(), 4);
+    let design: Vec<Vec<f64>> = DESIGN
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    let m = col(&h, "unlocatable_by_ice_at_horizon_mean");
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[1], i.to_string());
+        for j in 0..3 {
+            assert_eq!(r[2 + j].parse::<f64>().unwrap(), design[i][j], "row {i}");
+        }
+    }
+    // Rows 0 and 3 are the same values: the same result (common random numbers); row 1 differs.
+    assert_eq!(rows[0][m], rows[3][m]);
+    assert_ne!(rows[0][m], rows[1][m]);
+
+    // The same design as the futures of an explore: experiments.csv has the rows, in order.
+    let e = explore_file(dir.path(), &[], "[futures]\ndesign = \"design.csv\"\n");
+    cmd(dir.path())
+        .args(["explore", e.to_str().unwrap(), "-q", "-o", "ex"])
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&dir.path().join("ex/experiments.csv"));
+    assert_eq!(&h[..3], ["future", "row", "life.move_rate_per_year"]);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[1], i.to_string());
+        for j in 0..3 {
+            assert_eq!(r[2 + j].parse::<f64>().unwrap(), design[i][j], "row {i}");
+        }
+    }
+    let (_, out) = read_csv(&dir.path().join("ex/outcomes.csv"));
+    let v = |f: &str| {
+        out.iter()
+            .find(|r| r[0] == f && r[3] == "unlocatable_by_ice_at_horizon")
+            .unwrap()[4]
+            .clone()
+    };
+    assert_ne!(v("0"), v("1"));
+}
+
+#[test]
+fn a_scrambled_sobol_sweep_writes_a_convergence_table() {
+    let dir = tempfile::tempdir().unwrap();
+    small_base(dir.path());
+    let sweep = |samples: u32| {
+        let p = dir.path().join(format!("sobol{samples}.toml"));
+        std::fs::write(
+            &p,
+            format!("base = \"small.toml\"\nreplications = 1\nseed = 3\nmetrics = [\"unlocatable_by_ice_at_horizon\"]\n\n[design]\nkind = \"sobol\"\nsamples = {samples}\nbootstrap = 20\nsequence = \"scrambled_sobol\"\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n\n[[parameters]]\npath = \"data_sharing.orr_to_ice_probability\"\nmin = 0.5\nmax = 1.0\n"),
+        )
+        .unwrap();
+        p
+    };
+    let s = sweep(8);
+    cmd(dir.path())
+        .args(["sweep", s.to_str().unwrap(), "-q", "-o", "sob"])
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&dir.path().join("sob/points.csv"));
+    assert_eq!(rows.len(), 8 * 4);
+    // The base points come from a scrambled Sobol' sequence: each of the 8 rows of A lies in its
+    // own eighth of each range.
+    let c = col(&h, "life.move_rate_per_year");
+    let mut cells: Vec<usize> = rows[..8]
+        .iter()
+        .map(|r| ((r[c].parse::<f64>().unwrap() - 0.2) / 0.4 * 8.0) as usize)
+        .collect();
+    cells.sort();
+    assert_eq!(cells, (0..8).collect::<Vec<_>>());
+    let (h, conv) = read_csv(&dir.path().join("sob/sobol_convergence.csv"));
+    assert_eq!(
+        h,
+        [
+            "metric",
+            "parameter",
+            "samples",
+            "first_order",
+            "first_order_ci95_low",
+            "first_order_ci95_high",
+            "total",
+            "total_ci95_low",
+            "total_ci95_high"
+        ]
+    );
+    let sizes: Vec<&str> = conv.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(sizes, ["2", "2", "4", "4", "8", "8"]);
+    // At N the table repeats sensitivity.csv.
+    let (sh, sens) = read_csv(&dir.path().join("sob/sensitivity.csv"));
+    for r in conv.iter().filter(|r| r[2] == "8") {
+        for (idx, column) in [("first_order", 3), ("total", 6)] {
+            let s = sens
+                .iter()
+                .find(|x| x[col(&sh, "parameter")] == r[1] && x[col(&sh, "index")] == idx)
+                .unwrap();
+            assert_eq!(s[col(&sh, "estimate")], r[column]);
+        }
+    }
+    // Not a power of 2: refused before anything runs.
+    let bad = sweep(6);
+    let out = cmd(dir.path())
+        .args(["sweep", bad.to_str().unwrap(), "-q", "-o", "bad"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8_lossy(&out);
+    assert!(
+        msg.contains("design.samples") && msg.contains("power of 2"),
+        "{msg}"
+    );
+    assert!(!dir.path().join("bad").exists());
+}
