@@ -46,6 +46,35 @@ pub enum Command {
     Journey(JourneyArgs),
     /// Write one self-contained HTML report (charts inline, works offline) from output folders.
     Report(ReportArgs),
+    /// Write a classroom explorer: one offline HTML page with levers and charts over a grid of
+    /// scenarios, and a teacher's mode.
+    Explorer(ExplorerArgs),
+}
+
+/// Options of `explorer`.
+#[derive(Debug, Args)]
+pub struct ExplorerArgs {
+    /// Explorer file (TOML): the base scenario, 2-5 levers of 2-5 levels, the teacher's steps.
+    #[arg(default_value = "scenarios/explorer/default.toml")]
+    pub explorer: PathBuf,
+    /// The HTML page to write (one self-contained file).
+    #[arg(short, long, default_value = "outputs/explorer.html")]
+    pub out: PathBuf,
+    /// Share of the cohort simulated (0.001 to 1): arrivals and every capacity are multiplied by it.
+    #[arg(long, default_value_t = 0.1)]
+    pub scale: f64,
+    /// Replications per setting (2 to 100: every number shown has a 95% interval).
+    #[arg(short, long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(2..=100))]
+    pub replications: u64,
+    /// Master seed, shared by every setting (common random numbers).
+    #[arg(short, long, default_value_t = 20190101)]
+    pub seed: u64,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `journey`.
@@ -289,6 +318,10 @@ pub struct RunArgs {
     /// Output folder (default: `outputs/<scenario file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// Share of the cohort simulated (0.001 to 1): arrivals and every capacity are multiplied by
+    /// it, as `explorer` does.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
     /// Also write `report.html` (self-contained, with charts) into the output folder.
     #[arg(long)]
     pub report: bool,

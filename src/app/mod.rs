@@ -3,6 +3,7 @@
 mod calibrate;
 mod compare;
 mod explore;
+mod explorer;
 mod journey;
 mod report;
 mod sweep;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Journey(args) => journey::journey(&args),
         Command::Report(args) => report::report(&args),
+        Command::Explorer(args) => explorer::explorer(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(
@@ -120,6 +122,7 @@ const RUN_OUTPUTS: &[&str] = &[
 
 fn run_scenario(args: &RunArgs) -> Result<()> {
     let scenario = scenario::load(&args.scenario).map_err(BadInput)?;
+    let scenario = explorer::at_scale_arg(scenario, args.scale, &args.scenario)?;
     let out_dir = args
         .out
         .clone()
@@ -167,6 +170,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         events_per_second: events as f64 / wall.max(1e-9),
         outputs: RUN_OUTPUTS.to_vec(),
         caveats: output::CAVEATS.to_vec(),
+        scale: (args.scale != 1.0).then_some(args.scale),
     };
     output::write_manifest(&set.path("manifest.json"), &manifest)?;
     set.commit(RUN_OUTPUTS, "manifest.json")?;

@@ -4,6 +4,7 @@
 pub(crate) mod calibrate;
 pub mod charts;
 pub(crate) mod explore;
+pub(crate) mod explorer;
 pub(crate) mod files;
 pub(crate) mod lock;
 pub(crate) mod report;
@@ -288,6 +289,9 @@ pub(crate) struct Manifest {
     pub events_per_second: f64,
     pub outputs: Vec<&'static str>,
     pub caveats: Vec<&'static str>,
+    /// Share of the cohort simulated (`run --scale`), when not the whole cohort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
 }
 
 pub(crate) fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {

@@ -6,6 +6,7 @@ mod charts;
 mod common;
 mod experiment;
 mod explore;
+mod explorer;
 mod golden;
 mod hardening;
 mod readme;
