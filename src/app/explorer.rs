@@ -999,7 +999,7 @@ mod tests {
         let m = month_ends("2018-10-01", 92);
         let labels: Vec<&str> = m.iter().map(|x| x.label.as_str()).collect();
         assert_eq!(labels, ["2018-10", "2018-11", "2018-12"]);
-        assert_eq!(m.iter().map(|x| x.day).collect::<Vec<_>>(), [30, 59, 91]);
+        assert_eq!(m.iter().map(|x| x.day).collect::<Vec<_>>(), [30, 60, 91]);
         // A run that ends mid-month keeps its last day.
         let m = month_ends("2018-10-01", 40);
         assert_eq!(m.iter().map(|x| x.day).collect::<Vec<_>>(), [30, 39]);
