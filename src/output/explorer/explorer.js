@@ -304,7 +304,7 @@
   function settingWords() {
     var changed = [];
     levers.forEach(function (l, i) { if (state[i] !== l.today) { changed.push(l.levels[state[i]].short); } });
-    if (!changed.length) { return 'today\u2019s policy'; }
+    if (!changed.length) { return 'today\'s policy'; }
     if (changed.length === 1) { return changed[0]; }
     return changed.slice(0, -1).join(', ') + ' and ' + changed[changed.length - 1];
   }
