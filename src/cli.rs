@@ -37,6 +37,9 @@ pub enum Command {
     /// Run reforms in many futures (uncertain assumptions) with common random numbers: regret and
     /// robustness of each reform.
     Explore(ExploreArgs),
+    /// Scenario discovery (PRIM) on an explore's outputs: the boxes of uncertain parameters where
+    /// a condition on a reform holds, and which assumptions matter.
+    Discover(DiscoverArgs),
     /// Compare a scenario with published figures (a targets file); exit 1 if any misses.
     Validate(ValidateArgs),
     /// Fit free parameters to published targets (ABC rejection), reporting held-out targets apart.
@@ -249,6 +252,45 @@ pub struct ExploreArgs {
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no table.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Output folder of `custody-sim explore` (merged, if it ran in shards).
+    pub explore_dir: PathBuf,
+    /// The policy the condition is about (its name in outcomes.csv, e.g. integrated_record).
+    #[arg(long)]
+    pub reform: String,
+    /// The metric (default: the explore's first metric).
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// The condition that marks a future as a case: `QUANTITY OP NUMBER`, QUANTITY one of value,
+    /// baseline, difference (reform - baseline), improvement (better than the baseline, in the
+    /// metric's better direction), regret; e.g. "improvement < 1000".
+    #[arg(long, allow_hyphen_values = true)]
+    pub condition: String,
+    /// The default box: the densest on the trajectory with at least this coverage.
+    #[arg(long, default_value_t = 0.5)]
+    pub min_coverage: f64,
+    /// Choose this step of the peeling trajectory instead (see prim_trajectory.csv).
+    #[arg(long = "box", value_name = "STEP")]
+    pub box_step: Option<u64>,
+    /// Share of the box's futures cut off at each peeling step.
+    #[arg(long, default_value_t = 0.05)]
+    pub peel_alpha: f64,
+    /// Share of the box's futures taken back at each pasting step.
+    #[arg(long, default_value_t = 0.05)]
+    pub paste_alpha: f64,
+    /// Peeling stops before a box holds fewer than this share of the futures.
+    #[arg(long, default_value_t = 0.05)]
+    pub min_mass: f64,
+    /// Output folder (default: `<EXPLORE_DIR>/discover-<reform>`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
 }

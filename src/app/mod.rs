@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod compare;
+mod discover;
 mod explore;
 mod explorer;
 mod journey;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Explore(args) => explore::explore(&args),
+        Command::Discover(args) => discover::discover(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Journey(args) => journey::journey(&args),

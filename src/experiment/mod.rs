@@ -5,6 +5,7 @@ pub(crate) mod calibrate;
 pub(crate) mod compare;
 pub(crate) mod design;
 pub(crate) mod explore;
+pub(crate) mod prim;
 pub(crate) mod slurm;
 pub(crate) mod sobol;
 pub(crate) mod sweep;

@@ -3,6 +3,7 @@
 
 pub(crate) mod calibrate;
 pub mod charts;
+pub(crate) mod discover;
 pub(crate) mod explore;
 pub(crate) mod explorer;
 pub(crate) mod files;

@@ -610,3 +610,206 @@ fn a_scrambled_sobol_sweep_writes_a_convergence_table() {
     );
     assert!(!dir.path().join("bad").exists());
 }
+
+#[test]
+fn discover_finds_the_assumption_that_decides_the_condition() {
+    let dir = tempfile::tempdir().unwrap();
+    // The baseline alone, in 80 futures of a strong lever (household moves) and a weak one.
+    let e = explore_file(
+        dir.path(),
+        &[],
+        "[futures]\nsamples = 80\n\n[uncertainties]\nassumptions = false\n\n[[uncertainties.parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.05\nmax = 1.0\n\n[[uncertainties.parameters]]\npath = \"children.propensity_log_sd\"\nmin = 0.45\nmax = 0.55\n",
+    );
+    cmd(dir.path())
+        .args(["explore", e.to_str().unwrap(), "-q", "-o", "ex"])
+        .assert()
+        .success();
+    let (_, exp) = read_csv(&dir.path().join("ex/experiments.csv"));
+    let (_, out) = read_csv(&dir.path().join("ex/outcomes.csv"));
+    let value: Vec<f64> = (0..80)
+        .map(|f| {
+            out.iter()
+                .find(|r| r[0] == f.to_string() && r[3] == "unlocatable_by_ice_child_years")
+                .unwrap()[4]
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let mut sorted = value.clone();
+    sorted.sort_by(f64::total_cmp);
+    let threshold = sorted[59]; // the top quarter of futures (strictly above it: 20 futures)
+    let condition = format!("value > {threshold}");
+    let text = stdout_of(
+        dir.path(),
+        &[
+            "discover",
+            "ex",
+            "--reform",
+            "baseline",
+            "--metric",
+            "unlocatable_by_ice_child_years",
+            "--condition",
+            &condition,
+            "-o",
+            "disc",
+        ],
+    );
+    assert!(text.contains("holds in 20 of 80 futures"), "{text}");
+    let d = dir.path().join("disc");
+    for f in [
+        "prim_trajectory.csv",
+        "prim_limits.csv",
+        "prim_box.csv",
+        "feature_scores.csv",
+        "discover.json",
+        "discover-tradeoff.svg",
+        "discover-box.svg",
+        "discover-scores.svg",
+    ] {
+        assert!(d.join(f).is_file(), "{f} missing");
+    }
+    // The trajectory: coverage never rises; coverage and density are counted correctly from the
+    // limits, the futures and the outcomes.
+    let (th, traj) = read_csv(&d.join("prim_trajectory.csv"));
+    let (_, limits) = read_csv(&d.join("prim_limits.csv"));
+    let moves: Vec<f64> = exp.iter().map(|r| r[1].parse().unwrap()).collect();
+    let spread: Vec<f64> = exp.iter().map(|r| r[2].parse().unwrap()).collect();
+    let case: Vec<bool> = value.iter().map(|&v| v > threshold).collect();
+    let mut last_coverage = 1.0;
+    for r in &traj {
+        let step = &r[0];
+        let lim = |p: &str| -> (f64, f64) {
+            let l = limits.iter().find(|l| &l[0] == step && l[1] == p).unwrap();
+            (l[2].parse().unwrap(), l[3].parse().unwrap())
+        };
+        let (a, b) = (
+            lim("life.move_rate_per_year"),
+            lim("children.propensity_log_sd"),
+        );
+        let inside: Vec<usize> = (0..80)
+            .filter(|&i| moves[i] >= a.0 && moves[i] <= a.1 && spread[i] >= b.0 && spread[i] <= b.1)
+            .collect();
+        let cases = inside.iter().filter(|&&i| case[i]).count();
+        let coverage: f64 = r[col(&th, "coverage")].parse().unwrap();
+        let density: f64 = r[col(&th, "density")].parse().unwrap();
+        assert!((coverage - cases as f64 / 20.0).abs() < 1e-6, "{r:?}");
+        assert!(
+            (density - cases as f64 / inside.len() as f64).abs() < 1e-6,
+            "{r:?}"
+        );
+        assert!(coverage <= last_coverage);
+        last_coverage = coverage;
+    }
+    // The chosen box restricts household moves from below; moves score far above the weak lever.
+    let (bh, bx) = read_csv(&d.join("prim_box.csv"));
+    let moves_row = bx
+        .iter()
+        .find(|r| r[0] == "life.move_rate_per_year")
+        .unwrap();
+    assert_eq!(moves_row[col(&bh, "restricted")], "true", "{bx:?}");
+    let lo: f64 = moves_row[col(&bh, "min")].parse().unwrap();
+    assert!(lo > 0.4, "{bx:?}");
+    let (sh, scores) = read_csv(&d.join("feature_scores.csv"));
+    assert_eq!(scores[0][col(&sh, "parameter")], "life.move_rate_per_year");
+    let s0: f64 = scores[0][col(&sh, "score_condition")].parse().unwrap();
+    let s1: f64 = scores[1][col(&sh, "score_condition")].parse().unwrap();
+    assert!(s0 > 0.3 && s0 > 3.0 * s1, "{scores:?}");
+    let info: serde_json::Value = serde_json::from_slice(&read(d.join("discover.json"))).unwrap();
+    assert_eq!(info["cases"], 20);
+    assert!(info["pasted"]["density"].as_f64().unwrap() > 0.6, "{info}");
+
+    // Bad input: exit code 2, the option named, nothing written.
+    for (args, expect) in [
+        (
+            vec!["--reform", "nobody", "--condition", "value > 1"],
+            vec!["--reform", "baseline"],
+        ),
+        (
+            vec!["--reform", "baseline", "--condition", "gain > 1"],
+            vec!["--condition", "QUANTITY OP NUMBER"],
+        ),
+        (
+            vec![
+                "--reform",
+                "baseline",
+                "--metric",
+                "unlocatable",
+                "--condition",
+                "value > 1",
+            ],
+            vec!["--metric", "not a metric"],
+        ),
+        (
+            vec![
+                "--reform",
+                "baseline",
+                "--condition",
+                "value > 1",
+                "--box",
+                "999",
+            ],
+            vec!["--box", "steps 0 to"],
+        ),
+        (
+            vec![
+                "--reform",
+                "baseline",
+                "--condition",
+                "value > 1",
+                "--peel-alpha",
+                "1.5",
+            ],
+            vec!["--peel-alpha", "(0, 1)"],
+        ),
+    ] {
+        let mut all = vec!["discover", "ex"];
+        all.extend(args);
+        all.extend(["-o", "bad"]);
+        let out = cmd(dir.path())
+            .args(&all)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let msg = String::from_utf8_lossy(&out);
+        for x in expect {
+            assert!(msg.contains(x), "expected {x:?} in: {msg}");
+        }
+        assert!(!dir.path().join("bad").exists());
+    }
+    let out = cmd(dir.path())
+        .args([
+            "discover",
+            "nowhere",
+            "--reform",
+            "baseline",
+            "--condition",
+            "value > 1",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("explore.json"));
+    // A condition that never holds: said so, exit code 1, nothing written.
+    let out = cmd(dir.path())
+        .args([
+            "discover",
+            "ex",
+            "--reform",
+            "baseline",
+            "--condition",
+            "value < -1",
+            "-o",
+            "none",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("holds in none"));
+    assert!(!dir.path().join("none").exists());
+}

@@ -6,6 +6,7 @@
 //! inside the `dejavu` crate, so nothing is needed from the system.
 
 mod data;
+mod discover;
 mod draw;
 mod experiment;
 mod journey;
@@ -23,6 +24,7 @@ use plotters::style::{register_font, FontStyle};
 
 use crate::output::files::write_atomic;
 
+pub use discover::charts_for_discovery;
 pub use experiment::{charts_for_comparison, charts_for_sweep};
 pub use journey::{journey_chart, journey_chart_until};
 pub(crate) use policy::change_number;
