@@ -18,7 +18,7 @@ use super::sweep::{referenced_file, several, HARD_MAX_RUNS};
 use crate::error::ScenarioError;
 use crate::rng::{self, Stream};
 use crate::scenario::overrides::{self, check_path, number_like};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, scale, Scenario};
 
 /// Largest number of runs an explore file may ask for unless it raises `max_runs`.
 pub(crate) const DEFAULT_MAX_RUNS: u64 = 1_000_000;
@@ -52,7 +52,8 @@ pub(crate) struct RawExplore {
     pub reforms: Vec<String>,
     pub replications: u64,
     pub seed: u64,
-    /// Expected arrivals multiplied by this (1 = the scenario's cohort); for quick runs.
+    /// Share of the cohort (1 = the scenario's cohort): arrivals and every capacity multiplied by
+    /// it ([`scale::at_scale`]); for quick runs.
     #[serde(default)]
     pub scale: Option<f64>,
     #[serde(default)]
@@ -278,7 +279,7 @@ impl Explore {
     pub(crate) fn stream_replication(&self, future: usize, replication: u64) -> u64 {
         future as u64 * self.replications + replication
     }
-    /// The scenario of one policy in one future, with the cohort scaled.
+    /// The scenario of one policy in one future, with the cohort and every capacity scaled.
     pub(crate) fn scenario(&self, future: usize, policy: usize) -> Result<Scenario, ScenarioError> {
         let overrides: Vec<(String, Value)> = self
             .uncertain
@@ -287,7 +288,7 @@ impl Explore {
             .zip(self.futures[future].iter().cloned())
             .collect();
         let p = &self.policies[policy];
-        let mut sc = overrides::with_overrides(
+        let sc = overrides::with_overrides(
             &p.scenario,
             &overrides,
             &format!(
@@ -297,12 +298,7 @@ impl Explore {
                 p.file.display()
             ),
         )?;
-        if self.scale != 1.0 {
-            for r in &mut sc.params.arrival_rate_by_day {
-                *r *= self.scale;
-            }
-        }
-        Ok(sc)
+        scale::at_scale(&sc, self.scale, &self.file.display().to_string())
     }
 }
 

@@ -44,15 +44,11 @@ pub(crate) struct RawSweep {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDesign {
+    // Fields added later go last: an array written for this table (`design = ["morris", 3]`) is
+    // read by serde field by field, and the order of the first fields decides whether the reader
+    // sees a table with the wrong shape (reported with its keys) or a type error.
     /// "grid", "latin_hypercube", "morris", "sobol" or "csv".
     pub kind: String,
-    /// Csv: the design file (header = dotted paths, one row per point), relative to this file.
-    #[serde(default)]
-    pub file: Option<String>,
-    /// Sobol: "random" (default: Monte Carlo base matrices) or "scrambled_sobol" (a scrambled
-    /// Sobol' sequence; `samples` a power of 2).
-    #[serde(default)]
-    pub sequence: Option<String>,
     /// Latin hypercube: points; Sobol: base sample size N (runs N x (k + 2) points).
     #[serde(default)]
     pub samples: Option<u64>,
@@ -65,6 +61,13 @@ pub(crate) struct RawDesign {
     /// Sobol: bootstrap resamples for the intervals.
     #[serde(default)]
     pub bootstrap: Option<u64>,
+    /// Csv: the design file (header = dotted paths, one row per point), relative to this file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Sobol: "random" (default: Monte Carlo base matrices) or "scrambled_sobol" (a scrambled
+    /// Sobol' sequence; `samples` a power of 2).
+    #[serde(default)]
+    pub sequence: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -3,6 +3,7 @@
 pub(crate) mod load;
 pub(crate) mod overrides;
 pub(crate) mod raw;
+pub(crate) mod scale;
 pub(crate) mod validate;
 
 use std::path::Path;
