@@ -585,7 +585,6 @@ fn lever_views(ex: &Explorer) -> Vec<LeverView> {
         .collect()
 }
 
-
 /// Check a `--scale` given on the command line.
 fn check_scale(scale: f64) -> Result<(), ScenarioError> {
     if scale.is_finite() && (MIN_SCALE..=1.0).contains(&scale) {
