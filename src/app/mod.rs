@@ -1,5 +1,6 @@
 //! Orchestration at the application edge: validated plan -> runner -> outputs. `anyhow` lives here.
 
+pub mod api;
 mod calibrate;
 mod compare;
 mod discover;

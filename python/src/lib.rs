@@ -1,0 +1,225 @@
+//! `custody_sim._core`: the Python extension module of custody-sim (PyO3). It calls the library's
+//! [`custody_sim::app::api`] (the same loading, scaling, runner and statistics as the command line)
+//! with the GIL released, and hands back plain Python values and the numbers as bytes of
+//! native-endian `f64`; `custody_sim/__init__.py` turns them into numpy arrays and pandas frames.
+
+use std::path::PathBuf;
+
+use custody_sim::app::api::{self, CompareOptions, Stat};
+use custody_sim::scenario::Scenario;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use toml::Value;
+
+/// An error of the library as a Python exception: bad input (the command line's exit code 2) is a
+/// `ValueError` carrying the library's message (the file, the field and what is allowed); a failed
+/// run is a `RuntimeError`.
+fn to_py(e: anyhow::Error) -> PyErr {
+    let message = format!("{e:#}");
+    if api::is_bad_input(&e) {
+        PyValueError::new_err(message)
+    } else {
+        PyRuntimeError::new_err(message)
+    }
+}
+
+/// A Python value as a TOML value: bool, int, float, str, and lists or dicts of them.
+fn to_toml(path: &str, v: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if v.is_instance_of::<PyBool>() {
+        Ok(Value::Boolean(v.extract()?))
+    } else if v.is_instance_of::<PyInt>() {
+        let i: i64 = v.extract().map_err(|_| {
+            PyValueError::new_err(format!(
+                "override `{path}`: the integer {v} does not fit in 64 bits"
+            ))
+        })?;
+        Ok(Value::Integer(i))
+    } else if v.is_instance_of::<PyFloat>() {
+        Ok(Value::Float(v.extract()?))
+    } else if v.is_instance_of::<PyString>() {
+        Ok(Value::String(v.extract()?))
+    } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+        let mut out = Vec::new();
+        for (i, x) in v.try_iter()?.enumerate() {
+            out.push(to_toml(&format!("{path}[{i}]"), &x?)?);
+        }
+        Ok(Value::Array(out))
+    } else if let Ok(d) = v.cast::<PyDict>() {
+        let mut t = toml::Table::new();
+        for (k, x) in d.iter() {
+            let k: String = k.extract()?;
+            let sub = to_toml(&format!("{path}.{k}"), &x)?;
+            t.insert(k, sub);
+        }
+        Ok(Value::Table(t))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "override `{path}`: a value of type {} cannot be written in a scenario (use bool, int, float, str, or a list or dict of them)",
+            v.get_type().name()?
+        )))
+    }
+}
+
+/// Overrides as (dotted path, value) pairs, in the order given.
+fn overrides(items: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<Vec<(String, Value)>> {
+    items
+        .into_iter()
+        .map(|(p, v)| {
+            let t = to_toml(&p, &v)?;
+            Ok((p, t))
+        })
+        .collect()
+}
+
+/// Native-endian bytes of `f64`s (numpy reads them with `frombuffer`).
+fn bytes<'py>(py: Python<'py>, xs: impl IntoIterator<Item = f64>) -> Bound<'py, PyBytes> {
+    let raw: Vec<u8> = xs.into_iter().flat_map(f64::to_ne_bytes).collect();
+    PyBytes::new(py, &raw)
+}
+
+/// A row of `headline.csv` after the metric: replications, mean, sd, ci95_low, ci95_high.
+fn stat(s: &Stat) -> [f64; 5] {
+    [s.n as f64, s.mean, s.sd, s.low, s.high]
+}
+
+/// Run a scenario file: the numbers `custody-sim run` writes.
+#[pyfunction]
+#[pyo3(signature = (scenario, overrides=Vec::new(), seed=20190101, replications=10, threads=0, scale=1.0))]
+fn run<'py>(
+    py: Python<'py>,
+    scenario: PathBuf,
+    overrides: Vec<(String, Bound<'py, PyAny>)>,
+    seed: u64,
+    replications: u64,
+    threads: u64,
+    scale: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let values = self::overrides(overrides)?;
+    let out = py
+        .detach(|| {
+            let s = api::load(&scenario, &values, scale)?;
+            api::run(&s, seed, replications, threads)
+        })
+        .map_err(to_py)?;
+    let d = PyDict::new(py);
+    d.set_item("name", &out.name)?;
+    d.set_item("metrics", &out.metrics)?;
+    d.set_item("values", bytes(py, out.values.iter().flatten().copied()))?;
+    d.set_item("headline", bytes(py, out.headline.iter().flat_map(stat)))?;
+    d.set_item("series", &out.series)?;
+    d.set_item("dates", &out.dates)?;
+    d.set_item("timeseries", bytes(py, out.timeseries.iter().copied()))?;
+    d.set_item("threads", out.threads)?;
+    d.set_item("wall_time_seconds", out.wall_time_seconds)?;
+    Ok(d)
+}
+
+/// Compare scenarios with common random numbers: the numbers `custody-sim compare` writes.
+/// `scenarios` holds (name, scenario file, overrides) per scenario, the baseline first.
+#[pyfunction]
+#[pyo3(signature = (scenarios, seed=20190101, replications=10, threads=0, scale=1.0, target_ci=None, max_replications=200))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn compare<'py>(
+    py: Python<'py>,
+    scenarios: Vec<(String, PathBuf, Vec<(String, Bound<'py, PyAny>)>)>,
+    seed: u64,
+    replications: u64,
+    threads: u64,
+    scale: f64,
+    target_ci: Option<f64>,
+    max_replications: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut names = Vec::new();
+    let mut specs = Vec::new();
+    for (name, path, o) in scenarios {
+        names.push(name);
+        specs.push((path, self::overrides(o)?));
+    }
+    let options = CompareOptions {
+        seed,
+        replications,
+        threads,
+        target_ci,
+        max_replications,
+    };
+    let out = py
+        .detach(|| {
+            let loaded: Vec<Scenario> = specs
+                .iter()
+                .map(|(p, o)| api::load(p, o, scale))
+                .collect::<anyhow::Result<_>>()?;
+            let (base, reforms) = loaded
+                .split_first()
+                .ok_or_else(|| anyhow::anyhow!("no baseline given"))?;
+            api::compare(base, reforms, &names, &options)
+        })
+        .map_err(to_py)?;
+    let d = PyDict::new(py);
+    d.set_item("names", &names)?;
+    d.set_item("metrics", &out.metrics)?;
+    d.set_item(
+        "values",
+        bytes(py, out.values.iter().flatten().flatten().copied()),
+    )?;
+    let rows = out.rows.iter().flatten().flat_map(|r| {
+        [
+            r.difference.n as f64,
+            r.baseline.mean,
+            r.reform.mean,
+            r.difference.mean,
+            r.difference.low,
+            r.difference.high,
+            r.paired_half_width,
+            r.unpaired_half_width,
+            r.width_ratio,
+        ]
+    });
+    d.set_item("rows", bytes(py, rows))?;
+    d.set_item("changes", &out.changes)?;
+    d.set_item("replications", out.replications)?;
+    d.set_item("stop_reason", &out.stop_reason)?;
+    d.set_item("threads", out.threads)?;
+    d.set_item("wall_time_seconds", out.wall_time_seconds)?;
+    Ok(d)
+}
+
+/// The leaf paths of a scenario file that overrides may set (`a.b`, `a.b[0]`, `a.b[0].c`), with
+/// their current values as text.
+#[pyfunction]
+fn parameters(py: Python<'_>, scenario: PathBuf) -> PyResult<Vec<(String, String)>> {
+    py.detach(|| {
+        let s = api::load(&scenario, &[], 1.0)?;
+        Ok(s.leaf_paths()
+            .into_iter()
+            .map(|p| {
+                let v = s.value(&p).map(show).unwrap_or_default();
+                (p, v)
+            })
+            .collect())
+    })
+    .map_err(to_py)
+}
+
+/// A TOML value as text (strings without quotes).
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The compiled part of the custody_sim package (use `custody_sim.run` and `custody_sim.compare`).
+#[pymodule]
+mod _core {
+    #[pymodule_export]
+    use super::{compare, parameters, run};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add("CAVEATS", custody_sim::output::CAVEATS.to_vec())?;
+        Ok(())
+    }
+}

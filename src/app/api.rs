@@ -1,0 +1,359 @@
+//! The numbers of `run` and `compare` for other programs (the Python package in `python/`), without
+//! files: the same loading, scaling, runner and statistics as the command line, so the numbers are
+//! the same bit for bit as the CLI's `summary.csv`, `headline.csv`, `timeseries.csv` and
+//! `comparison.csv`.
+//!
+//! Errors are [`anyhow::Error`]s; [`is_bad_input`] tells bad input (the command line's exit code 2:
+//! a message naming the file, the field and what is allowed) from a failed run.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+use toml::Value;
+
+use super::BadInput;
+use crate::error::ScenarioError;
+use crate::experiment::compare::{paired, Difference};
+use crate::output::{self, HEADLINE};
+use crate::runner::{run_replications, run_summaries, Runner};
+use crate::scenario::overrides::{self, number_like};
+use crate::scenario::{self, Scenario};
+use crate::sim::{series_names, RunSummary};
+use crate::stats::Interval;
+
+/// Whether `e` is bad input (exit code 2 on the command line) rather than a failed run.
+pub fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<BadInput>().is_some())
+}
+
+/// An error naming a bad argument `field` of the caller (`(arguments)` as the file).
+fn bad_argument(field: &str, message: String) -> anyhow::Error {
+    BadInput(ScenarioError::Schema {
+        path: "(arguments)".into(),
+        chain: String::new(),
+        field: field.into(),
+        message,
+    })
+    .into()
+}
+
+/// Check a count against the range the command line accepts for it.
+fn check_range(field: &str, value: u64, min: u64, max: u64) -> Result<()> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(bad_argument(
+            field,
+            format!("{value}: must be between {min} and {max}"),
+        ))
+    }
+}
+
+/// A value given for `path`, in the type of the scenario's own value there, as sweeps and
+/// `explore` set them: a number for an integer field is rounded, a number for a float field is a
+/// float, a number for a boolean is `x >= 0.5`. Anything else is kept as given (validation then
+/// names the field if it does not fit).
+fn like_base(base: &Scenario, path: &str, v: &Value) -> Value {
+    let x = match v {
+        Value::Integer(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => return v.clone(),
+    };
+    match (base.value(path), v) {
+        (Some(Value::Integer(_)), Value::Integer(_)) => v.clone(),
+        (Some(like), _) => number_like(like, x).unwrap_or_else(|| v.clone()),
+        (None, _) => v.clone(),
+    }
+}
+
+/// Read and validate the scenario file `path`, replace the values at dotted paths `overrides`
+/// (the paths of sweeps and `explore`: `a.b`, `a.b[0].c`; numbers take the type of the value they
+/// replace) and validate again, then take `scale` of its cohort as `run --scale` does (overrides
+/// first, so an overridden capacity is scaled like one written in the file).
+pub fn load(path: &Path, overrides: &[(String, Value)], scale: f64) -> Result<Scenario> {
+    let s = scenario::load(path).map_err(BadInput)?;
+    let s = if overrides.is_empty() {
+        s
+    } else {
+        let values: Vec<(String, Value)> = overrides
+            .iter()
+            .map(|(p, v)| (p.clone(), like_base(&s, p, v)))
+            .collect();
+        s.with_values(&values, &format!("{} with overrides", path.display()))
+            .map_err(BadInput)?
+    };
+    super::explorer::at_scale_arg(s, scale, path)
+}
+
+/// Mean, standard deviation and 95% interval across replications (a row of `headline.csv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stat {
+    /// Replications.
+    pub n: usize,
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (NaN with one replication).
+    pub sd: f64,
+    /// Low end of the 95% interval of the mean (NaN with one replication).
+    pub low: f64,
+    /// High end of the 95% interval of the mean (NaN with one replication).
+    pub high: f64,
+}
+
+impl From<Interval> for Stat {
+    fn from(i: Interval) -> Stat {
+        Stat {
+            n: i.n,
+            mean: i.mean,
+            sd: i.sd,
+            low: i.low,
+            high: i.high,
+        }
+    }
+}
+
+/// What `run` writes, in memory.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The scenario's name (`meta.name`).
+    pub name: String,
+    /// The engine's metrics, in the order of `summary.csv`'s columns after `replication`.
+    pub metrics: Vec<&'static str>,
+    /// Per replication (in order) the value of every metric: the rows of `summary.csv`.
+    pub values: Vec<Vec<f64>>,
+    /// Per metric, the row of `headline.csv`.
+    pub headline: Vec<Stat>,
+    /// The daily series, in the order of `timeseries.csv`'s columns after `replication, day, date`.
+    pub series: Vec<&'static str>,
+    /// The date of every simulated day (day 0 first).
+    pub dates: Vec<String>,
+    /// The daily series of every replication, flat in (replication, day, series) order.
+    pub timeseries: Vec<f64>,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Seconds spent simulating.
+    pub wall_time_seconds: f64,
+}
+
+/// `custody-sim run`: `replications` replications of `s` with master seed `seed` on `threads`
+/// threads (0: all cores; results do not depend on it).
+pub fn run(s: &Scenario, seed: u64, replications: u64, threads: u64) -> Result<RunOutput> {
+    check_range("replications", replications, 1, 100_000)?;
+    check_range("threads", threads, 0, 1024)?;
+    let runner = Runner::new(threads).context("cannot start worker threads")?;
+    let started = Instant::now();
+    let runs = run_replications(&runner, &s.params, seed, replications, &|| {})?;
+    let wall = started.elapsed().as_secs_f64();
+    let metrics = output::schema::metric_names();
+    let series = series_names();
+    let days = runs.first().map_or(0, |r| r.days.len());
+    let start = &s.loaded.raw.time.start_date;
+    let mut timeseries = Vec::with_capacity(runs.len() * days * series.len());
+    for r in &runs {
+        if r.days.len() != days {
+            return Err(anyhow!(
+                "replication {} has {} days, replication 0 has {days}",
+                r.replication,
+                r.days.len()
+            ));
+        }
+        for d in &r.days {
+            timeseries.extend(d.series());
+        }
+    }
+    Ok(RunOutput {
+        name: s.name().to_string(),
+        values: runs
+            .iter()
+            .map(|r| r.summary.metrics().iter().map(|m| m.1).collect())
+            .collect(),
+        headline: output::summarise(&runs)
+            .into_iter()
+            .map(|(_, i)| i.into())
+            .collect(),
+        metrics,
+        series,
+        dates: (0..days as u32)
+            .map(|d| scenario::date_of(start, d))
+            .collect(),
+        timeseries,
+        threads: runner.threads(),
+        wall_time_seconds: wall,
+    })
+}
+
+/// One row of `comparison.csv`: a metric of a reform against the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonRow {
+    /// The metric.
+    pub metric: &'static str,
+    /// The baseline across replications.
+    pub baseline: Stat,
+    /// The reform across replications.
+    pub reform: Stat,
+    /// The replication-by-replication difference (reform - baseline).
+    pub difference: Stat,
+    /// Half-width of the paired 95% interval of the difference.
+    pub paired_half_width: f64,
+    /// Half-width had the runs not been paired.
+    pub unpaired_half_width: f64,
+    /// How many times narrower pairing made the interval.
+    pub width_ratio: f64,
+}
+
+impl From<&Difference> for ComparisonRow {
+    fn from(d: &Difference) -> ComparisonRow {
+        ComparisonRow {
+            metric: d.metric,
+            baseline: d.baseline.into(),
+            reform: d.reform.into(),
+            difference: d.difference.into(),
+            paired_half_width: d.paired_half_width(),
+            unpaired_half_width: d.unpaired_half_width,
+            width_ratio: d.width_ratio(),
+        }
+    }
+}
+
+/// What `compare` writes, in memory.
+#[derive(Debug, Clone)]
+pub struct CompareOutput {
+    /// The engine's metrics, in order.
+    pub metrics: Vec<&'static str>,
+    /// Per scenario (the baseline first), per replication, the value of every metric.
+    pub values: Vec<Vec<Vec<f64>>>,
+    /// Per reform (in order), the rows of `comparison.csv`.
+    pub rows: Vec<Vec<ComparisonRow>>,
+    /// Per reform, the values it changes from the baseline: (path, baseline value, reform value)
+    /// (`scenario_diff.txt`).
+    pub changes: Vec<Vec<(String, String, String)>>,
+    /// Paired replications per scenario.
+    pub replications: u64,
+    /// With a target interval width: why the replications stopped.
+    pub stop_reason: Option<String>,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Seconds spent simulating.
+    pub wall_time_seconds: f64,
+}
+
+/// How to run a comparison (the options of `custody-sim compare`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompareOptions {
+    /// Master seed, shared by every scenario (common random numbers).
+    pub seed: u64,
+    /// Replications per scenario; with `target_ci`, the first batch.
+    pub replications: u64,
+    /// Worker threads (0: all cores); results do not depend on it.
+    pub threads: u64,
+    /// Keep doubling the replications until every headline difference's 95% half-width is at
+    /// most this (`--target-ci`).
+    pub target_ci: Option<f64>,
+    /// Cap on replications with `target_ci` (`--max-replications`).
+    pub max_replications: u64,
+}
+
+/// `custody-sim compare`: the baseline and every reform with the same seeds; paired differences
+/// from the baseline. `names` names the scenarios (the baseline first) in messages.
+pub fn compare(
+    base: &Scenario,
+    reforms: &[Scenario],
+    names: &[String],
+    o: &CompareOptions,
+) -> Result<CompareOutput> {
+    check_range("replications", o.replications, 2, 100_000)?;
+    check_range("max_replications", o.max_replications, 2, 100_000)?;
+    check_range("threads", o.threads, 0, 1024)?;
+    if reforms.is_empty() {
+        return Err(bad_argument(
+            "reforms",
+            "none given: compare needs one reform or more".into(),
+        ));
+    }
+    if let Some(w) = o.target_ci {
+        if !(w.is_finite() && w > 0.0) {
+            return Err(bad_argument(
+                "target_ci",
+                format!("{w}: must be a positive number (the largest acceptable 95% half-width)"),
+            ));
+        }
+    }
+    let name = |i: usize| names.get(i).cloned().unwrap_or_else(|| format!("#{i}"));
+    let changes = reforms
+        .iter()
+        .map(|r| {
+            overrides::diff(&base.loaded.merged, &r.loaded.merged)
+                .into_iter()
+                .filter(|(p, _, _)| !p.starts_with("meta."))
+                .collect()
+        })
+        .collect();
+    let runner = Runner::new(o.threads).context("cannot start worker threads")?;
+    let params: Vec<&crate::sim::Params> = std::iter::once(&base.params)
+        .chain(reforms.iter().map(|r| &r.params))
+        .collect();
+    let started = Instant::now();
+    // The same batches as `custody-sim compare`: the first of `replications`, then doubling.
+    let mut per_scenario: Vec<Vec<RunSummary>> = vec![Vec::new(); params.len()];
+    let mut n = 0u64;
+    let mut batch = match o.target_ci {
+        Some(_) => o.replications.min(o.max_replications),
+        None => o.replications,
+    };
+    let stop_reason = loop {
+        let more = run_summaries(&runner, &params, o.seed, n..n + batch, &|| {}).map_err(|e| {
+            anyhow!(
+                "replication {} of {} failed: {}",
+                e.replication,
+                name(e.scenario),
+                e.message
+            )
+        })?;
+        for (all, new) in per_scenario.iter_mut().zip(more) {
+            all.extend(new);
+        }
+        n += batch;
+        let Some(w) = o.target_ci else { break None };
+        let widest = widest_headline(&per_scenario);
+        if widest <= w {
+            break Some(format!("target met: every headline difference's 95% half-width is at most {w} (widest {widest:.3}) after {n} replications"));
+        }
+        if n >= o.max_replications {
+            break Some(format!("cap reached: {n} replications (--max-replications) and the widest headline half-width is still {widest:.3} > {w}"));
+        }
+        batch = n.min(o.max_replications - n);
+    };
+    let wall = started.elapsed().as_secs_f64();
+    Ok(CompareOutput {
+        metrics: output::schema::metric_names(),
+        values: per_scenario
+            .iter()
+            .map(|runs| {
+                runs.iter()
+                    .map(|s| s.metrics().iter().map(|m| m.1).collect())
+                    .collect()
+            })
+            .collect(),
+        rows: per_scenario[1..]
+            .iter()
+            .map(|r| paired(&per_scenario[0], r).iter().map(Into::into).collect())
+            .collect(),
+        changes,
+        replications: n,
+        stop_reason,
+        threads: runner.threads(),
+        wall_time_seconds: wall,
+    })
+}
+
+/// The widest 95% half-width of any headline metric's paired difference (what `--target-ci`
+/// watches).
+fn widest_headline(per_scenario: &[Vec<RunSummary>]) -> f64 {
+    per_scenario[1..]
+        .iter()
+        .flat_map(|r| paired(&per_scenario[0], r))
+        .filter(|d| HEADLINE.iter().any(|(k, _)| *k == d.metric))
+        .map(|d| d.paired_half_width())
+        .fold(0.0, f64::max)
+}
