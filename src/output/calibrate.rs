@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::files::{write_atomic, AppendLog};
+use super::fmt_num;
 use super::schema::{accepted, candidates, posterior, target, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
 use crate::experiment::targets::{Outcome, Target};
@@ -74,15 +75,6 @@ pub(crate) struct CandidateRow {
     pub result: Result<Vec<f64>, String>,
 }
 
-/// A number written so that it reads back exactly (shortest round-trip form); NaN is empty.
-fn exact(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        format!("{x}")
-    }
-}
-
 fn read_exact(s: &str) -> f64 {
     s.parse().unwrap_or(f64::NAN)
 }
@@ -97,13 +89,13 @@ pub(crate) fn header(cal: &Calibration) -> Vec<String> {
 
 fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
     let mut r = vec![row.candidate.to_string()];
-    r.extend(cal.candidates[row.candidate].iter().map(|&x| exact(x)));
+    r.extend(cal.candidates[row.candidate].iter().map(|&x| fmt_num(x)));
     match &row.result {
         Ok(means) => {
             r.push(STATUS_OK.into());
             r.push(String::new());
-            r.extend(means.iter().map(|&m| exact(m)));
-            r.push(exact(cal.distance(means)));
+            r.extend(means.iter().map(|&m| fmt_num(m)));
+            r.push(fmt_num(cal.distance(means)));
         }
         Err(e) => {
             r.push(STATUS_FAILED.into());
@@ -219,8 +211,8 @@ pub(crate) fn write_accepted(
         ))?;
         for (rank, &c) in accepted.iter().enumerate() {
             let mut row = vec![(rank + 1).to_string(), c.to_string()];
-            row.extend(cal.candidates[c].iter().map(|&x| exact(x)));
-            row.push(exact(distances[c].unwrap_or(f64::NAN)));
+            row.extend(cal.candidates[c].iter().map(|&x| fmt_num(x)));
+            row.push(fmt_num(distances[c].unwrap_or(f64::NAN)));
             out.write_record(&row)?;
         }
         out.flush()?;
@@ -244,14 +236,14 @@ pub(crate) fn write_posterior(
             let row: [String; posterior::COLUMNS.len()] = [
                 p.path.clone(),
                 p.prior.name().to_string(),
-                exact(p.min),
-                exact(p.max),
+                fmt_num(p.min),
+                fmt_num(p.max),
                 accepted.to_string(),
-                exact(q.mean),
-                exact(q.median),
-                exact(q.low),
-                exact(q.high),
-                exact(f),
+                fmt_num(q.mean),
+                fmt_num(q.median),
+                fmt_num(q.low),
+                fmt_num(q.high),
+                fmt_num(f),
             ];
             out.write_record(row)?;
         }

@@ -132,8 +132,8 @@ pub(crate) fn write(dir: &Path, d: &Discovery) -> Result<()> {
                 out.write_record([
                     i.to_string(),
                     p.clone(),
-                    exact(s.limits.lo[j]),
-                    exact(s.limits.hi[j]),
+                    fmt_num(s.limits.lo[j]),
+                    fmt_num(s.limits.hi[j]),
                     s.restricted.contains(&j).to_string(),
                 ])?;
             }
@@ -157,11 +157,11 @@ pub(crate) fn write(dir: &Path, d: &Discovery) -> Result<()> {
             let without = d.without.iter().find(|(k, _)| *k == j).map(|x| x.1);
             out.write_record([
                 p.clone(),
-                exact(d.pasted.lo[j]),
-                exact(d.pasted.hi[j]),
+                fmt_num(d.pasted.lo[j]),
+                fmt_num(d.pasted.hi[j]),
                 without.is_some().to_string(),
-                exact(d.full.lo[j]),
-                exact(d.full.hi[j]),
+                fmt_num(d.full.lo[j]),
+                fmt_num(d.full.hi[j]),
                 without.map_or(String::new(), |s| fmt_num(s.coverage)),
                 without.map_or(String::new(), |s| fmt_num(s.density)),
             ])?;
@@ -229,16 +229,6 @@ pub(crate) fn write(dir: &Path, d: &Discovery) -> Result<()> {
         Ok(())
     })?;
     set.commit(&FILES, INFO)
-}
-
-/// A limit written exactly (the shortest text that reads back as the same number), so that a box
-/// applied to `experiments.csv` holds exactly the futures it held here.
-fn exact(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
 }
 
 /// Dimensions by score, highest first (ties: the earlier dimension).
