@@ -52,6 +52,26 @@ pub enum Command {
     /// Write a classroom explorer: one offline HTML page with levers and charts over a grid of
     /// scenarios, and a teacher's mode.
     Explorer(ExplorerArgs),
+    /// Print a shell completion script on standard output (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write the manual pages: custody-sim.1 and one page per command (custody-sim-run.1, ...).
+    Man(ManArgs),
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Folder for the pages (created if missing).
+    #[arg(short, long, default_value = "man")]
+    pub out: PathBuf,
 }
 
 /// Options of `explorer`.
@@ -136,6 +156,10 @@ pub struct CalibrateArgs {
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `validate`.
@@ -161,6 +185,10 @@ pub struct ValidateArgs {
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A shard `K/N`: the K-th of N parts (1-based).
@@ -197,6 +225,10 @@ pub struct SweepArgs {
     /// Run only shard K of N (a deterministic partition of the runs), e.g. --shard 2/8.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Also write `points_long.csv`: points.csv in long format, one row per point, metric and
+    /// statistic (remembered in sweep.json: `--resume` and `merge` write it too).
+    #[arg(long)]
+    pub long: bool,
     /// Write a Slurm job-array script for N shards plus a dependent merge job, and stop.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub emit_slurm: Option<u64>,
@@ -229,6 +261,10 @@ pub struct SweepArgs {
     /// No progress bar and no ranking.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `explore`.
@@ -254,6 +290,10 @@ pub struct ExploreArgs {
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `discover`.
@@ -293,6 +333,10 @@ pub struct DiscoverArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `merge`.
@@ -304,6 +348,10 @@ pub struct MergeArgs {
     /// Folder for the merged outputs.
     #[arg(short, long)]
     pub out: PathBuf,
+    /// Also write `points_long.csv` (as `sweep --long`; written anyway if the shards were run
+    /// with --long).
+    #[arg(long)]
+    pub long: bool,
     /// No ranking printed.
     #[arg(short, long)]
     pub quiet: bool,
@@ -341,6 +389,10 @@ pub struct CompareArgs {
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `run`.
@@ -370,4 +422,8 @@ pub struct RunArgs {
     /// No progress bar and no table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -119,7 +119,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let reps = cal.replications;
-    let bar = progress_bar(pending.len() as u64 * reps, args.quiet, "runs");
+    let bar = progress_bar(pending.len() as u64 * reps, args.quiet || args.json, "runs");
     bar.set_message(format!("calibrating {}", cal.file.display()));
     let started = Instant::now();
     // Batches of a few candidates per thread; within a batch every (candidate, replication) runs in
@@ -219,7 +219,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .with_context(|| format!("checking {}", calibrated_path.display()))?;
 
     // The fitted scenario itself, against every target.
-    let bar = progress_bar(reps, args.quiet, "replications");
+    let bar = progress_bar(reps, args.quiet || args.json, "replications");
     bar.set_message(format!("running {}", calibrated_path.display()));
     let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
@@ -266,7 +266,61 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     });
     output::write_atomic_text(&out.join("manifest.json"), &format!("{manifest:#}\n"))?;
 
-    if !args.quiet {
+    if args.json {
+        let parameters: Vec<serde_json::Value> = cal
+            .parameters
+            .iter()
+            .zip(&posteriors)
+            .zip(&fitted)
+            .map(|((p, q), &f)| {
+                serde_json::json!({
+                    "path": p.path,
+                    "prior": p.prior.name(),
+                    "min": p.min,
+                    "max": p.max,
+                    "fitted": f,
+                    "posterior_mean": q.mean,
+                    "posterior_median": q.median,
+                    "ci95_low": q.low,
+                    "ci95_high": q.high,
+                })
+            })
+            .collect();
+        let targets_json: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(role, t, o)| {
+                serde_json::json!({
+                    "target": t.raw.name,
+                    "role": role.name(),
+                    "qualifier": t.raw.qualifier,
+                    "published": t.raw.value,
+                    "model": super::interval_json(&o.model),
+                    "relative_error": o.relative_error,
+                    "tolerance": t.raw.tolerance,
+                    "pass": o.pass,
+                })
+            })
+            .collect();
+        super::print_json(
+            "calibrate",
+            serde_json::json!({
+                "calibration_file": args.calibration.display().to_string(),
+                "identity": info.identity,
+                "method": calibrate::ABC_REJECTION,
+                "seed": cal.seed,
+                "replications": cal.replications,
+                "candidates": cal.candidates.len(),
+                "candidates_run_now": pending.len(),
+                "candidates_failed": failed,
+                "accepted": accepted.len(),
+                "out": out.display().to_string(),
+                "calibrated_scenario": out.join("calibrated.toml").display().to_string(),
+                "files": ["calibration.json", "candidates.csv", "accepted.csv", "posterior.csv", "calibrated.toml", "fit.csv", "manifest.json"],
+                "parameters": parameters,
+                "targets": targets_json,
+            }),
+        )?;
+    } else if !args.quiet {
         print_report(
             &cal,
             &Report {

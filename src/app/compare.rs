@@ -52,6 +52,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         })
         .collect();
 
+    let quiet = args.quiet || args.json;
     let mut diff_text = String::new();
     for (reform, name) in reforms.iter().zip(&names[1..]) {
         let d: Vec<_> =
@@ -68,7 +69,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             diff_text.push_str(&format!("  {path}: {old} -> {new}\n"));
         }
     }
-    if !args.quiet {
+    if !quiet {
         print!("{diff_text}");
     }
 
@@ -83,7 +84,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         None => args.replications,
     };
     let stop_reason = loop {
-        let bar = progress_bar(batch * params.len() as u64, args.quiet, "runs");
+        let bar = progress_bar(batch * params.len() as u64, quiet, "runs");
         bar.set_message(format!("replications {}..{}", n, n + batch));
         let more = run_summaries(&runner, &params, args.seed, n..n + batch, &|| bar.inc(1))
             .map_err(|e| {
@@ -150,7 +151,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         "caveats": output::CAVEATS,
     });
     output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
-    if !args.quiet {
+    if !quiet {
         println!(
             "\nBaseline {} and {} reform(s): {n} paired replications each, seed {}, {:.1} s",
             names[0],
@@ -175,7 +176,53 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         super::report::build(
             std::slice::from_ref(&out_dir),
             &out_dir.join("report.html"),
-            args.quiet,
+            quiet,
+        )?;
+    }
+    if args.json {
+        let reforms_json: Vec<serde_json::Value> = diffs
+            .iter()
+            .zip(args.reforms.iter().zip(&reforms))
+            .map(|((name, ds), (file, sc))| {
+                let metrics: serde_json::Map<String, serde_json::Value> = ds
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.metric.to_string(),
+                            serde_json::json!({
+                                "baseline": super::interval_json(&d.baseline),
+                                "reform": super::interval_json(&d.reform),
+                                "difference": super::interval_json(&d.difference),
+                                "unpaired_half_width": d.unpaired_half_width,
+                                "width_ratio": d.width_ratio(),
+                            }),
+                        )
+                    })
+                    .collect();
+                serde_json::json!({
+                    "reform": name,
+                    "scenario_file": file.display().to_string(),
+                    "scenario_hash": super::hash_sources(sc).1,
+                    "metrics": metrics,
+                })
+            })
+            .collect();
+        let headline: Vec<&str> = output::HEADLINE.iter().map(|h| h.0).collect();
+        super::print_json(
+            "compare",
+            serde_json::json!({
+                "baseline": names[0],
+                "baseline_file": args.baseline.display().to_string(),
+                "baseline_hash": super::hash_sources(&base).1,
+                "seed": args.seed,
+                "replications": n,
+                "stop_reason": stop_reason,
+                "out": out_dir.display().to_string(),
+                "files": ["comparison.csv", "scenario_diff.txt", "manifest.json"],
+                "report": args.report.then(|| out_dir.join("report.html").display().to_string()),
+                "headline": headline,
+                "reforms": reforms_json,
+            }),
         )?;
     }
     Ok(())

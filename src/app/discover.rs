@@ -291,7 +291,65 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     files::write(&out, &d)?;
     let charts = crate::output::charts::charts_for_discovery(&out, &out)?;
 
-    if !args.quiet {
+    if args.json {
+        let stats = |b: &crate::experiment::prim::BoxStats| {
+            serde_json::json!({
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "points": b.points,
+                "cases": b.cases,
+            })
+        };
+        let restricted: Vec<serde_json::Value> = without
+            .iter()
+            .map(|(j, s)| {
+                serde_json::json!({
+                    "parameter": paths[*j],
+                    "min": pasted.lo[*j],
+                    "max": pasted.hi[*j],
+                    "range_min": full.lo[*j],
+                    "range_max": full.hi[*j],
+                    "coverage_without": s.coverage,
+                    "density_without": s.density,
+                })
+            })
+            .collect();
+        let scores: Vec<serde_json::Value> = files::score_order(&scores_condition)
+            .into_iter()
+            .map(|j| {
+                serde_json::json!({
+                    "parameter": paths[j],
+                    "score_condition": scores_condition[j].eta_squared,
+                    "score_quantity": scores_quantity[j].eta_squared,
+                    "null_level": scores_condition[j].null_level,
+                })
+            })
+            .collect();
+        super::print_json(
+            "discover",
+            serde_json::json!({
+                "explore_dir": dir.display().to_string(),
+                "identity": info.identity,
+                "reform": args.reform,
+                "metric": metric,
+                "condition": condition.to_string(),
+                "futures": used.len(),
+                "futures_skipped": skipped,
+                "cases": cases,
+                "steps": steps.len(),
+                "chosen_step": chosen,
+                "chosen_by": if args.box_step.is_some() { "--box" } else { "min_coverage" },
+                "peeled": stats(&steps[chosen].stats),
+                "pasted": stats(&pasted_stats),
+                "box": restricted,
+                "feature_scores": scores,
+                "out": out.display().to_string(),
+                "files": files::FILES,
+                "charts": charts.len(),
+            }),
+        )?;
+    } else if !args.quiet {
         println!(
             "Scenario discovery for {} ({metric}): \"{condition}\" holds in {cases} of {} futures{}",
             args.reform,

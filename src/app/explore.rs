@@ -97,6 +97,38 @@ fn listing(e: &Explore) -> String {
 
 pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let e = explore::load(&args.explore).map_err(BadInput)?;
+    if args.list && args.json {
+        let uncertain: Vec<serde_json::Value> = e
+            .uncertain
+            .iter()
+            .map(|u| {
+                serde_json::json!({
+                    "path": u.path,
+                    "baseline": u.baseline,
+                    "min": u.min,
+                    "max": u.max,
+                    "from": u.origin.label(),
+                    "clipped": u.clipped,
+                })
+            })
+            .collect();
+        let policies: Vec<serde_json::Value> = e
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| serde_json::json!({"policy": p.name, "file": p.file.display().to_string(), "baseline": i == 0}))
+            .collect();
+        return super::print_json(
+            "explore",
+            serde_json::json!({
+                "explore_file": e.file.display().to_string(),
+                "identity": e.identity,
+                "seed": e.seed,
+                "policies": policies,
+                "uncertain": uncertain,
+            }),
+        );
+    }
     if args.list {
         print!("{}", listing(&e));
         return Ok(());
@@ -139,7 +171,7 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         .collect();
     let faults = Faults::from_env();
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(pending.len() as u64, args.quiet, "runs");
+    let bar = progress_bar(pending.len() as u64, args.quiet || args.json, "runs");
     bar.set_message(format!("{} (explore)", e.file.display()));
     let started = Instant::now();
     let mut failed_now = 0u64;
@@ -169,7 +201,22 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
                 schema::RUNS
             );
         }
-        if !args.quiet {
+        if args.json {
+            super::print_json(
+                "explore",
+                serde_json::json!({
+                    "explore_file": e.file.display().to_string(),
+                    "identity": e.identity,
+                    "seed": e.seed,
+                    "shard": format!("{k}/{n}"),
+                    "runs_in_shard": mine,
+                    "runs_done_now": pending.len(),
+                    "runs_failed_now": failed_now,
+                    "out": out.display().to_string(),
+                    "files": [schema::RUNS, "explore.json"],
+                }),
+            )?;
+        } else if !args.quiet {
             println!(
                 "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
                 e.file.display(),
@@ -180,7 +227,11 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         }
     } else {
         let result = files::summarise(&e, &out)?;
-        report(&e, &out, &result, args.quiet, Some((pending.len(), wall)));
+        if args.json {
+            json(&e, &out, &result, Some(pending.len()))?;
+        } else {
+            report(&e, &out, &result, args.quiet, Some((pending.len(), wall)));
+        }
         finish(&e, &out, &result)?;
     }
     if failed_now > 0 {
@@ -213,6 +264,75 @@ fn finish(e: &Explore, out: &Path, result: &files::ExploreResult) -> Result<()> 
         );
     }
     Ok(())
+}
+
+/// `explore --json`: the counts and every policy's robustness on every metric.
+fn json(e: &Explore, out: &Path, r: &files::ExploreResult, ran: Option<usize>) -> Result<()> {
+    let policies: Vec<serde_json::Value> = r
+        .robustness
+        .iter()
+        .enumerate()
+        .map(|(p, per)| {
+            let metrics: serde_json::Map<String, serde_json::Value> = per
+                .iter()
+                .enumerate()
+                .map(|(m, x)| {
+                    let pct: serde_json::Map<String, serde_json::Value> = e
+                        .percentiles
+                        .iter()
+                        .zip(&x.percentiles)
+                        .map(|(q, v)| (schema::percentile_column(*q), (*v).into()))
+                        .collect();
+                    (
+                        e.metrics[m].clone(),
+                        serde_json::json!({
+                            "direction": e.directions[m].label(),
+                            "futures": x.futures,
+                            "mean": x.mean,
+                            "sd": x.sd,
+                            "percentiles": pct,
+                            "threshold": e.thresholds[m],
+                            "beats_baseline_share": x.beats_baseline_share,
+                            "mean_regret": x.mean_regret,
+                            "max_regret": x.max_regret,
+                        }),
+                    )
+                })
+                .collect();
+            serde_json::json!({
+                "policy": e.policies[p].name,
+                "file": e.policies[p].file.display().to_string(),
+                "baseline": p == 0,
+                "metrics": metrics,
+            })
+        })
+        .collect();
+    super::print_json(
+        "explore",
+        serde_json::json!({
+            "explore_file": e.file.display().to_string(),
+            "identity": e.identity,
+            "seed": e.seed,
+            "futures": e.futures.len(),
+            "uncertain_parameters": e.uncertain.iter().map(|u| u.path.clone()).collect::<Vec<_>>(),
+            "replications": e.replications,
+            "runs": e.runs(),
+            "runs_done_now": ran,
+            "ok": r.ok,
+            "failed": r.failed,
+            "missing": r.missing,
+            "out": out.display().to_string(),
+            "files": [
+                schema::EXPERIMENTS,
+                schema::OUTCOMES,
+                schema::REGRET,
+                schema::ROBUSTNESS,
+                schema::RUNS,
+                "explore.json"
+            ],
+            "policies": policies,
+        }),
+    )
 }
 
 fn report(

@@ -8,6 +8,7 @@ mod explore;
 mod explorer;
 mod journey;
 mod report;
+pub mod shell;
 mod sweep;
 mod validate;
 
@@ -59,6 +60,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Journey(args) => journey::journey(&args),
         Command::Report(args) => report::report(&args),
         Command::Explorer(args) => explorer::explorer(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
         Command::Check { scenario } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
             println!(
@@ -106,6 +109,37 @@ pub(crate) fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
+/// A mean with its 95% interval for `--json`: `n`, `mean`, `sd`, `ci95_low`, `ci95_high` (null when
+/// not defined, e.g. the interval of one replication).
+pub(crate) fn interval_json(i: &crate::stats::Interval) -> serde_json::Value {
+    serde_json::json!({
+        "n": i.n,
+        "mean": i.mean,
+        "sd": i.sd,
+        "ci95_low": i.low,
+        "ci95_high": i.high,
+    })
+}
+
+/// Print the one JSON document of `--json` on standard output (and nothing else goes there).
+/// Numbers that are not defined (NaN, infinite) are `null`.
+pub(crate) fn print_json(command: &str, mut doc: serde_json::Value) -> Result<()> {
+    use std::io::Write;
+    if let Some(map) = doc.as_object_mut() {
+        let mut head = serde_json::Map::new();
+        head.insert("program".into(), env!("CARGO_PKG_NAME").into());
+        head.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+        head.insert("command".into(), command.into());
+        head.append(map);
+        *map = head;
+    }
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// The default output folder: `outputs/<file stem>`.
 pub(crate) fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
@@ -133,7 +167,8 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
     let _lock = lock_out(&out_dir)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
-    let bar = progress_bar(args.replications, args.quiet, "replications");
+    let quiet = args.quiet || args.json;
+    let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(scenario.name().to_string());
     let started = Instant::now();
     let runs = run_replications(
@@ -178,7 +213,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
     output::write_manifest(&set.path("manifest.json"), &manifest)?;
     set.commit(RUN_OUTPUTS, "manifest.json")?;
 
-    if !args.quiet {
+    if !quiet {
         println!(
             "Scenario \"{}\" ({}): {} replications, seed {}, {} threads, {:.1} s",
             scenario.name(),
@@ -202,7 +237,30 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         report::build(
             std::slice::from_ref(&out_dir),
             &out_dir.join("report.html"),
-            args.quiet,
+            quiet,
+        )?;
+    }
+    if args.json {
+        let metrics: serde_json::Map<String, serde_json::Value> = summary
+            .iter()
+            .map(|(name, i)| (name.to_string(), interval_json(i)))
+            .collect();
+        let headline: Vec<&str> = output::HEADLINE.iter().map(|h| h.0).collect();
+        print_json(
+            "run",
+            serde_json::json!({
+                "scenario": scenario.name(),
+                "scenario_file": args.scenario.display().to_string(),
+                "scenario_hash": manifest.scenario_hash,
+                "seed": args.seed,
+                "replications": args.replications,
+                "scale": args.scale,
+                "out": out_dir.display().to_string(),
+                "files": RUN_OUTPUTS,
+                "report": args.report.then(|| out_dir.join("report.html").display().to_string()),
+                "headline": headline,
+                "metrics": metrics,
+            }),
         )?;
     }
     Ok(())

@@ -43,10 +43,11 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
         Some(_) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
         None => base_out,
     };
-    let info = SweepInfo::new(&sw, k, n);
+    let mut info = SweepInfo::new(&sw, k, n, args.long);
     let _lock = lock_out(&out)?;
     if args.resume && out.join("sweep.json").exists() {
         let old = files::read_info(&out)?;
+        info.points_long |= old.points_long;
         if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
             return Err(BadInput(ScenarioError::Outputs {
                 path: out.clone(),
@@ -66,7 +67,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     let faults = Faults::from_env();
 
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(pending.len() as u64, args.quiet, "runs");
+    let bar = progress_bar(pending.len() as u64, args.quiet || args.json, "runs");
     bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
     let started = Instant::now();
     // Batches of a few runs per thread: finished batches are appended in run order, so memory
@@ -98,7 +99,23 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
                 out.display()
             );
         }
-        if !args.quiet {
+        if args.json {
+            super::print_json(
+                "sweep",
+                serde_json::json!({
+                    "sweep_file": sw.file.display().to_string(),
+                    "identity": sw.identity,
+                    "design": sw.design.name(),
+                    "seed": sw.seed,
+                    "shard": format!("{k}/{n}"),
+                    "runs_in_shard": mine,
+                    "runs_done_now": pending.len(),
+                    "runs_failed_now": failed_now,
+                    "out": out.display().to_string(),
+                    "files": ["runs.csv", "sweep.json"],
+                }),
+            )?;
+        } else if !args.quiet {
             println!(
                 "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
                 sw.file.display(),
@@ -108,8 +125,13 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
             );
         }
     } else {
-        let result = files::summarise(&sw, &out)?;
-        report(&sw, &out, &result, args.quiet, Some((pending.len(), wall)));
+        let result = files::summarise(&sw, &out, info.points_long)?;
+        let print = Print {
+            quiet: args.quiet,
+            json: args.json,
+            points_long: info.points_long,
+        };
+        report(&sw, &out, &result, print, Some((pending.len(), wall)))?;
         if result.missing > 0 {
             bail!(
                 "{} of {} runs are missing from {}/runs.csv; run the same command again with --resume",
@@ -136,15 +158,55 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// How a finished sweep is reported on standard output.
+#[derive(Clone, Copy)]
+struct Print {
+    quiet: bool,
+    json: bool,
+    points_long: bool,
+}
+
 fn report(
     sw: &Sweep,
     out: &Path,
     result: &files::SweepResult,
-    quiet: bool,
+    print: Print,
     run: Option<(usize, f64)>,
-) {
-    if quiet {
-        return;
+) -> Result<()> {
+    let mut names = vec!["runs.csv", "points.csv"];
+    if print.points_long {
+        names.push(crate::output::schema::points_long::FILE);
+    }
+    if !result.sensitivity.is_empty() {
+        names.push("sensitivity.csv");
+        if matches!(sw.design, sweep::Design::Sobol { .. }) {
+            names.push("sobol_convergence.csv");
+        }
+    }
+    names.push("sweep.json");
+    if print.json {
+        return super::print_json(
+            "sweep",
+            serde_json::json!({
+                "sweep_file": sw.file.display().to_string(),
+                "identity": sw.identity,
+                "design": sw.design.name(),
+                "seed": sw.seed,
+                "points": sw.points.len(),
+                "replications": sw.replications,
+                "runs": sw.runs(),
+                "runs_done_now": run.map(|r| r.0),
+                "ok": result.ok,
+                "failed": result.failed,
+                "missing": result.missing,
+                "out": out.display().to_string(),
+                "files": names,
+                "sensitivity": files::sensitivity_json(sw, result),
+            }),
+        );
+    }
+    if print.quiet {
+        return Ok(());
     }
     if let Some((ran, wall)) = run {
         println!(
@@ -163,17 +225,8 @@ fn report(
         result.missing
     );
     print!("{}", files::ranking(sw, result));
-    let sens = if result.sensitivity.is_empty() {
-        ""
-    } else if matches!(sw.design, sweep::Design::Sobol { .. }) {
-        ", sensitivity.csv, sobol_convergence.csv"
-    } else {
-        ", sensitivity.csv"
-    };
-    println!(
-        "Outputs in {}/ (runs.csv, points.csv{sens}, sweep.json)",
-        out.display()
-    );
+    println!("Outputs in {}/ ({})", out.display(), names.join(", "));
+    Ok(())
 }
 
 pub(super) fn merge(args: &MergeArgs) -> Result<()> {
@@ -215,9 +268,15 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     }
     let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
     let missing = files::merge_runs(&sw, &args.dirs, &args.out)?;
-    files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1))?;
-    let result = files::summarise(&sw, &args.out)?;
-    report(&sw, &args.out, &result, args.quiet, None);
+    let long = args.long || infos.iter().any(|i| i.points_long);
+    files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1, long))?;
+    let result = files::summarise(&sw, &args.out, long)?;
+    let print = Print {
+        quiet: args.quiet,
+        json: false,
+        points_long: long,
+    };
+    report(&sw, &args.out, &result, print, None)?;
     if !missing_shards.is_empty() || missing > 0 {
         let list: Vec<String> = missing_shards
             .iter()
@@ -303,8 +362,9 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
     let _lock = lock_out(&out)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let threads = if args.threads == 0 { 1 } else { args.threads };
+    let long = if args.long { " --long" } else { "" };
     let array = format!(
-        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with submit.sh: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume --threads {threads} --quiet --out {q_out}\n",
+        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with submit.sh: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume{long} --threads {threads} --quiet --out {q_out}\n",
         sweep = commented(&sw.file),
         runs = sw.runs(),
     );
@@ -332,7 +392,22 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
             DEFAULT_MAX_ARRAY_SIZE - 1
         );
     }
-    if !args.quiet {
+    if args.json {
+        super::print_json(
+            "sweep",
+            serde_json::json!({
+                "sweep_file": sw.file.display().to_string(),
+                "identity": sw.identity,
+                "design": sw.design.name(),
+                "seed": sw.seed,
+                "runs": sw.runs(),
+                "shards": n,
+                "out": out.display().to_string(),
+                "slurm_dir": dir.display().to_string(),
+                "files": ["slurm/array.sbatch", "slurm/merge.sbatch", "slurm/submit.sh"],
+            }),
+        )?;
+    } else if !args.quiet {
         println!(
             "Wrote {d}/array.sbatch ({n} shards of {} runs), {d}/merge.sbatch and {d}/submit.sh.\nSubmit with: bash {d}/submit.sh   (merged outputs land in {})",
             sw.runs(),

@@ -27,7 +27,8 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let _lock = super::lock_out(&out_dir)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
-    let bar = progress_bar(args.replications, args.quiet, "replications");
+    let quiet = args.quiet || args.json;
+    let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(format!("validating {}", sc.name()));
     let started = Instant::now();
     let runs = run_replications(&runner, &sc.params, args.seed, args.replications, &|| {
@@ -66,7 +67,39 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
         "caveats": output::CAVEATS,
     });
     output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
-    if !args.quiet {
+    if args.json {
+        let targets_json: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(t, o)| {
+                serde_json::json!({
+                    "target": t.raw.name,
+                    "qualifier": t.raw.qualifier,
+                    "published": t.raw.value,
+                    "model": super::interval_json(&o.model),
+                    "relative_error": o.relative_error,
+                    "tolerance": t.raw.tolerance,
+                    "pass": o.pass,
+                })
+            })
+            .collect();
+        super::print_json(
+            "validate",
+            serde_json::json!({
+                "scenario": sc.name(),
+                "scenario_file": args.scenario.display().to_string(),
+                "scenario_hash": super::hash_sources(&sc).1,
+                "targets_file": args.targets.display().to_string(),
+                "seed": args.seed,
+                "replications": args.replications,
+                "out": out_dir.display().to_string(),
+                "files": [crate::output::schema::target::VALIDATION_FILE, "manifest.json"],
+                "targets_total": results.len(),
+                "targets_failed": failed,
+                "targets": targets_json,
+            }),
+        )?;
+    }
+    if !quiet {
         println!(
             "Validation of \"{}\" against {}: {} replications, seed {}, {:.1} s",
             sc.name(),

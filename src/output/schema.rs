@@ -163,6 +163,29 @@ pub(crate) mod points {
     }
 }
 
+/// A sweep's `points_long.csv` (`sweep --long`): `points.csv` in long (tidy) form, one row per
+/// point, metric and statistic, so that every column has one type (`value` is a number, or empty
+/// when not defined).
+pub(crate) mod points_long {
+    pub(crate) const FILE: &str = "points_long.csv";
+    pub(crate) const METRIC: &str = "metric";
+    pub(crate) const STATISTIC: &str = "statistic";
+    pub(crate) const VALUE: &str = "value";
+    /// Values of the `statistic` column, in file order.
+    pub(crate) const STATISTICS: [&str; 3] = ["mean", "ci95_low", "ci95_high"];
+
+    /// `point`, one column per varied parameter, `replications_ok`, `replications_failed`,
+    /// `metric`, `statistic`, `value`.
+    pub(crate) fn columns(paths: &[String]) -> Vec<String> {
+        let mut c = vec![super::points::POINT.to_string()];
+        c.extend(paths.iter().cloned());
+        c.push(super::points::REPLICATIONS_OK.into());
+        c.push(super::points::REPLICATIONS_FAILED.into());
+        c.extend([METRIC, STATISTIC, VALUE].map(String::from));
+        c
+    }
+}
+
 /// A sweep's `sensitivity.csv` (Morris and Sobol designs): per ranked metric and parameter, each
 /// sensitivity index with its 95% interval.
 pub(crate) mod sensitivity {
@@ -174,8 +197,11 @@ pub(crate) mod sensitivity {
     pub(crate) const ESTIMATE: &str = "estimate";
     pub(crate) const CI95_LOW: &str = "ci95_low";
     pub(crate) const CI95_HIGH: &str = "ci95_high";
-    pub(crate) const COLUMNS: [&str; 7] = [
-        METRIC, PARAMETER, METHOD, INDEX, ESTIMATE, CI95_LOW, CI95_HIGH,
+    /// Why a metric's indices could not be computed (empty otherwise): text never goes into the
+    /// numeric columns.
+    pub(crate) const ERROR: &str = "error";
+    pub(crate) const COLUMNS: [&str; 8] = [
+        METRIC, PARAMETER, METHOD, INDEX, ESTIMATE, CI95_LOW, CI95_HIGH, ERROR,
     ];
 
     /// Values of the `method` column.
@@ -196,7 +222,7 @@ pub(crate) mod sensitivity {
         pub(crate) const FIRST_ORDER: &str = "first_order";
         /// Sobol: total index.
         pub(crate) const TOTAL: &str = "total";
-        /// A metric whose indices could not be computed (`estimate` holds why).
+        /// A metric whose indices could not be computed (the `error` column holds why).
         pub(crate) const ERROR: &str = "error";
     }
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::files::{write_atomic, AppendLog};
 use super::fmt_num;
 use super::schema::sensitivity::{index, method};
-use super::schema::{self, points, runs, sensitivity, END, STATUS_FAILED, STATUS_OK};
+use super::schema::{self, points, points_long, runs, sensitivity, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::analysis::{self, PointRuns, Sensitivity};
 use crate::experiment::sweep::Sweep;
 use crate::scenario::overrides::show;
@@ -37,10 +37,14 @@ pub(crate) struct SweepInfo {
     pub runs_total: u64,
     pub shard_k: u64,
     pub shard_n: u64,
+    /// Whether `points_long.csv` is written too (`sweep --long`), remembered for `--resume` and
+    /// `merge`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub points_long: bool,
 }
 
 impl SweepInfo {
-    pub(crate) fn new(sweep: &Sweep, shard_k: u64, shard_n: u64) -> Self {
+    pub(crate) fn new(sweep: &Sweep, shard_k: u64, shard_n: u64, points_long: bool) -> Self {
         SweepInfo {
             program: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -56,6 +60,7 @@ impl SweepInfo {
             runs_total: sweep.runs(),
             shard_k,
             shard_n,
+            points_long,
         }
     }
     /// Whether run `i` belongs to this shard (runs are dealt round-robin).
@@ -316,9 +321,9 @@ pub(crate) struct SweepResult {
     pub sensitivity: Vec<(String, Result<Sensitivity, String>)>,
 }
 
-/// Read `dir/runs.csv` (in run order) and write `points.csv` and, for Morris and Sobol designs,
-/// `sensitivity.csv`.
-pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
+/// Read `dir/runs.csv` (in run order) and write `points.csv` (and, with `long`,
+/// `points_long.csv`) and, for Morris and Sobol designs, `sensitivity.csv`.
+pub(crate) fn summarise(sweep: &Sweep, dir: &Path, long: bool) -> Result<SweepResult> {
     let names = schema::metric_names();
     let (n_paths, n_metrics) = (sweep.paths.len(), names.len());
     let mut rd = reader(&dir.join(runs::FILE))?;
@@ -334,13 +339,19 @@ pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
     let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(sweep.points.len()); ranked.len()];
     let csv_design = matches!(sweep.design, crate::experiment::sweep::Design::Csv);
     let mut head = points::columns(&sweep.paths);
+    let mut long_head = points_long::columns(&sweep.paths);
     if csv_design {
         // The design CSV's row (0 = the first line after its header), for aligning results.
         head.insert(1, "row".to_string());
+        long_head.insert(1, "row".to_string());
     }
-    write_atomic(&dir.join(points::FILE), |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(&head)?;
+    type Out<'a> = csv::Writer<&'a mut dyn std::io::Write>;
+    // Both tables from one pass over runs.csv: `long` is written alongside `wide` when asked for.
+    let mut write_tables = |wide: &mut Out, mut long: Option<&mut Out>| -> Result<()> {
+        wide.write_record(&head)?;
+        if let Some(l) = long.as_deref_mut() {
+            l.write_record(&long_head)?;
+        }
         for point in 0..sweep.points.len() {
             let mut runs = PointRuns::default();
             loop {
@@ -385,15 +396,42 @@ pub(crate) fn summarise(sweep: &Sweep, dir: &Path) -> Result<SweepResult> {
             row.extend(sweep.points[point].iter().map(show));
             row.push(runs.ok.len().to_string());
             row.push(runs.failed.to_string());
+            let lead = row.len();
             for s in &stats {
                 row.push(fmt_num(s.mean));
                 row.push(fmt_num(s.low));
                 row.push(fmt_num(s.high));
             }
-            out.write_record(&row)?;
+            wide.write_record(&row)?;
+            if let Some(l) = long.as_deref_mut() {
+                let mut line: Vec<String> = row[..lead].to_vec();
+                for (m, name) in names.iter().enumerate() {
+                    for (k, stat) in points_long::STATISTICS.iter().enumerate() {
+                        line.truncate(lead);
+                        line.push((*name).to_string());
+                        line.push((*stat).to_string());
+                        line.push(row[lead + 3 * m + k].clone());
+                        l.write_record(&line)?;
+                    }
+                }
+            }
         }
-        out.flush()?;
+        wide.flush()?;
+        if let Some(l) = long {
+            l.flush()?;
+        }
         Ok(())
+    };
+    write_atomic(&dir.join(points::FILE), |w| {
+        let mut wide = csv::Writer::from_writer(w);
+        if long {
+            write_atomic(&dir.join(points_long::FILE), |lw| {
+                let mut l = csv::Writer::from_writer(lw);
+                write_tables(&mut wide, Some(&mut l))
+            })
+        } else {
+            write_tables(&mut wide, None)
+        }
     })?;
     let missing = sweep.runs() - ok - failed;
     let mut sensitivity = Vec::new();
@@ -445,6 +483,7 @@ fn write_convergence(path: &Path, sweep: &Sweep, all: &[(String, Convergence)]) 
             "total",
             "total_ci95_low",
             "total_ci95_high",
+            "error",
         ])?;
         for (metric, sizes) in all {
             for (m, r) in sizes {
@@ -453,6 +492,7 @@ fn write_convergence(path: &Path, sweep: &Sweep, all: &[(String, Convergence)]) 
                         metric.as_str(),
                         "",
                         &m.to_string(),
+                        "",
                         "",
                         "",
                         "",
@@ -472,6 +512,7 @@ fn write_convergence(path: &Path, sweep: &Sweep, all: &[(String, Convergence)]) 
                                 &fmt_num(x.st),
                                 &fmt_num(x.st_low),
                                 &fmt_num(x.st_high),
+                                "",
                             ])?;
                         }
                     }
@@ -493,9 +534,16 @@ fn write_sensitivity(
         out.write_record(sensitivity::COLUMNS)?;
         for (metric, s) in all {
             match s {
-                Err(e) => {
-                    out.write_record([metric.as_str(), "", "", index::ERROR, e.as_str(), "", ""])?
-                }
+                Err(e) => out.write_record([
+                    metric.as_str(),
+                    "",
+                    "",
+                    index::ERROR,
+                    "",
+                    "",
+                    "",
+                    e.as_str(),
+                ])?,
                 Ok(Sensitivity::Morris(v)) => {
                     for x in v {
                         let p = &sweep.paths[x.factor];
@@ -507,6 +555,7 @@ fn write_sensitivity(
                             &fmt_num(x.mu_star),
                             &fmt_num(x.mu_star_low),
                             &fmt_num(x.mu_star_high),
+                            "",
                         ])?;
                         out.write_record([
                             metric,
@@ -516,6 +565,7 @@ fn write_sensitivity(
                             &fmt_num(x.mu),
                             "",
                             "",
+                            "",
                         ])?;
                         out.write_record([
                             metric,
@@ -523,6 +573,7 @@ fn write_sensitivity(
                             method::MORRIS,
                             index::SIGMA,
                             &fmt_num(x.sigma),
+                            "",
                             "",
                             "",
                         ])?;
@@ -539,6 +590,7 @@ fn write_sensitivity(
                             &fmt_num(x.s1),
                             &fmt_num(x.s1_low),
                             &fmt_num(x.s1_high),
+                            "",
                         ])?;
                         out.write_record([
                             metric,
@@ -548,6 +600,7 @@ fn write_sensitivity(
                             &fmt_num(x.st),
                             &fmt_num(x.st_low),
                             &fmt_num(x.st_high),
+                            "",
                         ])?;
                     }
                 }
@@ -556,6 +609,62 @@ fn write_sensitivity(
         out.flush()?;
         Ok(())
     })
+}
+
+/// The sensitivity indices for `sweep --json`: per ranked metric, its indices by parameter (or
+/// why they could not be computed).
+pub(crate) fn sensitivity_json(sweep: &Sweep, result: &SweepResult) -> serde_json::Value {
+    let entry = |p: usize, index: &str, est: f64, lo: f64, hi: f64| {
+        serde_json::json!({
+            "parameter": sweep.paths[p],
+            "index": index,
+            "estimate": est,
+            "ci95_low": lo,
+            "ci95_high": hi,
+        })
+    };
+    let all: Vec<serde_json::Value> = result
+        .sensitivity
+        .iter()
+        .map(|(metric, s)| match s {
+            Err(e) => serde_json::json!({"metric": metric, "error": e, "indices": []}),
+            Ok(s) => {
+                let (method, indices): (&str, Vec<serde_json::Value>) = match s {
+                    Sensitivity::Morris(v) => (
+                        method::MORRIS,
+                        v.iter()
+                            .flat_map(|x| {
+                                [
+                                    entry(
+                                        x.factor,
+                                        index::MU_STAR,
+                                        x.mu_star,
+                                        x.mu_star_low,
+                                        x.mu_star_high,
+                                    ),
+                                    entry(x.factor, index::MU, x.mu, f64::NAN, f64::NAN),
+                                    entry(x.factor, index::SIGMA, x.sigma, f64::NAN, f64::NAN),
+                                ]
+                            })
+                            .collect(),
+                    ),
+                    Sensitivity::Sobol(v) => (
+                        method::SOBOL,
+                        v.iter()
+                            .flat_map(|x| {
+                                [
+                                    entry(x.factor, index::FIRST_ORDER, x.s1, x.s1_low, x.s1_high),
+                                    entry(x.factor, index::TOTAL, x.st, x.st_low, x.st_high),
+                                ]
+                            })
+                            .collect(),
+                    ),
+                };
+                serde_json::json!({"metric": metric, "method": method, "error": null, "indices": indices})
+            }
+        })
+        .collect();
+    serde_json::Value::Array(all)
 }
 
 /// The printed ranking: which parameters move the first ranked metric most.

@@ -12,5 +12,6 @@ mod hardening;
 mod readme;
 mod report;
 mod run;
+mod scripting;
 mod validate;
 mod validity;
