@@ -1,0 +1,113 @@
+"""Determinism, the GIL, the shapes of the results, and bad input raising ValueError with the
+library's message (the file, the field, what is allowed)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import custody_sim
+from conftest import BASELINE, cli, write_scenario
+
+
+def test_same_seed_same_numbers_at_any_thread_count():
+    a = custody_sim.run(BASELINE, seed=11, replications=3, scale=0.01, threads=1)
+    b = custody_sim.run(BASELINE, seed=11, replications=3, scale=0.01, threads=2)
+    c = custody_sim.run(BASELINE, seed=11, replications=3, scale=0.01)
+    for x in (b, c):
+        assert np.array_equal(a.metrics, x.metrics)
+        assert np.array_equal(a.headline, x.headline, equal_nan=True)
+        assert np.array_equal(a.timeseries, x.timeseries)
+    other = custody_sim.run(BASELINE, seed=12, replications=3, scale=0.01)
+    assert not np.array_equal(a.metrics, other.metrics)
+    # Replication r is the same run whatever the number of replications.
+    two = custody_sim.run(BASELINE, seed=11, replications=2, scale=0.01)
+    assert np.array_equal(two.metrics, a.metrics[:2])
+
+
+def test_result_shapes_and_helpers():
+    r = custody_sim.run(BASELINE, seed=1, replications=2, scale=0.01)
+    m, s, d = len(r.metric_names), len(r.series_names), len(r.dates)
+    assert r.metrics.shape == (2, m) and r.headline.shape == (m, 5) and r.timeseries.shape == (2, d, s)
+    assert r.metrics.dtype == np.float64 and r.metrics.flags.writeable
+    assert r.dates[0] == "2018-10-01"
+    key = "unlocatable_by_ice_at_horizon"
+    assert r.mean(key) == pytest.approx(r.metric(key).mean(), rel=1e-12)
+    low, high = r.interval(key)
+    assert low <= r.mean(key) <= high
+    assert r.series("arrived").shape == (2, d)
+    with pytest.raises(KeyError, match="no metric"):
+        r.metric("nothing")
+    one = custody_sim.run(BASELINE, seed=1, replications=1, scale=0.01)
+    assert np.isnan(one.interval(key)).all()  # intervals need 2 replications or more
+    assert "synthetic" in custody_sim.CAVEATS[0]
+    params = custody_sim.parameters(BASELINE)
+    assert params["data_sharing.orr_to_ice_probability"] != ""
+
+
+def test_the_gil_is_released_while_simulating():
+    """Another Python thread runs while the simulation does (it would be stopped if the GIL were
+    held for the whole call)."""
+    done = threading.Event()
+    timing = {}
+
+    def work():
+        timing["start"] = time.perf_counter()
+        custody_sim.run(BASELINE, seed=2, replications=4, scale=0.05, threads=1)
+        timing["end"] = time.perf_counter()
+        done.set()
+
+    t = threading.Thread(target=work)
+    ticks = []
+    t.start()
+    while not done.is_set():
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+    t.join()
+    start, end = timing["start"], timing["end"]
+    assert end - start > 0.1, "the run was too short to tell"
+    during = [x for x in ticks if start + 0.02 < x < end - 0.02]
+    # Ticks every ~1 ms; held GIL would allow none in the middle of the call.
+    assert len(during) > 0.2 * (end - start) / 0.001, (len(during), end - start)
+
+
+def bad(match: str):
+    return pytest.raises(ValueError, match="(?s)" + match)
+
+
+def test_bad_input_raises_value_error_naming_file_field_and_range(tmp_path):
+    with bad(r"cannot read scenario file .*nowhere\.toml"):
+        custody_sim.run(tmp_path / "nowhere.toml")
+    # A value out of range: the file, the field and the allowed range, as the command line says.
+    with bad(r"baseline\.toml with overrides.*field `data_sharing\.orr_to_ice_probability` = 1\.5: must be a probability in \[0, 1\]"):
+        custody_sim.run(BASELINE, overrides={"data_sharing.orr_to_ice_probability": 1.5}, scale=0.01)
+    # A path that does not exist: the nearest valid paths.
+    with bad(r"field `data_sharing\.orr_to_ice_probabilty`: .*nearest valid paths: data_sharing\.orr_to_ice_probability"):
+        custody_sim.run(BASELINE, overrides={"data_sharing.orr_to_ice_probabilty": 0.5})
+    with bad(r"field `replications`: 0: must be between 1 and 100000"):
+        custody_sim.run(BASELINE, replications=0)
+    with bad(r"field `--scale`: 5: must be a share of the cohort between 0.001 and 1"):
+        custody_sim.run(BASELINE, scale=5)
+    with bad(r"field `replications`: 1: must be between 2 and 100000"):
+        custody_sim.compare(BASELINE, BASELINE, replications=1)
+    with bad(r"field `target_ci`: -1: must be a positive number"):
+        custody_sim.compare(BASELINE, BASELINE, target_ci=-1)
+    with bad("reforms: none given"):
+        custody_sim.compare(BASELINE, [])
+    with bad("not a \\(dotted path, value\\) pair"):
+        custody_sim.run(BASELINE, overrides=[("a.b", 1, 2)])
+    with pytest.raises(TypeError, match="override `life.move_rate_per_year`: a value of type object"):
+        custody_sim.run(BASELINE, overrides={"life.move_rate_per_year": object()})
+
+
+def test_a_bad_file_gives_the_command_lines_message(tmp_path):
+    f = write_scenario(tmp_path, "bad.toml", "[data_sharing]\norr_to_ice_probability = 1.5\n\n[life]\nmove_rate_per_year = -1.0\n")
+    p = cli("run", f, "-q", "-o", tmp_path / "out", cwd=tmp_path, expect=2)
+    with pytest.raises(ValueError) as e:
+        custody_sim.run(f)
+    assert p.stderr.strip() == f"error: {e.value}"
+    assert "2 invalid value(s)" in str(e.value)
+    assert not (tmp_path / "out").exists()
