@@ -578,7 +578,8 @@ fn a_scrambled_sobol_sweep_writes_a_convergence_table() {
             "first_order_ci95_high",
             "total",
             "total_ci95_low",
-            "total_ci95_high"
+            "total_ci95_high",
+            "error"
         ]
     );
     let sizes: Vec<&str> = conv.iter().map(|r| r[2].as_str()).collect();
