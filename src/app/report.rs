@@ -15,6 +15,7 @@ use super::BadInput;
 use crate::cli::ReportArgs;
 use crate::error::ScenarioError;
 use crate::output::charts::{self, change_number, Chart, PolicyHistory};
+use crate::output::discover as discovery;
 use crate::output::report::{
     extract_sources, human_name, inline_svg, write_report, InlineChart, Report, Section,
     SourceFile, Table, GLOSSARY,
@@ -40,6 +41,8 @@ enum Kind {
     Compare,
     Sweep,
     Journey,
+    /// `custody-sim discover` on an explore folder.
+    Discovery,
 }
 
 impl Kind {
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Compare => "comparison",
             Kind::Sweep => "sweep",
             Kind::Journey => "journey",
+            Kind::Discovery => "scenario discovery",
         }
     }
 }
@@ -85,6 +89,7 @@ impl Input {
             Kind::Run | Kind::Journey => self.str("scenario"),
             Kind::Compare => from_path(self.str("baseline")),
             Kind::Sweep => from_path(self.str("sweep_file")),
+            Kind::Discovery => format!("{} ({})", self.str("reform"), self.str("condition")),
         };
         if n.is_empty() {
             self.dir.display().to_string()
@@ -124,6 +129,12 @@ fn how_to_produce(kind: Kind, dir: &Path, manifest: &Value) -> String {
         Kind::Sweep => format!(
             "rerun the sweep with this version: custody-sim sweep {} -o {d}",
             manifest["sweep_file"].as_str().unwrap_or("SWEEP.toml")
+        ),
+        Kind::Discovery => format!(
+            "rerun the discovery with this version: custody-sim discover {} --reform {} --condition \"{}\" -o {d}",
+            manifest["explore_dir"].as_str().unwrap_or("EXPLORE_DIR"),
+            manifest["reform"].as_str().unwrap_or("REFORM"),
+            manifest["condition"].as_str().unwrap_or("CONDITION")
         ),
     }
 }
@@ -222,7 +233,7 @@ fn inspect(dir: &Path) -> Result<Input> {
     if !dir.is_dir() {
         return Err(bad(
             dir,
-            "is not a folder: give the output folder of `custody-sim run`, `compare`, `sweep` or `journey`".into(),
+            "is not a folder: give the output folder of `custody-sim run`, `compare`, `sweep`, `journey` or `discover`".into(),
         ));
     }
     let has = |f: &str| dir.join(f).is_file();
@@ -234,6 +245,8 @@ fn inspect(dir: &Path) -> Result<Input> {
         Kind::Sweep
     } else if has(journey::FILE) {
         Kind::Journey
+    } else if has(discovery::INFO) {
+        Kind::Discovery
     } else {
         return Err(bad(
             dir,
@@ -250,6 +263,7 @@ fn inspect(dir: &Path) -> Result<Input> {
     let manifest = match kind {
         Kind::Run | Kind::Compare => read_json(dir, "manifest.json", kind)?,
         Kind::Sweep => read_json(dir, "sweep.json", kind)?,
+        Kind::Discovery => read_json(dir, discovery::INFO, kind)?,
         Kind::Journey => {
             if has("manifest.json") {
                 read_json(dir, "manifest.json", kind)?
@@ -317,6 +331,24 @@ fn inspect(dir: &Path) -> Result<Input> {
         }
         Kind::Journey => {
             check_csv(dir, journey::FILE, &journey::columns(), kind, &manifest)?;
+        }
+        Kind::Discovery => {
+            for (file, needed) in [
+                (
+                    discovery::TRAJECTORY,
+                    &["step", "coverage", "density", "mass"][..],
+                ),
+                (
+                    discovery::BOX,
+                    &["parameter", "min", "max", "restricted"][..],
+                ),
+                (
+                    discovery::SCORES,
+                    &["rank", "parameter", "score_condition"][..],
+                ),
+            ] {
+                check_csv(dir, file, &strings(needed), kind, &manifest)?;
+            }
         }
     }
     let mut input = Input {
@@ -426,6 +458,7 @@ pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
             Kind::Journey => {
                 charts::journey_chart(&input.dir.join(journey::FILE), &sub).map(|c| vec![c])
             }
+            Kind::Discovery => charts::charts_for_discovery(&input.dir, &sub),
         }
         .with_context(|| format!("drawing the charts of {}", input.dir.display()))?;
         n_charts += drawn.len();
@@ -434,6 +467,7 @@ pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
             Kind::Compare => compare_section(input)?,
             Kind::Sweep => sweep_section(input)?,
             Kind::Journey => journey_section(input)?,
+            Kind::Discovery => discovery_section(input)?,
         };
         section.paragraphs.extend(notes);
         section.charts = inline_charts(&drawn)?;
@@ -820,6 +854,13 @@ fn what_was_run(inputs: &[Input]) -> Table {
                     i.str("design"),
                     i.str("points")
                 ),
+                Kind::Discovery => format!(
+                    "explore {} ({} futures): {} on {}",
+                    i.str("explore_dir"),
+                    i.str("futures"),
+                    i.str("reform"),
+                    i.str("metric")
+                ),
             };
             let reps = match i.kind {
                 Kind::Journey => format!(
@@ -827,10 +868,12 @@ fn what_was_run(inputs: &[Input]) -> Table {
                     i.str("replication"),
                     i.str("child")
                 ),
+                Kind::Discovery => "as in the explore".into(),
                 _ => i.str("replications"),
             };
             let seed = match i.kind {
                 Kind::Sweep => sweep_seed(i).map(|s| s.to_string()).unwrap_or_default(),
+                Kind::Discovery => explore_seed(i).map(|s| s.to_string()).unwrap_or_default(),
                 _ => i.str("seed"),
             };
             vec![
@@ -859,6 +902,13 @@ fn what_was_run(inputs: &[Input]) -> Table {
         note: "The seed fixes every random draw: the same scenario, seed and replications give the same results on any machine and any number of threads.".into(),
         collapsed: false,
     }
+}
+
+/// The seed of the explore a discovery read (from the explore folder's `explore.json`).
+fn explore_seed(i: &Input) -> Option<u64> {
+    let text =
+        std::fs::read_to_string(Path::new(&i.str("explore_dir")).join("explore.json")).ok()?;
+    serde_json::from_str::<Value>(&text).ok()?["seed"].as_u64()
 }
 
 fn sweep_seed(i: &Input) -> Option<u64> {
@@ -1357,6 +1407,106 @@ fn sweep_section(i: &Input) -> Result<Section> {
     })
 }
 
+/// Scenario discovery: the condition, how often it holds, the chosen box and the parameters that
+/// matter, with what a box can and cannot say.
+fn discovery_section(i: &Input) -> Result<Section> {
+    let m = &i.manifest;
+    let f = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+    let share = |x: f64| format!("{:.0}%", 100.0 * x);
+    let pasted = &m["pasted"];
+    let p = |k: &str| pasted[k].as_f64().unwrap_or(f64::NAN);
+    let mut paragraphs = vec![
+        format!(
+            "For {}, the condition \u{201c}{}\u{201d} on {} ({}) holds in {} of {} futures of the explore in {}.",
+            i.str("reform"),
+            i.str("condition"),
+            label_of(&i.str("metric")),
+            i.str("direction").replace('_', " "),
+            i.str("cases"),
+            i.str("futures"),
+            i.str("explore_dir")
+        ),
+        format!(
+            "PRIM (peeling step {} of {}, then pasting) finds a box of the uncertain parameters that holds {} of the futures where the condition holds (coverage) and in which it holds in {} of the futures (density); the box holds {} of all futures (mass). Choose another box on the trade-off chart with `--box STEP`.",
+            i.str("chosen_step"),
+            f("steps") as u64 - 1,
+            share(p("coverage")),
+            share(p("density")),
+            share(p("mass"))
+        ),
+        "A box describes where the condition held among the futures sampled, not a probability: the futures are a Latin hypercube over ranges the explore file chose, every future equally weighted. A parameter whose removal from the box barely lowers the density (the last column) is a weak restriction. Few futures give coarse boxes: a box found in fewer than about 100 futures is a hint to sample more, not a finding.".into(),
+    ];
+    let (bh, brows) = read_rows(&i.dir.join(discovery::BOX))?;
+    let c = |n: &str| col(&bh, n);
+    let cell =
+        |r: &Vec<String>, k: Option<usize>| k.and_then(|k| r.get(k).cloned()).unwrap_or_default();
+    let restricted: Vec<Vec<String>> = brows
+        .iter()
+        .filter(|r| cell(r, c("restricted")) == "true")
+        .map(|r| {
+            vec![
+                cell(r, c("parameter")),
+                format!("{} to {}", num(&cell(r, c("min"))), num(&cell(r, c("max")))),
+                format!(
+                    "{} to {}",
+                    num(&cell(r, c("range_min"))),
+                    num(&cell(r, c("range_max")))
+                ),
+                num(&cell(r, c("density_without"))),
+            ]
+        })
+        .collect();
+    if restricted.is_empty() {
+        paragraphs.push("The chosen box restricts no parameter: the condition is spread over the whole space explored.".into());
+    }
+    let (sh, srows) = read_rows(&i.dir.join(discovery::SCORES))?;
+    let sc = |n: &str| col(&sh, n);
+    let scores: Vec<Vec<String>> = srows
+        .iter()
+        .take(10)
+        .map(|r| {
+            vec![
+                cell(r, sc("rank")),
+                cell(r, sc("parameter")),
+                num(&cell(r, sc("score_condition"))),
+                num(&cell(r, sc("null_level"))),
+                if cell(r, sc("in_box")) == "true" {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    Ok(Section {
+        heading: format!("Scenario discovery: {}", i.label),
+        paragraphs,
+        tables: vec![
+            Table {
+                caption: "The chosen box: the parameters it restricts".into(),
+                header: strings(&[
+                    "parameter",
+                    "in the box",
+                    "range explored",
+                    "density without this restriction",
+                ]),
+                rows: restricted,
+                note: format!("All limits are in {}; unrestricted parameters keep their whole range.", discovery::BOX),
+                collapsed: false,
+            },
+            Table {
+                caption: "Which assumptions matter for the condition (feature scores, top 10)".into(),
+                header: strings(&["rank", "parameter", "score", "chance level", "restricted by the box"]),
+                rows: scores,
+                note: format!("The score is the share of the condition's variance explained by the parameter alone (in bins); a score near the chance level says nothing. All parameters in {}.", discovery::SCORES),
+                collapsed: false,
+            },
+        ],
+        charts: Vec::new(),
+    })
+}
+
 fn journey_section(i: &Input) -> Result<Section> {
     let (h, rows) = read_rows(&i.dir.join(journey::FILE))?;
     let c = |n: &str| col(&h, n).unwrap_or(0);
@@ -1527,6 +1677,8 @@ fn sources(inputs: &[Input]) -> Vec<SourceFile> {
                     }
                 }
             }
+            // The explore's scenarios are listed by its own folder (explore.json).
+            Kind::Discovery => {}
             Kind::Sweep => {
                 let file = PathBuf::from(i.str("sweep_file"));
                 add(file.clone(), None);

@@ -719,6 +719,22 @@ fn discover_finds_the_assumption_that_decides_the_condition() {
     assert_eq!(info["cases"], 20);
     assert!(info["pasted"]["density"].as_f64().unwrap() > 0.6, "{info}");
 
+    // The report shows the discovery: its condition, the box's restriction and the three charts.
+    cmd(dir.path())
+        .args(["report", "disc", "-q", "-o", "rep/report.html"])
+        .assert()
+        .success();
+    let html = String::from_utf8(read(dir.path().join("rep/report.html"))).unwrap();
+    assert!(html.contains("Scenario discovery: baseline"), "no section");
+    assert!(html.contains("holds in 20 of 80 futures"), "no count");
+    let in_box = html.split("The chosen box").nth(1).unwrap();
+    assert!(
+        in_box.contains("life.move_rate_per_year")
+            && !in_box[..in_box.find("</table>").unwrap()].contains("children.propensity_log_sd"),
+        "the box table lists the restricted parameter only"
+    );
+    assert_eq!(html.matches("<figure").count(), 3, "three charts");
+
     // Bad input: exit code 2, the option named, nothing written.
     for (args, expect) in [
         (
