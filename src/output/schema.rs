@@ -391,7 +391,7 @@ mod tests {
         );
         assert_eq!(
             sensitivity::COLUMNS.join(","),
-            "metric,parameter,method,index,estimate,ci95_low,ci95_high"
+            "metric,parameter,method,index,estimate,ci95_low,ci95_high,error"
         );
         assert_eq!(
             target::fit_columns().join(","),
