@@ -15,11 +15,11 @@ use toml::Value;
 use super::BadInput;
 use crate::error::ScenarioError;
 use crate::experiment::compare::{paired, Difference};
-use crate::output::{self, HEADLINE};
-use crate::runner::{run_replications, run_summaries, Runner};
+use crate::output;
+use crate::runner::{run_replications, Runner};
 use crate::scenario::overrides::{self, number_like};
 use crate::scenario::{self, Scenario};
-use crate::sim::{series_names, RunSummary};
+use crate::sim::series_names;
 use crate::stats::Interval;
 
 /// Whether `e` is bad input (exit code 2 on the command line) rather than a failed run.
@@ -294,36 +294,21 @@ pub fn compare(
         .chain(reforms.iter().map(|r| &r.params))
         .collect();
     let started = Instant::now();
-    // The same batches as `custody-sim compare`: the first of `replications`, then doubling.
-    let mut per_scenario: Vec<Vec<RunSummary>> = vec![Vec::new(); params.len()];
-    let mut n = 0u64;
-    let mut batch = match o.target_ci {
-        Some(_) => o.replications.min(o.max_replications),
-        None => o.replications,
-    };
-    let stop_reason = loop {
-        let more = run_summaries(&runner, &params, o.seed, n..n + batch, &|| {}).map_err(|e| {
-            anyhow!(
-                "replication {} of {} failed: {}",
-                e.replication,
-                name(e.scenario),
-                e.message
-            )
-        })?;
-        for (all, new) in per_scenario.iter_mut().zip(more) {
-            all.extend(new);
-        }
-        n += batch;
-        let Some(w) = o.target_ci else { break None };
-        let widest = widest_headline(&per_scenario);
-        if widest <= w {
-            break Some(format!("target met: every headline difference's 95% half-width is at most {w} (widest {widest:.3}) after {n} replications"));
-        }
-        if n >= o.max_replications {
-            break Some(format!("cap reached: {n} replications (--max-replications) and the widest headline half-width is still {widest:.3} > {w}"));
-        }
-        batch = n.min(o.max_replications - n);
-    };
+    // The same batches as `custody-sim compare` (the same loop).
+    let all_names: Vec<String> = (0..params.len()).map(name).collect();
+    let super::compare::Replicated {
+        per_scenario,
+        replications: n,
+        stop_reason,
+    } = super::compare::replicate(
+        &runner,
+        &params,
+        &all_names,
+        o.seed,
+        (o.replications, o.target_ci, o.max_replications),
+        &mut |_| {},
+        &|| {},
+    )?;
     let wall = started.elapsed().as_secs_f64();
     Ok(CompareOutput {
         metrics: output::schema::metric_names(),
@@ -345,15 +330,4 @@ pub fn compare(
         threads: runner.threads(),
         wall_time_seconds: wall,
     })
-}
-
-/// The widest 95% half-width of any headline metric's paired difference (what `--target-ci`
-/// watches).
-fn widest_headline(per_scenario: &[Vec<RunSummary>]) -> f64 {
-    per_scenario[1..]
-        .iter()
-        .flat_map(|r| paired(&per_scenario[0], r))
-        .filter(|d| HEADLINE.iter().any(|(k, _)| *k == d.metric))
-        .map(|d| d.paired_half_width())
-        .fold(0.0, f64::max)
 }

@@ -77,39 +77,25 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .chain(reforms.iter().map(|r| &r.params))
         .collect();
     let started = Instant::now();
-    let mut per_scenario: Vec<Vec<crate::sim::RunSummary>> = vec![Vec::new(); params.len()];
-    let mut n = 0u64;
-    let mut batch = match args.target_ci {
-        Some(_) => args.replications.min(args.max_replications),
-        None => args.replications,
-    };
-    let stop_reason = loop {
-        let bar = progress_bar(batch * params.len() as u64, quiet, "runs");
-        bar.set_message(format!("replications {}..{}", n, n + batch));
-        let more = run_summaries(&runner, &params, args.seed, n..n + batch, &|| bar.inc(1))
-            .map_err(|e| {
-                anyhow!(
-                    "replication {} of {} failed: {}",
-                    e.replication,
-                    names[e.scenario],
-                    e.message
-                )
-            })?;
-        bar.finish_and_clear();
-        for (all, new) in per_scenario.iter_mut().zip(more) {
-            all.extend(new);
-        }
-        n += batch;
-        let Some(w) = args.target_ci else { break None };
-        let widest = widest_headline(&per_scenario);
-        if widest <= w {
-            break Some(format!("target met: every headline difference's 95% half-width is at most {w} (widest {widest:.3}) after {n} replications"));
-        }
-        if n >= args.max_replications {
-            break Some(format!("cap reached: {n} replications (--max-replications) and the widest headline half-width is still {widest:.3} > {w}"));
-        }
-        batch = n.min(args.max_replications - n);
-    };
+    let bar = progress_bar(0, quiet, "runs");
+    let Replicated {
+        per_scenario,
+        replications: n,
+        stop_reason,
+    } = replicate(
+        &runner,
+        &params,
+        &names,
+        args.seed,
+        (args.replications, args.target_ci, args.max_replications),
+        &mut |reps| {
+            bar.set_length((reps.end - reps.start) * params.len() as u64);
+            bar.set_position(0);
+            bar.set_message(format!("replications {}..{}", reps.start, reps.end));
+        },
+        &|| bar.inc(1),
+    )?;
+    bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
 
     let diffs: Vec<(String, Vec<crate::experiment::compare::Difference>)> = per_scenario[1..]
@@ -228,7 +214,68 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     Ok(())
 }
 
-/// The widest 95% half-width of any headline metric's paired difference.
+/// Every scenario's replications, run in batches with common random numbers.
+pub(crate) struct Replicated {
+    /// Per scenario (the baseline first), every replication's summary, in replication order.
+    pub(crate) per_scenario: Vec<Vec<crate::sim::RunSummary>>,
+    pub(crate) replications: u64,
+    /// With a target: whether it was met or the cap reached.
+    pub(crate) stop_reason: Option<String>,
+}
+
+/// Run replications `0..first` of every scenario; with a target half-width `w` (`--target-ci`),
+/// keep doubling the replications until every headline difference's 95% half-width is at most
+/// `w` or `max` replications are reached. `batch` is told each batch's replications before it
+/// runs, `on_done` each finished run. The one loop of `custody-sim compare` and the Python
+/// package's `compare`.
+pub(crate) fn replicate(
+    runner: &Runner,
+    params: &[&crate::sim::Params],
+    names: &[String],
+    seed: u64,
+    (first, target_ci, max): (u64, Option<f64>, u64),
+    batch: &mut dyn FnMut(std::ops::Range<u64>),
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Replicated> {
+    let mut per_scenario: Vec<Vec<crate::sim::RunSummary>> = vec![Vec::new(); params.len()];
+    let mut n = 0u64;
+    let mut size = match target_ci {
+        Some(_) => first.min(max),
+        None => first,
+    };
+    let stop_reason = loop {
+        batch(n..n + size);
+        let more = run_summaries(runner, params, seed, n..n + size, on_done).map_err(|e| {
+            anyhow!(
+                "replication {} of {} failed: {}",
+                e.replication,
+                names.get(e.scenario).map_or("?", String::as_str),
+                e.message
+            )
+        })?;
+        for (all, new) in per_scenario.iter_mut().zip(more) {
+            all.extend(new);
+        }
+        n += size;
+        let Some(w) = target_ci else { break None };
+        let widest = widest_headline(&per_scenario);
+        if widest <= w {
+            break Some(format!("target met: every headline difference's 95% half-width is at most {w} (widest {widest:.3}) after {n} replications"));
+        }
+        if n >= max {
+            break Some(format!("cap reached: {n} replications (--max-replications) and the widest headline half-width is still {widest:.3} > {w}"));
+        }
+        size = n.min(max - n);
+    };
+    Ok(Replicated {
+        per_scenario,
+        replications: n,
+        stop_reason,
+    })
+}
+
+/// The widest 95% half-width of any headline metric's paired difference (what `--target-ci`
+/// watches).
 fn widest_headline(per_scenario: &[Vec<crate::sim::RunSummary>]) -> f64 {
     per_scenario[1..]
         .iter()
