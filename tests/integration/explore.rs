@@ -347,7 +347,7 @@ fn the_default_futures_vary_the_baselines_assumptions_but_not_the_reforms_levers
         .find(|l| l.trim_start().starts_with("life.move_rate_per_year"))
         .unwrap();
     let cells: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(&cells[1..4], ["0.350000", "0.315000", "0.385000"], "{line}");
+    assert_eq!(&cells[1..4], ["0.35", "0.315", "0.385"], "{line}");
     // A published figure is not varied; nor are the excluded arrivals.
     assert!(
         !text.contains("release.address_error_probability"),
@@ -362,8 +362,10 @@ fn the_default_futures_vary_the_baselines_assumptions_but_not_the_reforms_levers
                 .starts_with("court.appear_probability_notice_represented")
         })
         .unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    let max: f64 = cells[3].parse().unwrap();
     assert!(
-        line.contains("1.000000") && line.contains("clipped"),
+        max > 0.9999 && max <= 1.0 && line.contains("clipped"),
         "{line}"
     );
     // The reform's lever is held fixed, and said so.
