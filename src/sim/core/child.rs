@@ -165,11 +165,8 @@ bitflags! {
 }
 
 /// One synthetic child and the records agencies keep about them. `repr(C)` keeps the fields that
-/// every event reads (flags, addresses, records, state, epoch) together in the first cache line;
-/// the alignment makes every child exactly two cache lines (128 bytes), so that an event touches
-/// two lines, not three or four. What only the time before release reads is kept apart, in
-/// [`Intake`].
-#[repr(C, align(64))]
+/// every event reads (flags, addresses, records, state, epoch) together in the first cache line.
+#[repr(C)]
 pub(crate) struct Child {
     pub(crate) flags: Flags,
     /// Where the child truly lives (an address id; ids are never reused).
@@ -200,28 +197,18 @@ pub(crate) struct Child {
     /// Lenses through which the child, once lost that way, was found again.
     pub(crate) found_again: LensSet,
     pub(crate) release: u32,
+    pub(crate) orr_entry: u32,
+    pub(crate) arrival: u32,
+    pub(crate) turns_18: u32,
     pub(crate) appear_mult: f32,
     pub(crate) move_mult: f32,
     pub(crate) runaway_mult: f32,
     /// When each agency's record was last written.
     pub(crate) rec_time: PerAgency<u32>,
-    /// Random streams: life after release, agencies' follow-up (before release: [`Intake::pre`]).
+    /// Random streams: before release, life after release, agencies' follow-up.
+    pub(crate) pre: Stream,
     pub(crate) life: Stream,
     pub(crate) follow: Stream,
-}
-
-/// What only a child's time before release (CBP, ORR care, vetting, release) and the placement's
-/// fate drawn at release read, kept beside [`Child`] (same index) so that the events after release
-/// stay within the child's two cache lines.
-pub(crate) struct Intake {
-    /// The random stream before release (and of the placement's fate, drawn at release).
-    pub(crate) pre: Stream,
-    /// When the child was apprehended (minutes since the start).
-    pub(crate) arrival: u32,
-    /// When the child last entered ORR care ([`NEVER`]: not yet).
-    pub(crate) orr_entry: u32,
-    /// When the child turns 18 ([`NEVER`]: after the horizon).
-    pub(crate) turns_18: u32,
 }
 
 impl Child {
@@ -255,12 +242,6 @@ mod tests {
         for s in State::ALL {
             assert_eq!(s.is_followed(), s.episode() == Episode::Released);
         }
-    }
-
-    #[test]
-    fn a_child_is_two_cache_lines() {
-        assert_eq!(std::mem::size_of::<Child>(), 128);
-        assert_eq!(std::mem::align_of::<Child>(), 64);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(crate) mod snapshot;
 pub(crate) mod trace;
 
 use self::calendar::Calendar;
-use self::child::{Child, Flags, Intake, State};
+use self::child::{Child, Flags, State};
 use self::event::Event;
 use self::locate::Why;
 use self::snapshot::{DaySnapshot, RunSummary};
@@ -37,8 +37,6 @@ pub(crate) struct Core<'p> {
     pub(crate) cal: Calendar,
     /// Every arrived child, indexed by id (ids in order of arrival).
     pub(crate) children: Vec<Child>,
-    /// What the time before release reads of each child (same index as `children`).
-    pub(crate) intake: Vec<Intake>,
     next_addr: u32,
     pub(crate) snap: DaySnapshot,
     pub(crate) out: RunSummary,
@@ -66,7 +64,6 @@ impl<'p> Core<'p> {
             day: 0,
             cal: Calendar::new(p.horizon_days),
             children: Vec::new(),
-            intake: Vec::new(),
             next_addr: 1,
             snap: DaySnapshot::default(),
             out: RunSummary::default(),
@@ -94,12 +91,6 @@ impl<'p> Core<'p> {
     #[inline]
     pub(crate) fn child(&mut self, c: u32) -> &mut Child {
         &mut self.children[c as usize]
-    }
-
-    /// The child `c` and what its time before release reads.
-    #[inline]
-    pub(crate) fn child_intake(&mut self, c: u32) -> (&mut Child, &mut Intake) {
-        (&mut self.children[c as usize], &mut self.intake[c as usize])
     }
 
     /// Whether `c`'s flags contain `f`.

@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Poisson, StandardNormal};
 
 use crate::rng::{Purpose, Stream};
 use crate::sim::core::agency::PerAgency;
-use crate::sim::core::child::{Child, Epoch, Flags, Intake, State, NEVER, NO_ADDRESS};
+use crate::sim::core::child::{Child, Epoch, Flags, State, NEVER, NO_ADDRESS};
 use crate::sim::core::event::Event;
 use crate::sim::core::sampling::{pick, unit};
 use crate::sim::core::Core;
@@ -74,18 +74,14 @@ pub(crate) fn arrive(core: &mut Core, c: u32) {
     }
     let life = core.stream(c, Purpose::Life);
     let follow = core.stream(c, Purpose::FollowUp);
-    let turns_18 = if turns_18 < NEVER as f64 {
-        turns_18 as u32
-    } else {
-        NEVER
-    };
-    core.intake.push(Intake {
-        pre,
-        arrival: now,
-        orr_entry: NEVER,
-        turns_18,
-    });
     core.children.push(Child {
+        arrival: now,
+        turns_18: if turns_18 < NEVER as f64 {
+            turns_18 as u32
+        } else {
+            NEVER
+        },
+        orr_entry: NEVER,
         release: NEVER,
         last_contact: PerAgency::splat(NEVER),
         true_addr: NO_ADDRESS,
@@ -107,13 +103,14 @@ pub(crate) fn arrive(core: &mut Core, c: u32) {
         risk,
         country,
         attempts: 0,
+        pre,
         life,
         follow,
     });
     core.snap.arrived += 1;
     core.snap.states[State::Cbp as usize] += 1;
     core.out.arrived += 1;
-    let t18 = turns_18;
+    let t18 = core.children[c as usize].turns_18;
     if t18 != NEVER {
         core.at(t18.max(now), c, Event::Turn18);
     }

@@ -40,7 +40,7 @@ impl Cbp {
     fn start_processing(&mut self, core: &mut Core, c: u32, since: u32) {
         core.out.cbp_processing_started += 1;
         core.out.cbp_processing_wait_hours_total += (core.now - since) as f64 / 60.0;
-        let d = self.processing.minutes(&mut core.intake[c as usize].pre);
+        let d = self.processing.minutes(&mut core.child(c).pre);
         core.after(c, d, Event::CbpProcessed);
     }
 

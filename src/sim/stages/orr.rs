@@ -108,7 +108,7 @@ impl Orr {
     }
 
     fn transport(&mut self, core: &mut Core, c: u32) {
-        let d = self.transport.minutes(&mut core.intake[c as usize].pre);
+        let d = self.transport.minutes(&mut core.child(c).pre);
         core.after(c, d, Event::EnterOrr);
     }
 
@@ -127,13 +127,13 @@ impl Orr {
     pub(crate) fn enter(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
         let now = core.now;
-        let (ch, intake) = core.child_intake(c);
-        intake.orr_entry = now;
-        let hours = (now - intake.arrival) as f64 / 60.0;
-        let over_limit = now - intake.arrival > p.cbp.transfer_limit;
-        let depart = hazard(p.orr.voluntary_departure_rate, &mut intake.pre);
+        let ch = core.child(c);
+        ch.orr_entry = now;
+        let hours = (now - ch.arrival) as f64 / 60.0;
+        let over_limit = now - ch.arrival > p.cbp.transfer_limit;
+        let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
         let no_sponsor = ch.flags.contains(Flags::NO_SPONSOR);
-        let turns_18 = intake.turns_18;
+        let turns_18 = ch.turns_18;
         core.out.transferred_to_orr += 1;
         core.out.cbp_hours_total += hours;
         if over_limit {
@@ -157,28 +157,28 @@ impl Orr {
     fn search_sponsor(&mut self, core: &mut Core, c: u32, first: bool) {
         let p = core.p;
         let pressure = deterrence::pressure(p, core.day);
-        let (ch, intake) = core.child_intake(c);
+        let ch = core.child(c);
         if !first {
-            ch.category = pick(&p.sponsors.next_sponsor_category_cdf, &mut intake.pre) as u8;
-            ch.risk = draw_risk(&p.sponsors.risk[ch.category as usize], &mut intake.pre);
+            ch.category = pick(&p.sponsors.next_sponsor_category_cdf, &mut ch.pre) as u8;
+            ch.risk = draw_risk(&p.sponsors.risk[ch.category as usize], &mut ch.pre);
             ch.flags
                 .remove(Flags::CBP_KNOWS_SPONSOR | Flags::TRAFFICKER_IDENTIFIED);
         }
         // One draw decides whether pressure replaces the sponsor by a category 3 one, makes
         // them decline, or neither (so that a scenario that adds declines keeps its shifts).
-        let u = unit(&mut intake.pre);
+        let u = unit(&mut ch.pre);
         let shift = p.deterrence.shift_to_category3 * pressure;
         let decline = p.deterrence.sponsor_decline * pressure;
         if ch.category < 2 && u < shift {
             ch.category = 2;
-            ch.risk = draw_risk(&p.sponsors.risk[2], &mut intake.pre);
+            ch.risk = draw_risk(&p.sponsors.risk[2], &mut ch.pre);
             ch.flags.remove(Flags::CBP_KNOWS_SPONSOR);
         } else if u >= shift && u < shift + decline {
             ch.flags.insert(Flags::SPONSOR_DECLINES);
         }
-        let mut d = self.identification[ch.category as usize].minutes(&mut intake.pre) as f64;
+        let mut d = self.identification[ch.category as usize].minutes(&mut ch.pre) as f64;
         if first && ch.flags.contains(Flags::INCOMPLETE_RECORD) {
-            d += self.incomplete_record.minutes(&mut intake.pre) as f64;
+            d += self.incomplete_record.minutes(&mut ch.pre) as f64;
         }
         d *= 1.0 + p.deterrence.identification_delay_increase * pressure;
         core.after(c, to_minutes(d), Event::SponsorFound);
@@ -227,7 +227,7 @@ impl Orr {
     fn start_vetting(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
         let rules = p.policy.at(core.day);
-        let (ch, intake) = core.child_intake(c);
+        let ch = core.child(c);
         debug_assert_eq!(ch.state, State::Orr);
         ch.flags.insert(Flags::VETTING);
         let cat = ch.category as usize;
@@ -238,16 +238,16 @@ impl Orr {
         } else {
             ch.flags.remove(Flags::HOUSEHOLD_FINGERPRINTED);
         }
-        let mut d = to_minutes(self.background[cat].draw(&mut intake.pre) * depth);
-        let verification = self.in_person_verification.minutes(&mut intake.pre);
+        let mut d = to_minutes(self.background[cat].draw(&mut ch.pre) * depth);
+        let verification = self.in_person_verification.minutes(&mut ch.pre);
         if rules.in_person_verification {
             d = d.saturating_add(verification);
         }
         // A child screening referred for trafficking indicators always gets a home study (TVPRA).
-        let home_study = unit(&mut intake.pre) < p.vetting.home_study_probability[cat]
+        let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat]
             || ch.flags.contains(Flags::REFERRED);
         if home_study {
-            d = d.saturating_add(self.home_study.minutes(&mut intake.pre));
+            d = d.saturating_add(self.home_study.minutes(&mut ch.pre));
             ch.flags.insert(Flags::SERVICES);
         } else {
             ch.flags.remove(Flags::SERVICES);
@@ -270,9 +270,9 @@ impl Orr {
         self.vet_waiting(core);
         let p = core.p;
         let arrest = deterrence::sponsor_arrest(p, core.day);
-        let (ch, intake) = core.child_intake(c);
-        let u = unit(&mut intake.pre);
-        let arrested = unit(&mut intake.pre) < arrest;
+        let ch = core.child(c);
+        let u = unit(&mut ch.pre);
+        let arrested = unit(&mut ch.pre) < arrest;
         let background =
             self.detect_background[ch.flags.contains(Flags::HOUSEHOLD_FINGERPRINTED) as usize];
         // A home study is done on top of the background checks: the more thorough of the two.
@@ -296,7 +296,7 @@ impl Orr {
             // Otherwise the child stays in care (until 18 or departure).
             return;
         }
-        let d = self.release_processing.minutes(&mut intake.pre);
+        let d = self.release_processing.minutes(&mut ch.pre);
         core.after(c, d, Event::Release);
     }
 
@@ -363,9 +363,9 @@ impl Orr {
         let now = core.now;
         self.beds.take();
         let another = another_sponsor_allowed(core, c);
-        let intake = &mut core.intake[c as usize];
-        intake.orr_entry = now;
-        let depart = hazard(p.orr.voluntary_departure_rate, &mut intake.pre);
+        let ch = core.child(c);
+        ch.orr_entry = now;
+        let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
         core.set_state(c, State::Orr);
         if let Some(d) = depart {
             core.after(c, d, Event::Depart);
@@ -395,16 +395,16 @@ impl Orr {
         } else {
             core.out.re_releases += 1;
         }
-        let (ch, intake) = core.child_intake(c);
-        let care_days = (now - intake.orr_entry) as f64 / MINUTES_PER_DAY as f64;
+        let ch = core.child(c);
+        let care_days = (now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
         ch.release = now;
         ch.true_addr = home;
         ch.household = home;
         // Release-time draws come from the pre-release stream so that post-release reforms do not
         // change them.
-        let address_wrong = unit(&mut intake.pre) < p.release.address_error;
+        let address_wrong = unit(&mut ch.pre) < p.release.address_error;
         let services = ch.flags.contains(Flags::SERVICES)
-            || unit(&mut intake.pre) < p.release.services_probability[ch.category as usize];
+            || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
         if services {
             ch.flags.insert(Flags::SERVICES);
         }

@@ -14,8 +14,8 @@ use crate::sim::core::Core;
 /// reforms after release (moves, calls, NTAs) do not change who returns to ORR care and when.
 pub(crate) fn on_release(core: &mut Core, c: u32) {
     let p = core.p;
-    let (ch, intake) = core.child_intake(c);
-    if let Some(d) = hazard(p.life.breakdown_rate[ch.risk as usize], &mut intake.pre) {
+    let ch = core.child(c);
+    if let Some(d) = hazard(p.life.breakdown_rate[ch.risk as usize], &mut ch.pre) {
         core.after(c, d, Event::Breakdown);
     }
 }
