@@ -100,14 +100,15 @@ fn list(core: &Core, i: usize, op: &Operation, tried: &HashSet<u32>) -> Vec<u32>
     let mut missing = Vec::new();
     for (c, ch) in core.children.iter().enumerate() {
         let c = c as u32;
-        if !ch.state.is_followed() || tried.contains(&c) {
+        if !ch.state.is_followed() {
             continue;
         }
         let suspect = ch
             .flags
             .intersects(Flags::REFERRED | Flags::SUSPECTED_VICTIM);
         let reported = ch.flags.contains(Flags::MISSING_REPORTED);
-        if !(suspect || reported) || !in_area(core, c, i, op) {
+        // The flags first: the set of children tried is consulted only for the few on a list.
+        if !(suspect || reported) || tried.contains(&c) || !in_area(core, c, i, op) {
             continue;
         }
         if suspect {

@@ -25,17 +25,17 @@ pub(crate) enum Screen {
 /// screening stream, with one draw per screen, so that screening never shifts other draws.
 pub(crate) fn screen(core: &mut Core, recovery: &mut Recovery, c: u32, at: Screen) {
     let s = core.p.recovery.screening;
-    let mut r = core.stream(c, Purpose::Screening);
-    let u_cbp = unit(&mut r);
-    let u_orr = unit(&mut r);
     let ch = &core.children[c as usize];
     if ch.flags.contains(Flags::REFERRED) {
         return;
     }
     let indicators = ch.risk == 2;
+    // The first number of the child's screening stream decides at CBP, the second in ORR.
+    let mut r = core.stream(c, Purpose::Screening);
+    let u_cbp = unit(&mut r);
     let (u, detect, false_referral) = match at {
         Screen::Cbp => (u_cbp, s.cbp_detection, s.cbp_false_referral),
-        Screen::Orr => (u_orr, s.orr_detection, s.orr_false_referral),
+        Screen::Orr => (unit(&mut r), s.orr_detection, s.orr_false_referral),
     };
     let referred = if indicators {
         u < detect
