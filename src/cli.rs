@@ -355,6 +355,10 @@ pub struct MergeArgs {
     /// No ranking printed.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print one JSON document on standard output (as the merged sweep's or explore's `--json`)
+    /// and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `compare`.

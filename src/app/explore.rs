@@ -404,7 +404,11 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     let missing = files::merge_runs(e.runs(), &args.dirs, &args.out)?;
     files::write_info(&args.out, &ExploreInfo::new(&e, 1, 1))?;
     let result = files::summarise(&e, &args.out)?;
-    report(&e, &args.out, &result, args.quiet, None);
+    if args.json {
+        json(&e, &args.out, &result, None)?;
+    } else {
+        report(&e, &args.out, &result, args.quiet, None);
+    }
     if !missing_shards.is_empty() || missing > 0 {
         let list: Vec<String> = missing_shards
             .iter()

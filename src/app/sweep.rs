@@ -273,7 +273,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     let result = files::summarise(&sw, &args.out, long)?;
     let print = Print {
         quiet: args.quiet,
-        json: false,
+        json: args.json,
         points_long: long,
     };
     report(&sw, &args.out, &result, print, None)?;

@@ -327,6 +327,23 @@ fn a_killed_explore_resumes_to_identical_results_and_shards_merge() {
             "{f} differs after merge"
         );
     }
+    // `merge --json`: the merged explore's document alone on stdout.
+    let out = cmd(dir.path())
+        .args([
+            "merge",
+            &shards[0],
+            &shards[1],
+            &shards[2],
+            "--json",
+            "-o",
+            "merged-json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["command"], "explore");
+    assert_eq!(v["out"], "merged-json");
 }
 
 #[test]

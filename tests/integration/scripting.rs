@@ -517,6 +517,22 @@ fn long_points_match_the_wide_table_and_survive_shards_and_merge() {
         std::fs::read(d.join("one/points_long.csv")).unwrap(),
         std::fs::read(d.join("merged/points_long.csv")).unwrap()
     );
+    // `merge --json`: the merged sweep's document, every run present, and nothing else on stdout.
+    let v = json_of(
+        d,
+        &[
+            "merge",
+            "sharded/shards/shard-1-of-2",
+            "sharded/shards/shard-2-of-2",
+            "-o",
+            "merged-json",
+            "--json",
+        ],
+    );
+    assert_eq!(v["command"], "sweep");
+    assert_eq!(v["out"], "merged-json");
+    assert_eq!(v["missing"], 0);
+    assert_eq!(v["ok"], v["runs"]);
     // Without --long, no long table; `merge --long` writes it from any shards.
     cmd(d)
         .args(["sweep", sw, "-q", "-o", "plain"])
