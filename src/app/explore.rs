@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use super::sweep::{check_shards, Shard};
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
@@ -378,29 +379,20 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
         .map(|d| files::read_info(d))
         .collect::<Result<_>>()?;
     let first = &infos[0];
-    for (d, i) in args.dirs.iter().zip(&infos) {
-        if i.identity != first.identity || i.shard_n != first.shard_n {
-            bail!(
-                "{} holds a different explore ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched explores",
-                d.display(),
-                i.explore_file,
-                i.shard_n,
-                args.dirs[0].display(),
-                first.explore_file,
-                first.shard_n
-            );
-        }
-    }
-    let mut have: Vec<u64> = infos.iter().map(|i| i.shard_k).collect();
-    have.sort();
-    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
-        bail!("shard {}/{} is given twice", w[0], first.shard_n);
-    }
+    let shards: Vec<Shard<'_>> = infos
+        .iter()
+        .map(|i| Shard {
+            identity: &i.identity,
+            file: &i.explore_file,
+            k: i.shard_k,
+            n: i.shard_n,
+        })
+        .collect();
+    let missing_shards = check_shards(&args.dirs, &shards, "explore")?;
     let e = explore::load(Path::new(&first.explore_file)).map_err(BadInput)?;
     if e.identity != first.identity {
         bail!("{} has changed since the shards were run: merge needs the same explore file, design and scenarios", first.explore_file);
     }
-    let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
     let missing = files::merge_runs(e.runs(), &args.dirs, &args.out)?;
     files::write_info(&args.out, &ExploreInfo::new(&e, 1, 1))?;
     let result = files::summarise(&e, &args.out)?;

@@ -244,29 +244,20 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
         .map(|d| files::read_info(d))
         .collect::<Result<_>>()?;
     let first = &infos[0];
-    for (d, i) in args.dirs.iter().zip(&infos) {
-        if i.identity != first.identity || i.shard_n != first.shard_n {
-            bail!(
-                "{} holds a different sweep ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched sweeps",
-                d.display(),
-                i.sweep_file,
-                i.shard_n,
-                args.dirs[0].display(),
-                first.sweep_file,
-                first.shard_n
-            );
-        }
-    }
-    let mut have: Vec<u64> = infos.iter().map(|i| i.shard_k).collect();
-    have.sort();
-    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
-        bail!("shard {}/{} is given twice", w[0], first.shard_n);
-    }
+    let shards: Vec<Shard<'_>> = infos
+        .iter()
+        .map(|i| Shard {
+            identity: &i.identity,
+            file: &i.sweep_file,
+            k: i.shard_k,
+            n: i.shard_n,
+        })
+        .collect();
+    let missing_shards = check_shards(&args.dirs, &shards, "sweep")?;
     let sw = sweep::load(Path::new(&first.sweep_file)).map_err(BadInput)?;
     if sw.identity != first.identity {
         bail!("{} has changed since the shards were run: merge needs the same sweep file and base scenario", first.sweep_file);
     }
-    let missing_shards: Vec<u64> = (1..=first.shard_n).filter(|k| !have.contains(k)).collect();
     let missing = files::merge_runs(&sw, &args.dirs, &args.out)?;
     let long = args.long || infos.iter().any(|i| i.points_long);
     files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1, long))?;
@@ -297,6 +288,39 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `merge` checks of one shard folder (of a sweep or an explore).
+pub(super) struct Shard<'a> {
+    pub(super) identity: &'a str,
+    pub(super) file: &'a str,
+    pub(super) k: u64,
+    pub(super) n: u64,
+}
+
+/// Refuse shards of different runs (`what`: "sweep" or "explore") or a shard given twice; return
+/// the shards of `1..=n` not given.
+pub(super) fn check_shards(dirs: &[PathBuf], shards: &[Shard<'_>], what: &str) -> Result<Vec<u64>> {
+    let first = &shards[0];
+    for (d, i) in dirs.iter().zip(shards) {
+        if i.identity != first.identity || i.n != first.n {
+            bail!(
+                "{} holds a different {what} ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched {what}s",
+                d.display(),
+                i.file,
+                i.n,
+                dirs[0].display(),
+                first.file,
+                first.n
+            );
+        }
+    }
+    let mut have: Vec<u64> = shards.iter().map(|i| i.k).collect();
+    have.sort();
+    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
+        bail!("shard {}/{} is given twice", w[0], first.n);
+    }
+    Ok((1..=first.n).filter(|k| !have.contains(k)).collect())
 }
 
 /// A path as one bash word: single-quoted, with `'` written as `'\''`. Any byte but NUL is safe
