@@ -8,6 +8,7 @@ pub(crate) mod child;
 pub(crate) mod event;
 pub(crate) mod locate;
 pub(crate) mod observer;
+pub(crate) mod pages;
 pub(crate) mod pool;
 pub(crate) mod records;
 pub(crate) mod sampling;
@@ -20,7 +21,7 @@ use self::child::{Child, Flags, State};
 use self::event::Event;
 use self::locate::Why;
 use self::snapshot::{DaySnapshot, RunSummary};
-use crate::rng::{self, Purpose, Stream};
+use crate::rng::{Purpose, ReplicationKey, Stream};
 use crate::sim::params::Params;
 
 /// Everything the stages share: parameters, clock, calendar, children, address ids, the running
@@ -28,8 +29,8 @@ use crate::sim::params::Params;
 /// placements that just ended (the inbox of units to hand back).
 pub(crate) struct Core<'p> {
     pub(crate) p: &'p Params,
-    seed: u64,
-    replication: u64,
+    /// The replication's part of every stream key (see [`crate::rng`]).
+    key: ReplicationKey,
     /// Simulation time, minutes since the scenario start.
     pub(crate) now: u32,
     /// The current simulated day.
@@ -58,8 +59,7 @@ impl<'p> Core<'p> {
     pub(crate) fn new(p: &'p Params, seed: u64, replication: u64) -> Self {
         Core {
             p,
-            seed,
-            replication,
+            key: ReplicationKey::new(seed, replication),
             now: 0,
             day: 0,
             cal: Calendar::new(p.horizon_days),
@@ -76,7 +76,7 @@ impl<'p> Core<'p> {
 
     /// The random stream of `child` for `purpose` in this replication.
     pub(crate) fn stream(&self, child: u32, purpose: Purpose) -> Stream {
-        rng::stream(self.seed, self.replication, child as u64, purpose)
+        self.key.stream(child as u64, purpose)
     }
 
     /// A fresh address id (never reused).

@@ -7,6 +7,7 @@ use crate::rng::{Purpose, Stream};
 use crate::sim::core::agency::PerAgency;
 use crate::sim::core::child::{Child, Epoch, Flags, State, NEVER, NO_ADDRESS};
 use crate::sim::core::event::Event;
+use crate::sim::core::pages;
 use crate::sim::core::sampling::{pick, unit};
 use crate::sim::core::Core;
 use crate::sim::params::MINUTES_PER_DAY;
@@ -36,6 +37,7 @@ pub(crate) fn schedule(core: &mut Core) {
         }
     }
     core.children.reserve_exact(child as usize);
+    pages::prefer_huge_pages(&core.children);
 }
 
 /// A child is encountered: draw who they are, start counting them in CBP custody, and schedule
