@@ -27,28 +27,6 @@ use super::stages::{arrivals, deterrence, life, placement, services};
 /// How many events ahead the engine prefetches child records.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Hint the processor to bring `x` into cache (no effect on results).
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: prefetching is a hint that never faults, even for invalid addresses; here the
-        // addresses lie within (or one line past) a valid reference.
-        let p = x as *const T as *const i8;
-        let size = std::mem::size_of::<T>();
-        for line in (0..size).step_by(64).chain(std::iter::once(size - 1)) {
-            unsafe {
-                std::arch::x86_64::_mm_prefetch(
-                    p.wrapping_add(line),
-                    std::arch::x86_64::_MM_HINT_T0,
-                );
-            }
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
-}
-
 /// The core and every stage.
 pub(crate) struct Engine<'p> {
     core: Core<'p>,
@@ -138,9 +116,7 @@ impl<'p> Engine<'p> {
         while let Some(ev) = self.core.cal.pop_today() {
             // The child record is the event's main cost (a cache miss): fetch a few events ahead.
             if let Some(ahead) = self.core.cal.child_ahead(PREFETCH_AHEAD) {
-                if let Some(ch) = self.core.children.get(ahead as usize) {
-                    prefetch(ch);
-                }
+                self.core.prefetch(ahead);
             }
             self.core.now = ev.time();
             self.core.out.events += 1;

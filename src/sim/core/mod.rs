@@ -93,6 +93,15 @@ impl<'p> Core<'p> {
         &mut self.children[c as usize]
     }
 
+    /// Ask the processor to fetch child `c`'s record into cache (a hint; nothing if there is no
+    /// such child). Worth it a few children ahead of a pass that reads records in random order.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, c: u32) {
+        if let Some(ch) = self.children.get(c as usize) {
+            pages::prefetch(ch);
+        }
+    }
+
     /// Whether `c`'s flags contain `f`.
     #[inline]
     pub(crate) fn has(&self, c: u32, f: Flags) -> bool {

@@ -28,6 +28,7 @@ use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State, NEVER, NO_ADDRESS};
 use crate::sim::core::event::Event;
 use crate::sim::core::locate::{Cause, Route, Why};
+use crate::sim::core::pages;
 use crate::sim::core::sampling::unit;
 use crate::sim::core::Core;
 
@@ -79,6 +80,9 @@ enum Item {
     /// Re-verify the address of a child located earlier.
     Reverify,
 }
+
+/// How many children ahead a re-ranking of the list fetches the records it reads.
+const RERANK_PREFETCH_AHEAD: usize = 8;
 
 /// A due re-check, ordered by (priority rank, misses, due day, child): smallest first.
 type DueKey = Reverse<(u8, u8, u32, u32)>;
@@ -174,7 +178,13 @@ impl Checks {
     /// since the list was built.
     fn rerank(&mut self, core: &Core) {
         let mut keyed = Vec::with_capacity(self.list.len() - self.cursor + self.released.len());
-        for &c in &self.list[self.cursor..] {
+        let rest = &self.list[self.cursor..];
+        for (i, &c) in rest.iter().enumerate() {
+            // The records are read in list order, that is at random: fetch a few ahead.
+            if let Some(&ahead) = rest.get(i + RERANK_PREFETCH_AHEAD) {
+                pages::prefetch(&self.cases[ahead as usize]);
+                core.prefetch(ahead);
+            }
             if self.cases[c as usize].stage == Stage::Listed {
                 keyed.push(list_key(core, c));
             }
