@@ -1,5 +1,10 @@
 //! The calendar (event queue): a calendar of one bucket per simulated day. Events of future days are appended
-//! to their day's bucket unsorted; when the clock reaches a day, that bucket is sorted by
+//! to their day's bucket unsorted. Events more than a block of days ahead first go to their
+//! block's bucket (one per [`BLOCK_DAYS`] days), and are moved to their days' buckets, in the
+//! order they were scheduled, when the clock comes within a block of them: appending to one of a
+//! few dozen block buckets, whose ends stay in cache, costs less than appending to one of
+//! thousands of day buckets at random (a cache miss each). When the clock reaches a day, its
+//! bucket is sorted by
 //! (time, child, sequence) and read in order, and events scheduled for the current day after that
 //! go to a small binary heap merged with the sorted run. Reading the day in order lets the engine
 //! look a few events ahead (to prefetch the children they touch).
@@ -53,9 +58,17 @@ impl Entry {
     }
 }
 
+/// Days per block: events of a day beyond the open blocks wait in their block's bucket.
+const BLOCK_DAYS: u32 = 32;
+
 /// Pending events, one bucket per simulated day (see the module documentation).
 pub(crate) struct Calendar {
     buckets: Vec<Vec<Entry>>,
+    /// Events of the days of block `k` (days `k * BLOCK_DAYS ..`) not yet in their days' buckets,
+    /// in the order they were scheduled, for every block after `open_block`.
+    blocks: Vec<Vec<Entry>>,
+    /// The last block whose events go straight to their days' buckets.
+    open_block: u32,
     /// The current day's events, sorted; `cursor` is the next one.
     sorted: Vec<Entry>,
     cursor: usize,
@@ -77,6 +90,8 @@ impl Calendar {
     pub(crate) fn new(days: u32) -> Self {
         Calendar {
             buckets: (0..days).map(|_| Vec::new()).collect(),
+            blocks: (0..days.div_ceil(BLOCK_DAYS)).map(|_| Vec::new()).collect(),
+            open_block: 1,
             sorted: Vec::new(),
             cursor: 0,
             scratch: Vec::new(),
@@ -103,8 +118,25 @@ impl Calendar {
         debug_assert!(day >= self.day, "event scheduled in the past");
         if day <= self.day {
             self.late.push(Reverse(ev));
-        } else {
+        } else if day / BLOCK_DAYS <= self.open_block {
             self.buckets[day as usize].push(ev);
+        } else {
+            self.blocks[(day / BLOCK_DAYS) as usize].push(ev);
+        }
+    }
+
+    /// Keep the block after the current day's open: move the events of every block up to it into
+    /// their days' buckets. A day's bucket then holds its events in the order they were scheduled
+    /// (those of the block first, scheduled before the block opened, then the later ones).
+    fn open_blocks(&mut self, day: u32) {
+        while self.open_block < day / BLOCK_DAYS + 1 {
+            self.open_block += 1;
+            let Some(block) = self.blocks.get_mut(self.open_block as usize) else {
+                break;
+            };
+            for e in std::mem::take(block) {
+                self.buckets[(e.time() / MINUTES_PER_DAY) as usize].push(e);
+            }
         }
     }
 
@@ -115,6 +147,7 @@ impl Calendar {
             "the previous day was not finished"
         );
         self.day = day;
+        self.open_blocks(day);
         let mut next = std::mem::take(&mut self.buckets[day as usize]);
         if self.late.is_empty() {
             self.sort_day(day, &mut next);
