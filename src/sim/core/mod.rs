@@ -16,6 +16,8 @@ pub(crate) mod slots;
 pub(crate) mod snapshot;
 pub(crate) mod trace;
 
+use std::cell::Cell;
+
 use self::calendar::Calendar;
 use self::child::{Child, Flags, State};
 use self::event::Event;
@@ -52,6 +54,9 @@ pub(crate) struct Core<'p> {
     pub(crate) stale_dropped: u64,
     /// What a change of locatability is attributed to while the current event or work runs.
     pub(crate) why: Why,
+    /// The enforcement pressure of the last day it was asked for, as (day, pressure): a cache
+    /// for `stages::deterrence::pressure_today`, which many events of a day ask for.
+    pub(crate) pressure_memo: Cell<(u32, f64)>,
 }
 
 impl<'p> Core<'p> {
@@ -71,6 +76,7 @@ impl<'p> Core<'p> {
             ended: Vec::new(),
             stale_dropped: 0,
             why: Why::NONE,
+            pressure_memo: Cell::new((u32::MAX, 0.0)),
         }
     }
 

@@ -47,7 +47,7 @@ pub(crate) fn on_release(core: &mut Core, c: u32) {
 /// avoids contact.
 pub(crate) fn reach(core: &mut Core, c: u32, if_current: f64, if_stale: f64) -> bool {
     let p = core.p;
-    let avoid = deterrence::avoidance(p, core.day);
+    let avoid = deterrence::avoidance_today(core);
     let ch = core.child(c);
     let current = ch.rec[Agency::Orr] == ch.household;
     let mult = p.children.country_reach_multiplier[ch.country as usize];

@@ -307,7 +307,7 @@ impl Checks {
         let p = core.p;
         let day = core.day;
         let arrest = deterrence::household_arrest(p, day);
-        let avoid = deterrence::avoidance(p, day);
+        let avoid = deterrence::avoidance_today(core);
         let ch = core.child(c);
         let report = unit(&mut ch.follow) < p.checks.missing_report_if_not_found;
         let arrested = unit(&mut ch.follow) < arrest;
@@ -375,7 +375,7 @@ impl Checks {
         let w = &p.checks;
         let day = core.day;
         core.out.traces_attempted += 1;
-        let avoid = deterrence::avoidance(p, day);
+        let avoid = deterrence::avoidance_today(core);
         let effort = 1.0 - (-w.trace_success_per_visit_effort * w.trace_effort_visits).exp();
         let ch = core.child(c);
         let reach = p.children.country_reach_multiplier[ch.country as usize];

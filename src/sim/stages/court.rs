@@ -90,7 +90,7 @@ impl Court {
     /// absentia order. Hearings go on after the child turns 18 (following release).
     pub(crate) fn hearing(&mut self, core: &mut Core, c: u32) {
         let p = core.p;
-        let avoid = deterrence::avoidance(p, core.day);
+        let avoid = deterrence::avoidance_today(core);
         let ch = core.child(c);
         if !ch.case_may_proceed() || !ch.flags.contains(Flags::CASE_OPEN) {
             return;

@@ -52,9 +52,21 @@ pub(crate) fn pressure(p: &Params, day: u32) -> f64 {
     1.0 - free
 }
 
-/// The share of contact attempts households avoid on `day`.
-pub(crate) fn avoidance(p: &Params, day: u32) -> f64 {
-    p.deterrence.contact_avoidance * pressure(p, day)
+/// [`pressure`] on the current day, computed once a day.
+pub(crate) fn pressure_today(core: &Core) -> f64 {
+    let (day, value) = core.pressure_memo.get();
+    if day == core.day {
+        debug_assert_eq!(value.to_bits(), pressure(core.p, day).to_bits());
+        return value;
+    }
+    let value = pressure(core.p, core.day);
+    core.pressure_memo.set((core.day, value));
+    value
+}
+
+/// The share of contact attempts households avoid on the current day.
+pub(crate) fn avoidance_today(core: &Core) -> f64 {
+    core.p.deterrence.contact_avoidance * pressure_today(core)
 }
 
 /// Probability that a would-be sponsor whose vetting starts on `day` is arrested: only while
@@ -124,6 +136,35 @@ mod tests {
             sponsor_arrest(p, day),
             household_arrest(p, day),
         )
+    }
+
+    #[test]
+    fn the_pressure_of_the_day_is_recomputed_when_the_day_changes() {
+        let p = scaled("baseline.toml", 0.0);
+        assert!(p.deterrence.enabled);
+        let mut h = Harness::new(&p, 1);
+        let core = h.core();
+        // Around every dated change, in order and back again: the cached value is always the
+        // day's own.
+        let mut days: Vec<u32> = (p.policy.changes.iter())
+            .filter(|c| c.day < p.horizon_days)
+            .flat_map(|c| [c.day.saturating_sub(1), c.day])
+            .collect();
+        days.extend(days.clone().into_iter().rev());
+        let mut moved = false;
+        for day in days {
+            core.day = day;
+            let want = pressure(&p, day);
+            assert_eq!(pressure_today(core).to_bits(), want.to_bits(), "day {day}");
+            assert_eq!(
+                pressure_today(core).to_bits(),
+                want.to_bits(),
+                "day {day}, again"
+            );
+            assert_eq!(avoidance_today(core), p.deterrence.contact_avoidance * want);
+            moved |= want != pressure(&p, 0);
+        }
+        assert!(moved, "no change of the baseline moves the pressure");
     }
 
     #[test]

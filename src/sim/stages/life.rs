@@ -52,7 +52,7 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
         core.out.moves_after_18 += 1;
     }
     let p = core.p;
-    let avoid = deterrence::avoidance(p, core.day);
+    let avoid = deterrence::avoidance_today(core);
     let addr = core.new_address();
     let ch = core.child(c);
     let with_household = ch.true_addr == ch.household;

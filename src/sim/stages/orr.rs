@@ -156,7 +156,7 @@ impl Orr {
     /// category 3. After a rejection, the next sponsor's category and risk are drawn anew.
     fn search_sponsor(&mut self, core: &mut Core, c: u32, first: bool) {
         let p = core.p;
-        let pressure = deterrence::pressure(p, core.day);
+        let pressure = deterrence::pressure_today(core);
         let ch = core.child(c);
         if !first {
             ch.category = pick(&p.sponsors.next_sponsor_category_cdf, &mut ch.pre) as u8;
@@ -460,6 +460,7 @@ mod tests {
             .map(|_| {
                 let c = h.new_child();
                 let (core, orr) = h.orr();
+                core.child(c).orr_entry = core.now;
                 core.set_state(c, State::Orr);
                 orr.sponsor_found(core, c);
                 c
@@ -662,7 +663,9 @@ mod tests {
         let mut h = Harness::new(p, 7);
         h.run_to(day - 1);
         let c = h.new_child();
-        h.core().set_state(c, State::Orr);
+        let core = h.core();
+        core.child(c).orr_entry = core.now;
+        core.set_state(c, State::Orr);
         let start = day * MINUTES_PER_DAY + 60;
         h.at(start, c, Event::SponsorFound);
         h.run_until(100, |core| core.children[c as usize].release != NEVER);

@@ -151,7 +151,7 @@ impl Recovery {
             .filter(|c| c.start_day <= day && day <= c.end_day)
             .map(|c| c.tip_multiplier)
             .fold(1.0, f64::max);
-        let pressure = deterrence::pressure(p, day);
+        let pressure = deterrence::pressure_today(core);
         let tips = l.rate[0][kind] * campaign * (1.0 - l.tips_lowered_by_pressure * pressure);
         [tips, l.rate[1][kind], l.rate[2][kind]]
     }
@@ -240,7 +240,7 @@ impl Recovery {
         let k = &p.recovery.cooperation;
         let day = core.day;
         let offered_p = k.relief_offered.at(day);
-        let damp = 1.0 - k.lowered_by_pressure * deterrence::pressure(p, day);
+        let damp = 1.0 - k.lowered_by_pressure * deterrence::pressure_today(core);
         let ch = core.child(c);
         let offered = unit(&mut ch.follow) < offered_p;
         let base = if offered {
