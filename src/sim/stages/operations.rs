@@ -100,15 +100,18 @@ fn list(core: &Core, i: usize, op: &Operation, tried: &HashSet<u32>) -> Vec<u32>
     let mut missing = Vec::new();
     for (c, ch) in core.children.iter().enumerate() {
         let c = c as u32;
-        if !ch.state.is_followed() {
-            continue;
-        }
         let suspect = ch
             .flags
             .intersects(Flags::REFERRED | Flags::SUSPECTED_VICTIM);
         let reported = ch.flags.contains(Flags::MISSING_REPORTED);
-        // The flags first: the set of children tried is consulted only for the few on a list.
-        if !(suspect || reported) || tried.contains(&c) || !in_area(core, c, i, op) {
+        // The flags first (the record's first bytes: most children have none of these, and the
+        // pass then reads nothing else of their record); the set of children tried is consulted
+        // only for the few on a list.
+        if !(suspect || reported)
+            || !ch.state.is_followed()
+            || tried.contains(&c)
+            || !in_area(core, c, i, op)
+        {
             continue;
         }
         if suspect {
