@@ -8,6 +8,7 @@ use super::core::child::{State, NEVER};
 use super::core::event::{Event, Scope};
 use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
+use super::core::pages;
 use super::core::snapshot::{RunSummary, CUMULATIVE};
 use super::core::trace::Tracer;
 use super::core::Core;
@@ -23,9 +24,6 @@ use super::stages::recovery::{self, Recovery};
 use super::stages::screening::{self, Screen};
 use super::stages::sharing::{self, Sharing};
 use super::stages::{arrivals, deterrence, life, placement, services};
-
-/// How many events ahead the engine prefetches child records.
-const PREFETCH_AHEAD: usize = 8;
 
 /// The core and every stage.
 pub(crate) struct Engine<'p> {
@@ -115,7 +113,7 @@ impl<'p> Engine<'p> {
         self.core.cal.open_day(day);
         while let Some(ev) = self.core.cal.pop_today() {
             // The child record is the event's main cost (a cache miss): fetch a few events ahead.
-            if let Some(ahead) = self.core.cal.child_ahead(PREFETCH_AHEAD) {
+            if let Some(ahead) = self.core.cal.child_ahead(pages::PREFETCH_AHEAD) {
                 self.core.prefetch(ahead);
             }
             self.core.now = ev.time();

@@ -39,6 +39,10 @@ pub(crate) fn prefer_huge_pages<T>(v: &Vec<T>) {
     let _ = v;
 }
 
+/// How many children ahead a pass that reads child records in random order (the day's events, a
+/// work list) prefetches them: far enough for the record to arrive before it is read.
+pub(crate) const PREFETCH_AHEAD: usize = 8;
+
 /// Hint the processor to bring `x` into cache (no effect on results).
 #[inline(always)]
 pub(crate) fn prefetch<T>(x: &T) {

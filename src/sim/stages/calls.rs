@@ -11,6 +11,7 @@ use super::recovery::Recovery;
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::Epoch;
 use crate::sim::core::event::Event;
+use crate::sim::core::pages;
 use crate::sim::core::sampling::unit;
 use crate::sim::core::Core;
 
@@ -81,6 +82,10 @@ impl Calls {
         let day = core.day;
         let mut capacity = p.calls.capacity_per_day.at(day);
         while let Some(&call) = self.line.front() {
+            // The line holds children in the order their calls fell due, at random in memory.
+            if let Some(ahead) = self.line.get(pages::PREFETCH_AHEAD) {
+                core.prefetch(ahead.child);
+            }
             if core.children[call.child as usize].epoch != call.epoch {
                 // The child left the placement (no longer followed, or returned to care).
                 self.line.pop_front();

@@ -81,9 +81,6 @@ enum Item {
     Reverify,
 }
 
-/// How many children ahead a re-ranking of the list fetches the records it reads.
-const RERANK_PREFETCH_AHEAD: usize = 8;
-
 /// A due re-check, ordered by (priority rank, misses, due day, child): smallest first.
 type DueKey = Reverse<(u8, u8, u32, u32)>;
 
@@ -181,7 +178,7 @@ impl Checks {
         let rest = &self.list[self.cursor..];
         for (i, &c) in rest.iter().enumerate() {
             // The records are read in list order, that is at random: fetch a few ahead.
-            if let Some(&ahead) = rest.get(i + RERANK_PREFETCH_AHEAD) {
+            if let Some(&ahead) = rest.get(i + pages::PREFETCH_AHEAD) {
                 pages::prefetch(&self.cases[ahead as usize]);
                 core.prefetch(ahead);
             }
@@ -237,6 +234,10 @@ impl Checks {
         loop {
             while self.cursor < self.list.len() {
                 let c = self.list[self.cursor];
+                if let Some(&ahead) = self.list.get(self.cursor + pages::PREFETCH_AHEAD) {
+                    pages::prefetch(&self.cases[ahead as usize]);
+                    core.prefetch(ahead);
+                }
                 self.cursor += 1;
                 if self.cases[c as usize].stage == Stage::Listed {
                     return Some((Item::First, c));
