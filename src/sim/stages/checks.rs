@@ -179,8 +179,7 @@ impl Checks {
         for (i, &c) in rest.iter().enumerate() {
             // The records are read in list order, that is at random: fetch a few ahead.
             if let Some(&ahead) = rest.get(i + pages::PREFETCH_AHEAD) {
-                pages::prefetch(&self.cases[ahead as usize]);
-                core.prefetch(ahead);
+                self.prefetch(core, ahead);
             }
             if self.cases[c as usize].stage == Stage::Listed {
                 keyed.push(list_key(core, c));
@@ -195,6 +194,16 @@ impl Checks {
             }
         }
         self.set_list(keyed);
+    }
+
+    /// Ask the processor to fetch child `c`'s case and record, a few places ahead of reading
+    /// them in list order (at random in memory).
+    #[inline(always)]
+    fn prefetch(&self, core: &Core, c: u32) {
+        if let Some(case) = self.cases.get(c as usize) {
+            pages::prefetch(case);
+        }
+        core.prefetch(c);
     }
 
     fn set_list(&mut self, mut keyed: Vec<u64>) {
@@ -235,8 +244,7 @@ impl Checks {
             while self.cursor < self.list.len() {
                 let c = self.list[self.cursor];
                 if let Some(&ahead) = self.list.get(self.cursor + pages::PREFETCH_AHEAD) {
-                    pages::prefetch(&self.cases[ahead as usize]);
-                    core.prefetch(ahead);
+                    self.prefetch(core, ahead);
                 }
                 self.cursor += 1;
                 if self.cases[c as usize].stage == Stage::Listed {
