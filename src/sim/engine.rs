@@ -798,6 +798,63 @@ mod tests {
         assert!(e.core.verify_counts().unwrap_err().contains("accurate"));
     }
 
+    /// The contact window is watched only while it matters: a contact that leaves the agency's
+    /// record holding the true address arms no expiry; once the child moves unreported, the
+    /// contact alone keeps the lens locatable, and an expiry is armed for the minute it lapses,
+    /// when the lens is lost (attributed to the lapse). Every scenario's daily recount (below)
+    /// checks that no path misses arming one.
+    #[test]
+    fn a_contact_is_watched_only_while_it_alone_keeps_a_lens_locatable() {
+        use crate::sim::core::agency::PerAgency;
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = released_child(&e);
+        let core = &mut e.core;
+        let window = p.contact_window;
+        // A clean slate: no contact with any agency, nothing being watched.
+        core.children[c as usize].last_contact = PerAgency::splat(NEVER);
+        core.children[c as usize].expiry = NEVER;
+        core.refresh(c);
+        let t0 = core.now;
+        core.contact(c, Agency::Ice);
+        core.refresh(c);
+        let ch = &core.children[c as usize];
+        assert!(ch.accurate.contains(Agency::Ice) && ch.locatable.contains(Lens::Ice));
+        assert_eq!(
+            ch.expiry, NEVER,
+            "the record holds the true address: nothing to watch"
+        );
+        // The household moves and nobody is told: ICE's record is stale, the contact is recent.
+        let addr = core.new_address();
+        let ch = core.child(c);
+        ch.true_addr = addr;
+        ch.household = addr;
+        core.refresh(c);
+        let lapse = t0 + window + 1;
+        let ch = &core.children[c as usize];
+        assert!(!ch.accurate.contains(Agency::Ice) && ch.locatable.contains(Lens::Ice));
+        assert_eq!(
+            ch.expiry, lapse,
+            "armed for the minute the contact leaves the window"
+        );
+        let lost = core.out.flows.lost[Lens::Ice as usize][Cause::ContactLapsed as usize];
+        core.now = lapse - 1;
+        core.refresh(c);
+        assert!(core.children[c as usize].locatable.contains(Lens::Ice));
+        core.now = lapse;
+        core.contact_expires(c);
+        let ch = &core.children[c as usize];
+        assert!(
+            !ch.locatable.contains(Lens::Ice),
+            "lost when the window lapses"
+        );
+        assert_eq!(ch.expiry, NEVER, "no other contact to watch");
+        assert_eq!(
+            core.out.flows.lost[Lens::Ice as usize][Cause::ContactLapsed as usize],
+            lost + 1
+        );
+    }
+
     #[test]
     fn every_scenario_keeps_its_running_counts_exact_every_day() {
         let mut files = vec!["baseline.toml".to_string()];

@@ -145,8 +145,6 @@ bitflags! {
         const SERVICES = 1 << 13;
         /// Counted in the followed population (cached).
         const FOLLOWED = 1 << 15;
-        /// A contact-window expiry event is pending.
-        const EXPIRY_PENDING = 1 << 16;
         /// Holds a case-manager slot (being vetted).
         const VETTING = 1 << 17;
         /// The would-be sponsor being identified will decline to come forward (deterrence).
@@ -205,6 +203,9 @@ pub(crate) struct Child {
     pub(crate) runaway_mult: f32,
     /// When each agency's record was last written.
     pub(crate) rec_time: PerAgency<u32>,
+    /// When the pending contact-window expiry falls ([`NEVER`]: none pending). One is armed only
+    /// while a lens is locatable through a contact alone (see `Core::refresh`).
+    pub(crate) expiry: u32,
     /// Random streams: before release, life after release, agencies' follow-up.
     pub(crate) pre: Stream,
     pub(crate) life: Stream,

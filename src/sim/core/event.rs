@@ -66,7 +66,7 @@ pub(crate) const N_EVENTS: usize = 25;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     /// The child whatever their placement (arrival, 18th birthday, the end of the contact
-    /// window, which only re-arms or refreshes the child's locatability, and the events of the
+    /// window, which only refreshes the child's locatability, and the events of the
     /// immigration case, which goes on after 18): always delivered; the handler decides.
     Child,
     /// One placement (custody, or one release to a sponsor): dropped by the core, before any

@@ -43,6 +43,9 @@ impl Core<'_> {
         let followed = ch.state.is_followed();
         let mut accurate = AgencySet::EMPTY;
         let mut locatable = LensSet::EMPTY;
+        // The earliest moment a lens locatable through a recent contact alone (its agency's
+        // record no longer holds the true address) stops being so.
+        let mut lapse = NEVER;
         if followed {
             for a in Agency::ALL {
                 if ch.rec[a] == ch.true_addr {
@@ -51,11 +54,22 @@ impl Core<'_> {
             }
             for (lens, a) in Lens::AGENCIES {
                 let t = ch.last_contact[a];
-                if accurate.contains(a) || (t != NEVER && now.saturating_sub(t) <= window) {
+                let recent = t != NEVER && now.saturating_sub(t) <= window;
+                if accurate.contains(a) || recent {
                     locatable.insert(lens);
                     locatable.insert(Lens::Pooled);
                 }
+                if recent && !accurate.contains(a) {
+                    lapse = lapse.min(t.saturating_add(window).saturating_add(1));
+                }
             }
+        }
+        // The contact window matters only while it is all that keeps a lens locatable: an expiry
+        // is armed then, at the earliest lapse, unless one is pending no later (it re-checks
+        // when it falls). A lapse while the record is accurate changes nothing, so needs none.
+        if lapse != NEVER && lapse < ch.expiry {
+            ch.expiry = lapse;
+            self.cal.schedule(lapse, c, Event::ContactExpires, ch.epoch);
         }
         let was_followed = ch.flags.contains(Flags::FOLLOWED);
         ch.flags.set(Flags::FOLLOWED, followed);
@@ -143,35 +157,16 @@ impl Core<'_> {
         let addr = self.children[c as usize].true_addr;
         self.write_record(c, agency, addr);
         let now = self.now;
-        let window = self.p.contact_window;
-        let ch = &mut self.children[c as usize];
-        ch.last_contact[agency] = now;
-        // At most one pending expiry per child, at the earliest: it re-arms itself for the next.
-        if !ch.flags.contains(Flags::EXPIRY_PENDING) {
-            ch.flags.insert(Flags::EXPIRY_PENDING);
-            let expires = now.saturating_add(window).saturating_add(1);
-            self.at(expires, c, Event::ContactExpires);
-        }
+        self.children[c as usize].last_contact[agency] = now;
     }
 
-    /// A contact may have left the window: re-arm for the next agency's contact to expire, and
-    /// refresh (a lapse is attributed to [`Cause::ContactLapsed`]).
+    /// A contact that alone kept a lens locatable may have left the window: refresh (a lapse is
+    /// attributed to [`Cause::ContactLapsed`]), which arms the next expiry if a lens still
+    /// depends on a contact. An expiry superseded by an earlier one finds nothing to change.
     pub(crate) fn contact_expires(&mut self, c: u32) {
-        let window = self.p.contact_window;
-        let now = self.now;
         let ch = &mut self.children[c as usize];
-        ch.flags.remove(Flags::EXPIRY_PENDING);
-        let next = ch
-            .last_contact
-            .0
-            .iter()
-            .filter(|&&t| t != NEVER)
-            .map(|&t| t.saturating_add(window).saturating_add(1))
-            .filter(|&e| e > now)
-            .min();
-        if let Some(expires) = next {
-            ch.flags.insert(Flags::EXPIRY_PENDING);
-            self.at(expires, c, Event::ContactExpires);
+        if ch.expiry == self.now {
+            ch.expiry = NEVER;
         }
         self.why = Why::lost(Cause::ContactLapsed);
         self.refresh(c);

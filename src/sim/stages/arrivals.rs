@@ -90,6 +90,7 @@ pub(crate) fn arrive(core: &mut Core, c: u32) {
         household: NO_ADDRESS,
         rec: PerAgency::splat(NO_ADDRESS),
         rec_time: PerAgency::splat(0),
+        expiry: NEVER,
         flags,
         accurate: Default::default(),
         locatable: Default::default(),
