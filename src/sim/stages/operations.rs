@@ -6,7 +6,7 @@
 //! child with `operation_find_probability`: a child in exploitation is rescued, another is located
 //! (ICE and ORR learn where the child lives). Nobody off the lists is ever looked for.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::rng::{mix, Purpose};
 use crate::sim::core::agency::Agency;

@@ -4,7 +4,9 @@
 //! wait too long; investigator capacity over time (a dated share reassigned to removal work);
 //! victims' cooperation, which decides whether an investigation ends in a rescue; rescue.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::sim::core::agency::Agency;
 use crate::sim::core::child::{Flags, State};
@@ -74,8 +76,8 @@ impl Recovery {
             capacity: 0,
             busy: 0,
             line: VecDeque::new(),
-            running: HashMap::new(),
-            exploited_since: HashMap::new(),
+            running: HashMap::default(),
+            exploited_since: HashMap::default(),
             exploited: Vec::new(),
             max_rate,
             missing_report: Sampler::new(p.recovery.missing_report_delay),
