@@ -494,6 +494,17 @@ pub(crate) mod harness {
         p
     }
 
+    /// [`bare`] with safe sponsors only (never rejected) and no running away, exploitation or
+    /// placement breakdown: a released child stays with the sponsor unless a test says otherwise.
+    pub(crate) fn quiet() -> Params {
+        let mut p = bare();
+        p.sponsors.risk = [[0.0; 2]; 3];
+        p.life.runaway_rate = [0.0; 3];
+        p.life.exploitation_rate = [0.0; 3];
+        p.life.breakdown_rate = [0.0; 3];
+        p
+    }
+
     /// A fixed delay of `minutes`.
     pub(crate) fn fixed(minutes: f64) -> Duration {
         Duration {

@@ -120,7 +120,7 @@ mod tests {
     use crate::sim::core::agency::Agency;
     use crate::sim::core::child::{Epoch, NEVER};
     use crate::sim::core::event::Event;
-    use crate::sim::engine::harness::{bare, scaled, Harness};
+    use crate::sim::engine::harness::{self, scaled, Harness};
 
     /// The day the baseline's policy change `key` takes effect.
     fn day_of(p: &Params, key: &str) -> u32 {
@@ -251,11 +251,7 @@ mod tests {
     /// Safe sponsors only (never rejected), no running away, exploitation or breakdown; a child
     /// whose household member is arrested returns to ORR with probability `back`.
     fn quiet(back: f64) -> Params {
-        let mut p = bare();
-        p.sponsors.risk = [[0.0; 2]; 3];
-        p.life.runaway_rate = [0.0; 3];
-        p.life.exploitation_rate = [0.0; 3];
-        p.life.breakdown_rate = [0.0; 3];
+        let mut p = harness::quiet();
         p.deterrence.arrest_return_to_orr = back;
         p
     }

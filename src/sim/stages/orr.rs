@@ -440,7 +440,7 @@ fn another_sponsor_allowed(core: &mut Core, c: u32) -> bool {
 mod tests {
     use super::*;
     use crate::sim::core::child::Epoch;
-    use crate::sim::engine::harness::{bare, fixed, Harness};
+    use crate::sim::engine::harness::{self, bare, fixed, Harness};
     use crate::sim::params::{Policy, Rules, Schedule};
 
     /// One case-manager slot; vetting takes exactly ten days, without a home study.
@@ -595,11 +595,7 @@ mod tests {
 
     #[test]
     fn a_child_back_from_a_broken_placement_takes_a_bed_even_when_none_is_free() {
-        let mut p = bare();
-        p.sponsors.risk = [[0.0; 2]; 3];
-        p.life.runaway_rate = [0.0; 3];
-        p.life.exploitation_rate = [0.0; 3];
-        p.life.breakdown_rate = [0.0; 3];
+        let mut p = harness::quiet();
         p.orr.standard_beds = Schedule(vec![(0, 1)]);
         p.orr.influx_beds = Schedule(vec![(0, 0)]);
         let mut h = Harness::new(&p, 9);

@@ -35,17 +35,13 @@ pub(crate) fn breaks_down(core: &mut Core, c: u32) -> bool {
 mod tests {
     use super::*;
     use crate::sim::core::child::{Epoch, Flags};
-    use crate::sim::engine::harness::{bare, Harness};
+    use crate::sim::engine::harness::{self, Harness};
     use crate::sim::params::{DatedValue, Params, MINUTES_PER_DAY};
 
     /// Safe sponsors only (never rejected), no running away, no exploitation, no breakdown but the
     /// tests' own; ICE means to issue an NTA to everyone released.
     fn quiet() -> Params {
-        let mut p = bare();
-        p.sponsors.risk = [[0.0; 2]; 3];
-        p.life.runaway_rate = [0.0; 3];
-        p.life.exploitation_rate = [0.0; 3];
-        p.life.breakdown_rate = [0.0; 3];
+        let mut p = harness::quiet();
         p.ice.nta_intent = DatedValue::constant(1.0);
         p
     }

@@ -54,7 +54,7 @@ pub(crate) fn contact(core: &mut Core, recovery: &Recovery, c: u32) {
 mod tests {
     use super::*;
     use crate::sim::core::child::{Epoch, State};
-    use crate::sim::engine::harness::{bare, Harness};
+    use crate::sim::engine::harness::{self, Harness};
     use crate::sim::params::MINUTES_PER_DAY;
 
     /// Services last `duration` from release with a contact every `contact_interval`: exactly
@@ -62,11 +62,7 @@ mod tests {
     /// and no contact is scheduled after services end.
     #[test]
     fn services_contacts_fall_only_while_services_last() {
-        let mut p = bare();
-        p.sponsors.risk = [[0.0; 2]; 3];
-        p.life.runaway_rate = [0.0; 3];
-        p.life.exploitation_rate = [0.0; 3];
-        p.life.breakdown_rate = [0.0; 3];
+        let mut p = harness::quiet();
         p.release.services_probability = [1.0; 3];
         p.services.contact_interval = 30 * MINUTES_PER_DAY;
         p.services.duration = 180 * MINUTES_PER_DAY;
