@@ -156,8 +156,7 @@ impl Core<'_> {
     pub(crate) fn contact(&mut self, c: u32, agency: Agency) {
         let addr = self.children[c as usize].true_addr;
         self.write_record(c, agency, addr);
-        let now = self.now;
-        self.children[c as usize].last_contact[agency] = now;
+        self.children[c as usize].last_contact[agency] = self.now;
     }
 
     /// A contact that alone kept a lens locatable may have left the window: refresh (a lapse is

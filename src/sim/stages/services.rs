@@ -8,9 +8,9 @@ use crate::sim::core::child::Flags;
 use crate::sim::core::event::Event;
 use crate::sim::core::Core;
 
-/// At release: the first contact, for children receiving services.
+/// At release: the first contact, for children receiving services (none if services end first).
 pub(crate) fn on_release(core: &mut Core, c: u32) {
-    if core.has(c, Flags::SERVICES) && core.p.services.duration > 0 {
+    if core.has(c, Flags::SERVICES) {
         next_contact(core, c);
     }
 }
@@ -25,12 +25,12 @@ fn next_contact(core: &mut Core, c: u32) {
     }
 }
 
-/// A services contact while services last: reached, it confirms where the child lives, or learns
-/// that the child is no longer with the sponsor. The next contact follows at the interval.
+/// A services contact (scheduled only while services last, see [`next_contact`]): reached, it
+/// confirms where the child lives, or learns that the child is no longer with the sponsor. The
+/// next contact follows at the interval.
 pub(crate) fn contact(core: &mut Core, recovery: &Recovery, c: u32) {
     let p = core.p;
-    let ch = &core.children[c as usize];
-    if !ch.state.is_followed() || core.now.saturating_sub(ch.release) > p.services.duration {
+    if !core.children[c as usize].state.is_followed() {
         return;
     }
     if reach(
