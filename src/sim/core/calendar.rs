@@ -301,7 +301,11 @@ mod tests {
             if d >= 2 * BLOCK_DAYS && d + BLOCK_DAYS < days && d % BLOCK_DAYS == 0 {
                 // The block opened today moves its events into 32 day buckets that had none:
                 // each takes a spare allocation instead of a new one.
-                assert!(c.spare.len() + 16 < before, "day {d}: {before} -> {}", c.spare.len());
+                assert!(
+                    c.spare.len() + 16 < before,
+                    "day {d}: {before} -> {}",
+                    c.spare.len()
+                );
             }
             let mut n = 0;
             while c.pop_today().is_some() {
@@ -311,7 +315,10 @@ mod tests {
             most = most.max(c.spare.len());
         }
         // Each day gives one allocation back and each bucket takes one: the pool stays small.
-        assert!(most <= 2 * BLOCK_DAYS as usize + 1, "{most} spare allocations");
+        assert!(
+            most <= 2 * BLOCK_DAYS as usize + 1,
+            "{most} spare allocations"
+        );
     }
 
     use crate::rng::Stream;

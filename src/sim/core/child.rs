@@ -141,6 +141,13 @@ bitflags! {
         const REPRESENTED = 1 << 10;
         /// A missing-child report was entered.
         const MISSING_REPORTED = 1 << 11;
+        /// CBP's screen drew ORR's screening number too (see `stages::screening`).
+        const ORR_SCREEN_DRAWN = 1 << 12;
+        /// ... with which ORR's screen refers the child if the sponsor then is exploitative
+        /// (indicators detected).
+        const ORR_REFERS_IF_INDICATORS = 1 << 14;
+        /// ... and if not (a false referral).
+        const ORR_REFERS_OTHERWISE = 1 << 16;
         /// Receives post-release services (home-study cases and a share of others).
         const SERVICES = 1 << 13;
         /// Counted in the followed population (cached).

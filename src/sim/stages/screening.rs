@@ -22,25 +22,54 @@ pub(crate) enum Screen {
 }
 
 /// Screen the child; a detected or false referral becomes a lead to HSI. Each child has its own
-/// screening stream, with one draw per screen, so that screening never shifts other draws.
+/// screening stream, with one draw per screen, so that screening never shifts other draws: the
+/// first number decides at CBP, the second in ORR.
 pub(crate) fn screen(core: &mut Core, recovery: &mut Recovery, c: u32, at: Screen) {
     let s = core.p.recovery.screening;
     let ch = &core.children[c as usize];
     if ch.flags.contains(Flags::REFERRED) {
         return;
     }
+    // The sponsor (hence the indicators) may change between the two screens.
     let indicators = ch.risk == 2;
-    // The first number of the child's screening stream decides at CBP, the second in ORR.
-    let mut r = core.stream(c, Purpose::Screening);
-    let u_cbp = unit(&mut r);
-    let (u, detect, false_referral) = match at {
-        Screen::Cbp => (u_cbp, s.cbp_detection, s.cbp_false_referral),
-        Screen::Orr => (unit(&mut r), s.orr_detection, s.orr_false_referral),
-    };
-    let referred = if indicators {
-        u < detect
-    } else {
-        u < false_referral
+    let referred = match at {
+        Screen::Cbp => {
+            // ORR's number is drawn here too and what it decides kept in flags, for either sponsor
+            // (the screening rates are constants of the scenario), so that ORR's screen seeds no
+            // stream again.
+            let mut r = core.stream(c, Purpose::Screening);
+            let u_cbp = unit(&mut r);
+            let u_orr = unit(&mut r);
+            let ch = core.child(c);
+            ch.flags.insert(Flags::ORR_SCREEN_DRAWN);
+            ch.flags
+                .set(Flags::ORR_REFERS_IF_INDICATORS, u_orr < s.orr_detection);
+            ch.flags
+                .set(Flags::ORR_REFERS_OTHERWISE, u_orr < s.orr_false_referral);
+            u_cbp
+                < if indicators {
+                    s.cbp_detection
+                } else {
+                    s.cbp_false_referral
+                }
+        }
+        Screen::Orr if ch.flags.contains(Flags::ORR_SCREEN_DRAWN) => {
+            ch.flags.contains(if indicators {
+                Flags::ORR_REFERS_IF_INDICATORS
+            } else {
+                Flags::ORR_REFERS_OTHERWISE
+            })
+        }
+        Screen::Orr => {
+            let mut r = core.stream(c, Purpose::Screening);
+            let _u_cbp = unit(&mut r);
+            unit(&mut r)
+                < if indicators {
+                    s.orr_detection
+                } else {
+                    s.orr_false_referral
+                }
+        }
     };
     if !referred {
         return;
@@ -93,6 +122,36 @@ mod tests {
         // ORR does not refer the same child again.
         screen(core, r, c, Screen::Orr);
         assert_eq!(core.out.screening_referrals, 1);
+    }
+
+    /// ORR's decision drawn ahead at CBP's screen is the one ORR's screen draws itself, whatever
+    /// sponsor (exploitative or not) the child has by then.
+    #[test]
+    fn orr_decides_alike_with_or_without_the_number_drawn_ahead_at_cbp() {
+        let mut p = screened(false, 0.0, 0.5, 0.0);
+        p.recovery.screening.orr_false_referral = 0.3;
+        let mut ahead = Harness::new(&p, 11);
+        let mut own = Harness::new(&p, 11);
+        ahead.run_to(0);
+        own.run_to(0);
+        let mut referred = [0; 2];
+        for i in 0..400u32 {
+            let risk = if i % 2 == 0 { 2 } else { 0 };
+            let c = screen_new_child(&mut ahead, Screen::Cbp);
+            assert_eq!(own.new_child(), c);
+            for h in [&mut ahead, &mut own] {
+                let (core, r) = h.recovery();
+                core.child(c).risk = risk;
+                screen(core, r, c, Screen::Orr);
+            }
+            let flags = |h: &mut Harness| h.core().children[c as usize].flags;
+            let got = flags(&mut ahead).contains(Flags::REFERRED);
+            assert_eq!(got, flags(&mut own).contains(Flags::REFERRED), "child {c}");
+            referred[(risk == 2) as usize] += got as u32;
+        }
+        // Both decisions occur, at about their rates (0.3 without indicators, 0.5 with).
+        assert!((35..85).contains(&referred[0]), "{referred:?}");
+        assert!((70..130).contains(&referred[1]), "{referred:?}");
     }
 
     #[test]
