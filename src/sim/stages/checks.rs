@@ -89,8 +89,9 @@ type DueKey = Reverse<(u8, u8, u32, u32)>;
 pub(crate) struct Checks {
     /// Per child (by id), the operation's bookkeeping.
     cases: Vec<Case>,
-    /// First checks in priority order, worked from `cursor`.
-    list: Vec<u32>,
+    /// First checks in priority order, worked from `cursor`, as the keys they were ranked by
+    /// ([`list_key`]; the child id is a key's low 32 bits).
+    list: Vec<u64>,
     cursor: usize,
     /// Children released since the operation started, not yet on the list.
     released: Vec<u32>,
@@ -172,17 +173,25 @@ impl Checks {
     }
 
     /// Re-rank the children not yet checked by ICE's current records, adding those released
-    /// since the list was built.
+    /// since the list was built. Most keys have not changed since the last ranking: those stay in
+    /// order, and only the changed and the new ones are sorted and merged in.
     fn rerank(&mut self, core: &Core) {
-        let mut keyed = Vec::with_capacity(self.list.len() - self.cursor + self.released.len());
         let rest = &self.list[self.cursor..];
-        for (i, &c) in rest.iter().enumerate() {
+        let mut kept = Vec::with_capacity(rest.len() + self.released.len());
+        let mut moved = Vec::new();
+        for (i, &old) in rest.iter().enumerate() {
             // The records are read in list order, that is at random: fetch a few ahead.
             if let Some(&ahead) = rest.get(i + pages::PREFETCH_AHEAD) {
-                self.prefetch(core, ahead);
+                self.prefetch(core, ahead as u32);
             }
+            let c = old as u32;
             if self.cases[c as usize].stage == Stage::Listed {
-                keyed.push(list_key(core, c));
+                let key = list_key(core, c);
+                if key == old {
+                    kept.push(key);
+                } else {
+                    moved.push(key);
+                }
             }
         }
         for c in std::mem::take(&mut self.released) {
@@ -190,10 +199,17 @@ impl Checks {
             let ch = &core.children[c as usize];
             if case.stage == Stage::Unknown && ch.release != NEVER && ch.state.is_followed() {
                 case.stage = Stage::Listed;
-                keyed.push(list_key(core, c));
+                moved.push(list_key(core, c));
             }
         }
-        self.set_list(keyed);
+        // `kept` is in order (a part of the last ranking, keys unchanged); keys are distinct (the
+        // child id is part of each), so the merge gives the order a full sort would.
+        moved.sort_unstable();
+        kept.extend_from_slice(&moved);
+        // Two sorted runs: the library's stable sort finds them and merges them in one pass.
+        kept.sort();
+        self.list = kept;
+        self.cursor = 0;
     }
 
     /// Ask the processor to fetch child `c`'s case and record, a few places ahead of reading
@@ -208,9 +224,7 @@ impl Checks {
 
     fn set_list(&mut self, mut keyed: Vec<u64>) {
         keyed.sort_unstable();
-        self.list.clear();
-        // The child id is the key's low 32 bits.
-        self.list.extend(keyed.into_iter().map(|k| k as u32));
+        self.list = keyed;
         self.cursor = 0;
     }
 
@@ -242,9 +256,9 @@ impl Checks {
         }
         loop {
             while self.cursor < self.list.len() {
-                let c = self.list[self.cursor];
+                let c = self.list[self.cursor] as u32;
                 if let Some(&ahead) = self.list.get(self.cursor + pages::PREFETCH_AHEAD) {
-                    self.prefetch(core, ahead);
+                    self.prefetch(core, ahead as u32);
                 }
                 self.cursor += 1;
                 if self.cases[c as usize].stage == Stage::Listed {
