@@ -676,6 +676,66 @@ mod tests {
         assert_eq!(ch.epoch, released);
     }
 
+    /// A released child's placement ends at 18, so an event of that placement falling at or after
+    /// the birthday is not scheduled at all (it could only be dropped); one falling before it is,
+    /// and so is an event of the court case, which outlives the placement. Fails if `Core::at`
+    /// schedules every event (as it did before).
+    #[test]
+    fn events_of_a_released_placement_after_18_are_never_scheduled() {
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let c = released_child(&e);
+        let now = e.core.now;
+        let t18 = now + 100 * MINUTES_PER_DAY;
+        e.core.children[c as usize].turns_18 = t18;
+        e.core.at(t18, c, Event::Turn18);
+        let scheduled = |e: &Engine| e.core.cal.scheduled;
+        let (before, skipped) = (scheduled(&e), e.core.past_18_skipped);
+        e.core.at(t18 - 1, c, Event::Move);
+        assert_eq!(scheduled(&e), before + 1, "a move before 18 is scheduled");
+        e.core.at(t18, c, Event::Move);
+        e.core.at(t18 + 5 * MINUTES_PER_DAY, c, Event::CallDue);
+        assert_eq!(
+            scheduled(&e),
+            before + 1,
+            "events of the placement after 18"
+        );
+        assert_eq!(e.core.past_18_skipped, skipped + 2);
+        e.core.at(t18 + MINUTES_PER_DAY, c, Event::Hearing);
+        assert_eq!(scheduled(&e), before + 2, "the court case goes on after 18");
+        // The birthday itself ends the placement (the child ages out), as the rule assumes.
+        let mut tracer = Tracer::new(None);
+        for day in 365..=t18 / MINUTES_PER_DAY {
+            e.run_day(day, &mut tracer, &mut NoObserver);
+            e.close_day(day);
+        }
+        let ch = &e.core.children[c as usize];
+        assert!(!ch.state.is_followed(), "{:?} after 18", ch.state);
+    }
+
+    /// The same in ORR care (the birthday ages the child out of care); but not in CBP custody,
+    /// where turning 18 ends nothing until the transfer to ORR, which must still happen.
+    #[test]
+    fn only_placements_that_end_at_18_lose_their_events_after_it() {
+        let p = small_baseline();
+        let mut e = engine_after(&p, 365);
+        let in_state = |e: &Engine, s: State| {
+            e.core
+                .children
+                .iter()
+                .position(|ch| ch.state == s)
+                .unwrap_or_else(|| panic!("a child in {s:?} on day 365")) as u32
+        };
+        let t18 = e.core.now + MINUTES_PER_DAY;
+        for (state, skipped) in [(State::Orr, true), (State::Cbp, false)] {
+            let c = in_state(&e, state);
+            e.core.children[c as usize].turns_18 = t18;
+            let before = e.core.cal.scheduled;
+            e.core.at(t18 + 60, c, Event::Depart);
+            assert_eq!(e.core.cal.scheduled == before, skipped, "{state:?}");
+        }
+    }
+
     /// Events dropped as stale in the first 366 days of the small baseline, without the test's.
     fn stale_before(p: &Params) -> u64 {
         let e = engine_after(p, 366);

@@ -84,6 +84,15 @@ impl State {
         )
     }
 
+    /// Whether the child's 18th birthday (`Event::Turn18`) ends the placement this state belongs
+    /// to: in ORR care the child ages out of care, and a released child ages out of the followed
+    /// population. Not in CBP custody: a child who turns 18 there is aged out only on entering
+    /// ORR care, and the transfer to ORR, an event of the same placement, still happens.
+    #[inline]
+    pub(crate) fn placement_ends_at_18(self) -> bool {
+        self == State::Orr || self.is_followed()
+    }
+
     /// The episode the state belongs to.
     #[inline]
     pub(crate) fn episode(self) -> Episode {
