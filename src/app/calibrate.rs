@@ -12,11 +12,11 @@ use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::CalibrateArgs;
 use crate::error::ScenarioError;
 use crate::experiment::calibrate::{self, sig, Calibration, Posterior};
+use crate::experiment::campaign::log::LogSpec;
+use crate::experiment::campaign::{folder, Plan, Session, Shard};
 use crate::experiment::targets::{self, Outcome, Target};
 use crate::output;
-use crate::output::calibrate::{
-    self as files, CalibrationInfo, CandidateRow, CandidatesWriter, Recorded, Role,
-};
+use crate::output::calibrate::{self as files, CalibrationInfo, Recorded, Role};
 use crate::runner::{run_replications, Faults, Runner};
 use crate::scenario::{self, overrides};
 use crate::sim::{simulate, DailyLog};
@@ -29,32 +29,50 @@ fn default_out(file: &Path) -> PathBuf {
     PathBuf::from("outputs").join(format!("calibrate-{stem}"))
 }
 
-/// One replication of one candidate: every target's value (fitted first, then held out).
-fn run_one(cal: &Calibration, candidate: usize, rep: u64) -> Result<Vec<f64>, String> {
-    let sc = cal.scenario(candidate).map_err(|e| e.to_string())?;
-    let mut log = DailyLog::default();
-    let summary = simulate(&sc.params, cal.seed, rep, &mut log);
-    Ok(cal
-        .targets
-        .iter()
-        .map(|t| t.evaluate(&log.0, &summary))
-        .collect())
-}
-
-/// Per-target means over a candidate's replications, summed in replication order.
-fn means(reps: &[Result<Vec<f64>, String>]) -> Result<Vec<f64>, String> {
-    let mut sum: Vec<f64> = Vec::new();
-    for r in reps {
-        let v = r.as_ref().map_err(|e| e.clone())?;
-        if sum.is_empty() {
-            sum = vec![0.0; v.len()];
-        }
-        for (s, x) in sum.iter_mut().zip(v) {
-            *s += x;
-        }
+/// A calibration as a campaign: one job per candidate, one task per replication (every target's
+/// value, fitted first, then held out); a candidate's outcome is the per-target mean over its
+/// replications, summed in replication order. A candidate fails if any replication fails.
+impl Plan for Calibration {
+    type Task = Vec<f64>;
+    type Job = Vec<f64>;
+    fn log(&self) -> LogSpec {
+        files::log(self)
     }
-    let n = reps.len() as f64;
-    Ok(sum.into_iter().map(|s| s / n).collect())
+    fn jobs(&self) -> u64 {
+        self.candidates.len() as u64
+    }
+    fn tasks_per_job(&self) -> u64 {
+        self.replications
+    }
+    fn run_task(&self, candidate: u64, rep: u64) -> Result<Vec<f64>, String> {
+        let sc = self
+            .scenario(candidate as usize)
+            .map_err(|e| e.to_string())?;
+        let mut log = DailyLog::default();
+        let summary = simulate(&sc.params, self.seed, rep, &mut log);
+        Ok(self
+            .targets
+            .iter()
+            .map(|t| t.evaluate(&log.0, &summary))
+            .collect())
+    }
+    fn combine(&self, _: u64, reps: Vec<Result<Vec<f64>, String>>) -> Result<Vec<f64>, String> {
+        let mut sum: Vec<f64> = Vec::new();
+        for r in &reps {
+            let v = r.as_ref().map_err(|e| e.clone())?;
+            if sum.is_empty() {
+                sum = vec![0.0; v.len()];
+            }
+            for (s, x) in sum.iter_mut().zip(v) {
+                *s += x;
+            }
+        }
+        let n = reps.len() as f64;
+        Ok(sum.into_iter().map(|s| s / n).collect())
+    }
+    fn record(&self, candidate: u64, outcome: &Result<Vec<f64>, String>) -> Vec<String> {
+        files::record(self, candidate as usize, outcome)
+    }
 }
 
 /// `to` as a path relative to the folder `from` (both made absolute), with `/` separators; the
@@ -103,7 +121,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         ));
     }
     if args.resume && out.join("calibration.json").exists() {
-        let old = files::read_info(&out)?;
+        let old: CalibrationInfo = folder::read(&out)?;
         if old.identity != info.identity {
             return Err(refuse(format!(
                 "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
@@ -111,39 +129,16 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
             )));
         }
     }
-    let (mut writer, done) = CandidatesWriter::open(&out, &cal, args.resume).map_err(bad_input)?;
-    files::write_info(&out, &info)?;
-    let pending: Vec<usize> = (0..cal.candidates.len()).filter(|&c| !done[c]).collect();
-
-    let faults = Faults::from_env();
+    let session = Session::open(&cal, &out, Shard::WHOLE, args.resume).map_err(bad_input)?;
+    folder::write(&out, &info)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let reps = cal.replications;
-    let bar = progress_bar(pending.len() as u64 * reps, args.quiet || args.json, "runs");
+    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
     bar.set_message(format!("calibrating {}", cal.file.display()));
     let started = Instant::now();
-    // Batches of a few candidates per thread; within a batch every (candidate, replication) runs in
-    // parallel, and the results are gathered and appended in candidate order: memory stays flat
-    // and candidates.csv stays sorted. A candidate fails if any of its replications fails (it
-    // panics, or the fault hook names the candidate); it is recorded with its error and the
-    // calibration goes on.
-    let work = faults.wrap(|&(c, _)| c as u64, |&(c, r)| run_one(&cal, c, r));
-    for batch in pending.chunks(runner.batch()) {
-        let jobs: Vec<(usize, u64)> = batch
-            .iter()
-            .flat_map(|&c| (0..reps).map(move |r| (c, r)))
-            .collect();
-        let values = runner.map(&jobs, &work, &|| bar.inc(1));
-        let rows: Vec<CandidateRow> = batch
-            .iter()
-            .zip(values.chunks(reps as usize))
-            .map(|(&candidate, v)| CandidateRow {
-                candidate,
-                result: means(v),
-            })
-            .collect();
-        writer.append(&cal, &rows)?;
-    }
+    let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
+    let pending = ran.done_now as usize;
     bar.finish_and_clear();
     let wall_candidates = started.elapsed().as_secs_f64();
 
@@ -256,7 +251,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         "seed": cal.seed,
         "replications": cal.replications,
         "candidates": cal.candidates.len(),
-        "candidates_run_now": pending.len(),
+        "candidates_run_now": pending,
         "candidates_failed": failed,
         "accepted": accepted.len(),
         "threads": threads,
@@ -310,7 +305,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
                 "seed": cal.seed,
                 "replications": cal.replications,
                 "candidates": cal.candidates.len(),
-                "candidates_run_now": pending.len(),
+                "candidates_run_now": pending,
                 "candidates_failed": failed,
                 "accepted": accepted.len(),
                 "out": out.display().to_string(),
@@ -325,7 +320,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
             &cal,
             &Report {
                 out: &out,
-                pending: pending.len(),
+                pending,
                 wall_candidates,
                 wall,
                 accepted: &accepted,

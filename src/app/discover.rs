@@ -100,7 +100,8 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
             "holds no explore.json: give the output folder of `custody-sim explore` (merged, if it ran in shards)".into(),
         ));
     }
-    let info = explore_files::read_info(dir).map_err(|e| folder(dir, format!("{e:#}")))?;
+    let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
+        .map_err(|e| folder(dir, format!("{e:#}")))?;
     if info.shard_n > 1 {
         return Err(folder(dir, format!("holds shard {}/{} only: merge the shards with `custody-sim merge` and discover on the merged folder", info.shard_k, info.shard_n)));
     }

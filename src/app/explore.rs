@@ -1,18 +1,21 @@
-//! `custody-sim explore`: reforms x futures with common random numbers, run like a sweep (the same
-//! runner, batches appended in run order to a crash-safe `runs.csv`, resumable, shardable, merged
-//! by `custody-sim merge`), then the tidy files for robustness and scenario discovery.
+//! `custody-sim explore`: reforms x futures with common random numbers, a campaign like a sweep
+//! (the campaign engine: batches appended in run order to a crash-safe `runs.csv`, resumable,
+//! shardable, merged by `custody-sim merge`), then the tidy files for robustness and scenario
+//! discovery.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use super::sweep::{check_shards, Shard};
+use super::merge::Merge;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
+use crate::experiment::campaign::log::LogSpec;
+use crate::experiment::campaign::{folder, Plan, Session, Shard};
 use crate::experiment::explore::{self, Explore};
-use crate::output::explore::{self as files, schema, ExploreInfo, RunRow, RunsWriter};
+use crate::output::explore::{self as files, schema, ExploreInfo};
 use crate::runner::{Faults, Runner};
 use crate::sim::{simulate, NoObserver, RunSummary};
 
@@ -24,20 +27,40 @@ fn default_out(file: &Path) -> PathBuf {
     PathBuf::from("outputs").join(format!("explore-{stem}"))
 }
 
-/// One run: the policy's scenario in the future, one replication (its stream shared by every
-/// policy of that future and replication).
-fn run_one(e: &Explore, i: u64) -> Result<RunSummary, String> {
-    let (future, rep, policy) = e.run_of(i);
-    e.scenario(future, policy)
-        .map(|sc| {
-            simulate(
-                &sc.params,
-                e.seed,
-                e.stream_replication(future, rep),
-                &mut NoObserver,
-            )
-        })
-        .map_err(|err| err.to_string())
+/// An explore as a campaign: one job per run (a policy's scenario in a future, one replication,
+/// its stream shared by every policy of that future and replication).
+impl Plan for Explore {
+    type Task = RunSummary;
+    type Job = RunSummary;
+    fn log(&self) -> LogSpec {
+        files::log()
+    }
+    fn jobs(&self) -> u64 {
+        self.runs()
+    }
+    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+        let (future, rep, policy) = self.run_of(run);
+        self.scenario(future, policy)
+            .map(|sc| {
+                simulate(
+                    &sc.params,
+                    self.seed,
+                    self.stream_replication(future, rep),
+                    &mut NoObserver,
+                )
+            })
+            .map_err(|err| err.to_string())
+    }
+    fn combine(
+        &self,
+        _: u64,
+        mut tasks: Vec<Result<RunSummary, String>>,
+    ) -> Result<RunSummary, String> {
+        tasks.remove(0)
+    }
+    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+        files::record(self, run, outcome)
+    }
 }
 
 /// The uncertain parameters and policies, as `--list` prints them.
@@ -138,15 +161,19 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.explore));
-    let (k, n) = args.shard.map(|s| (s.k, s.n)).unwrap_or((1, 1));
+    let shard = args
+        .shard
+        .map(|s| Shard { k: s.k, n: s.n })
+        .unwrap_or(Shard::WHOLE);
+    let (k, n) = (shard.k, shard.n);
     let out = match args.shard {
-        Some(_) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
+        Some(_) => shard.folder(&base_out),
         None => base_out,
     };
     let info = ExploreInfo::new(&e, k, n);
     let _lock = lock_out(&out)?;
     if args.resume && files::is_explore(&out) {
-        let old = files::read_info(&out)?;
+        let old: ExploreInfo = folder::read(&out)?;
         if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
             return Err(BadInput(ScenarioError::Outputs {
                 path: out.clone(),
@@ -165,39 +192,21 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         })
         .into());
     }
-    let (mut writer, done) = RunsWriter::open(&out, &e, args.resume).map_err(bad_input)?;
-    files::write_info(&out, &info)?;
-    let pending: Vec<u64> = (0..e.runs())
-        .filter(|&i| info.owns(i) && !done[i as usize])
-        .collect();
-    let faults = Faults::from_env();
+    let session = Session::open(&e, &out, shard, args.resume).map_err(bad_input)?;
+    folder::write(&out, &info)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(pending.len() as u64, args.quiet || args.json, "runs");
+    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
     bar.set_message(format!("{} (explore)", e.file.display()));
     let started = Instant::now();
-    let mut failed_now = 0u64;
-    let work = faults.wrap(|&i| i, |&i| run_one(&e, i));
-    for batch in pending.chunks(runner.batch()) {
-        let rows: Vec<RunRow> = batch
-            .iter()
-            .zip(runner.map(batch, &work, &|| bar.inc(1)))
-            .map(|(&run, result)| RunRow { run, result })
-            .collect();
-        failed_now += rows.iter().filter(|r| r.result.is_err()).count() as u64;
-        writer.append(&e, &rows)?;
-    }
+    let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
     bar.finish_and_clear();
-    writer.still_in_place()?;
     let wall = started.elapsed().as_secs_f64();
-    let mine = (0..e.runs()).filter(|&i| info.owns(i)).count();
+    let (pending, failed_now, mine) = (ran.done_now, ran.failed_now, ran.owned);
     if n > 1 {
-        let recorded = files::recorded(&out, e.runs())?;
-        let absent = (0..e.runs())
-            .filter(|&i| info.owns(i) && !recorded[i as usize])
-            .count();
-        if absent > 0 {
+        if ran.absent > 0 {
             bail!(
-                "{absent} of the {mine} runs of shard {k}/{n} are missing from {}/{}; run the same command again with --resume",
+                "{} of the {mine} runs of shard {k}/{n} are missing from {}/{}; run the same command again with --resume",
+                ran.absent,
                 out.display(),
                 schema::RUNS
             );
@@ -211,7 +220,7 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
                     "seed": e.seed,
                     "shard": format!("{k}/{n}"),
                     "runs_in_shard": mine,
-                    "runs_done_now": pending.len(),
+                    "runs_done_now": pending,
                     "runs_failed_now": failed_now,
                     "out": out.display().to_string(),
                     "files": [schema::RUNS, "explore.json"],
@@ -221,17 +230,23 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
             println!(
                 "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
                 e.file.display(),
-                pending.len(),
-                mine - pending.len(),
+                pending,
+                mine - pending,
                 out.display()
             );
         }
     } else {
         let result = files::summarise(&e, &out)?;
         if args.json {
-            json(&e, &out, &result, Some(pending.len()))?;
+            json(&e, &out, &result, Some(pending as usize))?;
         } else {
-            report(&e, &out, &result, args.quiet, Some((pending.len(), wall)));
+            report(
+                &e,
+                &out,
+                &result,
+                args.quiet,
+                Some((pending as usize, wall)),
+            );
         }
         finish(&e, &out, &result)?;
     }
@@ -370,47 +385,25 @@ fn report(
     );
 }
 
-/// `custody-sim merge` of explore shards.
-pub(super) fn merge(args: &MergeArgs) -> Result<()> {
-    let _lock = lock_out(&args.out)?;
-    let infos: Vec<ExploreInfo> = args
-        .dirs
-        .iter()
-        .map(|d| files::read_info(d))
-        .collect::<Result<_>>()?;
-    let first = &infos[0];
-    let shards: Vec<Shard<'_>> = infos
-        .iter()
-        .map(|i| Shard {
-            identity: &i.identity,
-            file: &i.explore_file,
-            k: i.shard_k,
-            n: i.shard_n,
-        })
-        .collect();
-    let missing_shards = check_shards(&args.dirs, &shards, "explore")?;
-    let e = explore::load(Path::new(&first.explore_file)).map_err(BadInput)?;
-    if e.identity != first.identity {
-        bail!("{} has changed since the shards were run: merge needs the same explore file, design and scenarios", first.explore_file);
+impl Merge for Explore {
+    type Info = ExploreInfo;
+    const WHAT: &'static str = "explore";
+    const SAME_INPUTS: &'static str = "the same explore file, design and scenarios";
+    const FOREIGN_LOG: &'static str = "has a different header from this program's: it was written by another version; run the explore again";
+    fn load(file: &Path) -> Result<Self, ScenarioError> {
+        explore::load(file)
     }
-    let missing = files::merge_runs(e.runs(), &args.dirs, &args.out)?;
-    files::write_info(&args.out, &ExploreInfo::new(&e, 1, 1))?;
-    let result = files::summarise(&e, &args.out)?;
-    if args.json {
-        json(&e, &args.out, &result, None)?;
-    } else {
-        report(&e, &args.out, &result, args.quiet, None);
+    fn identity(&self) -> &str {
+        &self.identity
     }
-    if !missing_shards.is_empty() || missing > 0 {
-        let list: Vec<String> = missing_shards
-            .iter()
-            .map(|k| format!("{k}/{}", first.shard_n))
-            .collect();
-        bail!(
-            "the merge is incomplete: {missing} of {} runs are missing{}; rerun the missing shards (with --resume) and merge again",
-            e.runs(),
-            if list.is_empty() { String::new() } else { format!(" (shards not given: {})", list.join(", ")) }
-        );
+    fn summarise_merged(&self, args: &MergeArgs, _: &[ExploreInfo]) -> Result<u64> {
+        folder::write(&args.out, &ExploreInfo::new(self, 1, 1))?;
+        let result = files::summarise(self, &args.out)?;
+        if args.json {
+            json(self, &args.out, &result, None)?;
+        } else {
+            report(self, &args.out, &result, args.quiet, None);
+        }
+        Ok(result.failed)
     }
-    finish(&e, &args.out, &result)
 }

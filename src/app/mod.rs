@@ -7,6 +7,7 @@ mod discover;
 mod explore;
 mod explorer;
 mod journey;
+mod merge;
 mod report;
 pub mod shell;
 mod sweep;
@@ -52,7 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_scenario(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
-        Command::Merge(args) => sweep::merge(&args),
+        Command::Merge(args) => merge::merge(&args),
         Command::Explore(args) => explore::explore(&args),
         Command::Discover(args) => discover::discover(&args),
         Command::Validate(args) => validate::validate(&args),

@@ -1,17 +1,21 @@
-//! `custody-sim sweep` and `custody-sim merge`: many independent runs in parallel, streamed to
-//! disk, resumable, shardable across a cluster (Slurm job arrays), merged back in run order.
+//! `custody-sim sweep`: many independent runs in parallel on the campaign engine (streamed to
+//! disk, resumable, shardable across a cluster as Slurm job arrays, merged back in run order by
+//! `custody-sim merge`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use super::merge::Merge;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::ScenarioError;
+use crate::experiment::campaign::log::LogSpec;
+use crate::experiment::campaign::{folder, Plan, Session, Shard};
 use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
-use crate::output::sweep::{self as files, RunRow, RunsWriter, SweepInfo};
+use crate::output::sweep::{self as files, SweepInfo};
 use crate::runner::{Faults, Runner};
 use crate::sim::{simulate, NoObserver, RunSummary};
 
@@ -23,12 +27,32 @@ fn default_out(file: &Path) -> PathBuf {
     PathBuf::from("outputs").join(stem)
 }
 
-/// One run: the point's scenario, one replication.
-fn run_one(sw: &Sweep, i: u64) -> Result<RunSummary, String> {
-    let (point, rep) = sw.run_of(i);
-    sw.scenario(point)
-        .map(|sc| simulate(&sc.params, sw.seed, rep, &mut NoObserver))
-        .map_err(|e| e.to_string())
+/// A sweep as a campaign: one job per run (a point's scenario, one replication).
+impl Plan for Sweep {
+    type Task = RunSummary;
+    type Job = RunSummary;
+    fn log(&self) -> LogSpec {
+        files::log(self)
+    }
+    fn jobs(&self) -> u64 {
+        self.runs()
+    }
+    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+        let (point, rep) = self.run_of(run);
+        self.scenario(point)
+            .map(|sc| simulate(&sc.params, self.seed, rep, &mut NoObserver))
+            .map_err(|e| e.to_string())
+    }
+    fn combine(
+        &self,
+        _: u64,
+        mut tasks: Vec<Result<RunSummary, String>>,
+    ) -> Result<RunSummary, String> {
+        tasks.remove(0)
+    }
+    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+        files::record(self, run, outcome)
+    }
 }
 
 pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
@@ -37,16 +61,20 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     if let Some(n) = args.emit_slurm {
         return emit_slurm(&sw, args, n, &base_out);
     }
-    let (k, n) = args.shard.map(|s| (s.k, s.n)).unwrap_or((1, 1));
+    let shard = args
+        .shard
+        .map(|s| Shard { k: s.k, n: s.n })
+        .unwrap_or(Shard::WHOLE);
+    let (k, n) = (shard.k, shard.n);
     // A shard always goes to `<out>/shards/shard-K-of-N`, where `merge.sbatch` looks for it.
     let out = match args.shard {
-        Some(_) => base_out.join("shards").join(format!("shard-{k}-of-{n}")),
+        Some(_) => shard.folder(&base_out),
         None => base_out,
     };
     let mut info = SweepInfo::new(&sw, k, n, args.long);
     let _lock = lock_out(&out)?;
-    if args.resume && out.join("sweep.json").exists() {
-        let old = files::read_info(&out)?;
+    if args.resume && folder::holds::<SweepInfo>(&out) {
+        let old: SweepInfo = folder::read(&out)?;
         info.points_long |= old.points_long;
         if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {
             return Err(BadInput(ScenarioError::Outputs {
@@ -59,43 +87,21 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
             .into());
         }
     }
-    let (mut writer, done) = RunsWriter::open(&out, &sw, args.resume).map_err(bad_input)?;
-    files::write_info(&out, &info)?;
-    let pending: Vec<u64> = (0..sw.runs())
-        .filter(|&i| info.owns(i) && !done[i as usize])
-        .collect();
-    let faults = Faults::from_env();
-
+    let session = Session::open(&sw, &out, shard, args.resume).map_err(bad_input)?;
+    folder::write(&out, &info)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(pending.len() as u64, args.quiet || args.json, "runs");
+    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
     bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
     let started = Instant::now();
-    // Batches of a few runs per thread: finished batches are appended in run order, so memory
-    // stays flat however large the sweep, and runs.csv stays sorted. A run that fails (it panics,
-    // or the fault hook names it) is recorded with its error and the sweep goes on.
-    let mut failed_now = 0u64;
-    let work = faults.wrap(|&i| i, |&i| run_one(&sw, i));
-    for batch in pending.chunks(runner.batch()) {
-        let rows: Vec<RunRow> = batch
-            .iter()
-            .zip(runner.map(batch, &work, &|| bar.inc(1)))
-            .map(|(&run, result)| RunRow { run, result })
-            .collect();
-        failed_now += rows.iter().filter(|r| r.result.is_err()).count() as u64;
-        writer.append(&sw, &rows)?;
-    }
+    let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
     bar.finish_and_clear();
-    writer.still_in_place()?;
     let wall = started.elapsed().as_secs_f64();
-    let mine = (0..sw.runs()).filter(|&i| info.owns(i)).count();
+    let (pending, failed_now, mine) = (ran.done_now, ran.failed_now, ran.owned);
     if n > 1 {
-        let recorded = files::recorded(&out, &sw)?;
-        let absent = (0..sw.runs())
-            .filter(|&i| info.owns(i) && !recorded[i as usize])
-            .count();
-        if absent > 0 {
+        if ran.absent > 0 {
             bail!(
-                "{absent} of the {mine} runs of shard {k}/{n} are missing from {}/runs.csv; run the same command again with --resume",
+                "{} of the {mine} runs of shard {k}/{n} are missing from {}/runs.csv; run the same command again with --resume",
+                ran.absent,
                 out.display()
             );
         }
@@ -109,7 +115,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
                     "seed": sw.seed,
                     "shard": format!("{k}/{n}"),
                     "runs_in_shard": mine,
-                    "runs_done_now": pending.len(),
+                    "runs_done_now": pending,
                     "runs_failed_now": failed_now,
                     "out": out.display().to_string(),
                     "files": ["runs.csv", "sweep.json"],
@@ -119,8 +125,8 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
             println!(
                 "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
                 sw.file.display(),
-                pending.len(),
-                mine - pending.len(),
+                pending,
+                mine - pending,
                 out.display()
             );
         }
@@ -131,7 +137,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
             json: args.json,
             points_long: info.points_long,
         };
-        report(&sw, &out, &result, print, Some((pending.len(), wall)))?;
+        report(&sw, &out, &result, print, Some((pending as usize, wall)))?;
         if result.missing > 0 {
             bail!(
                 "{} of {} runs are missing from {}/runs.csv; run the same command again with --resume",
@@ -229,98 +235,29 @@ fn report(
     Ok(())
 }
 
-pub(super) fn merge(args: &MergeArgs) -> Result<()> {
-    if args
-        .dirs
-        .first()
-        .is_some_and(|d| crate::output::explore::is_explore(d))
-    {
-        return super::explore::merge(args);
+impl Merge for Sweep {
+    type Info = SweepInfo;
+    const WHAT: &'static str = "sweep";
+    const SAME_INPUTS: &'static str = "the same sweep file and base scenario";
+    const FOREIGN_LOG: &'static str = "has a different header from this sweep's";
+    fn load(file: &Path) -> Result<Self, ScenarioError> {
+        sweep::load(file)
     }
-    let _lock = lock_out(&args.out)?;
-    let infos: Vec<SweepInfo> = args
-        .dirs
-        .iter()
-        .map(|d| files::read_info(d))
-        .collect::<Result<_>>()?;
-    let first = &infos[0];
-    let shards: Vec<Shard<'_>> = infos
-        .iter()
-        .map(|i| Shard {
-            identity: &i.identity,
-            file: &i.sweep_file,
-            k: i.shard_k,
-            n: i.shard_n,
-        })
-        .collect();
-    let missing_shards = check_shards(&args.dirs, &shards, "sweep")?;
-    let sw = sweep::load(Path::new(&first.sweep_file)).map_err(BadInput)?;
-    if sw.identity != first.identity {
-        bail!("{} has changed since the shards were run: merge needs the same sweep file and base scenario", first.sweep_file);
+    fn identity(&self) -> &str {
+        &self.identity
     }
-    let missing = files::merge_runs(&sw, &args.dirs, &args.out)?;
-    let long = args.long || infos.iter().any(|i| i.points_long);
-    files::write_info(&args.out, &SweepInfo::new(&sw, 1, 1, long))?;
-    let result = files::summarise(&sw, &args.out, long)?;
-    let print = Print {
-        quiet: args.quiet,
-        json: args.json,
-        points_long: long,
-    };
-    report(&sw, &args.out, &result, print, None)?;
-    if !missing_shards.is_empty() || missing > 0 {
-        let list: Vec<String> = missing_shards
-            .iter()
-            .map(|k| format!("{k}/{}", first.shard_n))
-            .collect();
-        bail!(
-            "the merge is incomplete: {missing} of {} runs are missing{}; rerun the missing shards (with --resume) and merge again",
-            sw.runs(),
-            if list.is_empty() { String::new() } else { format!(" (shards not given: {})", list.join(", ")) }
-        );
+    fn summarise_merged(&self, args: &MergeArgs, infos: &[SweepInfo]) -> Result<u64> {
+        let long = args.long || infos.iter().any(|i| i.points_long);
+        folder::write(&args.out, &SweepInfo::new(self, 1, 1, long))?;
+        let result = files::summarise(self, &args.out, long)?;
+        let print = Print {
+            quiet: args.quiet,
+            json: args.json,
+            points_long: long,
+        };
+        report(self, &args.out, &result, print, None)?;
+        Ok(result.failed)
     }
-    if result.failed > 0 {
-        bail!(
-            "{} of {} runs failed (their errors are in {}/runs.csv)",
-            result.failed,
-            sw.runs(),
-            args.out.display()
-        );
-    }
-    Ok(())
-}
-
-/// What `merge` checks of one shard folder (of a sweep or an explore).
-pub(super) struct Shard<'a> {
-    pub(super) identity: &'a str,
-    pub(super) file: &'a str,
-    pub(super) k: u64,
-    pub(super) n: u64,
-}
-
-/// Refuse shards of different runs (`what`: "sweep" or "explore") or a shard given twice; return
-/// the shards of `1..=n` not given.
-pub(super) fn check_shards(dirs: &[PathBuf], shards: &[Shard<'_>], what: &str) -> Result<Vec<u64>> {
-    let first = &shards[0];
-    for (d, i) in dirs.iter().zip(shards) {
-        if i.identity != first.identity || i.n != first.n {
-            bail!(
-                "{} holds a different {what} ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched {what}s",
-                d.display(),
-                i.file,
-                i.n,
-                dirs[0].display(),
-                first.file,
-                first.n
-            );
-        }
-    }
-    let mut have: Vec<u64> = shards.iter().map(|i| i.k).collect();
-    have.sort();
-    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
-        bail!("shard {}/{} is given twice", w[0], first.n);
-    }
-    Ok((1..=first.n).filter(|k| !have.contains(k)).collect())
 }
 
 /// A path as one bash word: single-quoted, with `'` written as `'\''`. Any byte but NUL is safe

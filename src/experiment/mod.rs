@@ -2,6 +2,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod calibrate;
+pub(crate) mod campaign;
 pub(crate) mod compare;
 pub(crate) mod design;
 pub(crate) mod explore;

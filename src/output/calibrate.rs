@@ -1,19 +1,18 @@
-//! Calibration folders on disk: `calibration.json` identifying the calibration, `candidates.csv`
-//! appended candidate by candidate (crash-safe and resumable, as `runs.csv` of a sweep: every
-//! complete line ends with an `end` marker, each batch is flushed and fsynced, a cut line is
-//! dropped on resume), and the results: `accepted.csv`, `posterior.csv` and `fit.csv`.
+//! Calibration folders on disk: `calibration.json` identifying the calibration, the records of
+//! `candidates.csv` (the campaign's log, written by the campaign engine,
+//! [`crate::experiment::campaign`]), and the results: `accepted.csv`, `posterior.csv` and `fit.csv`.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::files::{write_atomic, AppendLog};
+use super::files::write_atomic;
 use super::fmt_num;
 use super::schema::{accepted, candidates, posterior, target, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
+use crate::experiment::campaign::folder::Info;
+use crate::experiment::campaign::log::{complete_lines, LogSpec};
 use crate::experiment::targets::{Outcome, Target};
 
 /// What a calibration folder holds.
@@ -47,36 +46,20 @@ impl CalibrationInfo {
     }
 }
 
-pub(crate) fn write_info(dir: &Path, info: &CalibrationInfo) -> Result<()> {
-    write_atomic(&dir.join("calibration.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, info)?;
-        writeln!(w)?;
-        Ok(())
-    })
-}
-
-pub(crate) fn read_info(dir: &Path) -> Result<CalibrationInfo> {
-    let path = dir.join("calibration.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a calibration description of this program",
-            path.display()
-        )
-    })
-}
-
-/// The outcome of one candidate: per target (fitted first, then held out) the mean over its
-/// replications, or why it failed.
-#[derive(Debug, Clone)]
-pub(crate) struct CandidateRow {
-    pub candidate: usize,
-    pub result: Result<Vec<f64>, String>,
-}
-
 fn read_exact(s: &str) -> f64 {
     s.parse().unwrap_or(f64::NAN)
+}
+
+impl Info for CalibrationInfo {
+    const FILE: &'static str = "calibration.json";
+    const A_KIND: &'static str = "a calibration";
+    const COMMAND: &'static str = "calibrate";
+    fn identity(&self) -> &str {
+        &self.identity
+    }
+    fn source(&self) -> &str {
+        &self.calibration_file
+    }
 }
 
 /// The header of `candidates.csv`.
@@ -87,10 +70,25 @@ pub(crate) fn header(cal: &Calibration) -> Vec<String> {
     )
 }
 
-fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
-    let mut r = vec![row.candidate.to_string()];
-    r.extend(cal.candidates[row.candidate].iter().map(|&x| fmt_num(x)));
-    match &row.result {
+/// The calibration's log: `candidates.csv`.
+pub(crate) fn log(cal: &Calibration) -> LogSpec {
+    LogSpec {
+        file: candidates::FILE,
+        header: header(cal),
+        what: "a calibration's candidates.csv",
+    }
+}
+
+/// The `candidates.csv` record of candidate `candidate`: per target (fitted first, then held out)
+/// the mean over its replications and the distance, or why it failed.
+pub(crate) fn record(
+    cal: &Calibration,
+    candidate: usize,
+    result: &Result<Vec<f64>, String>,
+) -> Vec<String> {
+    let mut r = vec![candidate.to_string()];
+    r.extend(cal.candidates[candidate].iter().map(|&x| fmt_num(x)));
+    match result {
         Ok(means) => {
             r.push(STATUS_OK.into());
             r.push(String::new());
@@ -105,34 +103,6 @@ fn record(cal: &Calibration, row: &CandidateRow) -> Vec<String> {
     }
     r.push(END.into());
     r
-}
-
-/// Appends finished candidates to `candidates.csv` (see [`AppendLog`]).
-pub(crate) struct CandidatesWriter(AppendLog);
-
-impl CandidatesWriter {
-    /// Start a new `candidates.csv` (refusing to overwrite one unless resuming), or reopen it to
-    /// resume: complete lines are kept, a cut one is dropped. Returns the writer and which
-    /// candidates are already recorded.
-    pub(crate) fn open(
-        dir: &Path,
-        cal: &Calibration,
-        resume: bool,
-    ) -> Result<(CandidatesWriter, Vec<bool>)> {
-        let (log, done) = AppendLog::open(
-            &dir.join(candidates::FILE),
-            &header(cal),
-            resume,
-            cal.candidates.len(),
-            "a calibration's candidates.csv",
-        )?;
-        Ok((CandidatesWriter(log), done))
-    }
-
-    /// Append a batch of finished candidates and make it durable.
-    pub(crate) fn append(&mut self, cal: &Calibration, rows: &[CandidateRow]) -> Result<()> {
-        self.0.append(rows.iter().map(|r| record(cal, r)))
-    }
 }
 
 /// What `candidates.csv` says of one candidate.
@@ -155,29 +125,15 @@ pub(crate) fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recor
     let k = cal.parameters.len();
     let n_targets = cal.targets.len();
     let mut out = vec![Recorded::Missing; cal.candidates.len()];
-    let mut r = BufReader::new(
-        File::open(&path).with_context(|| format!("cannot read {}", path.display()))?,
-    );
-    let mut line = String::new();
-    let mut first = true;
-    loop {
-        line.clear();
-        if r.read_line(&mut line)? == 0 || !line.ends_with('\n') {
-            break;
-        }
-        if std::mem::take(&mut first) {
-            continue;
-        }
+    let lines =
+        complete_lines(&path, fields).with_context(|| format!("cannot read {}", path.display()))?;
+    for line in lines.iter().skip(1) {
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(false)
-            .flexible(true)
             .from_reader(line.as_bytes());
         let Some(Ok(rec)) = rd.records().next() else {
             continue;
         };
-        if rec.len() != fields || rec.get(fields - 1) != Some(END) {
-            continue;
-        }
         let Some(slot) = rec
             .get(0)
             .and_then(|x| x.parse::<usize>().ok())

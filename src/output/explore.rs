@@ -1,20 +1,19 @@
-//! Explore folders on disk: `runs.csv` appended run by run (crash-safe and resumable, through the
-//! same [`AppendLog`] as a sweep's), `explore.json` identifying the explore and shard, the merge of
-//! shard folders, and the tidy files derived once every run is in: `experiments.csv`,
-//! `outcomes.csv`, `regret.csv` and `robustness.csv`.
+//! Explore folders on disk: the records of `runs.csv` (the campaign's log, written by the
+//! campaign engine, [`crate::experiment::campaign`]), `explore.json` identifying the explore and
+//! shard, and the tidy files derived once every run is in: `experiments.csv`, `outcomes.csv`,
+//! `regret.csv` and `robustness.csv`.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-use super::files::{write_atomic, AppendLog};
+use super::files::write_atomic;
 use super::fmt_num;
 use super::schema::{metric_names, END, STATUS_FAILED, STATUS_OK};
-use super::sweep::csv_line;
+use crate::experiment::campaign::folder::{self, Info};
+use crate::experiment::campaign::log::{complete, reader, LogSpec};
+use crate::experiment::campaign::Shard;
 use crate::experiment::explore::{self, Direction, Explore, Uncertain};
 use crate::scenario::overrides::show;
 use crate::sim::RunSummary;
@@ -158,59 +157,51 @@ impl ExploreInfo {
             shard_n,
         }
     }
-    /// Whether run `i` belongs to this shard (runs are dealt round-robin).
-    pub(crate) fn owns(&self, i: u64) -> bool {
-        i % self.shard_n == self.shard_k - 1
-    }
-}
-
-pub(crate) fn write_info(dir: &Path, info: &ExploreInfo) -> Result<()> {
-    write_atomic(&dir.join(schema::INFO), |w| {
-        serde_json::to_writer_pretty(&mut *w, info)?;
-        writeln!(w)?;
-        Ok(())
-    })
 }
 
 /// Whether `dir` holds an explore (rather than a sweep).
 pub(crate) fn is_explore(dir: &Path) -> bool {
-    dir.join(schema::INFO).is_file()
+    folder::holds::<ExploreInfo>(dir)
 }
 
-pub(crate) fn read_info(dir: &Path) -> Result<ExploreInfo> {
-    let path = dir.join(schema::INFO);
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "{} holds no {}: is it an explore output folder? (run `custody-sim explore` first)",
-            dir.display(),
-            schema::INFO
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not an explore description of this program",
-            path.display()
-        )
-    })
+impl Info for ExploreInfo {
+    const FILE: &'static str = schema::INFO;
+    const A_KIND: &'static str = "an explore";
+    const COMMAND: &'static str = "explore";
+    fn identity(&self) -> &str {
+        &self.identity
+    }
+    fn source(&self) -> &str {
+        &self.explore_file
+    }
+    fn shard(&self) -> Shard {
+        Shard {
+            k: self.shard_k,
+            n: self.shard_n,
+        }
+    }
 }
 
-/// The outcome of one run.
-#[derive(Debug, Clone)]
-pub(crate) struct RunRow {
-    pub run: u64,
-    pub result: Result<RunSummary, String>,
+/// The explore's log: `runs.csv`.
+pub(crate) fn log() -> LogSpec {
+    LogSpec {
+        file: schema::RUNS,
+        header: schema::runs_columns(),
+        what: "an explore's runs.csv",
+    }
 }
 
-fn record(e: &Explore, row: &RunRow) -> Vec<String> {
-    let (future, rep, policy) = e.run_of(row.run);
+/// The `runs.csv` record of run `run`.
+pub(crate) fn record(e: &Explore, run: u64, result: &Result<RunSummary, String>) -> Vec<String> {
+    let (future, rep, policy) = e.run_of(run);
     let mut r = vec![
-        row.run.to_string(),
+        run.to_string(),
         future.to_string(),
         rep.to_string(),
         e.policies[policy].name.clone(),
     ];
     let n_metrics = metric_names().len();
-    match &row.result {
+    match result {
         Ok(s) => {
             r.push(STATUS_OK.into());
             r.push(String::new());
@@ -226,50 +217,15 @@ fn record(e: &Explore, row: &RunRow) -> Vec<String> {
     r
 }
 
-/// Appends finished runs to `runs.csv`.
-pub(crate) struct RunsWriter(AppendLog);
-
-impl RunsWriter {
-    /// Start a new `runs.csv` (refusing to overwrite one unless resuming), or reopen it to resume.
-    /// Returns the writer and which runs are already recorded.
-    pub(crate) fn open(dir: &Path, e: &Explore, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
-        let (log, done) = AppendLog::open(
-            &dir.join(schema::RUNS),
-            &schema::runs_columns(),
-            resume,
-            e.runs() as usize,
-            "an explore's runs.csv",
-        )?;
-        Ok((RunsWriter(log), done))
-    }
-    pub(crate) fn append(&mut self, e: &Explore, rows: &[RunRow]) -> Result<()> {
-        self.0.append(rows.iter().map(|r| record(e, r)))
-    }
-    pub(crate) fn still_in_place(&self) -> Result<()> {
-        self.0.still_in_place()
-    }
-}
-
 /// One complete line of `runs.csv`.
 pub(crate) struct Parsed {
     pub run: u64,
     /// Every metric of a successful run; `None` for a failed one.
     pub ok: Option<Vec<f64>>,
-    line: csv::StringRecord,
-}
-
-fn reader(path: &Path) -> Result<csv::Reader<File>> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn parse(rec: csv::StringRecord, fields: usize) -> Option<Parsed> {
-    if rec.len() != fields || rec.get(fields - 1) != Some(END) {
-        return None;
-    }
-    let run: u64 = rec.get(0)?.parse().ok()?;
+    let run = complete(&rec, fields)?;
     let ok = if rec.get(4)? == STATUS_OK {
         Some(
             (6..fields - 1)
@@ -279,7 +235,7 @@ fn parse(rec: csv::StringRecord, fields: usize) -> Option<Parsed> {
     } else {
         None
     };
-    Some(Parsed { run, ok, line: rec })
+    Some(Parsed { run, ok })
 }
 
 /// The complete lines of `dir/runs.csv`, in file order (a cut or foreign line is skipped).
@@ -298,55 +254,6 @@ pub(crate) fn read_runs(dir: &Path) -> Result<impl Iterator<Item = Parsed>> {
     Ok(rd
         .into_records()
         .filter_map(move |r| r.ok().and_then(|r| parse(r, n))))
-}
-
-/// Which runs `dir/runs.csv` records.
-pub(crate) fn recorded(dir: &Path, total: u64) -> Result<Vec<bool>> {
-    let mut done = vec![false; total as usize];
-    for p in read_runs(dir)? {
-        if let Some(d) = done.get_mut(p.run as usize) {
-            *d = true;
-        }
-    }
-    Ok(done)
-}
-
-/// Merge the `runs.csv` of shard folders into `out/runs.csv`, in run order (a run found in two
-/// shards is written once). Returns how many runs are missing.
-pub(crate) fn merge_runs(total: u64, dirs: &[PathBuf], out: &Path) -> Result<u64> {
-    let head = schema::runs_columns();
-    let mut iters: Vec<Box<dyn Iterator<Item = Parsed>>> = Vec::new();
-    for d in dirs {
-        iters.push(Box::new(read_runs(d)?));
-    }
-    let mut pending: Vec<Option<Parsed>> = iters.iter_mut().map(|i| i.next()).collect();
-    let mut heap = BinaryHeap::new();
-    for (i, p) in pending.iter().enumerate() {
-        if let Some(p) = p {
-            heap.push(Reverse((p.run, i)));
-        }
-    }
-    let mut last: Option<u64> = None;
-    let mut written = 0u64;
-    write_atomic(&out.join(schema::RUNS), |w| {
-        w.write_all(csv_line(&head)?.as_bytes())?;
-        while let Some(Reverse((run, i))) = heap.pop() {
-            let p = pending[i].take().expect("a pending line for a heap entry");
-            if last != Some(run) && run < total {
-                let fields: Vec<String> = p.line.iter().map(String::from).collect();
-                w.write_all(csv_line(&fields)?.as_bytes())?;
-                written += 1;
-                last = Some(run);
-            }
-            let q = iters[i].next();
-            if let Some(q) = &q {
-                heap.push(Reverse((q.run, i)));
-            }
-            pending[i] = q;
-        }
-        Ok(())
-    })?;
-    Ok(total - written)
 }
 
 /// What [`summarise`] found.

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::lock::sync_dir;
-use crate::error::ScenarioError;
 
 /// Write `path` by calling `fill` on a temporary file, then renaming it into place.
 pub(crate) fn write_atomic(
@@ -41,7 +40,7 @@ pub(crate) fn write_atomic(
 }
 
 /// The folder holding `path` (`.` for a bare file name).
-fn folder_of(path: &Path) -> &Path {
+pub(crate) fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -122,159 +121,9 @@ impl Drop for FileSet {
     }
 }
 
-/// A CSV file of records appended in batches that survives a kill at any moment: every complete
-/// line ends with an `end` marker column and each batch is flushed and fsynced. Reopening to resume
-/// keeps the complete lines (rewritten atomically) and drops a line cut by a kill. The first
-/// column of every record is its id (a run or candidate number).
-pub(crate) struct AppendLog {
-    file: std::fs::File,
-    path: PathBuf,
-}
-
-impl AppendLog {
-    /// Open `path` with `header` (whose last column is the marker). A new file is refused if one
-    /// exists and `resume` is false; `what` names it in messages (e.g. "a sweep's runs.csv").
-    /// Returns the log and which ids (`0..ids`) are already recorded.
-    pub(crate) fn open(
-        path: &Path,
-        header: &[String],
-        resume: bool,
-        ids: usize,
-        what: &str,
-    ) -> Result<(AppendLog, Vec<bool>)> {
-        use super::sweep::{complete_lines, csv_line};
-        let mut done = vec![false; ids];
-        if path.exists() {
-            let dir = folder_of(path);
-            if !resume {
-                return Err(ScenarioError::Outputs {
-                    path: dir.to_path_buf(),
-                    message: format!(
-                        "already holds {what}: add --resume to continue it, or choose another --out"
-                    ),
-                }
-                .into());
-            }
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let kept = dir.join(format!(".{name}.kept"));
-            {
-                let mut out = std::io::BufWriter::new(std::fs::File::create(&kept)?);
-                let mut first = true;
-                for line in complete_lines(path, header.len())? {
-                    if first {
-                        first = false;
-                        if line != csv_line(header)? {
-                            return Err(ScenarioError::Outputs {
-                                path: path.to_path_buf(),
-                                message: format!("was written by a different run (its header differs from {what}); choose another --out"),
-                            }
-                            .into());
-                        }
-                    } else {
-                        let id: usize = line
-                            .split(',')
-                            .next()
-                            .and_then(|x| x.parse().ok())
-                            .unwrap_or(usize::MAX);
-                        if let Some(d) = done.get_mut(id) {
-                            *d = true;
-                        }
-                    }
-                    out.write_all(line.as_bytes())?;
-                }
-                if first {
-                    out.write_all(csv_line(header)?.as_bytes())?;
-                }
-                out.flush()?;
-                out.get_ref().sync_all()?;
-            }
-            std::fs::rename(&kept, path)?;
-            sync_dir(dir)?;
-        } else {
-            // Nothing to resume yet (e.g. a requeued cluster job that never started): start.
-            write_atomic(path, |w| {
-                w.write_all(csv_line(header)?.as_bytes())?;
-                Ok(())
-            })?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok((
-            AppendLog {
-                file,
-                path: path.to_path_buf(),
-            },
-            done,
-        ))
-    }
-
-    /// Append a batch of records and make it durable.
-    pub(crate) fn append(&mut self, records: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
-        let mut buf = Vec::new();
-        for r in records {
-            buf.extend_from_slice(super::sweep::csv_line(&r)?.as_bytes());
-        }
-        self.file
-            .write_all(&buf)
-            .and_then(|()| self.file.sync_data())
-            .with_context(|| format!("cannot append to {}", self.path.display()))?;
-        self.still_in_place()
-    }
-
-    /// Fail if the file at the log's path is no longer the one this log writes (another process
-    /// replaced or removed it): appends would be lost.
-    pub(crate) fn still_in_place(&self) -> Result<()> {
-        let replaced = match std::fs::metadata(&self.path) {
-            Err(_) => true,
-            Ok(now) => !same_file(&self.file.metadata()?, &now),
-        };
-        if replaced {
-            anyhow::bail!(
-                "{} was replaced or removed by another process while this command wrote it; its results are incomplete: run the command again with --resume once no other command writes this folder",
-                self.path.display()
-            );
-        }
-        Ok(())
-    }
-}
-
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    (a.dev(), a.ino()) == (b.dev(), b.ino())
-}
-
-#[cfg(not(unix))]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    a.len() <= b.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_log_replaced_under_its_writer_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("runs.csv");
-        let header = vec!["run".to_string(), "end".to_string()];
-        let (mut log, done) = AppendLog::open(&path, &header, false, 3, "a log").unwrap();
-        assert_eq!(done, [false; 3]);
-        log.append([vec!["0".to_string(), "end".to_string()]])
-            .unwrap();
-        // Another process rewrites the file (as a resume used to): the next append fails.
-        std::fs::write(dir.path().join("x"), "run,end\n").unwrap();
-        std::fs::rename(dir.path().join("x"), &path).unwrap();
-        let err = log
-            .append([vec!["1".to_string(), "end".to_string()]])
-            .unwrap_err();
-        assert!(err.to_string().contains("replaced"), "{err:#}");
-    }
 
     #[test]
     fn a_failed_set_leaves_the_old_one_and_a_committed_set_replaces_it() {

@@ -1,25 +1,20 @@
-//! Sweep files on disk: `runs.csv` appended run by run (crash-safe, resumable), `sweep.json`
-//! identifying the sweep and shard, the merge of shard folders, and the derived `points.csv` and
-//! `sensitivity.csv`.
-//!
-//! Crash safety: each batch of finished runs is appended as complete CSV lines ending in an `end`
-//! marker column and then flushed and fsynced. A line cut by a kill lacks the marker (or its final
-//! newline) and is dropped on resume, and the run is done again.
+//! Sweep files on disk: the records of `runs.csv` (the campaign's log, written by the campaign
+//! engine, [`crate::experiment::campaign`]), `sweep.json` identifying the sweep and shard, and the
+//! derived `points.csv` and `sensitivity.csv`.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-use super::files::{write_atomic, AppendLog};
+use super::files::write_atomic;
 use super::fmt_num;
 use super::schema::sensitivity::{index, method};
 use super::schema::{self, points, points_long, runs, sensitivity, END, STATUS_FAILED, STATUS_OK};
 use crate::experiment::analysis::{self, PointRuns, Sensitivity};
+use crate::experiment::campaign::folder::Info;
+use crate::experiment::campaign::log::{reader, LogSpec};
+use crate::experiment::campaign::Shard;
 use crate::experiment::sweep::Sweep;
 use crate::scenario::overrides::show;
 use crate::sim::RunSummary;
@@ -63,54 +58,42 @@ impl SweepInfo {
             points_long,
         }
     }
-    /// Whether run `i` belongs to this shard (runs are dealt round-robin).
-    pub(crate) fn owns(&self, i: u64) -> bool {
-        i % self.shard_n == self.shard_k - 1
+}
+
+impl Info for SweepInfo {
+    const FILE: &'static str = "sweep.json";
+    const A_KIND: &'static str = "a sweep";
+    const COMMAND: &'static str = "sweep";
+    fn identity(&self) -> &str {
+        &self.identity
+    }
+    fn source(&self) -> &str {
+        &self.sweep_file
+    }
+    fn shard(&self) -> Shard {
+        Shard {
+            k: self.shard_k,
+            n: self.shard_n,
+        }
     }
 }
 
-pub(crate) fn write_info(dir: &Path, info: &SweepInfo) -> Result<()> {
-    write_atomic(&dir.join("sweep.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, info)?;
-        writeln!(w)?;
-        Ok(())
-    })
+/// The sweep's log: `runs.csv`.
+pub(crate) fn log(sweep: &Sweep) -> LogSpec {
+    LogSpec {
+        file: runs::FILE,
+        header: runs::columns(&sweep.paths),
+        what: "a sweep's runs.csv",
+    }
 }
 
-pub(crate) fn read_info(dir: &Path) -> Result<SweepInfo> {
-    let path = dir.join("sweep.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "{} holds no sweep.json: is it a sweep output folder? (run `custody-sim sweep` first)",
-            dir.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a sweep description of this program",
-            path.display()
-        )
-    })
-}
-
-/// The outcome of one run.
-#[derive(Debug, Clone)]
-pub(crate) struct RunRow {
-    pub run: u64,
-    pub result: Result<RunSummary, String>,
-}
-
-/// The header of `runs.csv`.
-pub(crate) fn header(sweep: &Sweep) -> Vec<String> {
-    runs::columns(&sweep.paths)
-}
-
-fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
-    let (point, rep) = sweep.run_of(row.run);
-    let mut r = vec![row.run.to_string(), point.to_string(), rep.to_string()];
+/// The `runs.csv` record of run `run`.
+pub(crate) fn record(sweep: &Sweep, run: u64, result: &Result<RunSummary, String>) -> Vec<String> {
+    let (point, rep) = sweep.run_of(run);
+    let mut r = vec![run.to_string(), point.to_string(), rep.to_string()];
     r.extend(sweep.points[point].iter().map(show));
     let n_metrics = RunSummary::default().metrics().len();
-    match &row.result {
+    match result {
         Ok(s) => {
             r.push(STATUS_OK.into());
             r.push(String::new());
@@ -126,108 +109,10 @@ fn record(sweep: &Sweep, row: &RunRow) -> Vec<String> {
     r
 }
 
-/// Appends finished runs to `runs.csv` (see [`AppendLog`]).
-pub(crate) struct RunsWriter(AppendLog);
-
-impl RunsWriter {
-    /// Start a new `runs.csv` (refusing to overwrite one unless resuming), or reopen it to resume:
-    /// complete lines are kept, a cut one is dropped; resuming where nothing exists starts afresh.
-    /// Returns the writer and which runs are already recorded.
-    pub(crate) fn open(dir: &Path, sweep: &Sweep, resume: bool) -> Result<(RunsWriter, Vec<bool>)> {
-        let (log, done) = AppendLog::open(
-            &dir.join(runs::FILE),
-            &header(sweep),
-            resume,
-            sweep.runs() as usize,
-            "a sweep's runs.csv",
-        )?;
-        Ok((RunsWriter(log), done))
-    }
-
-    /// Append a batch of finished runs and make it durable.
-    pub(crate) fn append(&mut self, sweep: &Sweep, rows: &[RunRow]) -> Result<()> {
-        self.0.append(rows.iter().map(|r| record(sweep, r)))
-    }
-
-    /// Fail if another process replaced `runs.csv` while this writer appended to it.
-    pub(crate) fn still_in_place(&self) -> Result<()> {
-        self.0.still_in_place()
-    }
-}
-
-/// Which runs `dir/runs.csv` records (complete lines only).
-pub(crate) fn recorded(dir: &Path, sweep: &Sweep) -> Result<Vec<bool>> {
-    let head = header(sweep);
-    let mut done = vec![false; sweep.runs() as usize];
-    let mut rd = reader(&dir.join(runs::FILE))?;
-    for rec in rd.records() {
-        let Ok(rec) = rec else { continue };
-        if rec.len() != head.len() || rec.get(head.len() - 1) != Some(END) {
-            continue;
-        }
-        if let Some(d) = rec
-            .get(0)
-            .and_then(|x| x.parse::<usize>().ok())
-            .and_then(|i| done.get_mut(i))
-        {
-            *d = true;
-        }
-    }
-    Ok(done)
-}
-
-pub(crate) fn csv_line(fields: &[String]) -> Result<String> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(fields)?;
-    w.flush()?;
-    Ok(String::from_utf8(
-        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-    )?)
-}
-
-/// The complete lines of a runs file (header included), each with its newline: a line counts if
-/// it ends with a newline, has the header's number of fields and ends with the marker.
-pub(crate) fn complete_lines(path: &Path, fields: usize) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut r = BufReader::new(File::open(path)?);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if r.read_line(&mut line)? == 0 {
-            break;
-        }
-        if !line.ends_with('\n') {
-            break;
-        }
-        let mut rd = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(line.as_bytes());
-        let ok = match rd.records().next() {
-            Some(Ok(rec)) => rec.len() == fields && rec.get(fields - 1) == Some(END),
-            _ => false,
-        };
-        if ok {
-            out.push(line.clone());
-        }
-    }
-    Ok(out)
-}
-
 /// One parsed line of `runs.csv`.
 struct Parsed {
     run: u64,
     ok: Option<Vec<f64>>,
-    line: csv::StringRecord,
-}
-
-fn reader(path: &Path) -> Result<csv::Reader<File>> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn parse(rec: csv::StringRecord, n_paths: usize, n_metrics: usize) -> Option<Parsed> {
@@ -246,70 +131,7 @@ fn parse(rec: csv::StringRecord, n_paths: usize, n_metrics: usize) -> Option<Par
     } else {
         None
     };
-    Some(Parsed { run, ok, line: rec })
-}
-
-/// Merge the `runs.csv` of shard folders into `out/runs.csv`, in run order. Returns how many runs
-/// are missing from every shard.
-pub(crate) fn merge_runs(sweep: &Sweep, dirs: &[PathBuf], out: &Path) -> Result<u64> {
-    let head = header(sweep);
-    let (n_paths, n_metrics) = (sweep.paths.len(), RunSummary::default().metrics().len());
-    let mut readers = Vec::new();
-    for d in dirs {
-        let mut r = reader(&d.join(runs::FILE))?;
-        let h: Vec<String> = r.headers()?.iter().map(String::from).collect();
-        if h != head {
-            bail!(
-                "{}/{} has a different header from this sweep's",
-                d.display(),
-                runs::FILE
-            );
-        }
-        readers.push(r.into_records());
-    }
-    let mut heap = BinaryHeap::new();
-    let next = |i: usize, readers: &mut Vec<csv::StringRecordsIntoIter<File>>| -> Option<Parsed> {
-        loop {
-            match readers[i].next() {
-                None => return None,
-                Some(Ok(rec)) => {
-                    if let Some(p) = parse(rec, n_paths, n_metrics) {
-                        return Some(p);
-                    }
-                }
-                Some(Err(_)) => continue,
-            }
-        }
-    };
-    let mut pending: Vec<Option<Parsed>> = Vec::new();
-    for i in 0..readers.len() {
-        let p = next(i, &mut readers);
-        if let Some(p) = &p {
-            heap.push(Reverse((p.run, i)));
-        }
-        pending.push(p);
-    }
-    let mut last: Option<u64> = None;
-    let mut written = 0u64;
-    write_atomic(&out.join(runs::FILE), |w| {
-        w.write_all(csv_line(&head)?.as_bytes())?;
-        while let Some(Reverse((run, i))) = heap.pop() {
-            let p = pending[i].take().expect("pending record for a heap entry");
-            if last != Some(run) {
-                let fields: Vec<String> = p.line.iter().map(String::from).collect();
-                w.write_all(csv_line(&fields)?.as_bytes())?;
-                written += 1;
-                last = Some(run);
-            }
-            let q = next(i, &mut readers);
-            if let Some(q) = &q {
-                heap.push(Reverse((q.run, i)));
-            }
-            pending[i] = q;
-        }
-        Ok(())
-    })?;
-    Ok(sweep.runs() - written)
+    Some(Parsed { run, ok })
 }
 
 /// What `summarise` found.
