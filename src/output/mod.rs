@@ -1,5 +1,6 @@
 //! Everything that leaves the program as files: CSV tables, the manifest, and the printed table.
-//! The only code that writes files.
+//! With the campaign engine's run log ([`crate::experiment::campaign::log`]), the only code that
+//! writes files.
 
 pub(crate) mod calibrate;
 pub mod charts;

@@ -7,7 +7,7 @@
 //! lie on 4 KiB pages. Backed by 2 MiB pages (Linux transparent huge pages, asked for with
 //! `madvise`), the cohort spans a few dozen translations instead of some 18,000: one replication
 //! of the baseline ran about 15% faster (1.24 s against 1.45 s, median of 10 alternating runs;
-//! docs/validation.md, "Performance"). Where the system
+//! docs/performance.md). Where the system
 //! does not offer huge pages (other systems, or transparent huge pages set to `never`), the hint is
 //! a no-op.
 
