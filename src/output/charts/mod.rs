@@ -6,6 +6,7 @@
 //! inside the `dejavu` crate, so nothing is needed from the system.
 
 mod data;
+mod dates;
 mod discover;
 mod draw;
 mod experiment;

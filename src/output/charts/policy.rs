@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{year_label, year_of};
+use super::dates::{date_layout, DATE_MARGIN, DATE_MARGIN_RIGHT, DATE_X_LABELS, DATE_Y_LABEL_AREA};
 use super::draw::{footnote, frame, label_font, okabe_ito as oi, tick_font, MUTED};
-use super::run::{date_layout, DATE_MARGIN, DATE_MARGIN_RIGHT, DATE_X_LABELS, DATE_Y_LABEL_AREA};
 use super::{render_sized, Chart, Figure, SIZE};
 use crate::sim::params::PolicyChange;
 

@@ -10,10 +10,10 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::data::Daily;
+use super::dates::{date_chart, reps_note, x_range, DATE_X_LABELS};
 use super::draw::{
     fmt_tick, footnote, frame, legend, mean_lines, mean_lines_top, MeanLine, Pen, FONT, PENS, TEXT,
 };
-use super::run::{date_chart, reps_note, x_range, DATE_X_LABELS};
 use super::{render, Chart, Figure};
 
 /// The chart's id (and file stem) and title.

@@ -10,11 +10,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use super::data::{band as ci, daily, year_label, Daily};
+use super::data::{band as ci, daily, Daily};
+use super::dates::{date_chart, reps_note, span, x_range, DATE_X_LABELS};
 use super::draw::{
     axis_desc_font, bar_axis_end, draw_bar, extent, fmt_count, fmt_tick, footnote, frame,
     label_font, legend, legend_box, legend_font, legend_line, line, mean_lines, mean_lines_top,
-    okabe_ito as oi, padded, row_label, rows, tick_font, MeanLine, Pen, FONT, PENS, TEXT,
+    okabe_ito as oi, row_label, rows, tick_font, MeanLine, Pen, FONT, PENS, TEXT,
 };
 use super::policy::{timeline_charts, PolicyHistory};
 use super::rescues::{rescue_series, rescues_chart};
@@ -110,15 +111,6 @@ const LOSSES: [(&str, &str, RGBColor, Counts); 5] = [
 enum Counts {
     Children,
     Events,
-}
-
-/// What the means and bands of `n` replications are, for a footnote.
-pub(super) fn reps_note(n: usize) -> String {
-    if n >= 2 {
-        format!("means of {n} replications; bands are 95% intervals of the mean")
-    } else {
-        "one replication: no interval can be drawn".to_string()
-    }
 }
 
 /// Draw the six charts of one run folder into `out_dir`.
@@ -250,85 +242,6 @@ pub fn unlocatable_by_scenario_with_policy(
         )?);
     }
     Ok(out)
-}
-
-/// The margins and label areas of every chart over dates, in pixels. The policy timeline drawn
-/// under a chart of unlocatable children uses the same, so that its dates line up with the chart's.
-pub(super) const DATE_MARGIN: u32 = 16;
-pub(super) const DATE_MARGIN_RIGHT: u32 = 30;
-pub(super) const DATE_Y_LABEL_AREA: u32 = 100;
-/// Date ticks on the x axis (the same range and count give the same ticks).
-pub(super) const DATE_X_LABELS: usize = 10;
-
-/// A chart builder with the margins and label areas of a chart over dates, and `x_label_area`
-/// pixels for the dates.
-pub(super) fn date_layout<'a, 'b, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    x_label_area: u32,
-) -> ChartBuilder<'a, 'b, DB> {
-    let mut b = ChartBuilder::on(area);
-    b.margin(DATE_MARGIN)
-        .margin_right(DATE_MARGIN_RIGHT)
-        .x_label_area_size(x_label_area)
-        .y_label_area_size(DATE_Y_LABEL_AREA);
-    b
-}
-
-/// The dates (as years) that a chart of several runs' daily series spans.
-fn span<'a>(runs: impl IntoIterator<Item = &'a Daily>) -> (f64, f64) {
-    let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
-    for d in runs {
-        let (a, b) = x_range(&d.x);
-        x0 = x0.min(a);
-        x1 = x1.max(b);
-    }
-    (x0, x1)
-}
-
-/// A chart over dates `x` (as years) and values `y`, with at most `x_labels` dates on its axis
-/// ([`DATE_X_LABELS`] on a chart as wide as the page).
-pub(super) fn date_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    x: (f64, f64),
-    y: (f64, f64),
-    y_desc: &str,
-    y_fmt: &'a dyn Fn(&f64) -> String,
-    x_labels: usize,
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
->
-where
-    DB::ErrorType: 'static,
-{
-    let mut chart = date_layout(area, 60).build_cartesian_2d(x.0..x.1, y.0..y.1)?;
-    chart
-        .configure_mesh()
-        .x_desc("Date (end of day)")
-        .y_desc(y_desc)
-        .axis_desc_style(axis_desc_font())
-        .label_style(tick_font())
-        .x_labels(x_labels)
-        .y_labels(8)
-        .x_label_formatter(&|v| year_label(*v))
-        .y_label_formatter(y_fmt)
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .draw()?;
-    Ok(chart)
-}
-
-/// The dates (as years) that one run's daily series span.
-pub(super) fn x_range(x: &[f64]) -> (f64, f64) {
-    let (lo, hi) = extent(x.iter().copied());
-    if lo.is_finite() && hi > lo {
-        (lo, hi)
-    } else {
-        padded(lo, hi)
-    }
 }
 
 struct States<'a>(&'a Daily);
