@@ -16,9 +16,12 @@ use crate::stats::interval;
 /// An invalid request to build or analyse a design.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum DesignError {
-    /// `what` names the function and the argument, e.g. `latin_hypercube: n`.
-    #[error("{what} = 0: at least 1 is required")]
-    ZeroSamples { what: &'static str },
+    /// `what` names the function, `arg` the argument, e.g. `latin_hypercube` and `n`.
+    #[error("{what}: {arg} = 0: at least 1 is required")]
+    ZeroSamples {
+        what: &'static str,
+        arg: &'static str,
+    },
     #[error("{what}: k = 0: a design needs at least one factor")]
     NoFactors { what: &'static str },
     #[error("morris: levels = {levels}: must be an even number of at least 2 (e.g. 4, 6 or 8)")]
@@ -73,6 +76,21 @@ fn checked_points(what: &'static str, a: usize, b: usize) -> Result<usize, Desig
     a.checked_mul(b).ok_or(DesignError::TooLarge { what })
 }
 
+/// Refuse an empty design: `n` (named `arg`) samples of `k` factors, for function `what`.
+pub(crate) fn check_size(
+    what: &'static str,
+    (arg, n): (&'static str, usize),
+    k: usize,
+) -> Result<(), DesignError> {
+    if n == 0 {
+        return Err(DesignError::ZeroSamples { what, arg });
+    }
+    if k == 0 {
+        return Err(DesignError::NoFactors { what });
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Latin hypercube
 // ---------------------------------------------------------------------------------------------
@@ -88,16 +106,7 @@ pub(crate) fn latin_hypercube(
     k: usize,
     rng: &mut Stream,
 ) -> Result<Vec<Vec<f64>>, DesignError> {
-    if n == 0 {
-        return Err(DesignError::ZeroSamples {
-            what: "latin_hypercube: n",
-        });
-    }
-    if k == 0 {
-        return Err(DesignError::NoFactors {
-            what: "latin_hypercube",
-        });
-    }
+    check_size("latin_hypercube", ("n", n), k)?;
     checked_points("latin_hypercube", n, k)?;
     let nf = n as f64;
     let mut points = vec![vec![0.0; k]; n];
@@ -195,16 +204,7 @@ pub(crate) fn morris_design(
     levels: usize,
     rng: &mut Stream,
 ) -> Result<MorrisDesign, DesignError> {
-    if trajectories == 0 {
-        return Err(DesignError::ZeroSamples {
-            what: "morris_design: trajectories",
-        });
-    }
-    if k == 0 {
-        return Err(DesignError::NoFactors {
-            what: "morris_design",
-        });
-    }
+    check_size("morris_design", ("trajectories", trajectories), k)?;
     if levels < 2 || levels % 2 != 0 {
         return Err(DesignError::BadLevels { levels });
     }
@@ -336,16 +336,7 @@ pub(crate) fn saltelli_design(
     k: usize,
     rng: &mut Stream,
 ) -> Result<Vec<Vec<f64>>, DesignError> {
-    if n == 0 {
-        return Err(DesignError::ZeroSamples {
-            what: "saltelli_design: n",
-        });
-    }
-    if k == 0 {
-        return Err(DesignError::NoFactors {
-            what: "saltelli_design",
-        });
-    }
+    check_size("saltelli_design", ("n", n), k)?;
     let blocks = k.checked_add(2).ok_or(DesignError::TooLarge {
         what: "saltelli_design",
     })?;
@@ -452,16 +443,7 @@ pub(crate) fn sobol_analyze(
     bootstrap: usize,
     rng: &mut Stream,
 ) -> Result<Vec<SobolIndex>, DesignError> {
-    if n == 0 {
-        return Err(DesignError::ZeroSamples {
-            what: "sobol_analyze: n",
-        });
-    }
-    if k == 0 {
-        return Err(DesignError::NoFactors {
-            what: "sobol_analyze",
-        });
-    }
+    check_size("sobol_analyze", ("n", n), k)?;
     if bootstrap == 0 {
         return Err(DesignError::ZeroBootstrap);
     }

@@ -10,7 +10,7 @@
 
 use rand::Rng;
 
-use super::design::DesignError;
+use super::design::{check_size, DesignError};
 use crate::rng::Stream;
 
 /// Binary digits per coordinate.
@@ -172,16 +172,7 @@ pub(crate) fn saltelli_design(
     k: usize,
     rng: &mut Stream,
 ) -> Result<Vec<Vec<f64>>, DesignError> {
-    if n == 0 {
-        return Err(DesignError::ZeroSamples {
-            what: "saltelli_design (sobol sequence): n",
-        });
-    }
-    if k == 0 {
-        return Err(DesignError::NoFactors {
-            what: "saltelli_design (sobol sequence)",
-        });
-    }
+    check_size("saltelli_design (sobol sequence)", ("n", n), k)?;
     let base = Sobol::scrambled(2 * k, rng)?.points(n)?;
     let a: Vec<Vec<f64>> = base.iter().map(|p| p[..k].to_vec()).collect();
     let b: Vec<Vec<f64>> = base.iter().map(|p| p[k..].to_vec()).collect();

@@ -355,75 +355,38 @@ fn write_sensitivity(
         let mut out = csv::Writer::from_writer(w);
         out.write_record(sensitivity::COLUMNS)?;
         for (metric, s) in all {
+            // One row: the metric, the parameter, the method and index, the estimate and its
+            // interval (NaN, as not given: an empty field), the error.
+            let mut row = |p: &str, m: &str, i: &str, est: f64, lo: f64, hi: f64, err: &str| {
+                out.write_record([
+                    metric,
+                    p,
+                    m,
+                    i,
+                    &fmt_num(est),
+                    &fmt_num(lo),
+                    &fmt_num(hi),
+                    err,
+                ])
+            };
+            let nan = f64::NAN;
             match s {
-                Err(e) => out.write_record([
-                    metric.as_str(),
-                    "",
-                    "",
-                    index::ERROR,
-                    "",
-                    "",
-                    "",
-                    e.as_str(),
-                ])?,
+                Err(e) => row("", "", index::ERROR, nan, nan, nan, e)?,
                 Ok(Sensitivity::Morris(v)) => {
                     for x in v {
                         let p = &sweep.paths[x.factor];
-                        out.write_record([
-                            metric,
-                            p,
-                            method::MORRIS,
-                            index::MU_STAR,
-                            &fmt_num(x.mu_star),
-                            &fmt_num(x.mu_star_low),
-                            &fmt_num(x.mu_star_high),
-                            "",
-                        ])?;
-                        out.write_record([
-                            metric,
-                            p,
-                            method::MORRIS,
-                            index::MU,
-                            &fmt_num(x.mu),
-                            "",
-                            "",
-                            "",
-                        ])?;
-                        out.write_record([
-                            metric,
-                            p,
-                            method::MORRIS,
-                            index::SIGMA,
-                            &fmt_num(x.sigma),
-                            "",
-                            "",
-                            "",
-                        ])?;
+                        let (m, mu_star) = (method::MORRIS, index::MU_STAR);
+                        row(p, m, mu_star, x.mu_star, x.mu_star_low, x.mu_star_high, "")?;
+                        row(p, m, index::MU, x.mu, nan, nan, "")?;
+                        row(p, m, index::SIGMA, x.sigma, nan, nan, "")?;
                     }
                 }
                 Ok(Sensitivity::Sobol(v)) => {
                     for x in v {
                         let p = &sweep.paths[x.factor];
-                        out.write_record([
-                            metric,
-                            p,
-                            method::SOBOL,
-                            index::FIRST_ORDER,
-                            &fmt_num(x.s1),
-                            &fmt_num(x.s1_low),
-                            &fmt_num(x.s1_high),
-                            "",
-                        ])?;
-                        out.write_record([
-                            metric,
-                            p,
-                            method::SOBOL,
-                            index::TOTAL,
-                            &fmt_num(x.st),
-                            &fmt_num(x.st_low),
-                            &fmt_num(x.st_high),
-                            "",
-                        ])?;
+                        let m = method::SOBOL;
+                        row(p, m, index::FIRST_ORDER, x.s1, x.s1_low, x.s1_high, "")?;
+                        row(p, m, index::TOTAL, x.st, x.st_low, x.st_high, "")?;
                     }
                 }
             }
