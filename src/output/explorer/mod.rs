@@ -11,7 +11,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::experiment::compare::paired;
-use crate::sim::{Cause, Exit, Lens, Route, RunSummary};
+use crate::sim::metrics::Flow;
+use crate::sim::{Lens, RunSummary};
 use crate::stats::{interval, Interval};
 
 pub(crate) use text::{generated_steps, placeholders_in, PLACEHOLDERS};
@@ -229,30 +230,19 @@ fn at_month(runs: &[RunDigest], k: usize, m: usize) -> Vec<f64> {
     runs.iter().map(|r| r.monthly[m][k]).collect()
 }
 
-/// Every way in or out of unlocatable, in the order of the flows chart.
+/// Every way in or out of unlocatable, in the order of the flows chart (the catalogue's flows).
 fn all_ways() -> Vec<Way> {
-    let metric = |stem: String| -> [String; 2] {
-        Lens::REPORTED.map(|lens| format!("{}_{stem}", lens.prefix()))
-    };
-    let mut v: Vec<Way> = Cause::ALL
-        .iter()
-        .map(|c| Way {
-            group: "lost",
-            label: c.label().to_string(),
-            metrics: metric(format!("became_unlocatable_{}", c.name())),
+    Flow::all()
+        .map(|f| Way {
+            group: match f {
+                Flow::Lost(_) => "lost",
+                Flow::Found(_) => "found",
+                Flow::Left(_) => "left",
+            },
+            label: f.label().to_string(),
+            metrics: Lens::REPORTED.map(|lens| f.key(lens)),
         })
-        .collect();
-    v.extend(Route::ALL.iter().map(|r| Way {
-        group: "found",
-        label: r.label().to_string(),
-        metrics: metric(format!("found_again_{}", r.name())),
-    }));
-    v.extend(Exit::ALL.iter().map(|&e| Way {
-        group: "left",
-        label: crate::output::report::exit_label(e).to_string(),
-        metrics: metric(format!("left_while_unlocatable_{}", e.name())),
-    }));
-    v
+        .collect()
 }
 
 /// "the end of 2025" for a horizon on 31 December, else "31 March 2025".
