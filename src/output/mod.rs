@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
+use crate::sim::metrics::{self, Kind, LensMeasure};
 use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 use files::write_atomic;
@@ -34,10 +35,10 @@ pub const CAVEATS: &[&str] = &[
     "\"Unlocatable by ICE\" (the acting agency): ICE's own record does not hold the true current address and ICE made no contact within the window; \"pooled\": no agency (ORR, ICE, court) can locate the child in that sense.",
 ];
 
-/// Headline metrics, in order, with their labels: what the printed comparison shows per reform,
-/// what `compare --target-ci` watches, and the report's headline rows. Unlocatable by ICE (the
-/// acting agency) and by every agency (pooled) lead, side by side; the pipeline's counts follow.
-pub(crate) const HEADLINE: &[(&str, &str)] = &[
+/// The printed tables' labels of the headline metrics ([`metrics::HEADLINE`]): shorter words than
+/// the catalogue's labels, which the report uses. An override kept so that the printed tables do not
+/// change; one day the two may be made one.
+pub(crate) const PRINTED_LABELS: [(&str, &str); 14] = [
     (
         "unlocatable_by_ice_at_horizon",
         "Unlocatable by ICE at horizon",
@@ -72,74 +73,26 @@ pub(crate) const HEADLINE: &[(&str, &str)] = &[
     ("rescued", "Rescued from exploitation"),
 ];
 
-/// How a locatability measure is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// Children (or times), a whole number.
-    Count,
-    /// Child-years.
-    Years,
-    /// A share of time, written as a percentage.
-    Share,
+/// The label of `metric` in the printed tables: its [`PRINTED_LABELS`] override, or the
+/// catalogue's label.
+pub(crate) fn printed_label(metric: &str) -> &'static str {
+    PRINTED_LABELS
+        .iter()
+        .find(|(k, _)| *k == metric)
+        .map(|(_, l)| *l)
+        .or_else(|| metrics::label(metric))
+        .unwrap_or("")
 }
 
-/// One locatability measure: a row of the side-by-side tables of unlocatable children, one column
-/// per lens.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Measure {
-    /// Words for people.
-    pub label: &'static str,
-    pub unit: Unit,
-    /// The metric is `<prefix><lens name><suffix>` (`unlocatable_by_ice_at_horizon`).
-    prefix: &'static str,
-    suffix: &'static str,
-}
-
-impl Measure {
-    /// The metric of this measure through `lens` (a column of `summary.csv`).
-    pub(crate) fn metric(&self, lens: Lens) -> String {
-        format!("{}{}{}", self.prefix, lens.name(), self.suffix)
-    }
-}
-
-/// The rows of the tables of unlocatable children, in order.
-pub(crate) const MEASURES: [Measure; 6] = [
-    Measure {
-        label: "Unlocatable on the last day",
-        unit: Unit::Count,
-        prefix: "unlocatable_",
-        suffix: "_at_horizon",
-    },
-    Measure {
-        label: "Unlocatable at the peak (most on one day)",
-        unit: Unit::Count,
-        prefix: "unlocatable_",
-        suffix: "_peak",
-    },
-    Measure {
-        label: "Years spent unlocatable (child-years)",
-        unit: Unit::Years,
-        prefix: "unlocatable_",
-        suffix: "_child_years",
-    },
-    Measure {
-        label: "Share of followed time spent unlocatable",
-        unit: Unit::Share,
-        prefix: "unlocatable_",
-        suffix: "_share_of_followed_time",
-    },
-    Measure {
-        label: "Turned 18 while unlocatable",
-        unit: Unit::Count,
-        prefix: "turned_18_unlocatable_",
-        suffix: "",
-    },
-    Measure {
-        label: "Never located again once unlocatable",
-        unit: Unit::Count,
-        prefix: "never_located_again_",
-        suffix: "",
-    },
+/// The rows of the tables of unlocatable children, in order: measures of the catalogue, one
+/// column per lens (the day of the peak is left out).
+pub(crate) const MEASURES: [LensMeasure; 6] = [
+    metrics::AT_HORIZON,
+    metrics::PEAK,
+    metrics::CHILD_YEARS_UNLOCATABLE,
+    metrics::SHARE_OF_FOLLOWED_TIME,
+    metrics::TURNED_18,
+    metrics::NEVER_LOCATED_AGAIN,
 ];
 
 /// The tables of unlocatable children: the acting agency and the pool side by side first, then ORR
@@ -155,22 +108,20 @@ pub(crate) const LENS_TABLES: [[(Lens, &str); 2]; 2] = [
 /// Whether `metric` is one of the [`MEASURES`] through some lens (shown in the tables of
 /// unlocatable children rather than among the pipeline's counts).
 pub(crate) fn is_lens_measure(metric: &str) -> bool {
-    MEASURES
-        .iter()
-        .any(|m| Lens::ALL.iter().any(|&l| m.metric(l) == metric))
+    MEASURES.iter().any(|m| m.is_key(metric))
 }
 
-/// A value of a measure for people: counts whole, child-years with one decimal below 100, shares
-/// as percentages.
-pub(crate) fn fmt_measure(unit: Unit, x: f64) -> String {
+/// A value of a measure for people: counts (and days of the run) whole, durations with one
+/// decimal below 100, shares as percentages.
+pub(crate) fn fmt_measure(kind: Kind, x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    match unit {
-        Unit::Count => format!("{x:.0}"),
-        Unit::Years if x.abs() >= 100.0 => format!("{x:.0}"),
-        Unit::Years => format!("{x:.1}"),
-        Unit::Share => format!("{:.1}%", 100.0 * x),
+    match kind {
+        Kind::Count | Kind::DayIndex => format!("{x:.0}"),
+        Kind::Time(_) if x.abs() >= 100.0 => format!("{x:.0}"),
+        Kind::Time(_) => format!("{x:.1}"),
+        Kind::Share => format!("{:.1}%", 100.0 * x),
     }
 }
 
@@ -324,14 +275,14 @@ pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
             .map(|m| {
                 let cells = lenses
                     .iter()
-                    .map(|&(lens, _)| match find(&m.metric(lens)) {
+                    .map(|&(lens, _)| match find(&m.key(lens)) {
                         Some(i) if i.low.is_finite() && i.high.is_finite() => format!(
                             "{} [{}, {}]",
-                            fmt_measure(m.unit, i.mean),
-                            fmt_measure(m.unit, i.low),
-                            fmt_measure(m.unit, i.high)
+                            fmt_measure(m.kind, i.mean),
+                            fmt_measure(m.kind, i.low),
+                            fmt_measure(m.kind, i.high)
                         ),
-                        Some(i) => fmt_measure(m.unit, i.mean),
+                        Some(i) => fmt_measure(m.kind, i.mean),
                         None => "-".to_string(),
                     })
                     .collect();
@@ -346,10 +297,11 @@ pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
         ));
         s.push('\n');
     }
-    let rows: Vec<(String, Vec<String>)> = HEADLINE
+    let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
         .iter()
-        .filter(|(key, _)| !is_lens_measure(key))
-        .filter_map(|(key, label)| {
+        .filter(|key| !is_lens_measure(key))
+        .filter_map(|&key| {
+            let label = printed_label(key);
             find(key).map(|i| {
                 let ci = if i.low.is_nan() {
                     String::new()
@@ -452,10 +404,11 @@ pub(crate) fn write_comparison(
 pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
     let mut s = String::new();
     for (reform, ds) in diffs {
-        let rows: Vec<(String, Vec<String>)> = HEADLINE
+        let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
             .iter()
-            .filter_map(|(key, label)| {
-                let d = ds.iter().find(|d| d.metric == *key)?;
+            .filter_map(|&key| {
+                let label = printed_label(key);
+                let d = ds.iter().find(|d| d.metric == key)?;
                 let ci = if d.difference.low.is_nan() {
                     String::new()
                 } else {

@@ -32,15 +32,8 @@ pub(crate) const SERIES: [&str; 6] = [
 pub(crate) const AGENCIES: [&str; 4] = ["CBP", "ORR", "ICE", "Immigration court"];
 
 /// Whole-run metrics kept per replication in the page (the numbers a user can check against
-/// `summary.csv` of `run` with the same seed and scale).
-pub(crate) const RUN_METRICS: [&str; 6] = [
-    "arrived",
-    "released",
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_peak",
-    "located",
-];
+/// `summary.csv` of `run` with the same seed and scale): the catalogue's list.
+pub(crate) const RUN_METRICS: [&str; 6] = crate::sim::metrics::EXPLORER_RUNS;
 
 /// One month's end: its day (0 = the scenario's start) and `YYYY-MM`.
 #[derive(Debug, Clone, PartialEq)]
