@@ -943,26 +943,7 @@ fn num(s: &str) -> String {
     if !x.is_finite() {
         return s.to_string();
     }
-    if x.abs() >= 100.0 || x.fract() == 0.0 {
-        let r = x.round() as i64;
-        let digits = r.unsigned_abs().to_string();
-        let mut grouped = String::new();
-        for (k, ch) in digits.chars().enumerate() {
-            if k > 0 && (digits.len() - k) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        if r < 0 {
-            format!("-{grouped}")
-        } else {
-            grouped
-        }
-    } else if x.abs() >= 1.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
+    output::format::readable(x)
 }
 
 fn signed(s: &str) -> String {
@@ -1110,7 +1091,7 @@ fn run_section(i: &Input) -> Result<Section> {
 /// (shares as percentages).
 fn measure_cell(kind: metrics::Kind, mean: f64, low: f64, high: f64) -> String {
     let f = |x: f64| match kind {
-        metrics::Kind::Share => output::fmt_measure(kind, x),
+        metrics::Kind::Share => output::format::fmt_measure(kind, x),
         _ => num(&x.to_string()),
     };
     if !mean.is_finite() {

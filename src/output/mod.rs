@@ -7,6 +7,7 @@ pub(crate) mod discover;
 pub(crate) mod explore;
 pub(crate) mod explorer;
 pub(crate) mod files;
+pub mod format;
 pub(crate) mod lock;
 pub(crate) mod report;
 pub mod schema;
@@ -20,10 +21,12 @@ use serde::Serialize;
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
-use crate::sim::metrics::{self, Kind, LensMeasure};
+use crate::sim::metrics::{self, LensMeasure};
 use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 use files::write_atomic;
+use format::fmt_measure;
+pub use format::fmt_num;
 use schema::{comparison, headline, summary, target, timeseries};
 
 /// What every output carries: the model's limits and the fact that every child is synthetic.
@@ -111,20 +114,6 @@ pub(crate) fn is_lens_measure(metric: &str) -> bool {
     MEASURES.iter().any(|m| m.is_key(metric))
 }
 
-/// A value of a measure for people: counts (and days of the run) whole, durations with one
-/// decimal below 100, shares as percentages.
-pub(crate) fn fmt_measure(kind: Kind, x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    match kind {
-        Kind::Count | Kind::DayIndex => format!("{x:.0}"),
-        Kind::Time(_) if x.abs() >= 100.0 => format!("{x:.0}"),
-        Kind::Time(_) => format!("{x:.1}"),
-        Kind::Share => format!("{:.1}%", 100.0 * x),
-    }
-}
-
 /// Mean and interval of every metric across replications, in metric order.
 pub(crate) fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
     let Some(first) = runs.first() else {
@@ -140,20 +129,6 @@ pub(crate) fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
             (name, interval(&values))
         })
         .collect()
-}
-
-/// A number for a CSV cell, the one formatter of every numeric column the program writes: the
-/// shortest text that reads back as the same `f64` bit for bit (Rust's round-trip `{}`; whole
-/// numbers without a decimal point, never an exponent), and an empty cell for a value that is not
-/// defined (NaN, or an infinity such as an interval of one replication or a ratio over zero).
-/// Never text: pandas and readr read every numeric column as numbers, empty cells as NA.
-pub fn fmt_num(x: f64) -> String {
-    if x.is_finite() {
-        // `{}` prints -0.0 as "-0", which reads back as -0.0: exact, and rare enough.
-        format!("{x}")
-    } else {
-        String::new()
-    }
 }
 
 /// `summary.csv`: one row per replication, one column per metric.
@@ -492,13 +467,7 @@ pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
         "{:<36} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
         "target", "qualifier", "published", "model mean", "95% interval", "error", "pass"
     );
-    let num = |x: f64| {
-        if x.abs() >= 100.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x:.3}")
-        }
-    };
+    let num = format::whole_or_three_decimals;
     for (t, o) in results {
         let ci = if o.model.low.is_nan() {
             String::new()
@@ -517,61 +486,4 @@ pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
         ));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fmt_num;
-
-    /// Every finite number reads back bit for bit; what is not defined is an empty cell.
-    #[test]
-    fn numbers_are_written_exactly_and_undefined_ones_empty() {
-        let tricky = [
-            0.0,
-            -0.0,
-            0.1,
-            0.1 + 0.2,
-            1.0 / 3.0,
-            2.0 / 3.0 * 1e6,
-            123_456.789_012_345_67,
-            12_345.0,
-            -7.0,
-            1e-300,
-            f64::MIN_POSITIVE,
-            f64::MIN_POSITIVE / 4.0, // subnormal
-            f64::EPSILON,
-            1e15 + 0.3,
-            9_007_199_254_740_993.0,
-            1e300,
-            f64::MAX,
-            f64::MIN,
-        ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let random = (0..10_000).map(|_| {
-            // xorshift64*: bit patterns over the whole range of f64
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            f64::from_bits(state.wrapping_mul(0x2545_f491_4f6c_dd1d))
-        });
-        for x in tricky.into_iter().chain(random) {
-            let s = fmt_num(x);
-            if x.is_finite() {
-                let back: f64 = s.parse().unwrap_or_else(|e| panic!("{x:?} -> {s:?}: {e}"));
-                assert_eq!(back.to_bits(), x.to_bits(), "{x:?} -> {s:?}");
-                assert!(
-                    s.bytes()
-                        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-'),
-                    "{x:?} -> {s:?}: digits, point and sign only"
-                );
-            } else {
-                assert_eq!(s, "", "{x:?}");
-            }
-        }
-        assert_eq!(fmt_num(3.0), "3");
-        assert_eq!(fmt_num(0.5), "0.5");
-        assert_eq!(fmt_num(f64::NAN), "");
-        assert_eq!(fmt_num(f64::INFINITY), "");
-        assert_eq!(fmt_num(f64::NEG_INFINITY), "");
-    }
 }

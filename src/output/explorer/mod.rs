@@ -11,6 +11,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::experiment::compare::paired;
+pub(crate) use crate::output::format::percent;
 use crate::sim::metrics::Flow;
 use crate::sim::{Lens, RunSummary};
 use crate::stats::{interval, Interval};
@@ -395,16 +396,6 @@ struct Page<'a> {
 /// The page's script (drawn charts, the levers, the teacher's mode, large type).
 const SCRIPT: &str = include_str!("explorer.js");
 
-/// The share of the cohort as a percentage, e.g. "10%" or "2.5%".
-pub(crate) fn percent(scale: f64) -> String {
-    let p = scale * 100.0;
-    if (p - p.round()).abs() < 1e-9 {
-        format!("{}%", p.round())
-    } else {
-        format!("{}%", (p * 100.0).round() / 100.0)
-    }
-}
-
 /// The explorer page as one HTML document.
 pub(crate) fn render(input: &PageInput) -> Result<String> {
     use askama::Template;
@@ -498,12 +489,5 @@ mod tests {
     fn horizons_read_as_words() {
         assert_eq!(horizon_words("2025-12-31"), "the end of 2025");
         assert_eq!(horizon_words("2025-03-31"), "31 March 2025");
-    }
-
-    #[test]
-    fn percentages_of_the_cohort() {
-        assert_eq!(percent(0.1), "10%");
-        assert_eq!(percent(1.0), "100%");
-        assert_eq!(percent(0.025), "2.5%");
     }
 }
