@@ -193,7 +193,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 })
             })
             .collect();
-        let headline: Vec<&str> = output::HEADLINE.iter().map(|h| h.0).collect();
+        let headline: Vec<&str> = crate::sim::metrics::HEADLINE.to_vec();
         super::print_json(
             "compare",
             serde_json::json!({
@@ -280,7 +280,7 @@ fn widest_headline(per_scenario: &[Vec<crate::sim::RunSummary>]) -> f64 {
     per_scenario[1..]
         .iter()
         .flat_map(|r| crate::experiment::compare::paired(&per_scenario[0], r))
-        .filter(|d| output::HEADLINE.iter().any(|(k, _)| *k == d.metric))
+        .filter(|d| crate::sim::metrics::HEADLINE.contains(&d.metric))
         .map(|d| d.paired_half_width())
         .fold(0.0, f64::max)
 }

@@ -760,34 +760,17 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(" x "),
             jobs.len(),
-            fmt_percent(args.scale),
+            crate::output::format::percent_number(args.scale),
             args.seed,
             runner.threads()
         );
         println!(
             "Generated in {wall:.1} s; page size {} ({} bytes). Every child in it is synthetic.",
-            human_bytes(html.len()),
+            crate::output::format::bytes(html.len()),
             html.len()
         );
     }
     Ok(())
-}
-
-fn fmt_percent(f: f64) -> String {
-    let p = f * 100.0;
-    if (p - p.round()).abs() < 1e-9 {
-        format!("{}", p.round())
-    } else {
-        format!("{p}")
-    }
-}
-
-fn human_bytes(n: usize) -> String {
-    if n >= 1_000_000 {
-        format!("{:.2} MB", n as f64 / 1e6)
-    } else {
-        format!("{:.0} kB", n as f64 / 1e3)
-    }
 }
 
 #[cfg(test)]

@@ -246,7 +246,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
             .iter()
             .map(|(name, i)| (name.to_string(), interval_json(i)))
             .collect();
-        let headline: Vec<&str> = output::HEADLINE.iter().map(|h| h.0).collect();
+        let headline: Vec<&str> = crate::sim::metrics::HEADLINE.to_vec();
         print_json(
             "run",
             serde_json::json!({

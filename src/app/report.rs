@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::BadInput;
 use crate::cli::ReportArgs;
 use crate::error::ScenarioError;
+use crate::output;
 use crate::output::charts::{self, change_number, Chart, PolicyHistory};
 use crate::output::discover as discovery;
 use crate::output::report::{
@@ -23,7 +24,7 @@ use crate::output::report::{
 use crate::output::schema::{
     comparison, headline, journey, points, sensitivity, summary, timeseries,
 };
-use crate::output::{self, HEADLINE};
+use crate::sim::metrics::{self, HEADLINE};
 use crate::sim::params::{Policy, PolicyChange};
 use crate::sim::{Agency, State};
 
@@ -942,26 +943,7 @@ fn num(s: &str) -> String {
     if !x.is_finite() {
         return s.to_string();
     }
-    if x.abs() >= 100.0 || x.fract() == 0.0 {
-        let r = x.round() as i64;
-        let digits = r.unsigned_abs().to_string();
-        let mut grouped = String::new();
-        for (k, ch) in digits.chars().enumerate() {
-            if k > 0 && (digits.len() - k) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        if r < 0 {
-            format!("-{grouped}")
-        } else {
-            grouped
-        }
-    } else if x.abs() >= 1.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
+    output::format::readable(x)
 }
 
 fn signed(s: &str) -> String {
@@ -1009,11 +991,11 @@ fn run_section(i: &Input) -> Result<Section> {
                 .map(|measure| {
                     let mut row = vec![measure.label.to_string()];
                     row.extend(lenses.iter().map(|&(lens, _)| {
-                        row_of(&measure.metric(lens)).map_or_else(
+                        row_of(&measure.key(lens)).map_or_else(
                             || "-".to_string(),
                             |r| {
                                 measure_cell(
-                                    measure.unit,
+                                    measure.kind,
                                     value(r, mean),
                                     value(r, low),
                                     value(r, high),
@@ -1047,8 +1029,8 @@ fn run_section(i: &Input) -> Result<Section> {
         .collect();
     let headline: Vec<Vec<String>> = HEADLINE
         .iter()
-        .filter(|(key, _)| !output::is_lens_measure(key))
-        .filter_map(|(key, _)| {
+        .filter(|key| !output::is_lens_measure(key))
+        .filter_map(|key| {
             row_of(key).map(|r| {
                 vec![
                     label_of(key),
@@ -1107,9 +1089,9 @@ fn run_section(i: &Input) -> Result<Section> {
 
 /// A cell of the tables of unlocatable children: the mean, then its 95% interval in brackets
 /// (shares as percentages).
-fn measure_cell(unit: output::Unit, mean: f64, low: f64, high: f64) -> String {
-    let f = |x: f64| match unit {
-        output::Unit::Share => output::fmt_measure(unit, x),
+fn measure_cell(kind: metrics::Kind, mean: f64, low: f64, high: f64) -> String {
+    let f = |x: f64| match kind {
+        metrics::Kind::Share => output::format::fmt_measure(kind, x),
         _ => num(&x.to_string()),
     };
     if !mean.is_finite() {
@@ -1156,7 +1138,7 @@ fn compare_section(i: &Input) -> Result<Section> {
     for name in &reforms {
         let table_rows: Vec<Vec<String>> = HEADLINE
             .iter()
-            .filter_map(|(key, _)| {
+            .filter_map(|key| {
                 rows.iter()
                     .find(|r| cell(r, reform) == *name && cell(r, metric) == *key)
                     .map(|r| {

@@ -143,50 +143,17 @@ impl Direction {
     }
 }
 
-/// The known direction of a metric, if any: fewer children unlocatable, lost or harmed is better;
-/// more children located, rescued or reached is better. Counts of activity (events, arrivals, NTAs
-/// issued) have none: an explore file declares it.
+/// The known direction of a metric, if any, as the metric catalogue declares it
+/// ([`crate::sim::metrics::better`]): fewer children unlocatable, lost or harmed is better; more
+/// children located, rescued or reached is better. Counts of activity (events, arrivals, NTAs
+/// issued) have none ("neither"): an explore file declares it.
 pub(crate) fn default_direction(metric: &str) -> Option<Direction> {
-    const LOWER: &[&str] = &[
-        "unlocatable",
-        "never_located_again",
-        "no_shows",
-        "not_reached",
-        "gone_cold",
-        "over_72h",
-        "undeliverable",
-        "stale_address",
-        "without_nta",
-        "wrong_at_release",
-        "never_shared",
-        "moves_unreported",
-        "exploited",
-        "ran_away",
-        "care_days_mean",
-        "hours_mean",
-        "aged_out_in_care",
-        "sponsors_declined",
-        "exploitation_to_rescue_days_mean",
-        "checks_not_found",
-        "placement_breakdowns",
-    ];
-    const HIGHER: &[&str] = &[
-        "located",
-        "rescued",
-        "found_again",
-        "wellbeing_calls_reached",
-        "appearances",
-    ];
-    if metric.ends_with("_peak_day") {
-        return None;
+    use crate::sim::metrics::Better;
+    match crate::sim::metrics::better(metric)? {
+        Better::Lower => Some(Direction::Lower),
+        Better::Higher => Some(Direction::Higher),
+        Better::Neither => None,
     }
-    if LOWER.iter().any(|w| metric.contains(w)) {
-        return Some(Direction::Lower);
-    }
-    if HIGHER.iter().any(|w| metric.contains(w)) {
-        return Some(Direction::Higher);
-    }
-    None
 }
 
 /// Where an uncertain parameter's range comes from.

@@ -230,22 +230,8 @@ fn design_stream(seed: u64) -> Stream {
     rng::stream(seed, u64::MAX, u64::MAX, rng::Purpose::Arrivals)
 }
 
-/// Metrics ranked by default.
-pub(crate) const DEFAULT_METRICS: &[&str] = &[
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_child_years",
-    "unlocatable_pooled_child_years",
-    "turned_18_unlocatable_by_ice",
-    "never_located_again_by_ice",
-    "located",
-    "rescued",
-    "ntas_issued",
-    "no_shows",
-    "wellbeing_calls_not_reached",
-    "released",
-    "care_days_mean",
-];
+/// Metrics ranked by default (the catalogue's list).
+pub(crate) const DEFAULT_METRICS: &[&str] = &crate::sim::metrics::SWEEP_DEFAULT;
 
 /// Read and check a sweep file.
 pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {

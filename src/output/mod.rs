@@ -8,6 +8,7 @@ pub(crate) mod discover;
 pub(crate) mod explore;
 pub(crate) mod explorer;
 pub(crate) mod files;
+pub mod format;
 pub(crate) mod lock;
 pub(crate) mod report;
 pub mod schema;
@@ -21,9 +22,12 @@ use serde::Serialize;
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
 use crate::runner::RunResult;
+use crate::sim::metrics::{self, LensMeasure};
 use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 use files::write_atomic;
+use format::fmt_measure;
+pub use format::fmt_num;
 use schema::{comparison, headline, summary, target, timeseries};
 
 /// What every output carries: the model's limits and the fact that every child is synthetic.
@@ -35,10 +39,10 @@ pub const CAVEATS: &[&str] = &[
     "\"Unlocatable by ICE\" (the acting agency): ICE's own record does not hold the true current address and ICE made no contact within the window; \"pooled\": no agency (ORR, ICE, court) can locate the child in that sense.",
 ];
 
-/// Headline metrics, in order, with their labels: what the printed comparison shows per reform,
-/// what `compare --target-ci` watches, and the report's headline rows. Unlocatable by ICE (the
-/// acting agency) and by every agency (pooled) lead, side by side; the pipeline's counts follow.
-pub(crate) const HEADLINE: &[(&str, &str)] = &[
+/// The printed tables' labels of the headline metrics ([`metrics::HEADLINE`]): shorter words than
+/// the catalogue's labels, which the report uses. An override kept so that the printed tables do not
+/// change; one day the two may be made one.
+pub(crate) const PRINTED_LABELS: [(&str, &str); 14] = [
     (
         "unlocatable_by_ice_at_horizon",
         "Unlocatable by ICE at horizon",
@@ -73,74 +77,26 @@ pub(crate) const HEADLINE: &[(&str, &str)] = &[
     ("rescued", "Rescued from exploitation"),
 ];
 
-/// How a locatability measure is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// Children (or times), a whole number.
-    Count,
-    /// Child-years.
-    Years,
-    /// A share of time, written as a percentage.
-    Share,
+/// The label of `metric` in the printed tables: its [`PRINTED_LABELS`] override, or the
+/// catalogue's label.
+pub(crate) fn printed_label(metric: &str) -> &'static str {
+    PRINTED_LABELS
+        .iter()
+        .find(|(k, _)| *k == metric)
+        .map(|(_, l)| *l)
+        .or_else(|| metrics::label(metric))
+        .unwrap_or("")
 }
 
-/// One locatability measure: a row of the side-by-side tables of unlocatable children, one column
-/// per lens.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Measure {
-    /// Words for people.
-    pub label: &'static str,
-    pub unit: Unit,
-    /// The metric is `<prefix><lens name><suffix>` (`unlocatable_by_ice_at_horizon`).
-    prefix: &'static str,
-    suffix: &'static str,
-}
-
-impl Measure {
-    /// The metric of this measure through `lens` (a column of `summary.csv`).
-    pub(crate) fn metric(&self, lens: Lens) -> String {
-        format!("{}{}{}", self.prefix, lens.name(), self.suffix)
-    }
-}
-
-/// The rows of the tables of unlocatable children, in order.
-pub(crate) const MEASURES: [Measure; 6] = [
-    Measure {
-        label: "Unlocatable on the last day",
-        unit: Unit::Count,
-        prefix: "unlocatable_",
-        suffix: "_at_horizon",
-    },
-    Measure {
-        label: "Unlocatable at the peak (most on one day)",
-        unit: Unit::Count,
-        prefix: "unlocatable_",
-        suffix: "_peak",
-    },
-    Measure {
-        label: "Years spent unlocatable (child-years)",
-        unit: Unit::Years,
-        prefix: "unlocatable_",
-        suffix: "_child_years",
-    },
-    Measure {
-        label: "Share of followed time spent unlocatable",
-        unit: Unit::Share,
-        prefix: "unlocatable_",
-        suffix: "_share_of_followed_time",
-    },
-    Measure {
-        label: "Turned 18 while unlocatable",
-        unit: Unit::Count,
-        prefix: "turned_18_unlocatable_",
-        suffix: "",
-    },
-    Measure {
-        label: "Never located again once unlocatable",
-        unit: Unit::Count,
-        prefix: "never_located_again_",
-        suffix: "",
-    },
+/// The rows of the tables of unlocatable children, in order: measures of the catalogue, one
+/// column per lens (the day of the peak is left out).
+pub(crate) const MEASURES: [LensMeasure; 6] = [
+    metrics::AT_HORIZON,
+    metrics::PEAK,
+    metrics::CHILD_YEARS_UNLOCATABLE,
+    metrics::SHARE_OF_FOLLOWED_TIME,
+    metrics::TURNED_18,
+    metrics::NEVER_LOCATED_AGAIN,
 ];
 
 /// The tables of unlocatable children: the acting agency and the pool side by side first, then ORR
@@ -156,23 +112,7 @@ pub(crate) const LENS_TABLES: [[(Lens, &str); 2]; 2] = [
 /// Whether `metric` is one of the [`MEASURES`] through some lens (shown in the tables of
 /// unlocatable children rather than among the pipeline's counts).
 pub(crate) fn is_lens_measure(metric: &str) -> bool {
-    MEASURES
-        .iter()
-        .any(|m| Lens::ALL.iter().any(|&l| m.metric(l) == metric))
-}
-
-/// A value of a measure for people: counts whole, child-years with one decimal below 100, shares
-/// as percentages.
-pub(crate) fn fmt_measure(unit: Unit, x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    match unit {
-        Unit::Count => format!("{x:.0}"),
-        Unit::Years if x.abs() >= 100.0 => format!("{x:.0}"),
-        Unit::Years => format!("{x:.1}"),
-        Unit::Share => format!("{:.1}%", 100.0 * x),
-    }
+    MEASURES.iter().any(|m| m.is_key(metric))
 }
 
 /// Mean and interval of every metric across replications, in metric order.
@@ -190,20 +130,6 @@ pub(crate) fn summarise(runs: &[RunResult]) -> Vec<(&'static str, Interval)> {
             (name, interval(&values))
         })
         .collect()
-}
-
-/// A number for a CSV cell, the one formatter of every numeric column the program writes: the
-/// shortest text that reads back as the same `f64` bit for bit (Rust's round-trip `{}`; whole
-/// numbers without a decimal point, never an exponent), and an empty cell for a value that is not
-/// defined (NaN, or an infinity such as an interval of one replication or a ratio over zero).
-/// Never text: pandas and readr read every numeric column as numbers, empty cells as NA.
-pub fn fmt_num(x: f64) -> String {
-    if x.is_finite() {
-        // `{}` prints -0.0 as "-0", which reads back as -0.0: exact, and rare enough.
-        format!("{x}")
-    } else {
-        String::new()
-    }
 }
 
 /// `summary.csv`: one row per replication, one column per metric.
@@ -325,14 +251,14 @@ pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
             .map(|m| {
                 let cells = lenses
                     .iter()
-                    .map(|&(lens, _)| match find(&m.metric(lens)) {
+                    .map(|&(lens, _)| match find(&m.key(lens)) {
                         Some(i) if i.low.is_finite() && i.high.is_finite() => format!(
                             "{} [{}, {}]",
-                            fmt_measure(m.unit, i.mean),
-                            fmt_measure(m.unit, i.low),
-                            fmt_measure(m.unit, i.high)
+                            fmt_measure(m.kind, i.mean),
+                            fmt_measure(m.kind, i.low),
+                            fmt_measure(m.kind, i.high)
                         ),
-                        Some(i) => fmt_measure(m.unit, i.mean),
+                        Some(i) => fmt_measure(m.kind, i.mean),
                         None => "-".to_string(),
                     })
                     .collect();
@@ -347,10 +273,11 @@ pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
         ));
         s.push('\n');
     }
-    let rows: Vec<(String, Vec<String>)> = HEADLINE
+    let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
         .iter()
-        .filter(|(key, _)| !is_lens_measure(key))
-        .filter_map(|(key, label)| {
+        .filter(|key| !is_lens_measure(key))
+        .filter_map(|&key| {
+            let label = printed_label(key);
             find(key).map(|i| {
                 let ci = if i.low.is_nan() {
                     String::new()
@@ -453,10 +380,11 @@ pub(crate) fn write_comparison(
 pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
     let mut s = String::new();
     for (reform, ds) in diffs {
-        let rows: Vec<(String, Vec<String>)> = HEADLINE
+        let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
             .iter()
-            .filter_map(|(key, label)| {
-                let d = ds.iter().find(|d| d.metric == *key)?;
+            .filter_map(|&key| {
+                let label = printed_label(key);
+                let d = ds.iter().find(|d| d.metric == key)?;
                 let ci = if d.difference.low.is_nan() {
                     String::new()
                 } else {
@@ -540,13 +468,7 @@ pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
         "{:<36} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
         "target", "qualifier", "published", "model mean", "95% interval", "error", "pass"
     );
-    let num = |x: f64| {
-        if x.abs() >= 100.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x:.3}")
-        }
-    };
+    let num = format::whole_or_three_decimals;
     for (t, o) in results {
         let ci = if o.model.low.is_nan() {
             String::new()
@@ -565,61 +487,4 @@ pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
         ));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fmt_num;
-
-    /// Every finite number reads back bit for bit; what is not defined is an empty cell.
-    #[test]
-    fn numbers_are_written_exactly_and_undefined_ones_empty() {
-        let tricky = [
-            0.0,
-            -0.0,
-            0.1,
-            0.1 + 0.2,
-            1.0 / 3.0,
-            2.0 / 3.0 * 1e6,
-            123_456.789_012_345_67,
-            12_345.0,
-            -7.0,
-            1e-300,
-            f64::MIN_POSITIVE,
-            f64::MIN_POSITIVE / 4.0, // subnormal
-            f64::EPSILON,
-            1e15 + 0.3,
-            9_007_199_254_740_993.0,
-            1e300,
-            f64::MAX,
-            f64::MIN,
-        ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let random = (0..10_000).map(|_| {
-            // xorshift64*: bit patterns over the whole range of f64
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            f64::from_bits(state.wrapping_mul(0x2545_f491_4f6c_dd1d))
-        });
-        for x in tricky.into_iter().chain(random) {
-            let s = fmt_num(x);
-            if x.is_finite() {
-                let back: f64 = s.parse().unwrap_or_else(|e| panic!("{x:?} -> {s:?}: {e}"));
-                assert_eq!(back.to_bits(), x.to_bits(), "{x:?} -> {s:?}");
-                assert!(
-                    s.bytes()
-                        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-'),
-                    "{x:?} -> {s:?}: digits, point and sign only"
-                );
-            } else {
-                assert_eq!(s, "", "{x:?}");
-            }
-        }
-        assert_eq!(fmt_num(3.0), "3");
-        assert_eq!(fmt_num(0.5), "0.5");
-        assert_eq!(fmt_num(f64::NAN), "");
-        assert_eq!(fmt_num(f64::INFINITY), "");
-        assert_eq!(fmt_num(f64::NEG_INFINITY), "");
-    }
 }

@@ -39,373 +39,12 @@ pub(crate) fn write_journey(path: &Path, start_date: &str, events: &[ChildEvent]
     })
 }
 
-/// The one table of human names: every metric (`summary.csv`, `headline.csv`), the daily series
-/// the charts draw, the sensitivity indices, and the scenario settings the example sweeps and
-/// calibration vary. The report and the charts take every label from here ([`human_name`]); a
-/// unit test checks that every metric the engine reports has a name.
+/// The human names of what is not a metric (every metric has its label in the catalogue,
+/// [`crate::sim::metrics`]): the daily series the charts draw, the sensitivity indices, and the
+/// scenario settings the example sweeps and calibration vary. The report and the charts take every
+/// label from the catalogue or here ([`human_name`]); a unit test checks that every swept setting
+/// has a name.
 pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
-    // Whole-run metrics. Counts of children say "children"; counts of events say what they count.
-    ("arrived", "Children referred (arrived)"),
-    ("transferred_to_orr", "Children transferred to ORR shelters"),
-    (
-        "over_72h",
-        "Children held by Border Patrol (CBP) over 72 hours",
-    ),
-    (
-        "over_72h_share",
-        "Share of transferred children held over 72 hours",
-    ),
-    ("cbp_hours_mean", "Average hours in CBP custody"),
-    (
-        "cbp_processing_wait_hours_mean",
-        "Average hours waiting for CBP processing",
-    ),
-    ("released", "Children released to sponsors"),
-    (
-        "care_days_mean",
-        "Average days in ORR care (released children)",
-    ),
-    ("sponsors_rejected", "Sponsors rejected by vetting"),
-    (
-        "vettings_overloaded",
-        "Vettings decided by overloaded case managers",
-    ),
-    (
-        "sponsors_declined",
-        "Would-be sponsors who declined to come forward (deterrence)",
-    ),
-    (
-        "sponsors_arrested",
-        "Would-be sponsors arrested during vetting",
-    ),
-    (
-        "household_arrests",
-        "Household members arrested during welfare checks (placement ended)",
-    ),
-    (
-        "arrest_returns_to_orr",
-        "Children back in ORR care after a household arrest",
-    ),
-    ("aged_out_in_care", "Children who turned 18 in ORR care"),
-    (
-        "voluntary_departures",
-        "Children who left the country from ORR care",
-    ),
-    (
-        "placement_breakdowns",
-        "Placements with a sponsor that broke down (child back in ORR care)",
-    ),
-    (
-        "re_releases",
-        "Releases to a new sponsor after a placement broke down",
-    ),
-    (
-        "household_moves",
-        "Household moves (events; a household can move more than once)",
-    ),
-    ("ran_away", "Children who ran away from the sponsor"),
-    ("exploited", "Children who fell into exploitation"),
-    ("wellbeing_calls_due", "Well-being calls due"),
-    (
-        "wellbeing_calls_reached",
-        "Well-being calls that reached the household",
-    ),
-    (
-        "wellbeing_calls_not_reached",
-        "Well-being calls that reached no one",
-    ),
-    (
-        "wellbeing_calls_child_not_with_sponsor",
-        "Well-being calls that found the child gone",
-    ),
-    (
-        "wellbeing_call_attempts",
-        "Well-being call attempts (each uses call-staff time)",
-    ),
-    ("ntas_issued", "Notices to Appear served"),
-    (
-        "ntas_returned_undeliverable",
-        "Notices to Appear returned undeliverable",
-    ),
-    (
-        "released_without_nta",
-        "Released children never served a Notice to Appear",
-    ),
-    ("hearings", "Court hearings held"),
-    ("appearances", "Court appearances"),
-    (
-        "appearances_with_counsel_share",
-        "Share of court appearances with a lawyer",
-    ),
-    ("no_shows", "Court hearings missed (ordered in absentia)"),
-    (
-        "nta_retries",
-        "Notices to Appear served after an earlier one was returned",
-    ),
-    (
-        "hearings_after_18",
-        "Court hearings held after the person turned 18",
-    ),
-    (
-        "household_moves_after_18",
-        "Household moves after 18 while the case goes on (events)",
-    ),
-    (
-        "notices_via_counsel",
-        "Court notices to an old address that reached the person through a lawyer",
-    ),
-    ("welfare_checks", "Welfare-check visits"),
-    ("located", "Welfare-check visits that found the child"),
-    (
-        "checks_not_found",
-        "Welfare-check visits that did not find the child",
-    ),
-    (
-        "checks_avoided",
-        "Welfare checks at the right address where the household avoided the officers",
-    ),
-    ("traces_attempted", "Welfare-check traces attempted"),
-    (
-        "traces_succeeded",
-        "Welfare-check traces that found the child's address",
-    ),
-    ("rechecks", "Welfare-check re-checks of children not found"),
-    (
-        "reverifications",
-        "Welfare-check re-verifications of children located earlier",
-    ),
-    ("rescued", "Children rescued from exploitation"),
-    ("rescued_by_checks", "Children rescued by welfare checks"),
-    (
-        "rescued_by_tracing",
-        "Of those, rescued at an address found by tracing",
-    ),
-    (
-        "rescued_by_leads",
-        "Children rescued through investigated leads",
-    ),
-    (
-        "rescued_by_record_match",
-        "Children rescued after a missing-child record match",
-    ),
-    ("missing_reports", "Missing-child reports filed"),
-    (
-        "located_by_record_match",
-        "Children located by a missing-child record match",
-    ),
-    (
-        "rescued_by_operations",
-        "Children rescued by targeted operations",
-    ),
-    ("leads_received", "Leads received by HSI (all sources)"),
-    ("leads_worked", "Leads an HSI investigator took up"),
-    (
-        "leads_gone_cold",
-        "Leads gone cold waiting for an investigator",
-    ),
-    (
-        "located_by_operations",
-        "Children located by targeted operations",
-    ),
-    (
-        "operation_searches",
-        "Targeted operations' attempts to find a listed child",
-    ),
-    (
-        "screening_referrals",
-        "Children referred to HSI by CBP or ORR screening",
-    ),
-    (
-        "victims_identified_by_screening",
-        "Referred children with trafficking indicators (victims identified by screening)",
-    ),
-    (
-        "traffickers_identified",
-        "Exploitative would-be sponsors confirmed by screening investigations",
-    ),
-    (
-        "victims_offered_relief",
-        "Victims offered immigration relief and assistance",
-    ),
-    (
-        "victims_cooperating",
-        "Victims who cooperated with investigators",
-    ),
-    (
-        "exploitation_to_rescue_days_mean",
-        "Mean days from the start of exploitation to rescue",
-    ),
-    ("leads_from_screening", "Leads from screening referrals"),
-    ("leads_from_tip_line", "Leads from the HSI tip line"),
-    ("leads_from_ncmec", "Leads from NCMEC reports"),
-    (
-        "leads_from_forensics",
-        "Leads from online-exploitation forensics",
-    ),
-    (
-        "leads_from_further_victims",
-        "Leads naming further victims (from cooperating victims)",
-    ),
-    (
-        "rescued_by_leads_from_screening",
-        "Rescues by investigations of screening referrals",
-    ),
-    (
-        "rescued_by_leads_from_tip_line",
-        "Rescues by investigations of tip-line leads",
-    ),
-    (
-        "rescued_by_leads_from_ncmec",
-        "Rescues by investigations of NCMEC reports",
-    ),
-    (
-        "rescued_by_leads_from_forensics",
-        "Rescues by investigations of forensic leads",
-    ),
-    (
-        "rescued_by_leads_from_further_victims",
-        "Rescues by investigations of further victims named by a victim",
-    ),
-    (
-        "followed_at_horizon",
-        "Released children still followed on the last day",
-    ),
-    (
-        "unlocatable_by_ice_at_horizon",
-        "Children unlocatable by ICE (the acting agency) on the last day",
-    ),
-    (
-        "unlocatable_by_ice_peak",
-        "Most children unlocatable by ICE (the acting agency) on any one day",
-    ),
-    (
-        "unlocatable_by_ice_peak_day",
-        "Day of the peak unlocatable by ICE (the acting agency) (days from the start)",
-    ),
-    (
-        "unlocatable_by_ice_child_years",
-        "Years spent unlocatable by ICE (the acting agency), added over all children",
-    ),
-    (
-        "unlocatable_by_ice_share_of_followed_time",
-        "Share of followed children's time spent unlocatable by ICE (the acting agency)",
-    ),
-    (
-        "turned_18_unlocatable_by_ice",
-        "Children who turned 18 while unlocatable by ICE (the acting agency)",
-    ),
-    (
-        "never_located_again_by_ice",
-        "Children never located again by ICE (the acting agency) once unlocatable",
-    ),
-    (
-        "unlocatable_pooled_at_horizon",
-        "Children unlocatable by every agency (pooled) on the last day",
-    ),
-    (
-        "unlocatable_pooled_peak",
-        "Most children unlocatable by every agency (pooled) on any one day",
-    ),
-    (
-        "unlocatable_pooled_peak_day",
-        "Day of the peak unlocatable by every agency (pooled) (days from the start)",
-    ),
-    (
-        "unlocatable_pooled_child_years",
-        "Years spent unlocatable by every agency (pooled), added over all children",
-    ),
-    (
-        "unlocatable_pooled_share_of_followed_time",
-        "Share of followed children's time spent unlocatable by every agency (pooled)",
-    ),
-    (
-        "turned_18_unlocatable_pooled",
-        "Children who turned 18 while unlocatable by every agency (pooled)",
-    ),
-    (
-        "never_located_again_pooled",
-        "Children never located again by every agency (pooled) once unlocatable",
-    ),
-    (
-        "unlocatable_by_orr_at_horizon",
-        "Children unlocatable by ORR on the last day",
-    ),
-    (
-        "unlocatable_by_orr_peak",
-        "Most children unlocatable by ORR on any one day",
-    ),
-    (
-        "unlocatable_by_orr_peak_day",
-        "Day of the peak unlocatable by ORR (days from the start)",
-    ),
-    (
-        "unlocatable_by_orr_child_years",
-        "Years spent unlocatable by ORR, added over all children",
-    ),
-    (
-        "unlocatable_by_orr_share_of_followed_time",
-        "Share of followed children's time spent unlocatable by ORR",
-    ),
-    (
-        "turned_18_unlocatable_by_orr",
-        "Children who turned 18 while unlocatable by ORR",
-    ),
-    (
-        "never_located_again_by_orr",
-        "Children never located again by ORR once unlocatable",
-    ),
-    (
-        "unlocatable_by_court_at_horizon",
-        "Children unlocatable by the immigration court on the last day",
-    ),
-    (
-        "unlocatable_by_court_peak",
-        "Most children unlocatable by the immigration court on any one day",
-    ),
-    (
-        "unlocatable_by_court_peak_day",
-        "Day of the peak unlocatable by the immigration court (days from the start)",
-    ),
-    (
-        "unlocatable_by_court_child_years",
-        "Years spent unlocatable by the immigration court, added over all children",
-    ),
-    (
-        "unlocatable_by_court_share_of_followed_time",
-        "Share of followed children's time spent unlocatable by the immigration court",
-    ),
-    (
-        "turned_18_unlocatable_by_court",
-        "Children who turned 18 while unlocatable by the immigration court",
-    ),
-    (
-        "never_located_again_by_court",
-        "Children never located again by the immigration court once unlocatable",
-    ),
-    (
-        "followed_child_years",
-        "Years released children were followed, added over all children",
-    ),
-    (
-        "address_wrong_at_release",
-        "Children released with a blank or wrong address on file",
-    ),
-    (
-        "never_shared_with_ice",
-        "Children whose release record never reached ICE",
-    ),
-    (
-        "moves_unreported",
-        "Household moves reported to no agency (events)",
-    ),
-    (
-        "notices_to_stale_address",
-        "Court notices sent to an old address (events)",
-    ),
-    (
-        "events",
-        "Simulation events processed (a measure of computing work)",
-    ),
     // Daily series (timeseries.csv) that the charts draw.
     ("cbp_custody", "In Border Patrol (CBP) custody"),
     ("orr_care", "In ORR shelter care"),
@@ -481,59 +120,16 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The human name of a flow column (`ice_became_unlocatable_move_unreported`,
-/// `pooled_found_again_check`, `ice_left_while_unlocatable_turned_18`), from the labels of its
-/// lens, cause, route or exit.
-fn flow_name(key: &str) -> Option<String> {
-    use crate::sim::{Cause, Exit, Lens, Route};
-    for lens in Lens::REPORTED {
-        let Some(rest) = key
-            .strip_prefix(lens.prefix())
-            .and_then(|r| r.strip_prefix('_'))
-        else {
-            continue;
-        };
-        let who = match lens {
-            Lens::Ice => "by ICE",
-            _ => "by every agency",
-        };
-        if let Some(c) = rest.strip_prefix("became_unlocatable_") {
-            let c = Cause::ALL.iter().find(|x| x.name() == c)?;
-            return Some(format!("Became unlocatable {who}: {}", c.label()));
-        }
-        if let Some(r) = rest.strip_prefix("found_again_") {
-            let r = Route::ALL.iter().find(|x| x.name() == r)?;
-            return Some(format!("Found again {who}: {}", r.label()));
-        }
-        if let Some(e) = rest.strip_prefix("left_while_unlocatable_") {
-            let e = Exit::ALL.iter().find(|x| x.name() == e)?;
-            return Some(format!("Left while unlocatable {who}: {}", exit_label(*e)));
-        }
-    }
-    None
-}
-
-/// Words for people for an [`Exit`](crate::sim::Exit) from the followed population (the engine
-/// names exits only for column names).
-pub(crate) fn exit_label(e: crate::sim::Exit) -> &'static str {
-    use crate::sim::Exit;
-    match e {
-        Exit::TurnedEighteen => "turned 18",
-        Exit::Rescued => "rescued",
-        Exit::ReturnedToCare => "returned to ORR care",
-        Exit::Other => "other",
-    }
-}
-
-/// The human name of a metric, daily series, index or setting (see [`HUMAN_NAMES`]). A setting
-/// that is not in the table gets its dotted path in words (`data_sharing.orr_to_ice_delay` ->
-/// "data sharing: ORR to ICE delay"), never the raw key.
+/// The human name of a metric (its label in the catalogue, [`crate::sim::metrics`]), daily
+/// series, index or setting (see [`HUMAN_NAMES`]). A setting that is not in the table gets its
+/// dotted path in words (`data_sharing.orr_to_ice_delay` -> "data sharing: ORR to ICE delay"),
+/// never the raw key.
 pub(crate) fn human_name(key: &str) -> String {
+    if let Some(label) = crate::sim::metrics::label(key) {
+        return label.to_string();
+    }
     if let Some((_, n)) = HUMAN_NAMES.iter().find(|(k, _)| *k == key) {
         return (*n).to_string();
-    }
-    if let Some(n) = flow_name(key) {
-        return n;
     }
     let words = |part: &str| -> String {
         part.split('_')
@@ -967,10 +563,16 @@ mod tests {
     fn every_metric_and_swept_setting_has_a_human_name() {
         let named = |k: &str| {
             HUMAN_NAMES.iter().any(|(n, _)| *n == k)
-                || flow_name(k.trim_end_matches("_cum")).is_some()
+                || crate::sim::metrics::label(k.trim_end_matches("_cum")).is_some()
         };
         for m in crate::output::schema::metric_names() {
-            assert!(named(m), "metric `{m}` has no human name in HUMAN_NAMES");
+            assert!(named(m), "metric `{m}` has no human name");
+        }
+        for (k, _) in HUMAN_NAMES {
+            assert!(
+                crate::sim::metrics::get(k).is_none(),
+                "`{k}` is a metric: its label is the catalogue's"
+            );
         }
         // Every setting varied by the example sweeps and calibration.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");

@@ -14,6 +14,7 @@ pub use self::core::child::{State, N_STATES};
 pub use self::core::locate::{
     Cause, Exit, Flows, Lens, Route, N_CAUSES, N_EXITS, N_LENSES, N_ROUTES,
 };
+pub use self::core::metrics;
 pub use self::core::observer::{ChildEvent, DailyLog, NoObserver, Observer};
 pub use self::core::snapshot::{
     flow_columns, series_names, CumulativeColumn, DaySnapshot, RunSummary, CUMULATIVE, N_CUMULATIVE,

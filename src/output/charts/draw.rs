@@ -299,34 +299,9 @@ pub(crate) fn footnote(detail: &str) -> String {
     }
 }
 
-/// A count with thousands separators ("12,345"); small or fractional numbers keep 2 significant
-/// decimals.
-pub(crate) fn fmt_count(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    if x.abs() >= 100.0 || x.fract() == 0.0 {
-        let n = x.round() as i64;
-        let s = n.unsigned_abs().to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        if n < 0 {
-            format!("-{out}")
-        } else {
-            out
-        }
-    } else if x.abs() >= 1.0 {
-        format!("{x:.1}")
-    } else {
-        let s = format!("{x:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+/// A count with thousands separators ("12,345"); small or fractional numbers keep a few decimals
+/// ("0.12"), as [`readable_short`](crate::output::format::readable_short) writes them.
+pub(crate) use crate::output::format::readable_short as fmt_count;
 
 /// A tick label for a value: counts as `fmt_count`, plain decimals otherwise.
 pub(crate) fn fmt_tick(x: f64) -> String {

@@ -19,25 +19,17 @@ use super::{render, Chart, Figure};
 use crate::output::schema::sensitivity::{index, method};
 use crate::output::schema::{comparison, points, sensitivity};
 
-/// Metrics that get a forest plot, in order: unlocatable by ICE (the acting agency) and by every
-/// agency (pooled) first.
-const FOREST_METRICS: [&str; 7] = [
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_child_years",
-    "located",
-    "rescued",
-    "no_shows",
-    "ntas_issued",
-];
+/// Metrics that get a forest plot, in order (the catalogue's list): unlocatable by ICE (the acting
+/// agency) and by every agency (pooled) first.
+const FOREST_METRICS: [&str; 7] = crate::sim::metrics::FOREST;
 
 const COMPARE_MAKE: &str = "run `custody-sim compare BASELINE REFORM... --out DIR` first";
 const COMPARE_FIX: &str = "re-run the comparison with `custody-sim compare`";
 const SWEEP_MAKE: &str = "run `custody-sim sweep SWEEP.toml --out DIR` first";
 const SWEEP_FIX: &str = "re-run the sweep with `custody-sim sweep`";
 
-/// The metric a sweep's response chart shows.
-const RESPONSE_METRIC: &str = "unlocatable_by_ice_at_horizon";
+/// The metric a sweep's response chart shows (the catalogue's).
+const RESPONSE_METRIC: &str = crate::sim::metrics::RESPONSE;
 
 struct Row {
     name: String,

@@ -20,8 +20,8 @@ use super::draw::{
 use super::policy::{timeline_charts, PolicyHistory};
 use super::rescues::{rescue_series, rescues_chart};
 use super::{render, Chart, Figure};
-use crate::output::report::exit_label;
-use crate::sim::{Cause, Exit, Lens, Route};
+use crate::sim::metrics::Flow;
+use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 
 /// Stacked true states, bottom to top: label, colour. Neighbours alternate light and dark so that
@@ -552,40 +552,27 @@ struct FlowGroup {
 /// The groups of the flows chart, in order. Colours go dark, light, lighter from group to group,
 /// and every group has its own heading, so the chart also reads in grayscale.
 fn flow_groups() -> [FlowGroup; 3] {
+    let ways = |of: fn(&Flow) -> bool| -> Vec<(String, String)> {
+        Flow::all()
+            .filter(of)
+            .map(|f| (f.label().to_string(), f.stem()))
+            .collect()
+    };
     [
         FlowGroup {
             heading: "Became unlocatable because\u{2026}",
             fill: oi::VERMILLION,
-            ways: Cause::ALL
-                .iter()
-                .map(|c| {
-                    (
-                        c.label().to_string(),
-                        format!("became_unlocatable_{}", c.name()),
-                    )
-                })
-                .collect(),
+            ways: ways(|f| matches!(f, Flow::Lost(_))),
         },
         FlowGroup {
             heading: "Found again through\u{2026}",
             fill: oi::SKY_BLUE,
-            ways: Route::ALL
-                .iter()
-                .map(|r| (r.label().to_string(), format!("found_again_{}", r.name())))
-                .collect(),
+            ways: ways(|f| matches!(f, Flow::Found(_))),
         },
         FlowGroup {
             heading: "Stopped being followed while unlocatable\u{2026}",
             fill: oi::GREY,
-            ways: Exit::ALL
-                .iter()
-                .map(|&e| {
-                    (
-                        exit_label(e).to_string(),
-                        format!("left_while_unlocatable_{}", e.name()),
-                    )
-                })
-                .collect(),
+            ways: ways(|f| matches!(f, Flow::Left(_))),
         },
     ]
 }

@@ -11,7 +11,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::experiment::compare::paired;
-use crate::sim::{Cause, Exit, Lens, Route, RunSummary};
+pub(crate) use crate::output::format::percent;
+use crate::sim::metrics::Flow;
+use crate::sim::{Lens, RunSummary};
 use crate::stats::{interval, Interval};
 
 pub(crate) use text::{generated_steps, placeholders_in, PLACEHOLDERS};
@@ -31,15 +33,8 @@ pub(crate) const SERIES: [&str; 6] = [
 pub(crate) const AGENCIES: [&str; 4] = ["CBP", "ORR", "ICE", "Immigration court"];
 
 /// Whole-run metrics kept per replication in the page (the numbers a user can check against
-/// `summary.csv` of `run` with the same seed and scale).
-pub(crate) const RUN_METRICS: [&str; 6] = [
-    "arrived",
-    "released",
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_peak",
-    "located",
-];
+/// `summary.csv` of `run` with the same seed and scale): the catalogue's list.
+pub(crate) const RUN_METRICS: [&str; 6] = crate::sim::metrics::EXPLORER_RUNS;
 
 /// One month's end: its day (0 = the scenario's start) and `YYYY-MM`.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,30 +224,19 @@ fn at_month(runs: &[RunDigest], k: usize, m: usize) -> Vec<f64> {
     runs.iter().map(|r| r.monthly[m][k]).collect()
 }
 
-/// Every way in or out of unlocatable, in the order of the flows chart.
+/// Every way in or out of unlocatable, in the order of the flows chart (the catalogue's flows).
 fn all_ways() -> Vec<Way> {
-    let metric = |stem: String| -> [String; 2] {
-        Lens::REPORTED.map(|lens| format!("{}_{stem}", lens.prefix()))
-    };
-    let mut v: Vec<Way> = Cause::ALL
-        .iter()
-        .map(|c| Way {
-            group: "lost",
-            label: c.label().to_string(),
-            metrics: metric(format!("became_unlocatable_{}", c.name())),
+    Flow::all()
+        .map(|f| Way {
+            group: match f {
+                Flow::Lost(_) => "lost",
+                Flow::Found(_) => "found",
+                Flow::Left(_) => "left",
+            },
+            label: f.label().to_string(),
+            metrics: Lens::REPORTED.map(|lens| f.key(lens)),
         })
-        .collect();
-    v.extend(Route::ALL.iter().map(|r| Way {
-        group: "found",
-        label: r.label().to_string(),
-        metrics: metric(format!("found_again_{}", r.name())),
-    }));
-    v.extend(Exit::ALL.iter().map(|&e| Way {
-        group: "left",
-        label: crate::output::report::exit_label(e).to_string(),
-        metrics: metric(format!("left_while_unlocatable_{}", e.name())),
-    }));
-    v
+        .collect()
 }
 
 /// "the end of 2025" for a horizon on 31 December, else "31 March 2025".
@@ -412,16 +396,6 @@ struct Page<'a> {
 /// The page's script (drawn charts, the levers, the teacher's mode, large type).
 const SCRIPT: &str = include_str!("explorer.js");
 
-/// The share of the cohort as a percentage, e.g. "10%" or "2.5%".
-pub(crate) fn percent(scale: f64) -> String {
-    let p = scale * 100.0;
-    if (p - p.round()).abs() < 1e-9 {
-        format!("{}%", p.round())
-    } else {
-        format!("{}%", (p * 100.0).round() / 100.0)
-    }
-}
-
 /// The explorer page as one HTML document.
 pub(crate) fn render(input: &PageInput) -> Result<String> {
     use askama::Template;
@@ -515,12 +489,5 @@ mod tests {
     fn horizons_read_as_words() {
         assert_eq!(horizon_words("2025-12-31"), "the end of 2025");
         assert_eq!(horizon_words("2025-03-31"), "31 March 2025");
-    }
-
-    #[test]
-    fn percentages_of_the_cohort() {
-        assert_eq!(percent(0.1), "10%");
-        assert_eq!(percent(1.0), "100%");
-        assert_eq!(percent(0.025), "2.5%");
     }
 }

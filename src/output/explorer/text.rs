@@ -4,6 +4,7 @@
 
 use super::{at_month, levels_of, metric, percent, LeverView, PageInput, StepSpec};
 use crate::experiment::compare::paired;
+use crate::output::format::thousands;
 use crate::sim::RunSummary;
 use crate::stats::{interval, Interval};
 
@@ -58,24 +59,6 @@ fn step_for(x: f64) -> f64 {
 
 fn rounded(x: f64, step: f64) -> f64 {
     (x / step).round() * step
-}
-
-/// A whole number with thousands separators.
-pub(crate) fn thousands(x: f64) -> String {
-    let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("\u{2212}{out}")
-    } else {
-        out
-    }
 }
 
 /// "12,300 (11,900–12,700)": a count (never below zero) with its interval, all rounded alike.

@@ -285,6 +285,16 @@ impl Exit {
             Exit::Other => "other",
         }
     }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Exit::TurnedEighteen => "turned 18",
+            Exit::Rescued => "rescued",
+            Exit::ReturnedToCare => "returned to ORR care",
+            Exit::Other => "other",
+        }
+    }
 }
 
 /// The attribution in force while an event or a day's work is handled: the cause of any child

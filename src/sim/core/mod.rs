@@ -7,6 +7,7 @@ pub(crate) mod calendar;
 pub(crate) mod child;
 pub(crate) mod event;
 pub(crate) mod locate;
+pub mod metrics;
 pub(crate) mod observer;
 pub(crate) mod pages;
 pub(crate) mod pool;

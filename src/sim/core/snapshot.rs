@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use super::agency::{Agency, N_AGENCIES};
 use super::child::{State, N_STATES};
-use super::locate::{Cause, Exit, Flows, Lens, Route, N_LENSES};
+use super::locate::{Flows, Lens, N_LENSES};
+use super::metrics;
 use crate::sim::params::N_LEAD_SOURCES;
 
 /// The state of the whole system at the end of one simulated day.
@@ -34,30 +35,10 @@ pub struct DaySnapshot {
 /// The columns of the flows of the reported lenses (ICE and pooled): children who became
 /// unlocatable by cause, found again by route, and left the followed population while
 /// unlocatable by exit; e.g. `ice_became_unlocatable_move_unreported`. The daily series add `_cum`.
+/// They are the flows of the metric catalogue ([`metrics::flows`]).
 pub fn flow_columns() -> &'static [String] {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut v = Vec::new();
-        for lens in Lens::REPORTED {
-            let p = lens.prefix();
-            v.extend(
-                Cause::ALL
-                    .iter()
-                    .map(|c| format!("{p}_became_unlocatable_{}", c.name())),
-            );
-            v.extend(
-                Route::ALL
-                    .iter()
-                    .map(|r| format!("{p}_found_again_{}", r.name())),
-            );
-            v.extend(
-                Exit::ALL
-                    .iter()
-                    .map(|e| format!("{p}_left_while_unlocatable_{}", e.name())),
-            );
-        }
-        v
-    })
+    NAMES.get_or_init(|| metrics::flows().iter().map(|m| m.key.clone()).collect())
 }
 
 /// The daily cumulative columns of [`flow_columns`].
@@ -354,218 +335,12 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    /// Every metric as (column name, value), in a fixed order. The one definition of the columns of
-    /// `summary.csv` and of the printed table: the locatability metrics first, ICE (the acting
-    /// agency) and pooled side by side, then the pipeline's counts, then the flows.
+    /// Every metric as (column name, value), in a fixed order: the catalogue's
+    /// ([`metrics::catalogue`], where each is declared with its label, unit and better direction).
+    /// The one definition of the columns of `summary.csv` and of the printed table: the
+    /// locatability metrics first, ICE (the acting agency) and pooled side by side, then the
+    /// pipeline's counts, then the flows.
     pub fn metrics(&self) -> Vec<(&'static str, f64)> {
-        let div = |a: f64, b: u64| if b > 0 { a / b as f64 } else { 0.0 };
-        let mut m = Vec::new();
-        // ICE (the acting agency) and pooled lead, then ORR and the court.
-        for lens in [Lens::Ice, Lens::Pooled, Lens::Orr, Lens::Court] {
-            let l = lens as usize;
-            let names = &LENS_METRICS[l];
-            m.extend([
-                (names[0], self.unlocatable_at_horizon[l] as f64),
-                (names[1], self.unlocatable_peak[l] as f64),
-                (names[2], self.unlocatable_peak_day[l] as f64),
-                (names[3], self.unlocatable_child_days[l] as f64 / 365.25),
-                (
-                    names[4],
-                    div(
-                        self.unlocatable_child_days[l] as f64,
-                        self.followed_child_days,
-                    ),
-                ),
-                (
-                    names[5],
-                    self.flows.exited[l][Exit::TurnedEighteen as usize] as f64,
-                ),
-                (names[6], self.never_located_again[l] as f64),
-            ]);
-        }
-        m.extend(self.pipeline_metrics(div));
-        for (i, names) in LEAD_SOURCE_METRICS.iter().enumerate() {
-            m.push((names[0], self.leads_by_source[i] as f64));
-            m.push((names[1], self.rescued_by_lead_source[i] as f64));
-        }
-        m.extend(
-            flow_columns()
-                .iter()
-                .map(String::as_str)
-                .zip(self.flows.values()),
-        );
-        m
-    }
-
-    /// The pipeline's counts, in output order.
-    fn pipeline_metrics(&self, div: impl Fn(f64, u64) -> f64) -> Vec<(&'static str, f64)> {
-        vec![
-            ("arrived", self.arrived as f64),
-            ("transferred_to_orr", self.transferred_to_orr as f64),
-            ("over_72h", self.over_72h as f64),
-            (
-                "over_72h_share",
-                div(self.over_72h as f64, self.transferred_to_orr),
-            ),
-            (
-                "cbp_hours_mean",
-                div(self.cbp_hours_total, self.transferred_to_orr),
-            ),
-            (
-                "cbp_processing_wait_hours_mean",
-                div(
-                    self.cbp_processing_wait_hours_total,
-                    self.cbp_processing_started,
-                ),
-            ),
-            ("released", self.released as f64),
-            ("care_days_mean", div(self.care_days_total, self.released)),
-            ("sponsors_rejected", self.sponsors_rejected as f64),
-            ("vettings_overloaded", self.vettings_overloaded as f64),
-            ("sponsors_declined", self.sponsors_declined as f64),
-            ("sponsors_arrested", self.sponsors_arrested as f64),
-            ("household_arrests", self.household_arrests as f64),
-            ("arrest_returns_to_orr", self.arrest_returns_to_orr as f64),
-            ("aged_out_in_care", self.aged_out_in_care as f64),
-            ("voluntary_departures", self.departed as f64),
-            ("placement_breakdowns", self.placement_breakdowns as f64),
-            ("re_releases", self.re_releases as f64),
-            ("household_moves", self.moves as f64),
-            ("ran_away", self.ran_away as f64),
-            ("exploited", self.exploited as f64),
-            ("wellbeing_calls_due", self.calls_due as f64),
-            ("wellbeing_calls_reached", self.calls_reached as f64),
-            ("wellbeing_calls_not_reached", self.calls_not_reached as f64),
-            (
-                "wellbeing_calls_child_not_with_sponsor",
-                self.calls_child_not_with_sponsor as f64,
-            ),
-            ("wellbeing_call_attempts", self.call_attempts as f64),
-            ("ntas_issued", self.ntas_served as f64),
-            ("ntas_returned_undeliverable", self.ntas_returned as f64),
-            (
-                "released_without_nta",
-                self.released.saturating_sub(self.ntas_served) as f64,
-            ),
-            ("hearings", self.hearings as f64),
-            ("appearances", self.appearances as f64),
-            (
-                "appearances_with_counsel_share",
-                div(self.appearances_with_counsel as f64, self.appearances),
-            ),
-            ("no_shows", self.no_shows as f64),
-            ("nta_retries", self.nta_retries as f64),
-            ("hearings_after_18", self.hearings_after_18 as f64),
-            ("household_moves_after_18", self.moves_after_18 as f64),
-            ("notices_via_counsel", self.notices_via_counsel as f64),
-            ("welfare_checks", self.welfare_checks as f64),
-            ("located", self.located as f64),
-            ("rescued", self.rescued as f64),
-            ("rescued_by_checks", self.rescued_by_checks as f64),
-            ("rescued_by_tracing", self.rescued_by_tracing as f64),
-            ("rescued_by_leads", self.rescued_by_leads as f64),
-            (
-                "rescued_by_record_match",
-                self.rescued_by_record_match as f64,
-            ),
-            ("checks_not_found", self.not_found as f64),
-            ("checks_avoided", self.checks_avoided as f64),
-            ("traces_attempted", self.traces_attempted as f64),
-            ("traces_succeeded", self.traces_succeeded as f64),
-            ("rechecks", self.rechecks as f64),
-            ("reverifications", self.reverifications as f64),
-            ("missing_reports", self.missing_reports as f64),
-            ("located_by_record_match", self.located_by_match as f64),
-            (
-                "leads_received",
-                self.leads_by_source.iter().sum::<u64>() as f64,
-            ),
-            ("leads_worked", self.leads_worked as f64),
-            ("leads_gone_cold", self.leads_gone_cold as f64),
-            ("rescued_by_operations", self.rescued_by_operations as f64),
-            ("located_by_operations", self.located_by_operations as f64),
-            ("operation_searches", self.operation_searches as f64),
-            ("screening_referrals", self.screening_referrals as f64),
-            (
-                "victims_identified_by_screening",
-                self.victims_identified_by_screening as f64,
-            ),
-            ("traffickers_identified", self.traffickers_identified as f64),
-            ("victims_offered_relief", self.victims_offered_relief as f64),
-            ("victims_cooperating", self.victims_cooperating as f64),
-            (
-                "exploitation_to_rescue_days_mean",
-                div(self.exploitation_to_rescue_days_total, self.rescued),
-            ),
-            ("followed_at_horizon", self.followed_at_horizon as f64),
-            (
-                "followed_child_years",
-                self.followed_child_days as f64 / 365.25,
-            ),
-            (
-                "address_wrong_at_release",
-                self.address_wrong_at_release as f64,
-            ),
-            ("never_shared_with_ice", self.never_shared_with_ice as f64),
-            ("moves_unreported", self.moves_unreported as f64),
-            (
-                "notices_to_stale_address",
-                self.notices_to_stale_address as f64,
-            ),
-            ("events", self.events as f64),
-        ]
+        metrics::values(self)
     }
 }
-
-/// Per lead source (in [`LeadSource::ALL`](crate::sim::params::LeadSource::ALL) order): leads received, rescues by its leads.
-const LEAD_SOURCE_METRICS: [[&str; 2]; N_LEAD_SOURCES] = [
-    ["leads_from_screening", "rescued_by_leads_from_screening"],
-    ["leads_from_tip_line", "rescued_by_leads_from_tip_line"],
-    ["leads_from_ncmec", "rescued_by_leads_from_ncmec"],
-    ["leads_from_forensics", "rescued_by_leads_from_forensics"],
-    [
-        "leads_from_further_victims",
-        "rescued_by_leads_from_further_victims",
-    ],
-];
-
-/// Per lens (in [`Lens::ALL`] order): unlocatable at the horizon, peak, peak day, child-years,
-/// share of followed time unlocatable, turned 18 while unlocatable, never located again.
-const LENS_METRICS: [[&str; 7]; N_LENSES] = [
-    [
-        "unlocatable_by_orr_at_horizon",
-        "unlocatable_by_orr_peak",
-        "unlocatable_by_orr_peak_day",
-        "unlocatable_by_orr_child_years",
-        "unlocatable_by_orr_share_of_followed_time",
-        "turned_18_unlocatable_by_orr",
-        "never_located_again_by_orr",
-    ],
-    [
-        "unlocatable_by_ice_at_horizon",
-        "unlocatable_by_ice_peak",
-        "unlocatable_by_ice_peak_day",
-        "unlocatable_by_ice_child_years",
-        "unlocatable_by_ice_share_of_followed_time",
-        "turned_18_unlocatable_by_ice",
-        "never_located_again_by_ice",
-    ],
-    [
-        "unlocatable_by_court_at_horizon",
-        "unlocatable_by_court_peak",
-        "unlocatable_by_court_peak_day",
-        "unlocatable_by_court_child_years",
-        "unlocatable_by_court_share_of_followed_time",
-        "turned_18_unlocatable_by_court",
-        "never_located_again_by_court",
-    ],
-    [
-        "unlocatable_pooled_at_horizon",
-        "unlocatable_pooled_peak",
-        "unlocatable_pooled_peak_day",
-        "unlocatable_pooled_child_years",
-        "unlocatable_pooled_share_of_followed_time",
-        "turned_18_unlocatable_pooled",
-        "never_located_again_pooled",
-    ],
-];
