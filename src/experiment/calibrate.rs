@@ -213,17 +213,8 @@ fn candidate_stream(seed: u64) -> Stream {
 
 /// Read and check a calibration file, its base scenario and its targets file.
 pub(crate) fn load(file: &Path) -> Result<Calibration, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
-        kind: "calibration",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let table: Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawCalibration = crate::scenario::load::strict_file(file, table)?;
+    let crate::input::Source { bytes, table } = crate::input::read(file, "calibration")?;
+    let raw: RawCalibration = crate::input::strict_file(file, table)?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let base_path = dir.join(&raw.base);
     crate::experiment::sweep::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;

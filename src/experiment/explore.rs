@@ -740,17 +740,8 @@ fn sha_hex(parts: &[&[u8]]) -> String {
 
 /// Read and check an explore file.
 pub(crate) fn load(file: &Path) -> Result<Explore, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
-        kind: "explore",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let table: Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawExplore = crate::scenario::load::strict_file(file, table)?;
+    let crate::input::Source { bytes, table } = crate::input::read(file, "explore")?;
+    let raw: RawExplore = crate::input::strict_file(file, table)?;
     let dir = file.parent().unwrap_or(Path::new("."));
 
     // The scenarios: baseline first.

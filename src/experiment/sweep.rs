@@ -11,6 +11,7 @@ use toml::Value;
 use super::design;
 use super::slurm::SlurmOptions;
 use crate::error::ScenarioError;
+use crate::input::Problems;
 use crate::rng::{self, Stream};
 use crate::scenario::overrides::{self, check_path, number_like};
 use crate::scenario::{self, Scenario};
@@ -166,53 +167,21 @@ pub(crate) fn referenced_file(
     path: &Path,
     kind: &str,
 ) -> Result<(), ScenarioError> {
-    let problem = if written.trim().is_empty() {
-        Some("is empty".to_string())
-    } else if path.is_dir() {
-        Some(format!("{} is a folder", path.display()))
-    } else {
-        match std::fs::File::open(path) {
-            Ok(_) => None,
-            Err(e) => Some(format!("cannot open {}: {e}", path.display())),
-        }
-    };
-    match problem {
-        None => Ok(()),
-        Some(p) => Err(bad(
-            file,
-            field,
-            format!(
-                "\"{}\": {p}; expected the path of a {kind} file, relative to this file's folder",
-                written.escape_debug()
-            ),
-        )),
-    }
+    let mut p = Problems::default();
+    p.reference(field, written, path, kind);
+    p.finish(file)
 }
 
 /// Several problems of one file as one error (a single one as it is).
-pub(crate) fn several(file: &Path, mut errs: Vec<ScenarioError>) -> ScenarioError {
-    if errs.len() == 1 {
-        return errs.remove(0);
+pub(crate) fn several(file: &Path, errs: Vec<ScenarioError>) -> ScenarioError {
+    let mut p = Problems::default();
+    for e in errs {
+        match e {
+            ScenarioError::Schema { field, message, .. } => p.field(&field, message),
+            other => p.error("(file)", other),
+        }
     }
-    ScenarioError::Invalid {
-        path: file.to_path_buf(),
-        chain: String::new(),
-        problems: errs
-            .into_iter()
-            .map(|e| match e {
-                ScenarioError::Schema { field, message, .. } => crate::error::Problem {
-                    field,
-                    value: String::new(),
-                    allowed: message,
-                },
-                other => crate::error::Problem {
-                    field: "(file)".into(),
-                    value: String::new(),
-                    allowed: other.to_string(),
-                },
-            })
-            .collect(),
-    }
+    p.into_error(file)
 }
 
 fn bad(file: &Path, field: &str, message: String) -> ScenarioError {
@@ -249,17 +218,8 @@ pub(crate) const DEFAULT_METRICS: &[&str] = &[
 
 /// Read and check a sweep file.
 pub(crate) fn load(file: &Path) -> Result<Sweep, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
-        kind: "sweep",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawSweep = crate::scenario::load::strict_file(file, table)?;
+    let crate::input::Source { bytes, table } = crate::input::read(file, "sweep")?;
+    let raw: RawSweep = crate::input::strict_file(file, table)?;
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
     referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;

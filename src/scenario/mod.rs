@@ -60,7 +60,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             path: path.to_path_buf(),
             chain: loaded.chain_note(),
             problems: {
-                load::exact_values(&loaded.merged, &mut problems);
+                crate::input::exact_values(&loaded.merged, &mut problems);
                 problems
             },
         }),

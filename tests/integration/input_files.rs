@@ -1,0 +1,66 @@
+//! The input files of experiments (sweep, explore, calibration, targets and explorer files) are
+//! read like scenarios: one reading prelude (bytes that are not UTF-8 are refused with the same
+//! message, naming the file and the byte offset), and every problem of a file that does not depend
+//! on another listed at once.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// Run the CLI in `d` with `args`: it must refuse with exit code 2, print one error and write
+/// nothing; returns the error.
+fn refused(d: &Path, args: &[&str]) -> String {
+    let before: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let a = cmd(d).args(args).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let after: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before, after, "nothing written for bad input");
+    err
+}
+
+#[test]
+fn every_input_file_with_bytes_that_are_not_utf8_is_refused_with_the_same_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    extend_baseline(d, "small.toml", "");
+    let cases: [(&str, &[&str]); 6] = [
+        ("scenario.toml", &["check", "scenario.toml"]),
+        ("sweep.toml", &["sweep", "sweep.toml", "-q", "-o", "out"]),
+        (
+            "explore.toml",
+            &["explore", "explore.toml", "-q", "-o", "out"],
+        ),
+        ("cal.toml", &["calibrate", "cal.toml", "-q", "-o", "out"]),
+        (
+            "targets.toml",
+            &["validate", "small.toml", "--targets", "targets.toml", "-q"],
+        ),
+        (
+            "explorer.toml",
+            &["explorer", "explorer.toml", "-q", "--out", "page.html"],
+        ),
+    ];
+    for (file, args) in cases {
+        // A Latin-1 "é" in a comment: the rest of the file does not matter.
+        std::fs::write(d.join(file), b"# caf\xe9\nbase = \"small.toml\"\n").unwrap();
+        let err = refused(d, args);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: {file}: not valid TOML: not UTF-8: invalid utf-8 sequence of 1 bytes from \
+                 index 5"
+            ),
+            "{args:?}"
+        );
+        std::fs::remove_file(d.join(file)).unwrap();
+    }
+}
