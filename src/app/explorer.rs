@@ -20,8 +20,8 @@ use toml::Value;
 use super::{progress_bar, BadInput};
 use crate::cli::ExplorerArgs;
 use crate::error::ScenarioError;
+use crate::experiment::checks::{referenced_file, several};
 use crate::experiment::design;
-use crate::experiment::sweep::{referenced_file, several};
 use crate::output::explorer::{
     self as page, CellRuns, LeverView, Month, PageInput, RunDigest, StepSpec,
 };

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
+use super::checks::{referenced_file, several, HARD_MAX_RUNS};
 use super::design;
-use super::sweep::{referenced_file, several, HARD_MAX_RUNS};
+use super::design_csv;
 use crate::error::ScenarioError;
 use crate::rng::{self, Stream};
 use crate::scenario::overrides::{self, check_path, number_like};
@@ -535,196 +536,6 @@ pub(crate) fn furthest_accepted(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Design CSV files (shared with `sweep`)
-// ---------------------------------------------------------------------------------------------
-
-/// A design read from a CSV file: the parameter paths (the header) and one row of numbers per run.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct DesignCsv {
-    pub paths: Vec<String>,
-    pub rows: Vec<Vec<f64>>,
-}
-
-/// Largest number of rows read from a design CSV.
-pub(crate) const MAX_DESIGN_ROWS: usize = 10_000_000;
-
-/// Read a design CSV (`written` as the user wrote it in `field` of `file`, resolved to `path`):
-/// a header of dotted parameter paths of `base`, then one row of numbers per run (`true`/`false`
-/// for booleans). Every problem is reported with the file, the row (its line) and the column.
-pub(crate) fn read_design_csv(
-    file: &Path,
-    field: &str,
-    written: &str,
-    path: &Path,
-    base: &Table,
-) -> Result<DesignCsv, ScenarioError> {
-    referenced_file(file, field, written, path, "design CSV")?;
-    let fail = |message: String| ScenarioError::Outputs {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| fail(format!("cannot read the design CSV: {e}")))?;
-    let header: Vec<String> = rd
-        .headers()
-        .map_err(|e| fail(format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut problems: Vec<ScenarioError> = Vec::new();
-    let col = |i: usize, h: &str| format!("column {} (\"{}\")", i + 1, h.escape_debug());
-    if header.is_empty() || header.iter().all(|h| h.is_empty()) {
-        return Err(fail("the header is empty: the first line must name the parameters by dotted path (e.g. life.move_rate_per_year), one per column".into()));
-    }
-    let mut likes = Vec::new();
-    for (i, h) in header.iter().enumerate() {
-        match check_path(base, h) {
-            Ok(like)
-                if matches!(
-                    like,
-                    Value::Integer(_) | Value::Float(_) | Value::Boolean(_)
-                ) =>
-            {
-                likes.push(like.clone())
-            }
-            Ok(like) => {
-                problems.push(bad(
-                    path,
-                    &col(i, h),
-                    format!(
-                        "holds {}; only numbers and booleans can be set from a design",
-                        like.type_str()
-                    ),
-                ));
-                likes.push(Value::Float(0.0));
-            }
-            Err(e) => {
-                let hint = if h.is_empty() || h == "Unnamed: 0" || h == "index" {
-                    " (write the CSV without its index column: pandas `to_csv(index=False)`)"
-                } else {
-                    ""
-                };
-                problems.push(bad(path, &col(i, h), format!("not a parameter: {e}{hint}")));
-                likes.push(Value::Float(0.0));
-            }
-        }
-        if header[..i].contains(h) {
-            problems.push(bad(path, &col(i, h), format!("\"{h}\" is named twice")));
-        }
-    }
-    let mut rows = Vec::new();
-    for (r, rec) in rd.records().enumerate() {
-        let line = r + 2;
-        let rec = match rec {
-            Ok(rec) => rec,
-            Err(e) => {
-                problems.push(bad(
-                    path,
-                    &format!("line {line}"),
-                    format!("not valid CSV: {e}"),
-                ));
-                break;
-            }
-        };
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rec.len() != header.len() {
-            problems.push(bad(
-                path,
-                &format!("line {line}"),
-                format!(
-                    "{} values: every row needs {} values, one per column of the header",
-                    rec.len(),
-                    header.len()
-                ),
-            ));
-            continue;
-        }
-        let mut row = Vec::with_capacity(header.len());
-        for (i, cell) in rec.iter().enumerate() {
-            let cell = cell.trim();
-            let v = match (&likes[i], cell) {
-                (Value::Boolean(_), "true" | "True" | "TRUE") => Some(1.0),
-                (Value::Boolean(_), "false" | "False" | "FALSE") => Some(0.0),
-                _ => cell.parse::<f64>().ok().filter(|x| x.is_finite()),
-            };
-            match v {
-                Some(x) => row.push(x),
-                None => {
-                    problems.push(bad(
-                        path,
-                        &format!("line {line}, {}", col(i, &header[i])),
-                        format!(
-                            "\"{}\": must be a finite number{}",
-                            cell.escape_debug(),
-                            if likes[i].is_bool() {
-                                " or true/false"
-                            } else {
-                                ""
-                            }
-                        ),
-                    ));
-                    row.push(f64::NAN);
-                }
-            }
-        }
-        rows.push(row);
-        if rows.len() > MAX_DESIGN_ROWS {
-            problems.push(bad(
-                path,
-                "rows",
-                format!("more than {MAX_DESIGN_ROWS} rows"),
-            ));
-            break;
-        }
-        if problems.len() > 50 {
-            break;
-        }
-    }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(bad(
-            path,
-            "rows",
-            "no rows: list one row of values per run after the header".into(),
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(several(path, problems));
-    }
-    Ok(DesignCsv {
-        paths: header,
-        rows,
-    })
-}
-
-/// The rows of a design as values of the type each path holds in `base` (whole numbers rounded,
-/// booleans from 0/1).
-pub(crate) fn design_values(d: &DesignCsv, base: &Table) -> Vec<Vec<Value>> {
-    let likes: Vec<Value> = d
-        .paths
-        .iter()
-        .map(|p| {
-            overrides::get(base, p)
-                .cloned()
-                .unwrap_or(Value::Float(0.0))
-        })
-        .collect();
-    d.rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .zip(&likes)
-                .map(|(&x, like)| number_like(like, x).unwrap_or(Value::Float(x)))
-                .collect()
-        })
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
 // Loading an explore file
 // ---------------------------------------------------------------------------------------------
 
@@ -991,7 +802,11 @@ pub(crate) fn load(file: &Path) -> Result<Explore, ScenarioError> {
                 return Err(several(file, errs));
             }
             let path = dir.join(written);
-            let d = read_design_csv(file, "futures.design", written, &path, &base_merged)?;
+            let mut p = crate::input::Problems::default();
+            let Some(d) = design_csv::read(&mut p, "futures.design", written, &path, &base_merged)
+            else {
+                return Err(p.into_error(file));
+            };
             let mut held = Vec::new();
             for (i, p) in d.paths.iter().enumerate() {
                 if let Some(r) = held_by(p) {
@@ -1017,7 +832,7 @@ pub(crate) fn load(file: &Path) -> Result<Explore, ScenarioError> {
                 });
             }
             csv_bytes = std::fs::read(&path).unwrap_or_default();
-            futures = design_values(&d, &base_merged);
+            futures = design_csv::values(&d, &base_merged);
             design_csv = Some(path);
         }
         (Some(n), None) => {

@@ -390,7 +390,7 @@ pub(crate) fn parse(
         }
     }
     if !errs.is_empty() {
-        return Err(crate::experiment::sweep::several(file, errs));
+        return Err(crate::experiment::checks::several(file, errs));
     }
     Ok(out)
 }

@@ -11,4 +11,6 @@ mod strict;
 
 pub(crate) use problems::Problems;
 pub(crate) use read::{read, Source};
-pub(crate) use strict::{exact_values, short, strict, strict_file};
+pub(crate) use strict::{
+    exact_values, parts, read_parts, short, strict, strict_file, Fields, Parts,
+};

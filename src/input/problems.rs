@@ -100,6 +100,12 @@ impl Problems {
         }
     }
 
+    /// [`Problems::finish`] for the problems found so far, leaving none: a loader stops here
+    /// when what follows depends on what was found wrong.
+    pub(crate) fn refuse_if_any(&mut self, file: &Path) -> Result<(), ScenarioError> {
+        std::mem::take(self).finish(file)
+    }
+
     /// `file` refused with every problem found (see [`Problems::finish`]).
     pub(crate) fn into_error(mut self, file: &Path) -> ScenarioError {
         if self.problems.len() == 1 {

@@ -286,6 +286,95 @@ fn plain_expectation(message: &str) -> String {
     format!("{head}, expected {plain}")
 }
 
+/// The top-level fields of an input file, each read on its own and strictly (see [`strict`]):
+/// `None` for a field that cannot be read (the strict reading of the whole file reports why).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields<'a> {
+    table: &'a Table,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `table`.
+    pub(crate) fn new(table: &'a Table) -> Fields<'a> {
+        Fields { table }
+    }
+
+    /// A field that must be given.
+    pub(crate) fn required<T: DeserializeOwned + Serialize>(&self, key: &str) -> Option<T> {
+        strict(self.table.get(key)?, key).ok()
+    }
+
+    /// A field with a default (`#[serde(default)]`): the default where it is absent.
+    pub(crate) fn or_default<T: DeserializeOwned + Serialize + Default>(
+        &self,
+        key: &str,
+    ) -> Option<T> {
+        match self.table.get(key) {
+            None => Some(T::default()),
+            Some(v) => strict(v, key).ok(),
+        }
+    }
+}
+
+/// The fields of an input file, each `None` where it cannot be read: what the checks of its
+/// sections work on, so that a field that cannot be read hides no problem of the others. Declared
+/// with [`parts!`].
+pub(crate) trait Parts: From<Self::Raw> {
+    /// The file as written, read strictly in one piece.
+    type Raw: DeserializeOwned + Serialize;
+    /// Each field read on its own.
+    fn read(fields: Fields<'_>) -> Self;
+}
+
+/// Read the fields of a file's `table`: all of them if the file can be read strictly as `P::Raw`;
+/// otherwise its schema problems go to `problems` (every one, with the dotted path and the value
+/// found) and each field that can be read on its own is kept.
+pub(crate) fn read_parts<P: Parts>(table: &Table, problems: &mut Problems) -> P {
+    match strict::<P::Raw>(&Value::Table(table.clone()), "") {
+        Ok(raw) => P::from(raw),
+        Err(schema) => {
+            problems.extend(schema);
+            P::read(Fields::new(table))
+        }
+    }
+}
+
+/// Declares the parts of an input file ([`Parts`]): for each top-level field of its raw type, its
+/// type and how it is read (`required`, `or_default` for a field with a default, `each` for an
+/// array read element by element; the type is then the element's).
+macro_rules! parts {
+    (
+        $(#[$doc:meta])*
+        $parts:ident of $raw:ty {
+            $($(#[$fdoc:meta])* $field:ident: $ty:ty => $how:ident,)*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub(crate) struct $parts {
+            $($(#[$fdoc])* pub(crate) $field: Option<$crate::input::parts!(@type $how $ty)>,)*
+        }
+
+        impl From<$raw> for $parts {
+            fn from(r: $raw) -> $parts {
+                $parts { $($field: Some($crate::input::parts!(@from $how r.$field)),)* }
+            }
+        }
+
+        impl $crate::input::Parts for $parts {
+            type Raw = $raw;
+            fn read(fields: $crate::input::Fields<'_>) -> $parts {
+                $parts { $($field: fields.$how(stringify!($field)),)* }
+            }
+        }
+    };
+    (@type each $ty:ty) => { Vec<Option<$ty>> };
+    (@type $how:ident $ty:ty) => { $ty };
+    (@from each $e:expr) => { $e.into_iter().map(Some).collect() };
+    (@from $how:ident $e:expr) => { $e };
+}
+pub(crate) use parts;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub(crate) mod validate;
 use std::path::Path;
 
 use crate::error::ScenarioError;
+use crate::input::Problems;
 use crate::sim::Params;
 
 pub use load::Loaded;
@@ -65,4 +66,18 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             },
         }),
     }
+}
+
+/// The scenario that `field` of another input file names (written `written`, resolved to `path`):
+/// `None`, and a problem of `field`, if it cannot be read or is invalid.
+pub(crate) fn load_named(
+    problems: &mut Problems,
+    field: &str,
+    written: &str,
+    path: &Path,
+) -> Option<Scenario> {
+    if !problems.reference(field, written, path, "scenario") {
+        return None;
+    }
+    load(path).map_err(|e| problems.error(field, e)).ok()
 }

@@ -64,3 +64,50 @@ fn every_input_file_with_bytes_that_are_not_utf8_is_refused_with_the_same_messag
         std::fs::remove_file(d.join(file)).unwrap();
     }
 }
+
+/// The problems listed in `err`, in order: their fields.
+fn fields(err: &str) -> Vec<String> {
+    err.lines()
+        .filter_map(|l| l.strip_prefix("  - field `"))
+        .map(|l| l.split('`').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_sweep_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("sweep.toml"),
+        "base = \"nope.toml\"\nreplications = \"x\"\nseed = 1\nmax_runs = 0\nmetrics = [\"nope\"]\n\n[design]\nkind = \"latin_hypercube\"\nsamples = 2\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.6\nmax = 0.2\n",
+    )
+    .unwrap();
+    let err = refused(d, &["sweep", "sweep.toml", "-q", "-o", "out"]);
+    assert!(err.contains("sweep.toml: 5 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "replications",
+            "base",
+            "max_runs",
+            "parameters[0].max",
+            "metrics[0]"
+        ],
+        "{err}"
+    );
+    assert!(err.contains("expected a whole number >= 0"), "{err}");
+    assert!(err.contains("\"nope.toml\": cannot open"), "{err}");
+    // The design's own problems, once the sections are sound, are listed together too.
+    extend_baseline(d, "small.toml", "");
+    std::fs::write(
+        d.join("sweep.toml"),
+        "base = \"small.toml\"\nreplications = 1\nseed = 1\n\n[design]\nkind = \"sobol\"\nsamples = 1\nbootstrap = 0\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n",
+    )
+    .unwrap();
+    let err = refused(d, &["sweep", "sweep.toml", "-q", "-o", "out"]);
+    assert_eq!(
+        fields(&err),
+        ["design.samples", "design.bootstrap"],
+        "{err}"
+    );
+}
