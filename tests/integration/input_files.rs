@@ -111,3 +111,33 @@ fn a_sweep_file_lists_the_problems_of_every_section_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn an_explore_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let reforms = root().join("scenarios/reforms");
+    std::fs::write(
+        d.join("explore.toml"),
+        format!(
+            "baseline = {:?}\nreforms = [\"nope.toml\", {:?}]\nreplications = \"x\"\nseed = 1\nscale = 0\nmetrics = [\"located\", \"nope\"]\n\n[futures]\nsamples = 2\n\n[uncertainties]\nspread = 2\n\n[robustness]\npercentiles = [101]\n",
+            baseline().display().to_string(),
+            reforms.join("integrated_record.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let err = refused(d, &["explore", "explore.toml", "-q", "-o", "out"]);
+    assert!(err.contains("explore.toml: 6 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "replications",
+            "reforms[0]",
+            "scale",
+            "metrics[1]",
+            "robustness.percentiles[0]",
+            "uncertainties.spread"
+        ],
+        "{err}"
+    );
+}
