@@ -2,7 +2,8 @@
 //! unaccompanied children. Every child in the program is synthetic.
 //!
 //! Dependencies point one way:
-//! `cli -> app -> (scenario, runner, output, experiment) -> (stats, sim)`.
+//! `cli -> app -> (scenario, runner, output, experiment) -> (stats, sim)`; `scenario` and
+//! `experiment` read their files through `input`.
 
 #![warn(missing_docs, unreachable_pub)]
 
@@ -10,6 +11,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub(crate) mod experiment;
+pub(crate) mod input;
 pub mod output;
 pub(crate) mod rng;
 pub mod runner;

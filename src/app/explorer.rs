@@ -20,8 +20,8 @@ use toml::Value;
 use super::{progress_bar, BadInput};
 use crate::cli::ExplorerArgs;
 use crate::error::ScenarioError;
+use crate::experiment::checks::{referenced_file, several};
 use crate::experiment::design;
-use crate::experiment::sweep::{referenced_file, several};
 use crate::output::explorer::{
     self as page, CellRuns, LeverView, Month, PageInput, RunDigest, StepSpec,
 };
@@ -214,17 +214,8 @@ impl Explorer {
 /// Read and check an explorer file: every problem found is listed at once, and every setting of
 /// the grid must be a valid scenario.
 pub(crate) fn load(file: &Path) -> Result<Explorer, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
-        kind: "explorer",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawExplorer = crate::scenario::load::strict_file(file, table)?;
+    let table = crate::input::read(file, "explorer")?.table;
+    let raw: RawExplorer = crate::input::strict_file(file, table)?;
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
     referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
+use super::checks::HARD_MAX_RUNS;
 use super::design;
-use super::sweep::HARD_MAX_RUNS;
 use super::targets::{self, Qualifier, Target};
 use crate::error::ScenarioError;
 use crate::rng::{self, Stream};
@@ -213,23 +213,14 @@ fn candidate_stream(seed: u64) -> Stream {
 
 /// Read and check a calibration file, its base scenario and its targets file.
 pub(crate) fn load(file: &Path) -> Result<Calibration, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
-        kind: "calibration",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let table: Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawCalibration = crate::scenario::load::strict_file(file, table)?;
+    let crate::input::Source { bytes, table } = crate::input::read(file, "calibration")?;
+    let raw: RawCalibration = crate::input::strict_file(file, table)?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let base_path = dir.join(&raw.base);
-    crate::experiment::sweep::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
+    crate::experiment::checks::referenced_file(file, "base", &raw.base, &base_path, "scenario")?;
     let base = scenario::load(&base_path)?;
     let targets_path = dir.join(&raw.targets);
-    crate::experiment::sweep::referenced_file(
+    crate::experiment::checks::referenced_file(
         file,
         "targets",
         &raw.targets,
@@ -465,7 +456,7 @@ pub(crate) fn check(
         });
     }
     if !errs.is_empty() {
-        return Err(crate::experiment::sweep::several(file, errs));
+        return Err(crate::experiment::checks::several(file, errs));
     }
     let candidates = draw_candidates(&parameters, n as usize, raw.seed)
         .map_err(|e| bad(file, "method", e.to_string()))?;

@@ -212,16 +212,8 @@ pub(crate) fn load(
     start_date: &str,
     horizon_days: u32,
 ) -> Result<Vec<Target>, ScenarioError> {
-    let text = std::fs::read_to_string(file).map_err(|source| ScenarioError::Read {
-        kind: "targets",
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-        path: file.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
-    let raw: RawTargets = crate::scenario::load::strict_file(file, table)?;
+    let table = crate::input::read(file, "targets")?.table;
+    let raw: RawTargets = crate::input::strict_file(file, table)?;
     parse(file, raw, start_date, horizon_days)
 }
 
@@ -398,7 +390,7 @@ pub(crate) fn parse(
         }
     }
     if !errs.is_empty() {
-        return Err(crate::experiment::sweep::several(file, errs));
+        return Err(crate::experiment::checks::several(file, errs));
     }
     Ok(out)
 }

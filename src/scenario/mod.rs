@@ -9,6 +9,7 @@ pub(crate) mod validate;
 use std::path::Path;
 
 use crate::error::ScenarioError;
+use crate::input::Problems;
 use crate::sim::Params;
 
 pub use load::Loaded;
@@ -60,9 +61,23 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             path: path.to_path_buf(),
             chain: loaded.chain_note(),
             problems: {
-                load::exact_values(&loaded.merged, &mut problems);
+                crate::input::exact_values(&loaded.merged, &mut problems);
                 problems
             },
         }),
     }
+}
+
+/// The scenario that `field` of another input file names (written `written`, resolved to `path`):
+/// `None`, and a problem of `field`, if it cannot be read or is invalid.
+pub(crate) fn load_named(
+    problems: &mut Problems,
+    field: &str,
+    written: &str,
+    path: &Path,
+) -> Option<Scenario> {
+    if !problems.reference(field, written, path, "scenario") {
+        return None;
+    }
+    load(path).map_err(|e| problems.error(field, e)).ok()
 }

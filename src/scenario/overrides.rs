@@ -191,7 +191,7 @@ pub(crate) fn with_overrides(
     }
     let raw = super::load::deserialize(std::path::Path::new(label), &base.loaded.chain, &merged)?;
     let params = validate::validate(&raw).map_err(|mut problems| {
-        super::load::exact_values(&merged, &mut problems);
+        crate::input::exact_values(&merged, &mut problems);
         ScenarioError::Invalid {
             path: label.into(),
             chain: base.loaded.chain_note(),

@@ -9,6 +9,7 @@ mod explore;
 mod explorer;
 mod golden;
 mod hardening;
+mod input_files;
 mod readme;
 mod report;
 mod run;

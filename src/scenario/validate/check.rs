@@ -1,9 +1,10 @@
-//! The shared problem collector: generic value checks (finite, probability, range, duration,
-//! rate, weights) that record each bad value with its dotted path and return a safe stand-in.
+//! The value checks of a scenario (finite, probability, range, duration, rate, weights) on the
+//! shared problem collector ([`Problems`]): each records a bad value with its dotted path and
+//! returns a safe stand-in.
 
 use chrono::NaiveDate;
 
-use crate::error::Problem;
+use crate::input::Problems;
 use crate::sim::params::{Duration, Schedule, MINUTES_PER_DAY};
 
 /// Largest coefficient of variation accepted for a duration.
@@ -16,21 +17,11 @@ pub(super) const MIN_PER_HOUR: f64 = 60.0;
 pub(super) const MIN_PER_DAY: f64 = MINUTES_PER_DAY as f64;
 const MIN_PER_YEAR: f64 = 365.25 * MIN_PER_DAY;
 
-/// Every problem found so far, in the order found.
-#[derive(Debug, Default)]
-pub(super) struct Check {
-    pub(super) problems: Vec<Problem>,
-}
+/// The collector of a scenario's problems: the one shared by every loader, with the scenario's
+/// value checks below as its methods.
+pub(super) type Check = Problems;
 
 impl Check {
-    pub(super) fn bad(&mut self, field: &str, value: impl std::fmt::Display, allowed: &str) {
-        self.problems.push(Problem {
-            field: field.to_string(),
-            value: value.to_string(),
-            allowed: allowed.to_string(),
-        });
-    }
-
     fn finite(&mut self, field: &str, v: f64) -> bool {
         if v.is_finite() {
             true

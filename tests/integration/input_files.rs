@@ -1,0 +1,143 @@
+//! The input files of experiments (sweep, explore, calibration, targets and explorer files) are
+//! read like scenarios: one reading prelude (bytes that are not UTF-8 are refused with the same
+//! message, naming the file and the byte offset), and every problem of a file that does not depend
+//! on another listed at once.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// Run the CLI in `d` with `args`: it must refuse with exit code 2, print one error and write
+/// nothing; returns the error.
+fn refused(d: &Path, args: &[&str]) -> String {
+    let before: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let a = cmd(d).args(args).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let after: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before, after, "nothing written for bad input");
+    err
+}
+
+#[test]
+fn every_input_file_with_bytes_that_are_not_utf8_is_refused_with_the_same_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    extend_baseline(d, "small.toml", "");
+    let cases: [(&str, &[&str]); 6] = [
+        ("scenario.toml", &["check", "scenario.toml"]),
+        ("sweep.toml", &["sweep", "sweep.toml", "-q", "-o", "out"]),
+        (
+            "explore.toml",
+            &["explore", "explore.toml", "-q", "-o", "out"],
+        ),
+        ("cal.toml", &["calibrate", "cal.toml", "-q", "-o", "out"]),
+        (
+            "targets.toml",
+            &["validate", "small.toml", "--targets", "targets.toml", "-q"],
+        ),
+        (
+            "explorer.toml",
+            &["explorer", "explorer.toml", "-q", "--out", "page.html"],
+        ),
+    ];
+    for (file, args) in cases {
+        // A Latin-1 "é" in a comment: the rest of the file does not matter.
+        std::fs::write(d.join(file), b"# caf\xe9\nbase = \"small.toml\"\n").unwrap();
+        let err = refused(d, args);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: {file}: not valid TOML: not UTF-8: invalid utf-8 sequence of 1 bytes from \
+                 index 5"
+            ),
+            "{args:?}"
+        );
+        std::fs::remove_file(d.join(file)).unwrap();
+    }
+}
+
+/// The problems listed in `err`, in order: their fields.
+fn fields(err: &str) -> Vec<String> {
+    err.lines()
+        .filter_map(|l| l.strip_prefix("  - field `"))
+        .map(|l| l.split('`').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_sweep_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("sweep.toml"),
+        "base = \"nope.toml\"\nreplications = \"x\"\nseed = 1\nmax_runs = 0\nmetrics = [\"nope\"]\n\n[design]\nkind = \"latin_hypercube\"\nsamples = 2\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.6\nmax = 0.2\n",
+    )
+    .unwrap();
+    let err = refused(d, &["sweep", "sweep.toml", "-q", "-o", "out"]);
+    assert!(err.contains("sweep.toml: 5 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "replications",
+            "base",
+            "max_runs",
+            "parameters[0].max",
+            "metrics[0]"
+        ],
+        "{err}"
+    );
+    assert!(err.contains("expected a whole number >= 0"), "{err}");
+    assert!(err.contains("\"nope.toml\": cannot open"), "{err}");
+    // The design's own problems, once the sections are sound, are listed together too.
+    extend_baseline(d, "small.toml", "");
+    std::fs::write(
+        d.join("sweep.toml"),
+        "base = \"small.toml\"\nreplications = 1\nseed = 1\n\n[design]\nkind = \"sobol\"\nsamples = 1\nbootstrap = 0\n\n[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n",
+    )
+    .unwrap();
+    let err = refused(d, &["sweep", "sweep.toml", "-q", "-o", "out"]);
+    assert_eq!(
+        fields(&err),
+        ["design.samples", "design.bootstrap"],
+        "{err}"
+    );
+}
+
+#[test]
+fn an_explore_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let reforms = root().join("scenarios/reforms");
+    std::fs::write(
+        d.join("explore.toml"),
+        format!(
+            "baseline = {:?}\nreforms = [\"nope.toml\", {:?}]\nreplications = \"x\"\nseed = 1\nscale = 0\nmetrics = [\"located\", \"nope\"]\n\n[futures]\nsamples = 2\n\n[uncertainties]\nspread = 2\n\n[robustness]\npercentiles = [101]\n",
+            baseline().display().to_string(),
+            reforms.join("integrated_record.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let err = refused(d, &["explore", "explore.toml", "-q", "-o", "out"]);
+    assert!(err.contains("explore.toml: 6 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "replications",
+            "reforms[0]",
+            "scale",
+            "metrics[1]",
+            "robustness.percentiles[0]",
+            "uncertainties.spread"
+        ],
+        "{err}"
+    );
+}
