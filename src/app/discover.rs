@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use super::outcome::{BoxLimit, BoxStatsOut, CommandOutcome, DiscoverOutcome, FeatureScore};
 use super::{lock_out, BadInput};
 use crate::cli::DiscoverArgs;
 use crate::error::ScenarioError;
@@ -56,8 +57,9 @@ fn read_experiments(dir: &Path, paths: &[String], futures: u64) -> Result<Vec<Ve
         return Err(folder(
             dir,
             format!(
-                "{} does not list the uncertain parameters of its explore.json: run the explore again",
-                schema::EXPERIMENTS
+                "{} does not list the uncertain parameters of its {}: run the explore again",
+                schema::EXPERIMENTS,
+                schema::INFO
             ),
         ));
     }
@@ -79,9 +81,10 @@ fn read_experiments(dir: &Path, paths: &[String], futures: u64) -> Result<Vec<Ve
         return Err(folder(
             dir,
             format!(
-                "{} has {} futures, explore.json {futures}: run the explore again",
+                "{} has {} futures, {} {futures}: run the explore again",
                 schema::EXPERIMENTS,
-                out.len()
+                out.len(),
+                schema::INFO
             ),
         ));
     }
@@ -97,7 +100,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     if !explore_files::is_explore(dir) {
         return Err(folder(
             dir,
-            "holds no explore.json: give the output folder of `custody-sim explore` (merged, if it ran in shards)".into(),
+            format!("holds no {}: give the output folder of `custody-sim explore` (merged, if it ran in shards)", schema::INFO),
         ));
     }
     let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
@@ -198,9 +201,10 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         return Err(folder(
             dir,
             format!(
-                "{} of {} runs are missing from runs.csv: finish the explore (`--resume`) first",
+                "{} of {} runs are missing from {}: finish the explore (`--resume`) first",
                 info.runs_total - seen,
-                info.runs_total
+                info.runs_total,
+                schema::RUNS
             ),
         ));
     }
@@ -291,114 +295,51 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     };
     files::write(&out, &d)?;
     let charts = crate::output::charts::charts_for_discovery(&out, &out)?;
-
-    if args.json {
-        let stats = |b: &crate::experiment::prim::BoxStats| {
-            serde_json::json!({
-                "coverage": b.coverage,
-                "density": b.density,
-                "mass": b.mass,
-                "points": b.points,
-                "cases": b.cases,
-            })
-        };
-        let restricted: Vec<serde_json::Value> = without
-            .iter()
-            .map(|(j, s)| {
-                serde_json::json!({
-                    "parameter": paths[*j],
-                    "min": pasted.lo[*j],
-                    "max": pasted.hi[*j],
-                    "range_min": full.lo[*j],
-                    "range_max": full.hi[*j],
-                    "coverage_without": s.coverage,
-                    "density_without": s.density,
-                })
-            })
-            .collect();
-        let scores: Vec<serde_json::Value> = files::score_order(&scores_condition)
-            .into_iter()
-            .map(|j| {
-                serde_json::json!({
-                    "parameter": paths[j],
-                    "score_condition": scores_condition[j].eta_squared,
-                    "score_quantity": scores_quantity[j].eta_squared,
-                    "null_level": scores_condition[j].null_level,
-                })
-            })
-            .collect();
-        super::print_json(
-            "discover",
-            serde_json::json!({
-                "explore_dir": dir.display().to_string(),
-                "identity": info.identity,
-                "reform": args.reform,
-                "metric": metric,
-                "condition": condition.to_string(),
-                "futures": used.len(),
-                "futures_skipped": skipped,
-                "cases": cases,
-                "steps": steps.len(),
-                "chosen_step": chosen,
-                "chosen_by": if args.box_step.is_some() { "--box" } else { "min_coverage" },
-                "peeled": stats(&steps[chosen].stats),
-                "pasted": stats(&pasted_stats),
-                "box": restricted,
-                "feature_scores": scores,
-                "out": out.display().to_string(),
-                "files": files::FILES,
-                "charts": charts.len(),
-            }),
-        )?;
-    } else if !args.quiet {
-        println!(
-            "Scenario discovery for {} ({metric}): \"{condition}\" holds in {cases} of {} futures{}",
-            args.reform,
-            used.len(),
-            if skipped > 0 {
-                format!(" ({skipped} futures without results left out)")
-            } else {
-                String::new()
-            }
-        );
-        println!(
-            "Peeling trajectory: {} boxes; chosen step {chosen}{}: coverage {:.2}, density {:.2}, mass {:.2}; after pasting: coverage {:.2}, density {:.2}, mass {:.2}",
-            steps.len(),
-            if args.box_step.is_some() { " (--box)" } else { "" },
-            steps[chosen].stats.coverage,
-            steps[chosen].stats.density,
-            steps[chosen].stats.mass,
-            pasted_stats.coverage,
-            pasted_stats.density,
-            pasted_stats.mass
-        );
-        if without.is_empty() {
-            println!("The box restricts no parameter.");
+    let mut written: Vec<String> = files::FILES.map(String::from).to_vec();
+    written.extend(super::chart_files(&out, &charts));
+    let outcome = DiscoverOutcome {
+        explore_dir: dir.display().to_string(),
+        identity: info.identity,
+        reform: args.reform.clone(),
+        metric,
+        condition: condition.to_string(),
+        futures: used.len(),
+        futures_skipped: skipped,
+        cases,
+        steps: steps.len(),
+        chosen_step: chosen,
+        chosen_by: if args.box_step.is_some() {
+            "--box"
         } else {
-            println!("The box (density without each restriction in brackets):");
-            for (j, s) in &without {
-                println!(
-                    "  {:<58} {:>12} to {:<12} [{:.2}]",
-                    paths[*j],
-                    crate::output::fmt_num(pasted.lo[*j]),
-                    crate::output::fmt_num(pasted.hi[*j]),
-                    s.density
-                );
-            }
-        }
-        println!("Parameters that matter most for the condition (share of its variance explained alone):");
-        for j in files::score_order(&scores_condition).into_iter().take(5) {
-            println!(
-                "  {:<58} {:.3} (chance level {:.3})",
-                paths[j], scores_condition[j].eta_squared, scores_condition[j].null_level
-            );
-        }
-        println!(
-            "Outputs in {}/ ({}, {} charts)",
-            out.display(),
-            files::FILES.join(", "),
-            charts.len()
-        );
-    }
-    Ok(())
+            "min_coverage"
+        },
+        peeled: BoxStatsOut::from(&steps[chosen].stats),
+        pasted: BoxStatsOut::from(&pasted_stats),
+        restrictions: without
+            .iter()
+            .map(|(j, s)| BoxLimit {
+                parameter: paths[*j].clone(),
+                min: pasted.lo[*j],
+                max: pasted.hi[*j],
+                range_min: full.lo[*j],
+                range_max: full.hi[*j],
+                coverage_without: s.coverage,
+                density_without: s.density,
+            })
+            .collect(),
+        feature_scores: files::score_order(&scores_condition)
+            .into_iter()
+            .map(|j| FeatureScore {
+                parameter: paths[j].clone(),
+                score_condition: scores_condition[j].eta_squared,
+                score_quantity: scores_quantity[j].eta_squared,
+                null_level: scores_condition[j].null_level,
+            })
+            .collect(),
+        out: out.display().to_string(),
+        files: written,
+        charts: charts.len(),
+        tables: files::FILES.len(),
+    };
+    outcome.emit(args.json, args.quiet)
 }
