@@ -21,8 +21,8 @@ use crate::output;
 use crate::output::calibrate::{self as files, CalibrationInfo, Recorded, Role};
 use crate::output::manifest::{self, CalibrationRun};
 use crate::output::schema::{accepted, candidates, posterior, target, CALIBRATED, MANIFEST};
-use crate::runner::{run_replications, Faults, Runner};
-use crate::scenario::{self, overrides};
+use crate::runner::{run_replications, Faults, RunResult, Runner};
+use crate::scenario::{self, overrides, Scenario};
 use crate::sim::{simulate, DailyLog};
 
 fn default_out(file: &Path) -> PathBuf {
@@ -109,30 +109,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.calibration));
     let info = CalibrationInfo::new(&cal);
     let _lock = lock_out(&out)?;
-    let refuse = |message: String| -> anyhow::Error {
-        BadInput(ScenarioError::Outputs {
-            path: out.clone(),
-            message,
-        })
-        .into()
-    };
-    if !args.resume
-        && (out.join(candidates::FILE).exists() || out.join(CalibrationInfo::FILE).exists())
-    {
-        return Err(refuse(
-            "already holds a calibration: add --resume to continue it, or choose another --out"
-                .into(),
-        ));
-    }
-    if args.resume && out.join(CalibrationInfo::FILE).exists() {
-        let old: CalibrationInfo = folder::read(&out)?;
-        if old.identity != info.identity {
-            return Err(refuse(format!(
-                "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
-                old.calibration_file
-            )));
-        }
-    }
+    check_folder(&out, &info, args.resume)?;
     let session = Session::open(&cal, &out, Shard::WHOLE, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
@@ -192,50 +169,15 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         accepted.len(),
     )?;
 
-    // The calibrated scenario: extends the base, overrides only the fitted parameters; checked by
-    // loading it back.
-    let calibrated_path = out.join(CALIBRATED);
-    let extends = relative_to(&out, &cal.base_path)?;
-    let text = calibrate::calibrated_text(
-        &cal,
-        &fitted_sc.loaded.merged,
-        &fitted,
-        &posteriors,
-        &extends,
-    )
-    .context("cannot write the calibrated scenario as TOML")?;
-    output::write_atomic_text(&calibrated_path, &text)?;
-    let calibrated = scenario::load(&calibrated_path).with_context(|| {
-        format!(
-            "the calibrated scenario {} does not load",
-            calibrated_path.display()
-        )
-    })?;
-    verify_calibrated(&cal, &fitted, &calibrated.loaded.merged)
-        .with_context(|| format!("checking {}", calibrated_path.display()))?;
+    let (calibrated_path, calibrated, extends) =
+        write_calibrated(&cal, &out, &fitted_sc.loaded.merged, &fitted, &posteriors)?;
 
     // The fitted scenario itself, against every target.
     let bar = progress_bar(reps, args.quiet || args.json, "replications");
     bar.set_message(format!("running {}", calibrated_path.display()));
     let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let results: Vec<(Role, &Target, Outcome)> = cal
-        .targets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let values: Vec<f64> = runs
-                .iter()
-                .map(|r| t.evaluate(&r.days, &r.summary))
-                .collect();
-            let role = if i < cal.n_fit {
-                Role::Fitted
-            } else {
-                Role::HeldOut
-            };
-            (role, t, targets::outcome(t, &values))
-        })
-        .collect();
+    let results = fit_results(&cal, &runs);
     let start = &cal.base.loaded.raw.time.start_date;
     files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
     let d = |i: usize| distances[i].unwrap_or(f64::NAN);
@@ -298,6 +240,76 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Refuse an output folder that holds a calibration, unless `resume` and it is the same one.
+fn check_folder(out: &Path, info: &CalibrationInfo, resume: bool) -> Result<()> {
+    let refuse = |message: String| -> anyhow::Error {
+        BadInput(ScenarioError::Outputs {
+            path: out.to_path_buf(),
+            message,
+        })
+        .into()
+    };
+    let holds = out.join(CalibrationInfo::FILE).exists();
+    if !resume && (out.join(candidates::FILE).exists() || holds) {
+        return Err(refuse(
+            "already holds a calibration: add --resume to continue it, or choose another --out"
+                .into(),
+        ));
+    }
+    if resume && holds {
+        let old: CalibrationInfo = folder::read(out)?;
+        if old.identity != info.identity {
+            return Err(refuse(format!(
+                "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
+                old.calibration_file
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Write the calibrated scenario into `out`: it extends the base and overrides only the fitted
+/// parameters (`merged`: the fitted scenario's table); checked by loading it back. Returns its
+/// path, the scenario, and what it extends (relative to `out`).
+fn write_calibrated(
+    cal: &Calibration,
+    out: &Path,
+    merged: &toml::Table,
+    fitted: &[f64],
+    posteriors: &[calibrate::Posterior],
+) -> Result<(PathBuf, Scenario, String)> {
+    let path = out.join(CALIBRATED);
+    let extends = relative_to(out, &cal.base_path)?;
+    let text = calibrate::calibrated_text(cal, merged, fitted, posteriors, &extends)
+        .context("cannot write the calibrated scenario as TOML")?;
+    output::write_atomic_text(&path, &text)?;
+    let calibrated = scenario::load(&path)
+        .with_context(|| format!("the calibrated scenario {} does not load", path.display()))?;
+    verify_calibrated(cal, fitted, &calibrated.loaded.merged)
+        .with_context(|| format!("checking {}", path.display()))?;
+    Ok((path, calibrated, extends))
+}
+
+/// Every target (fitted first, then held out) against the calibrated scenario's runs.
+fn fit_results<'a>(cal: &'a Calibration, runs: &[RunResult]) -> Vec<(Role, &'a Target, Outcome)> {
+    cal.targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let values: Vec<f64> = runs
+                .iter()
+                .map(|r| t.evaluate(&r.days, &r.summary))
+                .collect();
+            let role = if i < cal.n_fit {
+                Role::Fitted
+            } else {
+                Role::HeldOut
+            };
+            (role, t, targets::outcome(t, &values))
+        })
+        .collect()
 }
 
 /// The calibrated scenario must hold the fitted values, and differ from the base only there (and

@@ -12,7 +12,7 @@ use crate::output;
 use crate::output::manifest::{self, ScenarioFile};
 use crate::output::schema::{comparison, MANIFEST, SCENARIO_DIFF};
 use crate::runner::{run_summaries, Runner};
-use crate::scenario;
+use crate::scenario::{self, Scenario};
 
 /// `custody-sim compare`: every scenario with the same seeds; paired differences from the baseline.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
@@ -113,15 +113,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .collect();
     output::write_comparison(&out_dir.join(comparison::FILE), &names[0], &diffs)?;
     output::write_atomic_text(&out_dir.join(SCENARIO_DIFF), &diff_text)?;
-    // Every file behind the scenarios (each `extends` chain), once, for the report's sources.
-    let mut scenario_files: Vec<ScenarioFile> = Vec::new();
-    for s in std::iter::once(&base).chain(&reforms) {
-        for f in super::hash_sources(s).0 {
-            if !scenario_files.iter().any(|x| x.path == f.path) {
-                scenario_files.push(f);
-            }
-        }
-    }
+    let scenario_files = scenario_files(std::iter::once(&base).chain(&reforms));
     let mut outcome = CompareOutcome {
         baseline: names[0].clone(),
         baseline_file: args.baseline.display().to_string(),
@@ -164,6 +156,19 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         outcome.print_json()?;
     }
     Ok(())
+}
+
+/// Every file behind the scenarios (each `extends` chain), once, for the report's sources.
+fn scenario_files<'a>(scenarios: impl Iterator<Item = &'a Scenario>) -> Vec<ScenarioFile> {
+    let mut files: Vec<ScenarioFile> = Vec::new();
+    for s in scenarios {
+        for f in super::hash_sources(s).0 {
+            if !files.iter().any(|x| x.path == f.path) {
+                files.push(f);
+            }
+        }
+    }
+    files
 }
 
 /// Every scenario's replications, run in batches with common random numbers.

@@ -13,6 +13,7 @@ use crate::cli::DiscoverArgs;
 use crate::error::ScenarioError;
 use crate::experiment::explore::{default_direction, quantity_of, Condition};
 use crate::experiment::prim::{self, PrimOptions};
+use crate::output::charts::Chart;
 use crate::output::discover::{self as files, Discovery};
 use crate::output::explore::{self as explore_files, schema};
 use crate::output::schema::metric_names;
@@ -97,17 +98,7 @@ fn default_out(dir: &Path, reform: &str) -> PathBuf {
 
 pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     let dir = &args.explore_dir;
-    if !explore_files::is_explore(dir) {
-        return Err(folder(
-            dir,
-            format!("holds no {}: give the output folder of `custody-sim explore` (merged, if it ran in shards)", schema::INFO),
-        ));
-    }
-    let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
-        .map_err(|e| folder(dir, format!("{e:#}")))?;
-    if info.shard_n > 1 {
-        return Err(folder(dir, format!("holds shard {}/{} only: merge the shards with `custody-sim merge` and discover on the merged folder", info.shard_k, info.shard_n)));
-    }
+    let info = explore_info(dir)?;
     let names: Vec<&str> = info.policies.iter().map(|p| p.name.as_str()).collect();
     let Some(reform) = names.iter().position(|n| *n == args.reform) else {
         return Err(arg(
@@ -143,27 +134,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     if condition.needs_direction() && direction.is_none() {
         return Err(arg("--condition", format!("\"{condition}\": {metric} has no known better direction, so improvement and regret are not defined; use value or difference, or list the metric with its direction in the explore file")));
     }
-    for (field, v, closed) in [
-        ("--peel-alpha", args.peel_alpha, false),
-        ("--paste-alpha", args.paste_alpha, false),
-        ("--min-mass", args.min_mass, false),
-        ("--min-coverage", args.min_coverage, true),
-    ] {
-        let ok = if closed {
-            (0.0..=1.0).contains(&v)
-        } else {
-            v > 0.0 && v < 1.0
-        };
-        if !ok {
-            return Err(arg(
-                field,
-                format!(
-                    "{v}: must be in {}",
-                    if closed { "[0, 1]" } else { "(0, 1)" }
-                ),
-            ));
-        }
-    }
+    check_options(args)?;
     let x_all = read_experiments(
         dir,
         &info
@@ -174,50 +145,14 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         info.futures,
     )?;
 
-    // Per future and policy: the mean of the metric over successful replications.
-    let (n_f, n_p, reps) = (
-        info.futures as usize,
-        info.policies.len(),
-        info.replications,
-    );
-    let mut sums = vec![vec![(0.0f64, 0u64); n_p]; n_f];
-    let runs = explore_files::read_runs(dir).map_err(|e| folder(dir, format!("{e:#}")))?;
-    let mut seen = 0u64;
-    for p in runs {
-        if p.run >= info.runs_total {
-            continue;
-        }
-        seen += 1;
-        let policy = (p.run % n_p as u64) as usize;
-        let future = (p.run / n_p as u64 / reps) as usize;
-        if let Some(v) = p.ok.as_ref().map(|v| v[m_index]) {
-            if v.is_finite() {
-                sums[future][policy].0 += v;
-                sums[future][policy].1 += 1;
-            }
-        }
-    }
-    if seen < info.runs_total {
-        return Err(folder(
-            dir,
-            format!(
-                "{} of {} runs are missing from {}: finish the explore (`--resume`) first",
-                info.runs_total - seen,
-                info.runs_total,
-                schema::RUNS
-            ),
-        ));
-    }
+    let means = future_means(dir, &info, m_index)?;
+    let n_f = means.len();
     let mut x = Vec::new();
     let mut y = Vec::new();
     let mut q = Vec::new();
     let mut used = Vec::new();
-    for f in 0..n_f {
-        let values: Vec<f64> = sums[f]
-            .iter()
-            .map(|&(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
-            .collect();
-        let v = quantity_of(condition.quantity, &values, reform, direction);
+    for (f, values) in means.iter().enumerate() {
+        let v = quantity_of(condition.quantity, values, reform, direction);
         if !v.is_finite() || x_all[f].iter().any(|a| !a.is_finite()) {
             continue;
         }
@@ -295,27 +230,126 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     };
     files::write(&out, &d)?;
     let charts = crate::output::charts::charts_for_discovery(&out, &out)?;
+    outcome(&d, info.identity, &out, &charts).emit(args.json, args.quiet)
+}
+
+/// The folder's explore description, if it holds a whole explore (merged, if sharded).
+fn explore_info(dir: &Path) -> Result<explore_files::ExploreInfo> {
+    if !explore_files::is_explore(dir) {
+        return Err(folder(
+            dir,
+            format!("holds no {}: give the output folder of `custody-sim explore` (merged, if it ran in shards)", schema::INFO),
+        ));
+    }
+    let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
+        .map_err(|e| folder(dir, format!("{e:#}")))?;
+    if info.shard_n > 1 {
+        return Err(folder(dir, format!("holds shard {}/{} only: merge the shards with `custody-sim merge` and discover on the merged folder", info.shard_k, info.shard_n)));
+    }
+    Ok(info)
+}
+
+/// The PRIM options must be shares: in (0, 1), or [0, 1] for the minimum coverage.
+fn check_options(args: &DiscoverArgs) -> Result<()> {
+    for (field, v, closed) in [
+        ("--peel-alpha", args.peel_alpha, false),
+        ("--paste-alpha", args.paste_alpha, false),
+        ("--min-mass", args.min_mass, false),
+        ("--min-coverage", args.min_coverage, true),
+    ] {
+        let ok = if closed {
+            (0.0..=1.0).contains(&v)
+        } else {
+            v > 0.0 && v < 1.0
+        };
+        if !ok {
+            return Err(arg(
+                field,
+                format!(
+                    "{v}: must be in {}",
+                    if closed { "[0, 1]" } else { "(0, 1)" }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Per future and policy: the mean of metric `m_index` over the successful replications (NaN:
+/// none), from the folder's `runs.csv`, which must hold every run.
+fn future_means(
+    dir: &Path,
+    info: &explore_files::ExploreInfo,
+    m_index: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let (n_f, n_p, reps) = (
+        info.futures as usize,
+        info.policies.len(),
+        info.replications,
+    );
+    let mut sums = vec![vec![(0.0f64, 0u64); n_p]; n_f];
+    let runs = explore_files::read_runs(dir).map_err(|e| folder(dir, format!("{e:#}")))?;
+    let mut seen = 0u64;
+    for p in runs {
+        if p.run >= info.runs_total {
+            continue;
+        }
+        seen += 1;
+        let policy = (p.run % n_p as u64) as usize;
+        let future = (p.run / n_p as u64 / reps) as usize;
+        if let Some(v) = p.ok.as_ref().map(|v| v[m_index]) {
+            if v.is_finite() {
+                sums[future][policy].0 += v;
+                sums[future][policy].1 += 1;
+            }
+        }
+    }
+    if seen < info.runs_total {
+        return Err(folder(
+            dir,
+            format!(
+                "{} of {} runs are missing from {}: finish the explore (`--resume`) first",
+                info.runs_total - seen,
+                info.runs_total,
+                schema::RUNS
+            ),
+        ));
+    }
+    Ok(sums
+        .into_iter()
+        .map(|per| {
+            per.into_iter()
+                .map(|(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
+                .collect()
+        })
+        .collect())
+}
+
+/// What the discovery `d` (of the explore `identity`) found, written into `out` with `charts`.
+fn outcome(d: &Discovery, identity: String, out: &Path, charts: &[Chart]) -> DiscoverOutcome {
     let mut written: Vec<String> = files::FILES.map(String::from).to_vec();
-    written.extend(super::chart_files(&out, &charts));
-    let outcome = DiscoverOutcome {
-        explore_dir: dir.display().to_string(),
-        identity: info.identity,
-        reform: args.reform.clone(),
-        metric,
-        condition: condition.to_string(),
-        futures: used.len(),
-        futures_skipped: skipped,
-        cases,
-        steps: steps.len(),
-        chosen_step: chosen,
-        chosen_by: if args.box_step.is_some() {
+    written.extend(super::chart_files(out, charts));
+    let (paths, pasted, full) = (d.paths, d.pasted, d.full);
+    DiscoverOutcome {
+        explore_dir: d.explore_dir.display().to_string(),
+        identity,
+        reform: d.reform.to_string(),
+        metric: d.metric.to_string(),
+        condition: d.condition.clone(),
+        futures: d.futures.len(),
+        futures_skipped: d.futures_skipped,
+        cases: d.cases,
+        steps: d.steps.len(),
+        chosen_step: d.chosen,
+        chosen_by: if d.chosen_by_user {
             "--box"
         } else {
             "min_coverage"
         },
-        peeled: BoxStatsOut::from(&steps[chosen].stats),
-        pasted: BoxStatsOut::from(&pasted_stats),
-        restrictions: without
+        peeled: BoxStatsOut::from(&d.steps[d.chosen].stats),
+        pasted: BoxStatsOut::from(&d.pasted_stats),
+        restrictions: d
+            .without
             .iter()
             .map(|(j, s)| BoxLimit {
                 parameter: paths[*j].clone(),
@@ -327,19 +361,18 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
                 density_without: s.density,
             })
             .collect(),
-        feature_scores: files::score_order(&scores_condition)
+        feature_scores: files::score_order(d.scores_condition)
             .into_iter()
             .map(|j| FeatureScore {
                 parameter: paths[j].clone(),
-                score_condition: scores_condition[j].eta_squared,
-                score_quantity: scores_quantity[j].eta_squared,
-                null_level: scores_condition[j].null_level,
+                score_condition: d.scores_condition[j].eta_squared,
+                score_quantity: d.scores_quantity[j].eta_squared,
+                null_level: d.scores_condition[j].null_level,
             })
             .collect(),
         out: out.display().to_string(),
         files: written,
         charts: charts.len(),
         tables: files::FILES.len(),
-    };
-    outcome.emit(args.json, args.quiet)
+    }
 }

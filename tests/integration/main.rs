@@ -9,6 +9,7 @@ mod explore;
 mod explorer;
 mod golden;
 mod hardening;
+mod outcomes;
 mod readme;
 mod report;
 mod run;
