@@ -8,17 +8,21 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 
+use super::outcome::{CalibrateOutcome, CommandOutcome, ParameterOutcome};
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::CalibrateArgs;
 use crate::error::ScenarioError;
-use crate::experiment::calibrate::{self, sig, Calibration, Posterior};
+use crate::experiment::calibrate::{self, Calibration};
+use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{folder, Plan, Session, Shard};
+use crate::experiment::campaign::{Plan, Session, Shard};
 use crate::experiment::targets::{self, Outcome, Target};
 use crate::output;
 use crate::output::calibrate::{self as files, CalibrationInfo, Recorded, Role};
-use crate::runner::{run_replications, Faults, Runner};
-use crate::scenario::{self, overrides};
+use crate::output::manifest::{self, CalibrationRun};
+use crate::output::schema::{accepted, candidates, posterior, target, CALIBRATED, MANIFEST};
+use crate::runner::{run_replications, Faults, RunResult, Runner};
+use crate::scenario::{self, overrides, Scenario};
 use crate::sim::{simulate, DailyLog};
 
 fn default_out(file: &Path) -> PathBuf {
@@ -105,30 +109,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.calibration));
     let info = CalibrationInfo::new(&cal);
     let _lock = lock_out(&out)?;
-    let refuse = |message: String| -> anyhow::Error {
-        BadInput(ScenarioError::Outputs {
-            path: out.clone(),
-            message,
-        })
-        .into()
-    };
-    if !args.resume
-        && (out.join("candidates.csv").exists() || out.join("calibration.json").exists())
-    {
-        return Err(refuse(
-            "already holds a calibration: add --resume to continue it, or choose another --out"
-                .into(),
-        ));
-    }
-    if args.resume && out.join("calibration.json").exists() {
-        let old: CalibrationInfo = folder::read(&out)?;
-        if old.identity != info.identity {
-            return Err(refuse(format!(
-                "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
-                old.calibration_file
-            )));
-        }
-    }
+    check_folder(&out, &info, args.resume)?;
     let session = Session::open(&cal, &out, Shard::WHOLE, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
     let runner = Runner::new(args.threads).context("cannot start worker threads")?;
@@ -148,8 +129,9 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let missing = rows.iter().filter(|r| **r == Recorded::Missing).count();
     if missing > 0 {
         bail!(
-            "{missing} candidates are missing from {}/candidates.csv; run again with --resume",
-            out.display()
+            "{missing} candidates are missing from {}/{}; run again with --resume",
+            out.display(),
+            candidates::FILE
         );
     }
     let distances: Vec<Option<f64>> = rows
@@ -164,10 +146,11 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let accepted = calibrate::accept(&distances, want);
     if accepted.len() < 2 {
         bail!(
-            "only {} of {} candidates ran successfully; at least 2 are needed (their errors are in {}/candidates.csv)",
+            "only {} of {} candidates ran successfully; at least 2 are needed (their errors are in {}/{})",
             accepted.len(),
             cal.candidates.len(),
-            out.display()
+            out.display(),
+            candidates::FILE
         );
     }
     let posteriors = calibrate::posteriors(&cal, &accepted);
@@ -177,49 +160,141 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .map_err(|e| {
             anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
         })?;
-    files::write_accepted(
-        &out.join(crate::output::schema::accepted::FILE),
-        &cal,
-        &accepted,
-        &distances,
-    )?;
+    files::write_accepted(&out.join(accepted::FILE), &cal, &accepted, &distances)?;
     files::write_posterior(
-        &out.join(crate::output::schema::posterior::FILE),
+        &out.join(posterior::FILE),
         &cal,
         &posteriors,
         &fitted,
         accepted.len(),
     )?;
 
-    // The calibrated scenario: extends the base, overrides only the fitted parameters; checked by
-    // loading it back.
-    let calibrated_path = out.join("calibrated.toml");
-    let extends = relative_to(&out, &cal.base_path)?;
-    let text = calibrate::calibrated_text(
-        &cal,
-        &fitted_sc.loaded.merged,
-        &fitted,
-        &posteriors,
-        &extends,
-    )
-    .context("cannot write the calibrated scenario as TOML")?;
-    output::write_atomic_text(&calibrated_path, &text)?;
-    let calibrated = scenario::load(&calibrated_path).with_context(|| {
-        format!(
-            "the calibrated scenario {} does not load",
-            calibrated_path.display()
-        )
-    })?;
-    verify_calibrated(&cal, &fitted, &calibrated.loaded.merged)
-        .with_context(|| format!("checking {}", calibrated_path.display()))?;
+    let (calibrated_path, calibrated, extends) =
+        write_calibrated(&cal, &out, &fitted_sc.loaded.merged, &fitted, &posteriors)?;
 
     // The fitted scenario itself, against every target.
     let bar = progress_bar(reps, args.quiet || args.json, "replications");
     bar.set_message(format!("running {}", calibrated_path.display()));
     let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let results: Vec<(Role, &Target, Outcome)> = cal
-        .targets
+    let results = fit_results(&cal, &runs);
+    let start = &cal.base.loaded.raw.time.start_date;
+    files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
+    let d = |i: usize| distances[i].unwrap_or(f64::NAN);
+    let files = [
+        CalibrationInfo::FILE,
+        candidates::FILE,
+        accepted::FILE,
+        posterior::FILE,
+        CALIBRATED,
+        target::FIT_FILE,
+        MANIFEST,
+    ];
+    let outcome = CalibrateOutcome {
+        calibration_file: args.calibration.display().to_string(),
+        identity: info.identity,
+        run: CalibrationRun {
+            method: calibrate::ABC_REJECTION,
+            seed: cal.seed,
+            replications: cal.replications,
+            candidates: cal.candidates.len(),
+            candidates_run_now: pending,
+            candidates_failed: failed,
+            accepted: accepted.len(),
+        },
+        out: out.display().to_string(),
+        calibrated_scenario: calibrated_path.display().to_string(),
+        files: files.map(String::from).to_vec(),
+        parameters: cal
+            .parameters
+            .iter()
+            .zip(&posteriors)
+            .zip(&fitted)
+            .map(|((p, q), &f)| ParameterOutcome {
+                path: p.path.clone(),
+                prior: p.prior.name(),
+                min: p.min,
+                max: p.max,
+                fitted: f,
+                posterior_mean: q.mean,
+                posterior_median: q.median,
+                ci95_low: q.low,
+                ci95_high: q.high,
+            })
+            .collect(),
+        targets: results,
+        distances: (d(accepted[0]), d(accepted[accepted.len() - 1])),
+        extends,
+        threads,
+        wall_candidates,
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+    };
+    manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
+    outcome.emit(args.json, args.quiet)?;
+    if failed > 0 {
+        bail!(
+            "{failed} of {} candidates failed and were left out (their errors are in {}/{})",
+            cal.candidates.len(),
+            out.display(),
+            candidates::FILE
+        );
+    }
+    Ok(())
+}
+
+/// Refuse an output folder that holds a calibration, unless `resume` and it is the same one.
+fn check_folder(out: &Path, info: &CalibrationInfo, resume: bool) -> Result<()> {
+    let refuse = |message: String| -> anyhow::Error {
+        BadInput(ScenarioError::Outputs {
+            path: out.to_path_buf(),
+            message,
+        })
+        .into()
+    };
+    let holds = out.join(CalibrationInfo::FILE).exists();
+    if !resume && (out.join(candidates::FILE).exists() || holds) {
+        return Err(refuse(
+            "already holds a calibration: add --resume to continue it, or choose another --out"
+                .into(),
+        ));
+    }
+    if resume && holds {
+        let old: CalibrationInfo = folder::read(out)?;
+        if old.identity != info.identity {
+            return Err(refuse(format!(
+                "holds a different calibration ({}); --resume continues only the same calibration file, base scenario and targets file",
+                old.calibration_file
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Write the calibrated scenario into `out`: it extends the base and overrides only the fitted
+/// parameters (`merged`: the fitted scenario's table); checked by loading it back. Returns its
+/// path, the scenario, and what it extends (relative to `out`).
+fn write_calibrated(
+    cal: &Calibration,
+    out: &Path,
+    merged: &toml::Table,
+    fitted: &[f64],
+    posteriors: &[calibrate::Posterior],
+) -> Result<(PathBuf, Scenario, String)> {
+    let path = out.join(CALIBRATED);
+    let extends = relative_to(out, &cal.base_path)?;
+    let text = calibrate::calibrated_text(cal, merged, fitted, posteriors, &extends)
+        .context("cannot write the calibrated scenario as TOML")?;
+    output::write_atomic_text(&path, &text)?;
+    let calibrated = scenario::load(&path)
+        .with_context(|| format!("the calibrated scenario {} does not load", path.display()))?;
+    verify_calibrated(cal, fitted, &calibrated.loaded.merged)
+        .with_context(|| format!("checking {}", path.display()))?;
+    Ok((path, calibrated, extends))
+}
+
+/// Every target (fitted first, then held out) against the calibrated scenario's runs.
+fn fit_results<'a>(cal: &'a Calibration, runs: &[RunResult]) -> Vec<(Role, &'a Target, Outcome)> {
+    cal.targets
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -234,112 +309,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
             };
             (role, t, targets::outcome(t, &values))
         })
-        .collect();
-    let start = &cal.base.loaded.raw.time.start_date;
-    files::write_fit(
-        &out.join(crate::output::schema::target::FIT_FILE),
-        start,
-        &results,
-    )?;
-    let wall = started.elapsed().as_secs_f64();
-    let manifest = serde_json::json!({
-        "program": env!("CARGO_PKG_NAME"),
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "calibrate",
-        "calibration": args.calibration.display().to_string(),
-        "method": calibrate::ABC_REJECTION,
-        "seed": cal.seed,
-        "replications": cal.replications,
-        "candidates": cal.candidates.len(),
-        "candidates_run_now": pending,
-        "candidates_failed": failed,
-        "accepted": accepted.len(),
-        "threads": threads,
-        "wall_time_seconds": wall,
-        "outputs": ["calibration.json", "candidates.csv", "accepted.csv", "posterior.csv", "calibrated.toml", "fit.csv", "manifest.json"],
-        "caveats": output::CAVEATS,
-    });
-    output::write_atomic_text(&out.join("manifest.json"), &format!("{manifest:#}\n"))?;
-
-    if args.json {
-        let parameters: Vec<serde_json::Value> = cal
-            .parameters
-            .iter()
-            .zip(&posteriors)
-            .zip(&fitted)
-            .map(|((p, q), &f)| {
-                serde_json::json!({
-                    "path": p.path,
-                    "prior": p.prior.name(),
-                    "min": p.min,
-                    "max": p.max,
-                    "fitted": f,
-                    "posterior_mean": q.mean,
-                    "posterior_median": q.median,
-                    "ci95_low": q.low,
-                    "ci95_high": q.high,
-                })
-            })
-            .collect();
-        let targets_json: Vec<serde_json::Value> = results
-            .iter()
-            .map(|(role, t, o)| {
-                serde_json::json!({
-                    "target": t.raw.name,
-                    "role": role.name(),
-                    "qualifier": t.raw.qualifier,
-                    "published": t.raw.value,
-                    "model": super::interval_json(&o.model),
-                    "relative_error": o.relative_error,
-                    "tolerance": t.raw.tolerance,
-                    "pass": o.pass,
-                })
-            })
-            .collect();
-        super::print_json(
-            "calibrate",
-            serde_json::json!({
-                "calibration_file": args.calibration.display().to_string(),
-                "identity": info.identity,
-                "method": calibrate::ABC_REJECTION,
-                "seed": cal.seed,
-                "replications": cal.replications,
-                "candidates": cal.candidates.len(),
-                "candidates_run_now": pending,
-                "candidates_failed": failed,
-                "accepted": accepted.len(),
-                "out": out.display().to_string(),
-                "calibrated_scenario": out.join("calibrated.toml").display().to_string(),
-                "files": ["calibration.json", "candidates.csv", "accepted.csv", "posterior.csv", "calibrated.toml", "fit.csv", "manifest.json"],
-                "parameters": parameters,
-                "targets": targets_json,
-            }),
-        )?;
-    } else if !args.quiet {
-        print_report(
-            &cal,
-            &Report {
-                out: &out,
-                pending,
-                wall_candidates,
-                wall,
-                accepted: &accepted,
-                distances: &distances,
-                posteriors: &posteriors,
-                fitted: &fitted,
-                results: &results,
-                extends: &extends,
-            },
-        );
-    }
-    if failed > 0 {
-        bail!(
-            "{failed} of {} candidates failed and were left out (their errors are in {}/candidates.csv)",
-            cal.candidates.len(),
-            out.display()
-        );
-    }
-    Ok(())
+        .collect()
 }
 
 /// The calibrated scenario must hold the fitted values, and differ from the base only there (and
@@ -365,84 +335,4 @@ fn verify_calibrated(cal: &Calibration, fitted: &[f64], merged: &toml::Table) ->
         }
     }
     Ok(())
-}
-
-struct Report<'a> {
-    out: &'a Path,
-    pending: usize,
-    wall_candidates: f64,
-    wall: f64,
-    accepted: &'a [usize],
-    distances: &'a [Option<f64>],
-    posteriors: &'a [Posterior],
-    fitted: &'a [f64],
-    results: &'a [(Role, &'a Target, Outcome)],
-    extends: &'a str,
-}
-
-fn print_report(cal: &Calibration, r: &Report) {
-    let n = cal.candidates.len();
-    println!(
-        "Calibration {} (ABC rejection): {n} candidates x {} replication(s), seed {}; {} run now in {:.1} s, {:.1} s in all",
-        cal.file.display(),
-        cal.replications,
-        cal.seed,
-        r.pending,
-        r.wall_candidates,
-        r.wall
-    );
-    let d = |i: usize| r.distances[i].unwrap_or(f64::NAN);
-    if let (Some(&best), Some(&worst)) = (r.accepted.first(), r.accepted.last()) {
-        println!(
-            "Accepted the {} of {n} candidates nearest the fitted targets (RMS relative error {:.4} to {:.4})",
-            r.accepted.len(),
-            d(best),
-            d(worst)
-        );
-    }
-    println!(
-        "\n{:<50} {:>12} {:>22} {:>14} {:>25}",
-        "parameter", "prior", "prior range", "fitted", "95% posterior interval"
-    );
-    for ((p, q), &f) in cal.parameters.iter().zip(r.posteriors).zip(r.fitted) {
-        println!(
-            "{:<50} {:>12} {:>22} {:>14} {:>25}",
-            p.path,
-            p.prior.name(),
-            format!("[{}, {}]", sig(p.min), sig(p.max)),
-            sig(f),
-            format!("[{}, {}]", sig(q.low), sig(q.high))
-        );
-    }
-    let group = |role: Role| -> Vec<(&Target, Outcome)> {
-        r.results
-            .iter()
-            .filter(|x| x.0 == role)
-            .map(|x| (x.1, x.2.clone()))
-            .collect()
-    };
-    println!(
-        "\nFITTED TARGETS (used in fitting): the calibrated scenario, {} replication(s)",
-        cal.replications
-    );
-    print!("{}", output::validation_table(&group(Role::Fitted)));
-    let held = group(Role::HeldOut);
-    if held.is_empty() {
-        println!("\nHELD OUT (not used in fitting): none listed in `holdout`");
-    } else {
-        println!(
-            "\nHELD OUT (not used in fitting): an out-of-sample check of the calibrated scenario"
-        );
-        print!("{}", output::validation_table(&held));
-    }
-    println!(
-        "\nCalibrated scenario: {}/calibrated.toml (extends \"{}\"; overrides only the fitted parameters)",
-        r.out.display(),
-        r.extends
-    );
-    println!(
-        "Outputs in {}/ (posterior.csv, fit.csv, accepted.csv, candidates.csv, calibrated.toml, calibration.json, manifest.json)",
-        r.out.display()
-    );
-    println!("The posterior is approximate (ABC rejection keeps a fraction of prior draws) and conditional on the priors' ranges and on the targets' definitions.");
 }

@@ -5,11 +5,14 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 
+use super::outcome::{CommandOutcome, CompareOutcome, ReformOutcome};
 use super::{progress_bar, BadInput};
 use crate::cli::CompareArgs;
 use crate::output;
+use crate::output::manifest::{self, ScenarioFile};
+use crate::output::schema::{comparison, MANIFEST, SCENARIO_DIFF};
 use crate::runner::{run_summaries, Runner};
-use crate::scenario;
+use crate::scenario::{self, Scenario};
 
 /// `custody-sim compare`: every scenario with the same seeds; paired differences from the baseline.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
@@ -108,110 +111,64 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             )
         })
         .collect();
-    output::write_comparison(&out_dir.join("comparison.csv"), &names[0], &diffs)?;
-    output::write_atomic_text(&out_dir.join("scenario_diff.txt"), &diff_text)?;
-    // Every file behind the scenarios (each `extends` chain), once, for the report's sources.
-    let mut scenario_files: Vec<serde_json::Value> = Vec::new();
-    for s in std::iter::once(&base).chain(&reforms) {
-        let (files, _) = super::hash_sources(s);
-        for f in files {
-            if !scenario_files.iter().any(|x| x["path"] == f.path.as_str()) {
-                scenario_files.push(serde_json::json!({"path": f.path, "sha256": f.sha256}));
+    output::write_comparison(&out_dir.join(comparison::FILE), &names[0], &diffs)?;
+    output::write_atomic_text(&out_dir.join(SCENARIO_DIFF), &diff_text)?;
+    let scenario_files = scenario_files(std::iter::once(&base).chain(&reforms));
+    let mut outcome = CompareOutcome {
+        baseline: names[0].clone(),
+        baseline_file: args.baseline.display().to_string(),
+        baseline_hash: super::hash_sources(&base).1,
+        seed: args.seed,
+        replications: n,
+        stop_reason,
+        out: out_dir.display().to_string(),
+        files: [comparison::FILE, SCENARIO_DIFF, MANIFEST]
+            .map(String::from)
+            .to_vec(),
+        report: None,
+        headline: crate::sim::metrics::HEADLINE.to_vec(),
+        reforms: diffs
+            .into_iter()
+            .zip(args.reforms.iter().zip(&reforms))
+            .map(|((reform, metrics), (file, sc))| ReformOutcome {
+                reform,
+                scenario_file: file.display().to_string(),
+                scenario_hash: super::hash_sources(sc).1,
+                metrics,
+            })
+            .collect(),
+        scenario_files,
+        target_ci: args.target_ci,
+        threads,
+        wall_time_seconds: wall,
+    };
+    manifest::write_sorted(&out_dir.join(MANIFEST), &outcome.manifest())?;
+    if !quiet {
+        print!("{}", outcome.summary());
+    }
+    if args.report {
+        let (report, files) = super::write_report(&out_dir, quiet)?;
+        outcome.report = Some(report);
+        outcome.files.extend(files);
+        manifest::write_sorted(&out_dir.join(MANIFEST), &outcome.manifest())?;
+    }
+    if args.json {
+        outcome.print_json()?;
+    }
+    Ok(())
+}
+
+/// Every file behind the scenarios (each `extends` chain), once, for the report's sources.
+fn scenario_files<'a>(scenarios: impl Iterator<Item = &'a Scenario>) -> Vec<ScenarioFile> {
+    let mut files: Vec<ScenarioFile> = Vec::new();
+    for s in scenarios {
+        for f in super::hash_sources(s).0 {
+            if !files.iter().any(|x| x.path == f.path) {
+                files.push(f);
             }
         }
     }
-    let manifest = serde_json::json!({
-        "program": env!("CARGO_PKG_NAME"),
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "compare",
-        "baseline": args.baseline.display().to_string(),
-        "reforms": args.reforms.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "scenario_files": scenario_files,
-        "seed": args.seed,
-        "replications": n,
-        "target_ci": args.target_ci,
-        "stop_reason": stop_reason,
-        "threads": threads,
-        "wall_time_seconds": wall,
-        "outputs": ["comparison.csv", "scenario_diff.txt", "manifest.json"],
-        "caveats": output::CAVEATS,
-    });
-    output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
-    if !quiet {
-        println!(
-            "\nBaseline {} and {} reform(s): {n} paired replications each, seed {}, {:.1} s",
-            names[0],
-            diffs.len(),
-            args.seed,
-            wall
-        );
-        print!("{}", output::comparison_table(&diffs));
-        if let Some(r) = &stop_reason {
-            println!("{r}");
-        }
-        println!(
-            "Outputs in {}/ (comparison.csv, scenario_diff.txt, manifest.json)",
-            out_dir.display()
-        );
-        println!("Caveats:");
-        for c in output::CAVEATS {
-            println!("  - {c}");
-        }
-    }
-    if args.report {
-        super::report::build(
-            std::slice::from_ref(&out_dir),
-            &out_dir.join("report.html"),
-            quiet,
-        )?;
-    }
-    if args.json {
-        let reforms_json: Vec<serde_json::Value> = diffs
-            .iter()
-            .zip(args.reforms.iter().zip(&reforms))
-            .map(|((name, ds), (file, sc))| {
-                let metrics: serde_json::Map<String, serde_json::Value> = ds
-                    .iter()
-                    .map(|d| {
-                        (
-                            d.metric.to_string(),
-                            serde_json::json!({
-                                "baseline": super::interval_json(&d.baseline),
-                                "reform": super::interval_json(&d.reform),
-                                "difference": super::interval_json(&d.difference),
-                                "unpaired_half_width": d.unpaired_half_width,
-                                "width_ratio": d.width_ratio(),
-                            }),
-                        )
-                    })
-                    .collect();
-                serde_json::json!({
-                    "reform": name,
-                    "scenario_file": file.display().to_string(),
-                    "scenario_hash": super::hash_sources(sc).1,
-                    "metrics": metrics,
-                })
-            })
-            .collect();
-        let headline: Vec<&str> = crate::sim::metrics::HEADLINE.to_vec();
-        super::print_json(
-            "compare",
-            serde_json::json!({
-                "baseline": names[0],
-                "baseline_file": args.baseline.display().to_string(),
-                "baseline_hash": super::hash_sources(&base).1,
-                "seed": args.seed,
-                "replications": n,
-                "stop_reason": stop_reason,
-                "out": out_dir.display().to_string(),
-                "files": ["comparison.csv", "scenario_diff.txt", "manifest.json"],
-                "report": args.report.then(|| out_dir.join("report.html").display().to_string()),
-                "headline": headline,
-                "reforms": reforms_json,
-            }),
-        )?;
-    }
-    Ok(())
+    files
 }
 
 /// Every scenario's replications, run in batches with common random numbers.

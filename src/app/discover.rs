@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use super::outcome::{BoxLimit, BoxStatsOut, CommandOutcome, DiscoverOutcome, FeatureScore};
 use super::{lock_out, BadInput};
 use crate::cli::DiscoverArgs;
 use crate::error::ScenarioError;
 use crate::experiment::explore::{default_direction, quantity_of, Condition};
 use crate::experiment::prim::{self, PrimOptions};
+use crate::output::charts::Chart;
 use crate::output::discover::{self as files, Discovery};
 use crate::output::explore::{self as explore_files, schema};
 use crate::output::schema::metric_names;
@@ -56,8 +58,9 @@ fn read_experiments(dir: &Path, paths: &[String], futures: u64) -> Result<Vec<Ve
         return Err(folder(
             dir,
             format!(
-                "{} does not list the uncertain parameters of its explore.json: run the explore again",
-                schema::EXPERIMENTS
+                "{} does not list the uncertain parameters of its {}: run the explore again",
+                schema::EXPERIMENTS,
+                schema::INFO
             ),
         ));
     }
@@ -79,9 +82,10 @@ fn read_experiments(dir: &Path, paths: &[String], futures: u64) -> Result<Vec<Ve
         return Err(folder(
             dir,
             format!(
-                "{} has {} futures, explore.json {futures}: run the explore again",
+                "{} has {} futures, {} {futures}: run the explore again",
                 schema::EXPERIMENTS,
-                out.len()
+                out.len(),
+                schema::INFO
             ),
         ));
     }
@@ -94,17 +98,7 @@ fn default_out(dir: &Path, reform: &str) -> PathBuf {
 
 pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     let dir = &args.explore_dir;
-    if !explore_files::is_explore(dir) {
-        return Err(folder(
-            dir,
-            "holds no explore.json: give the output folder of `custody-sim explore` (merged, if it ran in shards)".into(),
-        ));
-    }
-    let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
-        .map_err(|e| folder(dir, format!("{e:#}")))?;
-    if info.shard_n > 1 {
-        return Err(folder(dir, format!("holds shard {}/{} only: merge the shards with `custody-sim merge` and discover on the merged folder", info.shard_k, info.shard_n)));
-    }
+    let info = explore_info(dir)?;
     let names: Vec<&str> = info.policies.iter().map(|p| p.name.as_str()).collect();
     let Some(reform) = names.iter().position(|n| *n == args.reform) else {
         return Err(arg(
@@ -140,27 +134,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     if condition.needs_direction() && direction.is_none() {
         return Err(arg("--condition", format!("\"{condition}\": {metric} has no known better direction, so improvement and regret are not defined; use value or difference, or list the metric with its direction in the explore file")));
     }
-    for (field, v, closed) in [
-        ("--peel-alpha", args.peel_alpha, false),
-        ("--paste-alpha", args.paste_alpha, false),
-        ("--min-mass", args.min_mass, false),
-        ("--min-coverage", args.min_coverage, true),
-    ] {
-        let ok = if closed {
-            (0.0..=1.0).contains(&v)
-        } else {
-            v > 0.0 && v < 1.0
-        };
-        if !ok {
-            return Err(arg(
-                field,
-                format!(
-                    "{v}: must be in {}",
-                    if closed { "[0, 1]" } else { "(0, 1)" }
-                ),
-            ));
-        }
-    }
+    check_options(args)?;
     let x_all = read_experiments(
         dir,
         &info
@@ -171,49 +145,14 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         info.futures,
     )?;
 
-    // Per future and policy: the mean of the metric over successful replications.
-    let (n_f, n_p, reps) = (
-        info.futures as usize,
-        info.policies.len(),
-        info.replications,
-    );
-    let mut sums = vec![vec![(0.0f64, 0u64); n_p]; n_f];
-    let runs = explore_files::read_runs(dir).map_err(|e| folder(dir, format!("{e:#}")))?;
-    let mut seen = 0u64;
-    for p in runs {
-        if p.run >= info.runs_total {
-            continue;
-        }
-        seen += 1;
-        let policy = (p.run % n_p as u64) as usize;
-        let future = (p.run / n_p as u64 / reps) as usize;
-        if let Some(v) = p.ok.as_ref().map(|v| v[m_index]) {
-            if v.is_finite() {
-                sums[future][policy].0 += v;
-                sums[future][policy].1 += 1;
-            }
-        }
-    }
-    if seen < info.runs_total {
-        return Err(folder(
-            dir,
-            format!(
-                "{} of {} runs are missing from runs.csv: finish the explore (`--resume`) first",
-                info.runs_total - seen,
-                info.runs_total
-            ),
-        ));
-    }
+    let means = future_means(dir, &info, m_index)?;
+    let n_f = means.len();
     let mut x = Vec::new();
     let mut y = Vec::new();
     let mut q = Vec::new();
     let mut used = Vec::new();
-    for f in 0..n_f {
-        let values: Vec<f64> = sums[f]
-            .iter()
-            .map(|&(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
-            .collect();
-        let v = quantity_of(condition.quantity, &values, reform, direction);
+    for (f, values) in means.iter().enumerate() {
+        let v = quantity_of(condition.quantity, values, reform, direction);
         if !v.is_finite() || x_all[f].iter().any(|a| !a.is_finite()) {
             continue;
         }
@@ -291,114 +230,149 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     };
     files::write(&out, &d)?;
     let charts = crate::output::charts::charts_for_discovery(&out, &out)?;
+    outcome(&d, info.identity, &out, &charts).emit(args.json, args.quiet)
+}
 
-    if args.json {
-        let stats = |b: &crate::experiment::prim::BoxStats| {
-            serde_json::json!({
-                "coverage": b.coverage,
-                "density": b.density,
-                "mass": b.mass,
-                "points": b.points,
-                "cases": b.cases,
-            })
-        };
-        let restricted: Vec<serde_json::Value> = without
-            .iter()
-            .map(|(j, s)| {
-                serde_json::json!({
-                    "parameter": paths[*j],
-                    "min": pasted.lo[*j],
-                    "max": pasted.hi[*j],
-                    "range_min": full.lo[*j],
-                    "range_max": full.hi[*j],
-                    "coverage_without": s.coverage,
-                    "density_without": s.density,
-                })
-            })
-            .collect();
-        let scores: Vec<serde_json::Value> = files::score_order(&scores_condition)
-            .into_iter()
-            .map(|j| {
-                serde_json::json!({
-                    "parameter": paths[j],
-                    "score_condition": scores_condition[j].eta_squared,
-                    "score_quantity": scores_quantity[j].eta_squared,
-                    "null_level": scores_condition[j].null_level,
-                })
-            })
-            .collect();
-        super::print_json(
-            "discover",
-            serde_json::json!({
-                "explore_dir": dir.display().to_string(),
-                "identity": info.identity,
-                "reform": args.reform,
-                "metric": metric,
-                "condition": condition.to_string(),
-                "futures": used.len(),
-                "futures_skipped": skipped,
-                "cases": cases,
-                "steps": steps.len(),
-                "chosen_step": chosen,
-                "chosen_by": if args.box_step.is_some() { "--box" } else { "min_coverage" },
-                "peeled": stats(&steps[chosen].stats),
-                "pasted": stats(&pasted_stats),
-                "box": restricted,
-                "feature_scores": scores,
-                "out": out.display().to_string(),
-                "files": files::FILES,
-                "charts": charts.len(),
-            }),
-        )?;
-    } else if !args.quiet {
-        println!(
-            "Scenario discovery for {} ({metric}): \"{condition}\" holds in {cases} of {} futures{}",
-            args.reform,
-            used.len(),
-            if skipped > 0 {
-                format!(" ({skipped} futures without results left out)")
-            } else {
-                String::new()
-            }
-        );
-        println!(
-            "Peeling trajectory: {} boxes; chosen step {chosen}{}: coverage {:.2}, density {:.2}, mass {:.2}; after pasting: coverage {:.2}, density {:.2}, mass {:.2}",
-            steps.len(),
-            if args.box_step.is_some() { " (--box)" } else { "" },
-            steps[chosen].stats.coverage,
-            steps[chosen].stats.density,
-            steps[chosen].stats.mass,
-            pasted_stats.coverage,
-            pasted_stats.density,
-            pasted_stats.mass
-        );
-        if without.is_empty() {
-            println!("The box restricts no parameter.");
+/// The folder's explore description, if it holds a whole explore (merged, if sharded).
+fn explore_info(dir: &Path) -> Result<explore_files::ExploreInfo> {
+    if !explore_files::is_explore(dir) {
+        return Err(folder(
+            dir,
+            format!("holds no {}: give the output folder of `custody-sim explore` (merged, if it ran in shards)", schema::INFO),
+        ));
+    }
+    let info = crate::experiment::campaign::folder::read::<explore_files::ExploreInfo>(dir)
+        .map_err(|e| folder(dir, format!("{e:#}")))?;
+    if info.shard_n > 1 {
+        return Err(folder(dir, format!("holds shard {}/{} only: merge the shards with `custody-sim merge` and discover on the merged folder", info.shard_k, info.shard_n)));
+    }
+    Ok(info)
+}
+
+/// The PRIM options must be shares: in (0, 1), or [0, 1] for the minimum coverage.
+fn check_options(args: &DiscoverArgs) -> Result<()> {
+    for (field, v, closed) in [
+        ("--peel-alpha", args.peel_alpha, false),
+        ("--paste-alpha", args.paste_alpha, false),
+        ("--min-mass", args.min_mass, false),
+        ("--min-coverage", args.min_coverage, true),
+    ] {
+        let ok = if closed {
+            (0.0..=1.0).contains(&v)
         } else {
-            println!("The box (density without each restriction in brackets):");
-            for (j, s) in &without {
-                println!(
-                    "  {:<58} {:>12} to {:<12} [{:.2}]",
-                    paths[*j],
-                    crate::output::fmt_num(pasted.lo[*j]),
-                    crate::output::fmt_num(pasted.hi[*j]),
-                    s.density
-                );
-            }
+            v > 0.0 && v < 1.0
+        };
+        if !ok {
+            return Err(arg(
+                field,
+                format!(
+                    "{v}: must be in {}",
+                    if closed { "[0, 1]" } else { "(0, 1)" }
+                ),
+            ));
         }
-        println!("Parameters that matter most for the condition (share of its variance explained alone):");
-        for j in files::score_order(&scores_condition).into_iter().take(5) {
-            println!(
-                "  {:<58} {:.3} (chance level {:.3})",
-                paths[j], scores_condition[j].eta_squared, scores_condition[j].null_level
-            );
-        }
-        println!(
-            "Outputs in {}/ ({}, {} charts)",
-            out.display(),
-            files::FILES.join(", "),
-            charts.len()
-        );
     }
     Ok(())
+}
+
+/// Per future and policy: the mean of metric `m_index` over the successful replications (NaN:
+/// none), from the folder's `runs.csv`, which must hold every run.
+fn future_means(
+    dir: &Path,
+    info: &explore_files::ExploreInfo,
+    m_index: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let (n_f, n_p, reps) = (
+        info.futures as usize,
+        info.policies.len(),
+        info.replications,
+    );
+    let mut sums = vec![vec![(0.0f64, 0u64); n_p]; n_f];
+    let runs = explore_files::read_runs(dir).map_err(|e| folder(dir, format!("{e:#}")))?;
+    let mut seen = 0u64;
+    for p in runs {
+        if p.run >= info.runs_total {
+            continue;
+        }
+        seen += 1;
+        let policy = (p.run % n_p as u64) as usize;
+        let future = (p.run / n_p as u64 / reps) as usize;
+        if let Some(v) = p.ok.as_ref().map(|v| v[m_index]) {
+            if v.is_finite() {
+                sums[future][policy].0 += v;
+                sums[future][policy].1 += 1;
+            }
+        }
+    }
+    if seen < info.runs_total {
+        return Err(folder(
+            dir,
+            format!(
+                "{} of {} runs are missing from {}: finish the explore (`--resume`) first",
+                info.runs_total - seen,
+                info.runs_total,
+                schema::RUNS
+            ),
+        ));
+    }
+    Ok(sums
+        .into_iter()
+        .map(|per| {
+            per.into_iter()
+                .map(|(s, c)| if c == 0 { f64::NAN } else { s / c as f64 })
+                .collect()
+        })
+        .collect())
+}
+
+/// What the discovery `d` (of the explore `identity`) found, written into `out` with `charts`.
+fn outcome(d: &Discovery, identity: String, out: &Path, charts: &[Chart]) -> DiscoverOutcome {
+    let mut written: Vec<String> = files::FILES.map(String::from).to_vec();
+    written.extend(super::chart_files(out, charts));
+    let (paths, pasted, full) = (d.paths, d.pasted, d.full);
+    DiscoverOutcome {
+        explore_dir: d.explore_dir.display().to_string(),
+        identity,
+        reform: d.reform.to_string(),
+        metric: d.metric.to_string(),
+        condition: d.condition.clone(),
+        futures: d.futures.len(),
+        futures_skipped: d.futures_skipped,
+        cases: d.cases,
+        steps: d.steps.len(),
+        chosen_step: d.chosen,
+        chosen_by: if d.chosen_by_user {
+            "--box"
+        } else {
+            "min_coverage"
+        },
+        peeled: BoxStatsOut::from(&d.steps[d.chosen].stats),
+        pasted: BoxStatsOut::from(&d.pasted_stats),
+        restrictions: d
+            .without
+            .iter()
+            .map(|(j, s)| BoxLimit {
+                parameter: paths[*j].clone(),
+                min: pasted.lo[*j],
+                max: pasted.hi[*j],
+                range_min: full.lo[*j],
+                range_max: full.hi[*j],
+                coverage_without: s.coverage,
+                density_without: s.density,
+            })
+            .collect(),
+        feature_scores: files::score_order(d.scores_condition)
+            .into_iter()
+            .map(|j| FeatureScore {
+                parameter: paths[j].clone(),
+                score_condition: d.scores_condition[j].eta_squared,
+                score_quantity: d.scores_quantity[j].eta_squared,
+                null_level: d.scores_condition[j].null_level,
+            })
+            .collect(),
+        out: out.display().to_string(),
+        files: written,
+        charts: charts.len(),
+        tables: files::FILES.len(),
+    }
 }

@@ -9,13 +9,16 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
+use super::outcome::{CommandOutcome, ExploreId, ExploreListing, ExploreOutcome, ShardOutcome};
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
+use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{folder, Plan, Session, Shard};
+use crate::experiment::campaign::{Plan, Session, Shard};
 use crate::experiment::explore::{self, Explore};
 use crate::output::explore::{self as files, schema, ExploreInfo};
+use crate::output::sweep::SweepInfo;
 use crate::runner::{Faults, Runner};
 use crate::sim::{simulate, NoObserver, RunSummary};
 
@@ -63,99 +66,10 @@ impl Plan for Explore {
     }
 }
 
-/// The uncertain parameters and policies, as `--list` prints them.
-fn listing(e: &Explore) -> String {
-    let mut s = format!(
-        "{}: {} policies x {} futures x {} replications = {} runs{}\n",
-        e.file.display(),
-        e.policies.len(),
-        e.futures.len(),
-        e.replications,
-        e.runs(),
-        if e.scale != 1.0 {
-            format!(" (cohort scaled by {})", e.scale)
-        } else {
-            String::new()
-        }
-    );
-    s.push_str("Policies:\n");
-    for (i, p) in e.policies.iter().enumerate() {
-        s.push_str(&format!(
-            "  {:<36} {}{}\n",
-            p.name,
-            p.file.display(),
-            if i == 0 { "  (baseline)" } else { "" }
-        ));
-    }
-    s.push_str(&format!(
-        "Uncertain parameters ({}):\n  {:<58} {:>12} {:>12} {:>12}  from\n",
-        e.uncertain.len(),
-        "path",
-        "baseline",
-        "min",
-        "max"
-    ));
-    for u in &e.uncertain {
-        s.push_str(&format!(
-            "  {:<58} {:>12} {:>12} {:>12}  {}{}\n",
-            u.path,
-            crate::output::fmt_num(u.baseline),
-            crate::output::fmt_num(u.min),
-            crate::output::fmt_num(u.max),
-            u.origin.label(),
-            if u.clipped {
-                " (clipped to what the scenario accepts)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if !e.held_by_reforms.is_empty() {
-        s.push_str("Assumptions held fixed because a reform changes them:\n");
-        for (p, r) in &e.held_by_reforms {
-            s.push_str(&format!("  {p:<58} changed by {r}\n"));
-        }
-    }
-    s
-}
-
 pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let e = explore::load(&args.explore).map_err(BadInput)?;
-    if args.list && args.json {
-        let uncertain: Vec<serde_json::Value> = e
-            .uncertain
-            .iter()
-            .map(|u| {
-                serde_json::json!({
-                    "path": u.path,
-                    "baseline": u.baseline,
-                    "min": u.min,
-                    "max": u.max,
-                    "from": u.origin.label(),
-                    "clipped": u.clipped,
-                })
-            })
-            .collect();
-        let policies: Vec<serde_json::Value> = e
-            .policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| serde_json::json!({"policy": p.name, "file": p.file.display().to_string(), "baseline": i == 0}))
-            .collect();
-        return super::print_json(
-            "explore",
-            serde_json::json!({
-                "explore_file": e.file.display().to_string(),
-                "identity": e.identity,
-                "seed": e.seed,
-                "policies": policies,
-                "uncertain": uncertain,
-            }),
-        );
-    }
     if args.list {
-        print!("{}", listing(&e));
-        return Ok(());
+        return ExploreListing::new(&e).emit(args.json, false);
     }
     let base_out = args
         .out
@@ -185,7 +99,7 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
             .into());
         }
     }
-    if !args.resume && out.join("sweep.json").exists() {
+    if !args.resume && out.join(SweepInfo::FILE).exists() {
         return Err(BadInput(ScenarioError::Outputs {
             path: out.clone(),
             message: "already holds a sweep: choose another --out".into(),
@@ -201,58 +115,25 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    let (pending, failed_now, mine) = (ran.done_now, ran.failed_now, ran.owned);
     if n > 1 {
-        if ran.absent > 0 {
-            bail!(
-                "{} of the {mine} runs of shard {k}/{n} are missing from {}/{}; run the same command again with --resume",
-                ran.absent,
-                out.display(),
-                schema::RUNS
-            );
-        }
-        if args.json {
-            super::print_json(
-                "explore",
-                serde_json::json!({
-                    "explore_file": e.file.display().to_string(),
-                    "identity": e.identity,
-                    "seed": e.seed,
-                    "shard": format!("{k}/{n}"),
-                    "runs_in_shard": mine,
-                    "runs_done_now": pending,
-                    "runs_failed_now": failed_now,
-                    "out": out.display().to_string(),
-                    "files": [schema::RUNS, "explore.json"],
-                }),
-            )?;
-        } else if !args.quiet {
-            println!(
-                "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
-                e.file.display(),
-                pending,
-                mine - pending,
-                out.display()
-            );
-        }
+        let id = (ExploreId::new(&e), "explore", e.file.as_path());
+        ShardOutcome::new(id, shard, &ran, &out, &[schema::RUNS, schema::INFO], wall).finish(
+            ran.absent,
+            schema::RUNS,
+            args.json,
+            args.quiet,
+        )?;
     } else {
         let result = files::summarise(&e, &out)?;
-        if args.json {
-            json(&e, &out, &result, Some(pending as usize))?;
-        } else {
-            report(
-                &e,
-                &out,
-                &result,
-                args.quiet,
-                Some((pending as usize, wall)),
-            );
-        }
+        let ran_now = Some((ran.done_now as usize, wall));
+        let outcome = ExploreOutcome::new(&e, &result, out.display().to_string(), ran_now);
+        outcome.emit(args.json, args.quiet)?;
         finish(&e, &out, &result)?;
     }
-    if failed_now > 0 {
+    if ran.failed_now > 0 {
         bail!(
-            "{failed_now} runs of shard {k}/{n} failed (their errors are in {}/{})",
+            "{} runs of shard {k}/{n} failed (their errors are in {}/{})",
+            ran.failed_now,
             out.display(),
             schema::RUNS
         );
@@ -282,109 +163,6 @@ fn finish(e: &Explore, out: &Path, result: &files::ExploreResult) -> Result<()> 
     Ok(())
 }
 
-/// `explore --json`: the counts and every policy's robustness on every metric.
-fn json(e: &Explore, out: &Path, r: &files::ExploreResult, ran: Option<usize>) -> Result<()> {
-    let policies: Vec<serde_json::Value> = r
-        .robustness
-        .iter()
-        .enumerate()
-        .map(|(p, per)| {
-            let metrics: serde_json::Map<String, serde_json::Value> = per
-                .iter()
-                .enumerate()
-                .map(|(m, x)| {
-                    let pct: serde_json::Map<String, serde_json::Value> = e
-                        .percentiles
-                        .iter()
-                        .zip(&x.percentiles)
-                        .map(|(q, v)| (schema::percentile_column(*q), (*v).into()))
-                        .collect();
-                    (
-                        e.metrics[m].clone(),
-                        serde_json::json!({
-                            "direction": e.directions[m].label(),
-                            "futures": x.futures,
-                            "mean": x.mean,
-                            "sd": x.sd,
-                            "percentiles": pct,
-                            "threshold": e.thresholds[m],
-                            "beats_baseline_share": x.beats_baseline_share,
-                            "mean_regret": x.mean_regret,
-                            "max_regret": x.max_regret,
-                        }),
-                    )
-                })
-                .collect();
-            serde_json::json!({
-                "policy": e.policies[p].name,
-                "file": e.policies[p].file.display().to_string(),
-                "baseline": p == 0,
-                "metrics": metrics,
-            })
-        })
-        .collect();
-    super::print_json(
-        "explore",
-        serde_json::json!({
-            "explore_file": e.file.display().to_string(),
-            "identity": e.identity,
-            "seed": e.seed,
-            "futures": e.futures.len(),
-            "uncertain_parameters": e.uncertain.iter().map(|u| u.path.clone()).collect::<Vec<_>>(),
-            "replications": e.replications,
-            "runs": e.runs(),
-            "runs_done_now": ran,
-            "ok": r.ok,
-            "failed": r.failed,
-            "missing": r.missing,
-            "out": out.display().to_string(),
-            "files": [
-                schema::EXPERIMENTS,
-                schema::OUTCOMES,
-                schema::REGRET,
-                schema::ROBUSTNESS,
-                schema::RUNS,
-                "explore.json"
-            ],
-            "policies": policies,
-        }),
-    )
-}
-
-fn report(
-    e: &Explore,
-    out: &Path,
-    result: &files::ExploreResult,
-    quiet: bool,
-    run: Option<(usize, f64)>,
-) {
-    if quiet {
-        return;
-    }
-    if let Some((ran, wall)) = run {
-        println!(
-            "Explore {}: {ran} runs done now in {wall:.1} s",
-            e.file.display()
-        );
-    }
-    println!(
-        "{} policies x {} futures ({} uncertain parameters) x {} replications = {} runs: {} ok, {} failed, {} missing",
-        e.policies.len(),
-        e.futures.len(),
-        e.uncertain.len(),
-        e.replications,
-        e.runs(),
-        result.ok,
-        result.failed,
-        result.missing
-    );
-    print!("{}", files::table(e, result));
-    println!(
-        "Outputs in {}/ (experiments.csv, outcomes.csv, regret.csv, robustness.csv, runs.csv, explore.json)",
-        out.display()
-    );
-}
-
 impl Merge for Explore {
     type Info = ExploreInfo;
     const WHAT: &'static str = "explore";
@@ -399,11 +177,8 @@ impl Merge for Explore {
     fn summarise_merged(&self, args: &MergeArgs, _: &[ExploreInfo]) -> Result<u64> {
         folder::write(&args.out, &ExploreInfo::new(self, 1, 1))?;
         let result = files::summarise(self, &args.out)?;
-        if args.json {
-            json(self, &args.out, &result, None)?;
-        } else {
-            report(self, &args.out, &result, args.quiet, None);
-        }
+        let outcome = ExploreOutcome::new(self, &result, args.out.display().to_string(), None);
+        outcome.emit(args.json, args.quiet)?;
         Ok(result.failed)
     }
 }

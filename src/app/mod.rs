@@ -8,6 +8,7 @@ mod explore;
 mod explorer;
 mod journey;
 mod merge;
+mod outcome;
 mod report;
 pub mod shell;
 mod sweep;
@@ -23,9 +24,12 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::{Cli, Command, RunArgs};
 use crate::error::ScenarioError;
-use crate::output::{self, Manifest, ScenarioFile};
+use crate::output;
+use crate::output::manifest::{self, ScenarioFile};
+use crate::output::schema::{self, headline, summary, timeseries, MANIFEST};
 use crate::runner::{run_replications, Runner};
 use crate::scenario::{self, Scenario};
+use outcome::{CommandOutcome, RunOutcome};
 
 /// Bad input (exit code 2) as opposed to a failed run (exit code 1).
 #[derive(Debug, thiserror::Error)]
@@ -110,37 +114,6 @@ pub(crate) fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
-/// A mean with its 95% interval for `--json`: `n`, `mean`, `sd`, `ci95_low`, `ci95_high` (null when
-/// not defined, e.g. the interval of one replication).
-pub(crate) fn interval_json(i: &crate::stats::Interval) -> serde_json::Value {
-    serde_json::json!({
-        "n": i.n,
-        "mean": i.mean,
-        "sd": i.sd,
-        "ci95_low": i.low,
-        "ci95_high": i.high,
-    })
-}
-
-/// Print the one JSON document of `--json` on standard output (and nothing else goes there).
-/// Numbers that are not defined (NaN, infinite) are `null`.
-pub(crate) fn print_json(command: &str, mut doc: serde_json::Value) -> Result<()> {
-    use std::io::Write;
-    if let Some(map) = doc.as_object_mut() {
-        let mut head = serde_json::Map::new();
-        head.insert("program".into(), env!("CARGO_PKG_NAME").into());
-        head.insert("version".into(), env!("CARGO_PKG_VERSION").into());
-        head.insert("command".into(), command.into());
-        head.append(map);
-        *map = head;
-    }
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &doc)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
-}
-
 /// The default output folder: `outputs/<file stem>`.
 pub(crate) fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
@@ -151,12 +124,7 @@ pub(crate) fn default_out(scenario: &Path) -> PathBuf {
 }
 
 /// The files of a run, replaced together; `manifest.json` is moved in last.
-const RUN_OUTPUTS: &[&str] = &[
-    "summary.csv",
-    "headline.csv",
-    "timeseries.csv",
-    "manifest.json",
-];
+const RUN_OUTPUTS: [&str; 4] = [summary::FILE, headline::FILE, timeseries::FILE, MANIFEST];
 
 fn run_scenario(args: &RunArgs) -> Result<()> {
     let scenario = scenario::load(&args.scenario).map_err(BadInput)?;
@@ -185,84 +153,105 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
     // The four outputs are written as a set: staged, then moved in with the manifest last.
     let set = output::files::FileSet::new(&out_dir)?;
     let summary = output::summarise(&runs);
-    output::write_summary(&set.path("summary.csv"), &runs)?;
-    output::write_headline(&set.path("headline.csv"), &summary)?;
+    output::write_summary(&set.path(summary::FILE), &runs)?;
+    output::write_headline(&set.path(headline::FILE), &summary)?;
     output::write_timeseries(
-        &set.path("timeseries.csv"),
+        &set.path(timeseries::FILE),
         &runs,
         &scenario.loaded.raw.time.start_date,
     )?;
-    let (files, hash) = hash_sources(&scenario);
-    let children: u64 = runs.iter().map(|r| r.summary.arrived).sum();
-    let events: u64 = runs.iter().map(|r| r.summary.events).sum();
-    let manifest = Manifest {
-        program: env!("CARGO_PKG_NAME"),
-        version: env!("CARGO_PKG_VERSION"),
+    let (scenario_files, scenario_hash) = hash_sources(&scenario);
+    let mut outcome = RunOutcome {
         scenario: scenario.name().to_string(),
-        scenario_files: files,
-        scenario_hash: hash,
+        scenario_file: args.scenario.display().to_string(),
+        scenario_hash,
         seed: args.seed,
         replications: args.replications,
+        scale: args.scale,
+        out: out_dir.display().to_string(),
+        files: RUN_OUTPUTS.map(String::from).to_vec(),
+        report: None,
+        headline: crate::sim::metrics::HEADLINE.to_vec(),
+        metrics: summary,
+        scenario_files,
         threads,
         wall_time_seconds: wall,
-        children_per_second: children as f64 / wall.max(1e-9),
-        events_per_second: events as f64 / wall.max(1e-9),
-        outputs: RUN_OUTPUTS.to_vec(),
-        caveats: output::CAVEATS.to_vec(),
-        scale: (args.scale != 1.0).then_some(args.scale),
+        children: runs.iter().map(|r| r.summary.arrived).sum(),
+        events: runs.iter().map(|r| r.summary.events).sum(),
     };
-    output::write_manifest(&set.path("manifest.json"), &manifest)?;
-    set.commit(RUN_OUTPUTS, "manifest.json")?;
+    manifest::write(&set.path(MANIFEST), &outcome.manifest())?;
+    set.commit(&RUN_OUTPUTS, MANIFEST)?;
 
     if !quiet {
-        println!(
-            "Scenario \"{}\" ({}): {} replications, seed {}, {} threads, {:.1} s",
-            scenario.name(),
-            args.scenario.display(),
-            args.replications,
-            args.seed,
-            threads,
-            wall
-        );
-        print!("{}", output::table(&summary));
-        println!(
-            "Outputs in {}/ (summary.csv, headline.csv, timeseries.csv, manifest.json)",
-            out_dir.display()
-        );
-        println!("Caveats:");
-        for c in output::CAVEATS {
-            println!("  - {c}");
-        }
+        print!("{}", outcome.summary());
     }
     if args.report {
-        report::build(
-            std::slice::from_ref(&out_dir),
-            &out_dir.join("report.html"),
-            quiet,
-        )?;
+        let (report, files) = write_report(&out_dir, quiet)?;
+        outcome.report = Some(report);
+        outcome.files.extend(files);
+        manifest::write(&out_dir.join(MANIFEST), &outcome.manifest())?;
     }
     if args.json {
-        let metrics: serde_json::Map<String, serde_json::Value> = summary
-            .iter()
-            .map(|(name, i)| (name.to_string(), interval_json(i)))
-            .collect();
-        let headline: Vec<&str> = crate::sim::metrics::HEADLINE.to_vec();
-        print_json(
-            "run",
-            serde_json::json!({
-                "scenario": scenario.name(),
-                "scenario_file": args.scenario.display().to_string(),
-                "scenario_hash": manifest.scenario_hash,
-                "seed": args.seed,
-                "replications": args.replications,
-                "scale": args.scale,
-                "out": out_dir.display().to_string(),
-                "files": RUN_OUTPUTS,
-                "report": args.report.then(|| out_dir.join("report.html").display().to_string()),
-                "headline": headline,
-                "metrics": metrics,
-            }),
-        )?;
+        outcome.print_json()?;
     }
     Ok(())
+}
+
+/// `--report` of `run` and `compare`: `report.html` in the output folder, from that folder. Returns
+/// the report's path and every file it wrote, relative to the folder: `report.html`, then its
+/// charts.
+fn write_report(out_dir: &Path, quiet: bool) -> Result<(String, Vec<String>)> {
+    let html = out_dir.join(schema::report::FILE);
+    report::build(std::slice::from_ref(&out_dir.to_path_buf()), &html, quiet)?;
+    let mut files = vec![schema::report::FILE.to_string()];
+    files.extend(files_below(out_dir, &schema::report::charts_dir(&html))?);
+    Ok((html.display().to_string(), files))
+}
+
+/// Every file in `dir` and its subfolders but the folder lock, as paths relative to `base` with `/`
+/// between names, sorted.
+pub(crate) fn files_below(base: &Path, dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .file_name()
+                .is_some_and(|n| n != output::lock::LOCK_FILE)
+            {
+                found.push(relative_name(base, &path));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `path` relative to `base`, with `/` between names.
+fn relative_name(base: &Path, path: &Path) -> String {
+    let names: Vec<String> = path
+        .strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    names.join("/")
+}
+
+/// The files of charts drawn into `out_dir` (each chart's SVG, then its PNG), relative to it.
+pub(crate) fn chart_files(out_dir: &Path, charts: &[output::charts::Chart]) -> Vec<String> {
+    charts
+        .iter()
+        .flat_map(|c| {
+            [
+                relative_name(out_dir, &c.svg),
+                relative_name(out_dir, &c.png),
+            ]
+        })
+        .collect()
 }

@@ -8,13 +8,16 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
+use super::outcome::{CommandOutcome, ShardOutcome, SlurmOutcome, SweepId, SweepOutcome};
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::ScenarioError;
+use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{folder, Plan, Session, Shard};
+use crate::experiment::campaign::{Plan, Session, Shard};
 use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
+use crate::output::schema::{points, points_long, runs, sensitivity, slurm};
 use crate::output::sweep::{self as files, SweepInfo};
 use crate::runner::{Faults, Runner};
 use crate::sim::{simulate, NoObserver, RunSummary};
@@ -96,143 +99,71 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    let (pending, failed_now, mine) = (ran.done_now, ran.failed_now, ran.owned);
     if n > 1 {
-        if ran.absent > 0 {
-            bail!(
-                "{} of the {mine} runs of shard {k}/{n} are missing from {}/runs.csv; run the same command again with --resume",
-                ran.absent,
-                out.display()
-            );
-        }
-        if args.json {
-            super::print_json(
-                "sweep",
-                serde_json::json!({
-                    "sweep_file": sw.file.display().to_string(),
-                    "identity": sw.identity,
-                    "design": sw.design.name(),
-                    "seed": sw.seed,
-                    "shard": format!("{k}/{n}"),
-                    "runs_in_shard": mine,
-                    "runs_done_now": pending,
-                    "runs_failed_now": failed_now,
-                    "out": out.display().to_string(),
-                    "files": ["runs.csv", "sweep.json"],
-                }),
-            )?;
-        } else if !args.quiet {
-            println!(
-                "Shard {k}/{n} of {}: {} runs done now ({} were already done), {failed_now} failed, {wall:.1} s. Outputs in {}/.\nMerge the shards with: custody-sim merge <shard folders> --out <folder>",
-                sw.file.display(),
-                pending,
-                mine - pending,
-                out.display()
-            );
-        }
+        let id = (SweepId::new(&sw), "sweep", sw.file.as_path());
+        ShardOutcome::new(id, shard, &ran, &out, &[runs::FILE, SweepInfo::FILE], wall).finish(
+            ran.absent,
+            runs::FILE,
+            args.json,
+            args.quiet,
+        )?;
     } else {
         let result = files::summarise(&sw, &out, info.points_long)?;
-        let print = Print {
-            quiet: args.quiet,
-            json: args.json,
-            points_long: info.points_long,
-        };
-        report(&sw, &out, &result, print, Some((pending as usize, wall)))?;
+        let ran_now = Some((ran.done_now as usize, wall));
+        let outcome = whole(&sw, &out, &result, info.points_long, ran_now);
+        outcome.emit(args.json, args.quiet)?;
         if result.missing > 0 {
             bail!(
-                "{} of {} runs are missing from {}/runs.csv; run the same command again with --resume",
+                "{} of {} runs are missing from {}/{}; run the same command again with --resume",
                 result.missing,
                 sw.runs(),
-                out.display()
+                out.display(),
+                runs::FILE
             );
         }
         if result.failed > 0 {
             bail!(
-                "{} of {} runs failed (their errors are in {}/runs.csv)",
+                "{} of {} runs failed (their errors are in {}/{})",
                 result.failed,
                 sw.runs(),
-                out.display()
+                out.display(),
+                runs::FILE
             );
         }
     }
-    if failed_now > 0 {
+    if ran.failed_now > 0 {
         bail!(
-            "{failed_now} runs of shard {k}/{n} failed (their errors are in {}/runs.csv)",
-            out.display()
+            "{} runs of shard {k}/{n} failed (their errors are in {}/{})",
+            ran.failed_now,
+            out.display(),
+            runs::FILE
         );
     }
     Ok(())
 }
 
-/// How a finished sweep is reported on standard output.
-#[derive(Clone, Copy)]
-struct Print {
-    quiet: bool,
-    json: bool,
-    points_long: bool,
-}
-
-fn report(
-    sw: &Sweep,
+/// The outcome of a whole sweep whose summary files are written in `out` (with `points_long.csv`
+/// if `long`); `ran`: the runs done now and how long they took (`None` for `merge`).
+fn whole<'a>(
+    sw: &'a Sweep,
     out: &Path,
-    result: &files::SweepResult,
-    print: Print,
-    run: Option<(usize, f64)>,
-) -> Result<()> {
-    let mut names = vec!["runs.csv", "points.csv"];
-    if print.points_long {
-        names.push(crate::output::schema::points_long::FILE);
+    result: &'a files::SweepResult,
+    long: bool,
+    ran: Option<(usize, f64)>,
+) -> SweepOutcome<'a> {
+    let mut names = vec![runs::FILE, points::FILE];
+    if long {
+        names.push(points_long::FILE);
     }
     if !result.sensitivity.is_empty() {
-        names.push("sensitivity.csv");
+        names.push(sensitivity::FILE);
         if matches!(sw.design, sweep::Design::Sobol { .. }) {
-            names.push("sobol_convergence.csv");
+            names.push(files::SOBOL_CONVERGENCE);
         }
     }
-    names.push("sweep.json");
-    if print.json {
-        return super::print_json(
-            "sweep",
-            serde_json::json!({
-                "sweep_file": sw.file.display().to_string(),
-                "identity": sw.identity,
-                "design": sw.design.name(),
-                "seed": sw.seed,
-                "points": sw.points.len(),
-                "replications": sw.replications,
-                "runs": sw.runs(),
-                "runs_done_now": run.map(|r| r.0),
-                "ok": result.ok,
-                "failed": result.failed,
-                "missing": result.missing,
-                "out": out.display().to_string(),
-                "files": names,
-                "sensitivity": files::sensitivity_json(sw, result),
-            }),
-        );
-    }
-    if print.quiet {
-        return Ok(());
-    }
-    if let Some((ran, wall)) = run {
-        println!(
-            "Sweep {} ({} design): {ran} runs done now in {wall:.1} s",
-            sw.file.display(),
-            sw.design.name()
-        );
-    }
-    println!(
-        "{} points x {} replications = {} runs: {} ok, {} failed, {} missing",
-        sw.points.len(),
-        sw.replications,
-        sw.runs(),
-        result.ok,
-        result.failed,
-        result.missing
-    );
-    print!("{}", files::ranking(sw, result));
-    println!("Outputs in {}/ ({})", out.display(), names.join(", "));
-    Ok(())
+    names.push(SweepInfo::FILE);
+    let names = names.into_iter().map(String::from).collect();
+    SweepOutcome::new(sw, result, out.display().to_string(), names, ran)
 }
 
 impl Merge for Sweep {
@@ -250,12 +181,7 @@ impl Merge for Sweep {
         let long = args.long || infos.iter().any(|i| i.points_long);
         folder::write(&args.out, &SweepInfo::new(self, 1, 1, long))?;
         let result = files::summarise(self, &args.out, long)?;
-        let print = Print {
-            quiet: args.quiet,
-            json: args.json,
-            points_long: long,
-        };
-        report(self, &args.out, &result, print, None)?;
+        whole(self, &args.out, &result, long, None).emit(args.json, args.quiet)?;
         Ok(result.failed)
     }
 }
@@ -313,7 +239,7 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
     let sweep_file = std::fs::canonicalize(&args.sweep)
         .with_context(|| format!("cannot resolve {}", args.sweep.display()))?;
     let out = abs(base_out)?;
-    let dir = out.join("slurm");
+    let dir = out.join(slurm::DIR);
     let (q_exe, q_file, q_out, q_dir) = (
         shell_quoted(&exe, "this program's path")?,
         shell_quoted(&sweep_file, "the sweep file's path")?,
@@ -325,20 +251,17 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
     let threads = if args.threads == 0 { 1 } else { args.threads };
     let long = if args.long { " --long" } else { "" };
     let array = format!(
-        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with submit.sh: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume{long} --threads {threads} --quiet --out {q_out}\n",
+        "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with {submit}: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume{long} --threads {threads} --quiet --out {q_out}\n",
         sweep = commented(&sw.file),
         runs = sw.runs(),
+        submit = slurm::SUBMIT,
     );
     let merge = format!(
         "#!/bin/bash\n# Merge the {n} shards of sweep {sweep}.\n#SBATCH --job-name=custody-merge\n#SBATCH --cpus-per-task=1\n#SBATCH --output=merge.log\n{options}set -euo pipefail\nexec {q_exe} merge {q_out}/shards/shard-*-of-{n} --quiet --out {q_out}\n",
         sweep = commented(&sw.file),
     );
-    let submit = format!("#!/bin/bash\n# Submit the shard array, then the merge once every shard has succeeded.\nset -euo pipefail\ncd -- {q_dir}\narray=$(sbatch --parsable array.sbatch)\nmerge=$(sbatch --parsable --dependency=afterok:${{array%%;*}} merge.sbatch)\necho \"submitted array job $array and merge job $merge\"\n");
-    for (name, text) in [
-        ("array.sbatch", array),
-        ("merge.sbatch", merge),
-        ("submit.sh", submit),
-    ] {
+    let submit = format!("#!/bin/bash\n# Submit the shard array, then the merge once every shard has succeeded.\nset -euo pipefail\ncd -- {q_dir}\narray=$(sbatch --parsable {array})\nmerge=$(sbatch --parsable --dependency=afterok:${{array%%;*}} {merge})\necho \"submitted array job $array and merge job $merge\"\n", array = slurm::ARRAY, merge = slurm::MERGE);
+    for (name, text) in slurm::FILES.into_iter().zip([array, merge, submit]) {
         let path = dir.join(name);
         crate::output::write_atomic_text(&path, &text)?;
         #[cfg(unix)]
@@ -353,28 +276,17 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
             DEFAULT_MAX_ARRAY_SIZE - 1
         );
     }
-    if args.json {
-        super::print_json(
-            "sweep",
-            serde_json::json!({
-                "sweep_file": sw.file.display().to_string(),
-                "identity": sw.identity,
-                "design": sw.design.name(),
-                "seed": sw.seed,
-                "runs": sw.runs(),
-                "shards": n,
-                "out": out.display().to_string(),
-                "slurm_dir": dir.display().to_string(),
-                "files": ["slurm/array.sbatch", "slurm/merge.sbatch", "slurm/submit.sh"],
-            }),
-        )?;
-    } else if !args.quiet {
-        println!(
-            "Wrote {d}/array.sbatch ({n} shards of {} runs), {d}/merge.sbatch and {d}/submit.sh.\nSubmit with: bash {d}/submit.sh   (merged outputs land in {})",
-            sw.runs(),
-            out.display(),
-            d = dir.display()
-        );
+    SlurmOutcome {
+        sweep: SweepId::new(sw),
+        runs: sw.runs(),
+        shards: n,
+        out: out.display().to_string(),
+        slurm_dir: dir.display().to_string(),
+        files: slurm::FILES
+            .iter()
+            .map(|f| format!("{}/{f}", slurm::DIR))
+            .collect(),
     }
+    .emit(args.json, args.quiet)?;
     Ok(())
 }

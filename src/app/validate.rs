@@ -5,10 +5,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use super::outcome::{CommandOutcome, ValidateOutcome};
 use super::{progress_bar, BadInput};
 use crate::cli::ValidateArgs;
 use crate::experiment::targets::{self, Outcome, Target};
 use crate::output;
+use crate::output::manifest;
+use crate::output::schema::target::VALIDATION_FILE;
+use crate::output::schema::MANIFEST;
 use crate::runner::{run_replications, Runner};
 use crate::scenario;
 
@@ -46,75 +50,29 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
             (t, targets::outcome(t, &values))
         })
         .collect();
-    output::write_validation(
-        &out_dir.join(crate::output::schema::target::VALIDATION_FILE),
-        &start,
-        &results,
-    )?;
+    output::write_validation(&out_dir.join(VALIDATION_FILE), &start, &results)?;
     let failed = results.iter().filter(|(_, o)| !o.pass).count();
-    let manifest = serde_json::json!({
-        "program": env!("CARGO_PKG_NAME"),
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "validate",
-        "scenario": args.scenario.display().to_string(),
-        "targets": args.targets.display().to_string(),
-        "seed": args.seed,
-        "replications": args.replications,
-        "threads": threads,
-        "wall_time_seconds": wall,
-        "targets_total": results.len(),
-        "targets_failed": failed,
-        "caveats": output::CAVEATS,
-    });
-    output::write_atomic_text(&out_dir.join("manifest.json"), &format!("{manifest:#}\n"))?;
-    if args.json {
-        let targets_json: Vec<serde_json::Value> = results
-            .iter()
-            .map(|(t, o)| {
-                serde_json::json!({
-                    "target": t.raw.name,
-                    "qualifier": t.raw.qualifier,
-                    "published": t.raw.value,
-                    "model": super::interval_json(&o.model),
-                    "relative_error": o.relative_error,
-                    "tolerance": t.raw.tolerance,
-                    "pass": o.pass,
-                })
-            })
-            .collect();
-        super::print_json(
-            "validate",
-            serde_json::json!({
-                "scenario": sc.name(),
-                "scenario_file": args.scenario.display().to_string(),
-                "scenario_hash": super::hash_sources(&sc).1,
-                "targets_file": args.targets.display().to_string(),
-                "seed": args.seed,
-                "replications": args.replications,
-                "out": out_dir.display().to_string(),
-                "files": [crate::output::schema::target::VALIDATION_FILE, "manifest.json"],
-                "targets_total": results.len(),
-                "targets_failed": failed,
-                "targets": targets_json,
-            }),
-        )?;
-    }
-    if !quiet {
-        println!(
-            "Validation of \"{}\" against {}: {} replications, seed {}, {:.1} s",
-            sc.name(),
-            args.targets.display(),
-            args.replications,
-            args.seed,
-            wall
-        );
-        print!("{}", output::validation_table(&results));
-        println!("{} of {} targets met within tolerance. Details (definitions, sources) in {}/validation.csv", results.len() - failed, results.len(), out_dir.display());
-    }
+    let outcome = ValidateOutcome {
+        scenario: sc.name().to_string(),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_hash: super::hash_sources(&sc).1,
+        targets_file: args.targets.display().to_string(),
+        seed: args.seed,
+        replications: args.replications,
+        out: out_dir.display().to_string(),
+        files: [VALIDATION_FILE, MANIFEST].map(String::from).to_vec(),
+        targets_total: results.len(),
+        targets_failed: failed,
+        targets: results,
+        threads,
+        wall_time_seconds: wall,
+    };
+    manifest::write_sorted(&out_dir.join(MANIFEST), &outcome.manifest())?;
+    outcome.emit(args.json, quiet)?;
     if failed > 0 {
         bail!(
-            "{failed} of {} targets are outside their tolerance (see {}/validation.csv)",
-            results.len(),
+            "{failed} of {} targets are outside their tolerance (see {}/{VALIDATION_FILE})",
+            outcome.targets_total,
             out_dir.display()
         );
     }

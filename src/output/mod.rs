@@ -10,6 +10,7 @@ pub(crate) mod explorer;
 pub(crate) mod files;
 pub mod format;
 pub(crate) mod lock;
+pub(crate) mod manifest;
 pub(crate) mod report;
 pub mod schema;
 pub(crate) mod sweep;
@@ -17,7 +18,6 @@ pub(crate) mod sweep;
 use std::path::Path;
 
 use anyhow::Result;
-use serde::Serialize;
 
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
@@ -194,42 +194,6 @@ pub(crate) fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str
             }
         }
         out.flush()?;
-        Ok(())
-    })
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct ScenarioFile {
-    pub path: String,
-    pub sha256: String,
-}
-
-/// `manifest.json`: what was run, how, and with which program.
-#[derive(Debug, Serialize)]
-pub(crate) struct Manifest {
-    pub program: &'static str,
-    pub version: &'static str,
-    pub scenario: String,
-    pub scenario_files: Vec<ScenarioFile>,
-    /// SHA-256 over the bytes of every file in the `extends` chain, in chain order.
-    pub scenario_hash: String,
-    pub seed: u64,
-    pub replications: u64,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    pub children_per_second: f64,
-    pub events_per_second: f64,
-    pub outputs: Vec<&'static str>,
-    pub caveats: Vec<&'static str>,
-    /// Share of the cohort simulated (`run --scale`), when not the whole cohort.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale: Option<f64>,
-}
-
-pub(crate) fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
-    write_atomic(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, m)?;
-        writeln!(w)?;
         Ok(())
     })
 }

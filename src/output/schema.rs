@@ -1,5 +1,6 @@
-//! The names of every CSV file the program writes and of every column in them, in one place: the
-//! writers write these names, and the report and the charts read the files back by the same names.
+//! The names of the files the program writes (every CSV file with every column in it, the
+//! manifests, the report, the job scripts), in one place: the writers write these names, the
+//! commands list them, and the report and the charts read the files back by the same names.
 //!
 //! One module per file (or pair of files with the same columns). Fixed columns are constants, in
 //! file order, with `COLUMNS` listing them; files whose columns depend on the run (the engine's
@@ -9,6 +10,47 @@
 //! [`series_names`](crate::sim::series_names): they are named there, not here.
 
 use crate::sim::RunSummary;
+
+/// `manifest.json` (`run`, `compare`, `validate`, `journey`, `calibrate`): what was run, how, with
+/// which program, and every file the command wrote (see [`super::manifest`]).
+pub(crate) const MANIFEST: &str = "manifest.json";
+
+/// `scenario_diff.txt` (`compare`): the values each reform changes from the baseline.
+pub(crate) const SCENARIO_DIFF: &str = "scenario_diff.txt";
+
+/// `calibrated.toml` (`calibrate`): the calibrated scenario, extending the base.
+pub(crate) const CALIBRATED: &str = "calibrated.toml";
+
+/// `report.html` (`run --report`, `compare --report`) and the folder of its charts beside it.
+pub(crate) mod report {
+    use std::path::{Path, PathBuf};
+
+    pub(crate) const FILE: &str = "report.html";
+
+    /// The folder of a report's chart files: `<stem>_charts` beside the HTML file
+    /// (`report_charts/` for `report.html`).
+    pub(crate) fn charts_dir(html: &Path) -> PathBuf {
+        let stem = html
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into());
+        html.with_file_name(format!("{stem}_charts"))
+    }
+}
+
+/// The job scripts of `sweep --emit-slurm`, in the folder [`DIR`](slurm::DIR) of the output
+/// folder.
+pub(crate) mod slurm {
+    pub(crate) const DIR: &str = "slurm";
+    /// The shards, as one job array.
+    pub(crate) const ARRAY: &str = "array.sbatch";
+    /// The merge, once every shard has succeeded.
+    pub(crate) const MERGE: &str = "merge.sbatch";
+    /// Submits the array, then the merge.
+    pub(crate) const SUBMIT: &str = "submit.sh";
+    /// Every script, in the order they are written.
+    pub(crate) const FILES: [&str; 3] = [ARRAY, MERGE, SUBMIT];
+}
 
 /// The engine's metrics, in the order of [`RunSummary::metrics`] (the columns of `summary.csv` after
 /// `replication`, and the `metric` values of `headline.csv` and `comparison.csv`).

@@ -10,6 +10,7 @@ mod explorer;
 mod golden;
 mod hardening;
 mod input_files;
+mod outcomes;
 mod readme;
 mod report;
 mod run;
