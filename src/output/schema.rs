@@ -43,7 +43,7 @@ pub(crate) mod summary {
 }
 
 /// `headline.csv` (`run`): per metric, mean, standard deviation and 95% interval.
-pub(crate) mod headline {
+pub mod headline {
     pub(crate) const FILE: &str = "headline.csv";
     pub(crate) const METRIC: &str = "metric";
     pub(crate) const REPLICATIONS: &str = "replications";
@@ -51,7 +51,9 @@ pub(crate) mod headline {
     pub(crate) const SD: &str = "sd";
     pub(crate) const CI95_LOW: &str = "ci95_low";
     pub(crate) const CI95_HIGH: &str = "ci95_high";
-    pub(crate) const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
+    /// The columns, in file order (the Python package's `HEADLINE_COLUMNS` are those after
+    /// `metric`).
+    pub const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
 }
 
 /// `timeseries.csv` (`run`): one row per replication and simulated day.
@@ -72,7 +74,7 @@ pub(crate) mod timeseries {
 }
 
 /// `comparison.csv` (`compare`): per reform and metric, the paired difference from the baseline.
-pub(crate) mod comparison {
+pub mod comparison {
     pub(crate) const FILE: &str = "comparison.csv";
     pub(crate) const BASELINE: &str = "baseline";
     pub(crate) const REFORM: &str = "reform";
@@ -86,7 +88,9 @@ pub(crate) mod comparison {
     pub(crate) const PAIRED_HALF_WIDTH: &str = "paired_half_width";
     pub(crate) const UNPAIRED_HALF_WIDTH: &str = "unpaired_half_width";
     pub(crate) const WIDTH_RATIO: &str = "width_ratio";
-    pub(crate) const COLUMNS: [&str; 12] = [
+    /// The columns, in file order (the Python package's `COMPARISON_COLUMNS` are those after
+    /// `metric`).
+    pub const COLUMNS: [&str; 12] = [
         BASELINE,
         REFORM,
         METRIC,
