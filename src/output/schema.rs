@@ -4,19 +4,18 @@
 //! One module per file (or pair of files with the same columns). Fixed columns are constants, in
 //! file order, with `COLUMNS` listing them; files whose columns depend on the run (the engine's
 //! metrics and daily series, a sweep's or a calibration's parameters and targets) have a `columns`
-//! function that builds the header. The metric names come from the engine
-//! ([`RunSummary::metrics`]) and the daily series from
-//! [`series_names`](crate::sim::series_names): they are named there, not here.
+//! function that builds the header. The metric names come from the engine's metric catalogue
+//! ([`crate::sim::metrics`], the order of [`RunSummary::metrics`](crate::sim::RunSummary::metrics))
+//! and the daily series from [`series_names`](crate::sim::series_names): they are named there, not
+//! here.
 
-use crate::sim::RunSummary;
-
-/// The engine's metrics, in the order of [`RunSummary::metrics`] (the columns of `summary.csv` after
+/// The engine's metrics: the keys of the metric catalogue ([`crate::sim::metrics`]), in the order of
+/// [`RunSummary::metrics`](crate::sim::RunSummary::metrics) (the columns of `summary.csv` after
 /// `replication`, and the `metric` values of `headline.csv` and `comparison.csv`).
 pub fn metric_names() -> Vec<&'static str> {
-    RunSummary::default()
-        .metrics()
+    crate::sim::metrics::catalogue()
         .iter()
-        .map(|m| m.0)
+        .map(|m| m.key.as_str())
         .collect()
 }
 
