@@ -15,8 +15,9 @@ See docs/python.md in the custody-sim repository.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -26,12 +27,16 @@ __all__ = [
     "run",
     "compare",
     "parameters",
+    "metrics",
+    "metric",
+    "Metric",
     "RunResult",
     "CompareResult",
     "DEFAULT_SEED",
     "DEFAULT_REPLICATIONS",
     "HEADLINE_COLUMNS",
     "COMPARISON_COLUMNS",
+    "HEADLINE_METRICS",
     "CAVEATS",
     "__version__",
 ]
@@ -44,19 +49,53 @@ DEFAULT_SEED = 20190101
 #: The command line's default number of replications (``--replications``).
 DEFAULT_REPLICATIONS = 10
 #: The columns of ``RunResult.headline`` (``headline.csv`` after ``metric``).
-HEADLINE_COLUMNS = ("replications", "mean", "sd", "ci95_low", "ci95_high")
+HEADLINE_COLUMNS: tuple = tuple(_core.HEADLINE_COLUMNS)
 #: The columns of ``CompareResult.comparison`` (``comparison.csv`` after ``baseline, reform, metric``).
-COMPARISON_COLUMNS = (
-    "replications",
-    "baseline_mean",
-    "reform_mean",
-    "difference_mean",
-    "difference_ci95_low",
-    "difference_ci95_high",
-    "paired_half_width",
-    "unpaired_half_width",
-    "width_ratio",
-)
+COMPARISON_COLUMNS: tuple = tuple(_core.COMPARISON_COLUMNS)
+#: The headline metrics, in order: unlocatable by ICE (the acting agency) and by every agency
+#: (pooled) first, then the pipeline's counts (the command line's printed tables).
+HEADLINE_METRICS: tuple = tuple(_core.HEADLINE_METRICS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """One metric of the catalogue (a column of ``summary.csv``), as the program declares it.
+
+    Attributes:
+        key: the column name, e.g. ``"unlocatable_by_ice_at_horizon"``.
+        label: words for people (the report's and the charts' label).
+        unit: what is counted or measured, in words (``"children"``, ``"visits"``, ``"hours"``...).
+        better: ``"lower"``, ``"higher"`` or ``"neither"``: which direction is better for children
+            (the direction ``explore`` uses for regret).
+        lens: the agency lens it is measured through (``"ice"``, ``"pooled"``, ``"orr"``,
+            ``"court"``), or ``None`` for the pipeline's counts.
+        kind: ``"count"``, ``"share"``, ``"hours"``, ``"days"``, ``"years"`` or ``"day_index"``.
+    """
+
+    key: str
+    label: str
+    unit: str
+    better: str
+    lens: Optional[str]
+    kind: str
+
+
+_METRICS: tuple = tuple(Metric(**m) for m in _core.metrics())
+_BY_KEY: dict = {m.key: m for m in _METRICS}
+
+
+def metrics() -> tuple:
+    """Every metric of the catalogue, in the order of ``summary.csv``'s columns (and of
+    ``RunResult.metric_names``), as :class:`Metric`."""
+    return _METRICS
+
+
+def metric(key: str) -> Metric:
+    """The :class:`Metric` named ``key``; ``KeyError`` if there is none."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no metric {key!r}; custody_sim.metrics() lists them") from None
 
 PathLike = Union[str, "os.PathLike[str]"]
 Overrides = Union[Mapping[str, Any], Iterable[tuple], None]

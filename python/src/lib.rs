@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use custody_sim::app::api::{self, CompareOptions, Stat};
 use custody_sim::scenario::Scenario;
+use custody_sim::sim::metrics::catalogue;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -201,6 +202,27 @@ fn parameters(py: Python<'_>, scenario: PathBuf) -> PyResult<Vec<(String, String
     .map_err(to_py)
 }
 
+/// The metric catalogue, in the order of `summary.csv`'s columns: per metric a dict of `key`,
+/// `label` (words for people), `unit`, `better` (`lower`, `higher` or `neither`), `lens` (`ice`,
+/// `pooled`, `orr`, `court`, or `None` for the pipeline's counts) and `kind` (`count`, `share`,
+/// `hours`, `days`, `years` or `day_index`).
+#[pyfunction]
+fn metrics(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    catalogue()
+        .iter()
+        .map(|m| {
+            let d = PyDict::new(py);
+            d.set_item("key", &m.key)?;
+            d.set_item("label", &m.label)?;
+            d.set_item("unit", m.unit)?;
+            d.set_item("better", m.better.name())?;
+            d.set_item("lens", m.lens.map(|l| l.prefix()))?;
+            d.set_item("kind", m.kind.name())?;
+            Ok(d)
+        })
+        .collect()
+}
+
 /// A TOML value as text (strings without quotes).
 fn show(v: &Value) -> String {
     match v {
@@ -213,13 +235,25 @@ fn show(v: &Value) -> String {
 #[pymodule]
 mod _core {
     #[pymodule_export]
-    use super::{compare, parameters, run};
+    use super::{compare, metrics, parameters, run};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
         use pyo3::types::PyModuleMethods;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("CAVEATS", custody_sim::output::CAVEATS.to_vec())?;
+        m.add(
+            "HEADLINE_METRICS",
+            custody_sim::sim::metrics::HEADLINE.to_vec(),
+        )?;
+        m.add(
+            "HEADLINE_COLUMNS",
+            custody_sim::output::schema::headline::COLUMNS[1..].to_vec(),
+        )?;
+        m.add(
+            "COMPARISON_COLUMNS",
+            custody_sim::output::schema::comparison::COLUMNS[3..].to_vec(),
+        )?;
         Ok(())
     }
 }

@@ -5,11 +5,10 @@
 //! One module per file (or pair of files with the same columns). Fixed columns are constants, in
 //! file order, with `COLUMNS` listing them; files whose columns depend on the run (the engine's
 //! metrics and daily series, a sweep's or a calibration's parameters and targets) have a `columns`
-//! function that builds the header. The metric names come from the engine
-//! ([`RunSummary::metrics`]) and the daily series from
-//! [`series_names`](crate::sim::series_names): they are named there, not here.
-
-use crate::sim::RunSummary;
+//! function that builds the header. The metric names come from the engine's metric catalogue
+//! ([`crate::sim::metrics`], the order of [`RunSummary::metrics`](crate::sim::RunSummary::metrics))
+//! and the daily series from [`series_names`](crate::sim::series_names): they are named there, not
+//! here.
 
 /// `manifest.json` (`run`, `compare`, `validate`, `journey`, `calibrate`): what was run, how, with
 /// which program, and every file the command wrote (see [`super::manifest`]).
@@ -52,13 +51,13 @@ pub(crate) mod slurm {
     pub(crate) const FILES: [&str; 3] = [ARRAY, MERGE, SUBMIT];
 }
 
-/// The engine's metrics, in the order of [`RunSummary::metrics`] (the columns of `summary.csv` after
+/// The engine's metrics: the keys of the metric catalogue ([`crate::sim::metrics`]), in the order of
+/// [`RunSummary::metrics`](crate::sim::RunSummary::metrics) (the columns of `summary.csv` after
 /// `replication`, and the `metric` values of `headline.csv` and `comparison.csv`).
 pub fn metric_names() -> Vec<&'static str> {
-    RunSummary::default()
-        .metrics()
+    crate::sim::metrics::catalogue()
         .iter()
-        .map(|m| m.0)
+        .map(|m| m.key.as_str())
         .collect()
 }
 
@@ -85,7 +84,7 @@ pub(crate) mod summary {
 }
 
 /// `headline.csv` (`run`): per metric, mean, standard deviation and 95% interval.
-pub(crate) mod headline {
+pub mod headline {
     pub(crate) const FILE: &str = "headline.csv";
     pub(crate) const METRIC: &str = "metric";
     pub(crate) const REPLICATIONS: &str = "replications";
@@ -93,7 +92,9 @@ pub(crate) mod headline {
     pub(crate) const SD: &str = "sd";
     pub(crate) const CI95_LOW: &str = "ci95_low";
     pub(crate) const CI95_HIGH: &str = "ci95_high";
-    pub(crate) const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
+    /// The columns, in file order (the Python package's `HEADLINE_COLUMNS` are those after
+    /// `metric`).
+    pub const COLUMNS: [&str; 6] = [METRIC, REPLICATIONS, MEAN, SD, CI95_LOW, CI95_HIGH];
 }
 
 /// `timeseries.csv` (`run`): one row per replication and simulated day.
@@ -114,7 +115,7 @@ pub(crate) mod timeseries {
 }
 
 /// `comparison.csv` (`compare`): per reform and metric, the paired difference from the baseline.
-pub(crate) mod comparison {
+pub mod comparison {
     pub(crate) const FILE: &str = "comparison.csv";
     pub(crate) const BASELINE: &str = "baseline";
     pub(crate) const REFORM: &str = "reform";
@@ -128,7 +129,9 @@ pub(crate) mod comparison {
     pub(crate) const PAIRED_HALF_WIDTH: &str = "paired_half_width";
     pub(crate) const UNPAIRED_HALF_WIDTH: &str = "unpaired_half_width";
     pub(crate) const WIDTH_RATIO: &str = "width_ratio";
-    pub(crate) const COLUMNS: [&str; 12] = [
+    /// The columns, in file order (the Python package's `COMPARISON_COLUMNS` are those after
+    /// `metric`).
+    pub const COLUMNS: [&str; 12] = [
         BASELINE,
         REFORM,
         METRIC,

@@ -20,7 +20,7 @@ use super::draw::{
 use super::policy::{timeline_charts, PolicyHistory};
 use super::rescues::{rescue_series, rescues_chart};
 use super::{render, Chart, Figure};
-use crate::sim::metrics::Flow;
+use crate::sim::metrics::{self, Flow, Metric};
 use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 
@@ -71,46 +71,30 @@ const AGENCIES: [(&str, &str, Pen); 4] = [
     ),
 ];
 
-/// The bars of "Where records are lost": series, label, colour, and whether it counts children
-/// (each child once: a share of released children) or events (which can repeat for one child: a
-/// rate per 100 released children).
-const LOSSES: [(&str, &str, RGBColor, Counts); 5] = [
-    (
-        "released",
-        "Children released to sponsors",
-        oi::BLUE,
-        Counts::Children,
-    ),
+/// The bars of "Where records are lost": the daily series (the running total of a metric, read on
+/// the last day), its colour, and the chart's label where it differs from the catalogue's (kept
+/// as the chart has it). A metric of children counts each child once (a share of released
+/// children); one of events can repeat for one child (a rate per 100 released children).
+const LOSSES: [(&str, RGBColor, Option<&str>); 5] = [
+    ("released", oi::BLUE, None),
     (
         "address_wrong_at_release_cum",
-        "Children released to a blank or wrong address",
         oi::VERMILLION,
-        Counts::Children,
+        Some("Children released to a blank or wrong address"),
     ),
     (
         "never_shared_with_ice_cum",
-        "Children whose release never reached ICE",
         oi::ORANGE,
-        Counts::Children,
+        Some("Children whose release never reached ICE"),
     ),
-    (
-        "moves_unreported_cum",
-        "Household moves reported to no agency (events)",
-        oi::REDDISH_PURPLE,
-        Counts::Events,
-    ),
-    (
-        "notices_to_stale_address_cum",
-        "Court notices sent to an old address (events)",
-        oi::BLUISH_GREEN,
-        Counts::Events,
-    ),
+    ("moves_unreported_cum", oi::REDDISH_PURPLE, None),
+    ("notices_to_stale_address_cum", oi::BLUISH_GREEN, None),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Counts {
-    Children,
-    Events,
+/// The metric whose running total the daily series `series` of [`LOSSES`] is.
+fn loss_metric(series: &str) -> &'static Metric {
+    metrics::get(series.trim_end_matches("_cum"))
+        .unwrap_or_else(|| panic!("{series} is the running total of no metric"))
 }
 
 /// Draw the six charts of one run folder into `out_dir`.
@@ -463,7 +447,7 @@ impl Figure for RecordLoss<'_> {
         )?;
         let stats: Vec<crate::stats::Interval> = LOSSES
             .iter()
-            .map(|(s, _, _, _)| {
+            .map(|(s, _, _)| {
                 crate::stats::interval(d.last.get(*s).map(Vec::as_slice).unwrap_or(&[]))
             })
             .collect();
@@ -472,15 +456,18 @@ impl Figure for RecordLoss<'_> {
             .1
             .max(1.0);
         let n = LOSSES.len();
-        let names: Vec<String> = LOSSES.iter().map(|l| l.1.to_string()).collect();
+        let names: Vec<String> = LOSSES
+            .iter()
+            .map(|&(s, _, label)| label.unwrap_or(&loss_metric(s).label).to_string())
+            .collect();
         let texts: Vec<String> = LOSSES
             .iter()
             .zip(&stats)
             .enumerate()
-            .map(|(k, ((_, _, _, counts), i))| {
+            .map(|(k, ((series, _, _), i))| {
                 if k == 0 || !released.is_finite() || released <= 0.0 {
                     fmt_count(i.mean)
-                } else if *counts == Counts::Children {
+                } else if loss_metric(series).counts_children() {
                     format!(
                         "{} ({:.0}% of released children)",
                         fmt_count(i.mean),
@@ -523,7 +510,7 @@ impl Figure for RecordLoss<'_> {
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
-        for (k, ((_, _, colour, _), i)) in LOSSES.iter().zip(&stats).enumerate() {
+        for (k, ((_, colour, _), i)) in LOSSES.iter().zip(&stats).enumerate() {
             let y = (n - 1 - k) as f64;
             let legend = if k == 0 {
                 ["mean total", "95% interval"]
@@ -822,6 +809,15 @@ impl Figure for FlowsChart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_losses_are_running_totals_of_metrics() {
+        let series = crate::sim::series_names();
+        for (s, _, _) in LOSSES {
+            assert!(series.contains(&s), "{s} is not a daily series");
+            assert_eq!(loss_metric(s).kind, metrics::Kind::Count, "{s}");
+        }
+    }
 
     #[test]
     fn the_flows_chart_reads_every_flow_of_the_reported_lenses() {

@@ -91,6 +91,14 @@ pub struct Metric {
     pub kind: Kind,
 }
 
+impl Metric {
+    /// Whether it counts children, each child once (rather than events, which can happen more than
+    /// once to one child, or another kind of number).
+    pub fn counts_children(&self) -> bool {
+        self.kind == Kind::Count && self.unit == CHILDREN
+    }
+}
+
 /// The lenses in the order of the metrics: ICE (the acting agency) and pooled lead, then ORR and
 /// the court.
 pub const LENS_ORDER: [Lens; 4] = [Lens::Ice, Lens::Pooled, Lens::Orr, Lens::Court];
