@@ -502,11 +502,5 @@ mod tests {
             }
         }
         assert!(!super::super::is_lens_measure("released"));
-        // explore's default metrics are the catalogue's list (explore.rs is being split: its
-        // constant is to become the catalogue's, as sweep's is).
-        assert_eq!(
-            crate::experiment::explore::DEFAULT_METRICS,
-            crate::sim::metrics::EXPLORE_DEFAULT
-        );
     }
 }

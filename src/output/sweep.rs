@@ -92,7 +92,7 @@ pub(crate) fn record(sweep: &Sweep, run: u64, result: &Result<RunSummary, String
     let (point, rep) = sweep.run_of(run);
     let mut r = vec![run.to_string(), point.to_string(), rep.to_string()];
     r.extend(sweep.points[point].iter().map(show));
-    let n_metrics = RunSummary::default().metrics().len();
+    let n_metrics = crate::sim::metrics::catalogue().len();
     match result {
         Ok(s) => {
             r.push(STATUS_OK.into());

@@ -34,20 +34,9 @@ pub(crate) use regret::{regrets, robustness, Robustness};
 /// Default relative half-width of an assumption's range: the baseline value ± 25%.
 pub(crate) const DEFAULT_SPREAD: f64 = 0.25;
 /// Metrics of `outcomes.csv`, `regret.csv` and `robustness.csv` unless the file lists others: the
-/// unlocatable measures first, then outcomes for children whose better direction is plain.
-pub(crate) const DEFAULT_METRICS: &[&str] = &[
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_child_years",
-    "unlocatable_pooled_child_years",
-    "turned_18_unlocatable_by_ice",
-    "never_located_again_by_ice",
-    "located",
-    "rescued",
-    "no_shows",
-    "wellbeing_calls_not_reached",
-    "care_days_mean",
-];
+/// unlocatable measures first, then outcomes for children whose better direction is plain (the
+/// metric catalogue's list).
+pub(crate) const DEFAULT_METRICS: &[&str] = &crate::sim::metrics::EXPLORE_DEFAULT;
 /// Default percentiles of `robustness.csv`.
 pub(crate) const DEFAULT_PERCENTILES: [f64; 3] = [10.0, 50.0, 90.0];
 
