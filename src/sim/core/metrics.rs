@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use super::locate::{Cause, Exit, Lens, Route};
-use super::snapshot::RunSummary;
+use super::summary::RunSummary;
 use crate::sim::params::{LeadSource, N_LEAD_SOURCES};
 use Better::{Higher, Lower, Neither};
 
@@ -1079,6 +1079,17 @@ pub const EXPLORER_RUNS: [&str; 6] = [
     "unlocatable_by_ice_peak",
     "located",
 ];
+
+impl RunSummary {
+    /// Every metric as (column name, value), in a fixed order: the catalogue's
+    /// ([`catalogue`], where each is declared with its label, unit and better direction).
+    /// The one definition of the columns of `summary.csv` and of the printed table: the
+    /// locatability metrics first, ICE (the acting agency) and pooled side by side, then the
+    /// pipeline's counts, then the flows.
+    pub fn metrics(&self) -> Vec<(&'static str, f64)> {
+        values(self)
+    }
+}
 
 #[cfg(test)]
 mod tests {

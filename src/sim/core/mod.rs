@@ -15,6 +15,7 @@ pub(crate) mod records;
 pub(crate) mod sampling;
 pub(crate) mod slots;
 pub(crate) mod snapshot;
+pub(crate) mod summary;
 pub(crate) mod trace;
 
 use std::cell::Cell;
@@ -23,7 +24,8 @@ use self::calendar::Calendar;
 use self::child::{Child, Flags, State};
 use self::event::{Event, Scope};
 use self::locate::Why;
-use self::snapshot::{DaySnapshot, RunSummary};
+use self::snapshot::DaySnapshot;
+use self::summary::RunSummary;
 use crate::rng::{Purpose, ReplicationKey, Stream};
 use crate::sim::params::Params;
 

@@ -155,7 +155,7 @@ mod tests {
     use super::*;
     use crate::sim::core::child::State;
     use crate::sim::core::observer::NoObserver;
-    use crate::sim::core::snapshot::RunSummary;
+    use crate::sim::core::summary::RunSummary;
     use crate::sim::engine::harness::{bare, scaled, Harness};
     use crate::sim::engine::simulate;
     use crate::sim::params::{DatedValue, Params, Schedule, MINUTES_PER_DAY};

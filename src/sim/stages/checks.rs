@@ -493,7 +493,8 @@ mod tests {
     use crate::sim::core::agency::Agency;
     use crate::sim::core::locate::Lens;
     use crate::sim::core::observer::Observer;
-    use crate::sim::core::snapshot::{DaySnapshot, RunSummary};
+    use crate::sim::core::snapshot::DaySnapshot;
+    use crate::sim::core::summary::RunSummary;
     use crate::sim::params::{Params, Schedule, MINUTES_PER_DAY};
     use crate::sim::stages::arrivals;
 
