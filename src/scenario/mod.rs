@@ -2,6 +2,7 @@
 
 pub(crate) mod load;
 pub(crate) mod overrides;
+pub(crate) mod parts;
 pub(crate) mod raw;
 pub(crate) mod scale;
 pub(crate) mod validate;

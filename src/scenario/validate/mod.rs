@@ -25,7 +25,7 @@ mod vetting;
 mod welfare_checks;
 mod wellbeing_calls;
 
-use super::load::Parts;
+use super::parts::Parts;
 use super::raw::RawScenario;
 use crate::error::Problem;
 use crate::sim::params::Params;
