@@ -314,6 +314,22 @@ impl<'a> Fields<'a> {
             Some(v) => strict(v, key).ok(),
         }
     }
+
+    /// An array that must be given, element by element: `None` for an element that cannot be
+    /// read.
+    pub(crate) fn each<T: DeserializeOwned + Serialize>(
+        &self,
+        key: &str,
+    ) -> Option<Vec<Option<T>>> {
+        let items = self.table.get(key)?.as_array()?;
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| strict(v, &format!("{key}[{i}]")).ok())
+                .collect(),
+        )
+    }
 }
 
 /// The fields of an input file, each `None` where it cannot be read: what the checks of its
