@@ -11,6 +11,4 @@ mod strict;
 
 pub(crate) use problems::Problems;
 pub(crate) use read::{read, Source};
-pub(crate) use strict::{
-    exact_values, parts, read_parts, short, strict, strict_file, Fields, Parts,
-};
+pub(crate) use strict::{exact_values, parts, read_parts, short, strict, Fields, Parts};

@@ -219,3 +219,46 @@ fn a_targets_file_lists_the_problems_of_every_target_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn an_explorer_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lever = |key: &str, path: &str, values: [&str; 2]| {
+        format!(
+            "[[levers]]\nkey = \"{key}\"\nname = \"n\"\nunit = \"u\"\npaths = [\"{path}\"]\nlevels = [\n  {{ label = \"a\", short = \"a\", values = [{}] }},\n  {{ label = \"b\", short = \"b\", values = [{}] }},\n]\n\n",
+            values[0], values[1]
+        )
+    };
+    std::fs::write(
+        d.join("explorer.toml"),
+        format!(
+            "title = 3\nbase = \"nope.toml\"\n\n{}{}[[steps]]\ntitle = \"\"\ntext = \"{{nope}}\"\n",
+            lever(
+                "Sharing",
+                "data_sharing.orr_to_ice_probability",
+                ["0.0", "0.85"]
+            ),
+            lever("moves", "life.move_rate_per_year", ["0.35", "[1]"])
+                .replace("name = \"n\"", "name = 2"),
+        ),
+    )
+    .unwrap();
+    let err = refused(
+        d,
+        &["explorer", "explorer.toml", "-q", "--out", "page.html"],
+    );
+    assert!(err.contains("explorer.toml: 6 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "levers[1].name",
+            "title",
+            "base",
+            "levers[0].key",
+            "steps[0].title",
+            "steps[0].text"
+        ],
+        "{err}"
+    );
+}
