@@ -31,6 +31,25 @@ pub(crate) fn max_runs(p: &mut Problems, max_runs: Option<u64>) -> u64 {
     max_runs
 }
 
+/// The unlocatable measures: the first metrics of sweeps and explores by default.
+const UNLOCATABLE_METRICS: [&str; 6] = [
+    "unlocatable_by_ice_at_horizon",
+    "unlocatable_pooled_at_horizon",
+    "unlocatable_by_ice_child_years",
+    "unlocatable_pooled_child_years",
+    "turned_18_unlocatable_by_ice",
+    "never_located_again_by_ice",
+];
+
+/// The default metrics of an experiment: the unlocatable measures, then `more`.
+pub(crate) fn default_metrics(more: &[&str]) -> Vec<String> {
+    UNLOCATABLE_METRICS
+        .iter()
+        .chain(more)
+        .map(|s| s.to_string())
+        .collect()
+}
+
 /// The names of the whole-run metrics, in the order of `runs.csv`.
 pub(crate) fn metric_names() -> Vec<&'static str> {
     crate::sim::RunSummary::default()

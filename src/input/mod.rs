@@ -5,6 +5,7 @@
 //! every problem in one [`Problems`] collector, so that a file is refused once with all of its
 //! problems.
 
+pub(crate) mod lines;
 mod problems;
 mod read;
 mod strict;

@@ -8,8 +8,8 @@ use std::path::Path;
 use toml::Value;
 
 use super::raw::RawRobustness;
-use super::{default_direction, Direction, Policy, DEFAULT_METRICS, DEFAULT_PERCENTILES};
-use crate::experiment::checks::{known_metric, metric_names};
+use super::{default_direction, Direction, Policy, DEFAULT_PERCENTILES, MORE_DEFAULT_METRICS};
+use crate::experiment::checks::{default_metrics, known_metric, metric_names};
 use crate::input::Problems;
 use crate::scenario;
 
@@ -84,9 +84,9 @@ pub(super) struct Outcomes {
     pub percentiles: Vec<f64>,
 }
 
-/// The metrics (default [`DEFAULT_METRICS`]): whole-run metrics, each once, each with a better
-/// direction (known or declared) and a threshold; `[robustness]` names no other metric; the
-/// percentiles (default [`DEFAULT_PERCENTILES`]).
+/// The metrics (default: the unlocatable measures and [`MORE_DEFAULT_METRICS`]): whole-run
+/// metrics, each once, each with a better direction (known or declared) and a threshold;
+/// `[robustness]` names no other metric; the percentiles (default [`DEFAULT_PERCENTILES`]).
 pub(super) fn outcomes(
     p: &mut Problems,
     metrics: Option<&[String]>,
@@ -95,7 +95,7 @@ pub(super) fn outcomes(
     let names = metric_names();
     let metrics: Vec<String> = match metrics {
         Some(m) => m.to_vec(),
-        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+        None => default_metrics(MORE_DEFAULT_METRICS),
     };
     if metrics.is_empty() {
         p.field("metrics", "[]: list at least one metric");
@@ -215,8 +215,8 @@ mod tests {
         let mut p = Problems::default();
         let o = outcomes(&mut p, None, &RawRobustness::default());
         assert!(p.is_empty(), "{:?}", p.problems);
-        assert_eq!(o.metrics.len(), DEFAULT_METRICS.len());
-        assert_eq!(o.thresholds, vec![0.0; DEFAULT_METRICS.len()]);
+        assert_eq!(o.metrics, default_metrics(MORE_DEFAULT_METRICS));
+        assert_eq!(o.thresholds, vec![0.0; o.metrics.len()]);
         assert_eq!(o.percentiles, DEFAULT_PERCENTILES);
         assert_eq!(o.directions[0], Direction::Lower);
     }

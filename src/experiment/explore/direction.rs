@@ -76,12 +76,13 @@ pub(crate) fn default_direction(metric: &str) -> Option<Direction> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::explore::DEFAULT_METRICS;
+    use crate::experiment::checks::default_metrics;
+    use crate::experiment::explore::MORE_DEFAULT_METRICS;
 
     #[test]
     fn directions_of_the_default_metrics_are_known() {
-        for m in DEFAULT_METRICS {
-            assert!(default_direction(m).is_some(), "{m}");
+        for m in default_metrics(MORE_DEFAULT_METRICS) {
+            assert!(default_direction(&m).is_some(), "{m}");
         }
         assert_eq!(
             default_direction("unlocatable_by_ice_at_horizon"),

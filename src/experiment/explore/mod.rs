@@ -34,14 +34,9 @@ pub(crate) use regret::{regrets, robustness, Robustness};
 /// Default relative half-width of an assumption's range: the baseline value ± 25%.
 pub(crate) const DEFAULT_SPREAD: f64 = 0.25;
 /// Metrics of `outcomes.csv`, `regret.csv` and `robustness.csv` unless the file lists others: the
-/// unlocatable measures first, then outcomes for children whose better direction is plain.
-pub(crate) const DEFAULT_METRICS: &[&str] = &[
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_child_years",
-    "unlocatable_pooled_child_years",
-    "turned_18_unlocatable_by_ice",
-    "never_located_again_by_ice",
+/// unlocatable measures first ([`crate::experiment::checks::default_metrics`]), then these outcomes
+/// for children whose better direction is plain.
+pub(crate) const MORE_DEFAULT_METRICS: &[&str] = &[
     "located",
     "rescued",
     "no_shows",

@@ -5,8 +5,8 @@
 use toml::{Table, Value};
 
 use super::raw::{RawDesign, RawParameter};
-use super::DEFAULT_METRICS;
-use crate::experiment::checks::{known_metric, metric_names};
+use super::MORE_DEFAULT_METRICS;
+use crate::experiment::checks::{default_metrics, known_metric, metric_names};
 use crate::experiment::slurm::SlurmOptions;
 use crate::input::Problems;
 use crate::scenario::overrides::{check_path, number_like};
@@ -107,11 +107,12 @@ pub(super) fn ranges(
     ranges
 }
 
-/// The metrics ranked (default [`DEFAULT_METRICS`]): each a whole-run metric.
+/// The metrics ranked (default: the unlocatable measures and [`MORE_DEFAULT_METRICS`]): each a
+/// whole-run metric.
 pub(super) fn metrics(p: &mut Problems, metrics: Option<&[String]>) -> Vec<String> {
     let metrics: Vec<String> = match metrics {
         Some(m) => m.to_vec(),
-        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+        None => default_metrics(MORE_DEFAULT_METRICS),
     };
     let names = metric_names();
     for (i, m) in metrics.iter().enumerate() {
@@ -223,7 +224,7 @@ mod tests {
     #[test]
     fn metrics_default_and_fields_of_other_designs_are_refused() {
         let mut p = Problems::default();
-        assert_eq!(metrics(&mut p, None).len(), DEFAULT_METRICS.len());
+        assert_eq!(metrics(&mut p, None).len(), 6 + MORE_DEFAULT_METRICS.len());
         assert_eq!(metrics(&mut p, Some(&["nope".to_string()])), ["nope"]);
         let design: RawDesign =
             toml::from_str("kind = \"grid\"\nfile = \"d.csv\"\nsequence = \"random\"\n").unwrap();

@@ -91,14 +91,8 @@ impl Sweep {
     }
 }
 
-/// Metrics ranked by default.
-pub(crate) const DEFAULT_METRICS: &[&str] = &[
-    "unlocatable_by_ice_at_horizon",
-    "unlocatable_pooled_at_horizon",
-    "unlocatable_by_ice_child_years",
-    "unlocatable_pooled_child_years",
-    "turned_18_unlocatable_by_ice",
-    "never_located_again_by_ice",
+/// Metrics ranked by default after the unlocatable measures ([`shared::default_metrics`]).
+pub(crate) const MORE_DEFAULT_METRICS: &[&str] = &[
     "located",
     "rescued",
     "ntas_issued",
