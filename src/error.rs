@@ -56,7 +56,7 @@ pub enum ScenarioError {
     /// A file could not be read. The cause is the `source`, printed after this message by `{:#}`.
     #[error("cannot read {kind} file {path}")]
     Read {
-        /// "scenario", "sweep", "calibration" or "targets".
+        /// "scenario", "sweep", "explore", "calibration", "targets" or "explorer".
         kind: &'static str,
         /// The file.
         path: PathBuf,

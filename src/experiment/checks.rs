@@ -1,9 +1,6 @@
 //! Checks shared by the experiment files (sweep, explore and calibration files): replications,
 //! the limit on runs, and metric names.
 
-use std::path::Path;
-
-use crate::error::ScenarioError;
 use crate::input::Problems;
 
 /// Largest number of runs an experiment file may ask for unless it raises `max_runs` (which is
@@ -36,10 +33,9 @@ pub(crate) fn max_runs(p: &mut Problems, max_runs: Option<u64>) -> u64 {
 
 /// The names of the whole-run metrics, in the order of `runs.csv`.
 pub(crate) fn metric_names() -> Vec<&'static str> {
-    crate::sim::RunSummary::default()
-        .metrics()
+    crate::sim::metrics::catalogue()
         .iter()
-        .map(|m| m.0)
+        .map(|m| m.key.as_str())
         .collect()
 }
 
@@ -56,32 +52,6 @@ pub(crate) fn known_metric(p: &mut Problems, field: &str, metric: &str, names: &
         );
     }
     known
-}
-
-/// Check that `field` of `file` (written `written`, resolved to `path`) names a readable file: the
-/// error names the referring file and field, and says which kind of file (`kind`) is expected.
-pub(crate) fn referenced_file(
-    file: &Path,
-    field: &str,
-    written: &str,
-    path: &Path,
-    kind: &str,
-) -> Result<(), ScenarioError> {
-    let mut p = Problems::default();
-    p.reference(field, written, path, kind);
-    p.finish(file)
-}
-
-/// Several problems of one file as one error (a single one as it is).
-pub(crate) fn several(file: &Path, errs: Vec<ScenarioError>) -> ScenarioError {
-    let mut p = Problems::default();
-    for e in errs {
-        match e {
-            ScenarioError::Schema { field, message, .. } => p.field(&field, message),
-            other => p.error("(file)", other),
-        }
-    }
-    p.into_error(file)
 }
 
 #[cfg(test)]

@@ -213,3 +213,58 @@ pub(crate) fn values(d: &DesignCsv, base: &Table) -> Vec<Vec<Value>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Table {
+        toml::from_str("[a]\nx = 0.5\nn = 3\nb = true\ns = \"t\"\n").unwrap()
+    }
+
+    fn csv_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn rows_become_values_of_the_base_scenario_s_types() {
+        let (_dir, path) = csv_file("a.x,a.n,a.b\n0.25,2.6,true\n\n1,4,FALSE\n");
+        let mut p = Problems::default();
+        let d = read(&mut p, "design.file", "d.csv", &path, &base()).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(d.rows, vec![vec![0.25, 2.6, 1.0], vec![1.0, 4.0, 0.0]]);
+        let v = values(&d, &base());
+        assert_eq!(
+            v[0],
+            vec![Value::Float(0.25), Value::Integer(3), Value::Boolean(true)]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_the_csv_is_named_by_its_line_and_column() {
+        let (_dir, path) = csv_file("a.x,a.s,a.nope,a.x\n0.1,1,2\n0.1,x,2,y\n");
+        let mut p = Problems::default();
+        assert!(read(&mut p, "futures.design", "d.csv", &path, &base()).is_none());
+        let e = p.into_error(Path::new("e.toml")).to_string();
+        assert!(
+            e.starts_with(&format!("{}: 6 invalid value(s):", path.display())),
+            "{e}"
+        );
+        for field in [
+            "field `column 2 (\"a.s\")`: holds string",
+            "field `column 3 (\"a.nope\")`: not a parameter",
+            "field `column 4 (\"a.x\")`: \"a.x\" is named twice",
+            "field `line 2`: 3 values: every row needs 4 values",
+            "field `line 3, column 2 (\"a.s\")`: \"x\": must be a finite number",
+            "field `line 3, column 4 (\"a.x\")`: \"y\": must be a finite number",
+        ] {
+            assert!(e.contains(field), "{field}: {e}");
+        }
+        let mut p = Problems::default();
+        assert!(read(&mut p, "design.file", "", &path, &base()).is_none());
+        assert_eq!(p.problems[0].field, "design.file");
+    }
+}

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
+use crate::input::{self, parts, Problems};
 use crate::sim::series_names;
 use crate::sim::{DaySnapshot, RunSummary};
 use crate::stats::{interval, Interval};
@@ -18,6 +19,14 @@ use crate::stats::{interval, Interval};
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTargets {
     pub targets: Vec<RawTarget>,
+}
+
+parts! {
+    /// The fields of a targets file, each `None` where it cannot be read (each target on its
+    /// own).
+    TargetsParts of RawTargets {
+        targets: RawTarget => each,
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -197,13 +206,11 @@ pub(crate) fn outcome(t: &Target, values: &[f64]) -> Outcome {
     }
 }
 
-fn bad(file: &Path, field: String, message: String) -> ScenarioError {
-    ScenarioError::Schema {
-        path: file.to_path_buf(),
-        chain: String::new(),
-        field,
-        message,
-    }
+/// The calendar targets are checked against: a scenario's `start_date` and `horizon_days`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Calendar<'a> {
+    pub start_date: &'a str,
+    pub horizon_days: u32,
 }
 
 /// Read and check a targets file against a scenario's calendar (`start_date`, `horizon_days`).
@@ -212,185 +219,360 @@ pub(crate) fn load(
     start_date: &str,
     horizon_days: u32,
 ) -> Result<Vec<Target>, ScenarioError> {
-    let table = crate::input::read(file, "targets")?.table;
-    let raw: RawTargets = crate::input::strict_file(file, table)?;
-    parse(file, raw, start_date, horizon_days)
+    let calendar = Calendar {
+        start_date,
+        horizon_days,
+    };
+    load_with_bytes(file, calendar).map(|(targets, _)| targets)
 }
 
-/// Check raw targets (see [`load`]).
-pub(crate) fn parse(
+/// [`load`], with the file's bytes.
+fn load_with_bytes(
     file: &Path,
-    raw: RawTargets,
-    start_date: &str,
-    horizon_days: u32,
-) -> Result<Vec<Target>, ScenarioError> {
-    let start = NaiveDate::parse_from_str(start_date, "%Y-%m-%d")
-        .map_err(|_| bad(file, "(scenario) time.start_date".into(), start_date.into()))?;
-    let end = crate::scenario::date_of(start_date, horizon_days.saturating_sub(1));
-    let series = series_names();
-    let run_metrics: Vec<&'static str> = RunSummary::default()
-        .metrics()
-        .iter()
-        .map(|m| m.0)
-        .collect();
-    if raw.targets.is_empty() {
-        return Err(bad(
-            file,
-            "targets".into(),
-            "[]: list at least one [[targets]] table".into(),
-        ));
+    calendar: Calendar,
+) -> Result<(Vec<Target>, Vec<u8>), ScenarioError> {
+    let source = input::read(file, "targets")?;
+    let mut p = Problems::default();
+    let parts: TargetsParts = input::read_parts(&source.table, &mut p);
+    let targets = parts.targets.map(|t| check(&mut p, &t, calendar));
+    match targets {
+        Some(Some(targets)) if p.is_empty() => Ok((targets, source.bytes)),
+        _ => Err(p.into_error(file)),
     }
+}
+
+/// The targets file that `field` of another input file names (written `written`, resolved to
+/// `path`), and its bytes: `None`, and a problem of `field`, if it cannot be read or is invalid.
+pub(crate) fn load_named(
+    problems: &mut Problems,
+    field: &str,
+    written: &str,
+    path: &Path,
+    calendar: Calendar,
+) -> Option<(Vec<Target>, Vec<u8>)> {
+    if !problems.reference(field, written, path, "targets") {
+        return None;
+    }
+    load_with_bytes(path, calendar)
+        .map_err(|e| problems.error(field, e))
+        .ok()
+}
+
+/// Check the targets of a file (`None` for one that cannot be read): each on its own, names
+/// unique. `None` if some target is unusable.
+pub(crate) fn check(
+    p: &mut Problems,
+    raw: &[Option<RawTarget>],
+    calendar: Calendar,
+) -> Option<Vec<Target>> {
+    let Ok(start) = NaiveDate::parse_from_str(calendar.start_date, "%Y-%m-%d") else {
+        p.field("(scenario) time.start_date", calendar.start_date);
+        return None;
+    };
+    if raw.is_empty() {
+        p.field("targets", "[]: list at least one [[targets]] table");
+        return None;
+    }
+    let series = series_names();
+    let run_metrics = crate::experiment::checks::metric_names();
+    let names = Names {
+        series: &series,
+        run: &run_metrics,
+    };
     let mut out = Vec::new();
-    let mut errs: Vec<ScenarioError> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (i, t) in raw.targets.iter().enumerate() {
-        let f = |k: &str| format!("targets[{i}].{k}");
-        if names.contains(&t.name.as_str()) {
-            errs.push(bad(
-                file,
-                f("name"),
+    for (i, t) in raw.iter().enumerate() {
+        let Some(t) = t else {
+            out.push(None);
+            continue;
+        };
+        if raw[..i].iter().flatten().any(|o| o.name == t.name) {
+            p.field(
+                &format!("targets[{i}].name"),
                 format!("\"{}\" is used twice", t.name),
-            ));
+            );
+            out.push(None);
             continue;
         }
-        names.push(&t.name);
-        // The first problem of each target; every target is checked.
-        let target = || -> Result<Target, ScenarioError> {
-            let day = |key: &str, v: &Option<String>| -> Result<u32, ScenarioError> {
-                let s = v.as_deref().ok_or_else(|| {
-                    bad(
-                        file,
-                        f(key),
-                        format!("missing: the {} aggregate needs `{key}`", t.aggregate),
-                    )
-                })?;
-                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                    bad(
-                        file,
-                        f(key),
-                        format!("\"{s}\": must be a date written YYYY-MM-DD"),
-                    )
-                })?;
-                let n = (d - start).num_days();
-                if n < 0 || n >= horizon_days as i64 {
-                    return Err(bad(
-                    file,
-                    f(key),
-                    format!("\"{s}\": outside the simulated period {start_date} to {end}; the model has no value there"),
-                ));
-                }
-                Ok(n as u32)
-            };
-            let aggregate = match t.aggregate.as_str() {
-                "at_date" => Aggregate::AtDate(day("date", &t.date)?),
-                "change" | "mean" => {
-                    let (a, b) = (day("from", &t.from)?, day("to", &t.to)?);
-                    if b < a {
-                        return Err(bad(
-                            file,
-                            f("to"),
-                            format!(
-                                "\"{}\": must not be before `from`",
-                                t.to.clone().unwrap_or_default()
-                            ),
-                        ));
-                    }
-                    if t.aggregate == "change" {
-                        Aggregate::Change(a, b)
-                    } else {
-                        Aggregate::Mean(a, b)
-                    }
-                }
-                "run" => Aggregate::Run,
-                other => {
-                    return Err(bad(
-                        file,
-                        f("aggregate"),
-                        format!(
-                        "\"{other}\": must be one of \"at_date\", \"change\", \"mean\", \"run\""
-                    ),
-                    ));
-                }
-            };
-            let find = |key: &str, name: &str| -> Result<usize, ScenarioError> {
-                if aggregate == Aggregate::Run {
-                    run_metrics.iter().position(|m| *m == name).ok_or_else(|| {
-                        bad(
-                            file,
-                            f(key),
-                            format!(
-                                "\"{name}\": not a whole-run metric; valid: {}",
-                                run_metrics.join(", ")
-                            ),
-                        )
-                    })
-                } else {
-                    series.iter().position(|m| *m == name).ok_or_else(|| {
-                    bad(file, f(key), format!("\"{name}\": not a daily series; valid: {} (or use aggregate = \"run\" for: {})", series.join(", "), run_metrics.join(", ")))
-                })
-                }
-            };
-            let metric = find("metric", &t.metric)?;
-            if aggregate == Aggregate::Run && (t.minus.is_some() || t.per.is_some()) {
-                return Err(bad(
-                    file,
-                    f("minus"),
-                    "`minus` and `per` apply to daily series, not to aggregate = \"run\"".into(),
-                ));
-            }
-            let minus = t.minus.as_deref().map(|m| find("minus", m)).transpose()?;
-            let per = t.per.as_deref().map(|m| find("per", m)).transpose()?;
-            let qualifier = match t.qualifier.as_str() {
-                "about" => Qualifier::About,
-                "more_than" => Qualifier::MoreThan,
-                "less_than" => Qualifier::LessThan,
-                other => {
-                    return Err(bad(
-                        file,
-                        f("qualifier"),
-                        format!("\"{other}\": must be \"about\", \"more_than\" or \"less_than\""),
-                    ))
-                }
-            };
-            if !(t.tolerance.is_finite() && t.tolerance > 0.0 && t.tolerance <= 10.0) {
-                return Err(bad(
-                    file,
-                    f("tolerance"),
-                    format!("{}: must be a relative error in (0, 10]", t.tolerance),
-                ));
-            }
-            if !t.value.is_finite() || t.value == 0.0 {
-                return Err(bad(
-                    file,
-                    f("value"),
-                    format!("{}: must be a finite, non-zero number", t.value),
-                ));
-            }
-            let scale = t.scale.unwrap_or(1.0);
-            if !(scale.is_finite() && scale != 0.0) {
-                return Err(bad(
-                    file,
-                    f("scale"),
-                    format!("{scale}: must be a finite, non-zero number"),
-                ));
-            }
-            Ok(Target {
-                raw: t.clone(),
-                metric,
-                minus,
-                per,
-                aggregate,
-                qualifier,
-                scale,
-            })
+        out.push(target(p, i, t, start, calendar, &names));
+    }
+    out.into_iter().collect()
+}
+
+/// The names a target's metrics are looked up in.
+struct Names<'a> {
+    /// The daily series.
+    series: &'a [&'static str],
+    /// The whole-run metrics.
+    run: &'a [&'static str],
+}
+
+/// Check one target (`targets[i]`): every independent problem of it.
+fn target(
+    p: &mut Problems,
+    i: usize,
+    t: &RawTarget,
+    start: NaiveDate,
+    calendar: Calendar,
+    names: &Names,
+) -> Option<Target> {
+    let f = |k: &str| format!("targets[{i}].{k}");
+    let aggregate = aggregate(p, &f, t, start, calendar);
+    let metrics = aggregate.and_then(|a| {
+        let run = a == Aggregate::Run;
+        let index = metric(p, &f("metric"), &t.metric, run, names);
+        if run && (t.minus.is_some() || t.per.is_some()) {
+            p.field(
+                &f("minus"),
+                "`minus` and `per` apply to daily series, not to aggregate = \"run\"",
+            );
+            return None;
+        }
+        let mut optional = |key: &str, name: &Option<String>| -> Result<Option<usize>, ()> {
+            name.as_deref()
+                .map(|m| metric(p, &f(key), m, run, names).ok_or(()))
+                .transpose()
         };
-        match target() {
-            Ok(t) => out.push(t),
-            Err(e) => errs.push(e),
+        let (minus, per) = (optional("minus", &t.minus), optional("per", &t.per));
+        Some((index?, minus.ok()?, per.ok()?))
+    });
+    let qualifier = match t.qualifier.as_str() {
+        "about" => Some(Qualifier::About),
+        "more_than" => Some(Qualifier::MoreThan),
+        "less_than" => Some(Qualifier::LessThan),
+        other => {
+            p.field(
+                &f("qualifier"),
+                format!("\"{other}\": must be \"about\", \"more_than\" or \"less_than\""),
+            );
+            None
+        }
+    };
+    let scale = numbers(p, &f, t);
+    let (aggregate, (metric, minus, per), qualifier, scale) =
+        (aggregate?, metrics?, qualifier?, scale?);
+    Some(Target {
+        raw: t.clone(),
+        metric,
+        minus,
+        per,
+        aggregate,
+        qualifier,
+        scale,
+    })
+}
+
+/// The aggregate of a target and its dates: each a date written YYYY-MM-DD inside the calendar,
+/// `to` not before `from`.
+fn aggregate(
+    p: &mut Problems,
+    f: &dyn Fn(&str) -> String,
+    t: &RawTarget,
+    start: NaiveDate,
+    calendar: Calendar,
+) -> Option<Aggregate> {
+    let mut day = |key: &str, v: &Option<String>| -> Option<u32> {
+        let Some(s) = v.as_deref() else {
+            p.field(
+                &f(key),
+                format!("missing: the {} aggregate needs `{key}`", t.aggregate),
+            );
+            return None;
+        };
+        let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") else {
+            p.field(
+                &f(key),
+                format!("\"{s}\": must be a date written YYYY-MM-DD"),
+            );
+            return None;
+        };
+        let n = (d - start).num_days();
+        if n < 0 || n >= calendar.horizon_days as i64 {
+            let end = crate::scenario::date_of(
+                calendar.start_date,
+                calendar.horizon_days.saturating_sub(1),
+            );
+            p.field(&f(key), format!("\"{s}\": outside the simulated period {} to {end}; the model has no value there", calendar.start_date));
+            return None;
+        }
+        Some(n as u32)
+    };
+    match t.aggregate.as_str() {
+        "at_date" => Some(Aggregate::AtDate(day("date", &t.date)?)),
+        "change" | "mean" => {
+            let (a, b) = (day("from", &t.from), day("to", &t.to));
+            let (a, b) = (a?, b?);
+            if b < a {
+                p.field(
+                    &f("to"),
+                    format!(
+                        "\"{}\": must not be before `from`",
+                        t.to.clone().unwrap_or_default()
+                    ),
+                );
+                return None;
+            }
+            if t.aggregate == "change" {
+                Some(Aggregate::Change(a, b))
+            } else {
+                Some(Aggregate::Mean(a, b))
+            }
+        }
+        "run" => Some(Aggregate::Run),
+        other => {
+            p.field(
+                &f("aggregate"),
+                format!("\"{other}\": must be one of \"at_date\", \"change\", \"mean\", \"run\""),
+            );
+            None
         }
     }
-    if !errs.is_empty() {
-        return Err(crate::experiment::checks::several(file, errs));
+}
+
+/// The index of metric `name` (at `field`): a whole-run metric for `run`, else a daily series.
+fn metric(p: &mut Problems, field: &str, name: &str, run: bool, names: &Names) -> Option<usize> {
+    let (list, found) = if run {
+        (names.run, names.run.iter().position(|m| *m == name))
+    } else {
+        (names.series, names.series.iter().position(|m| *m == name))
+    };
+    if found.is_none() {
+        if run {
+            p.field(
+                field,
+                format!(
+                    "\"{name}\": not a whole-run metric; valid: {}",
+                    list.join(", ")
+                ),
+            );
+        } else {
+            p.field(field, format!("\"{name}\": not a daily series; valid: {} (or use aggregate = \"run\" for: {})", list.join(", "), names.run.join(", ")));
+        }
     }
-    Ok(out)
+    found
+}
+
+/// The numbers of a target: its tolerance, published value and scale. Returns the scale.
+fn numbers(p: &mut Problems, f: &dyn Fn(&str) -> String, t: &RawTarget) -> Option<f64> {
+    let mut ok = true;
+    if !(t.tolerance.is_finite() && t.tolerance > 0.0 && t.tolerance <= 10.0) {
+        p.field(
+            &f("tolerance"),
+            format!("{}: must be a relative error in (0, 10]", t.tolerance),
+        );
+        ok = false;
+    }
+    if !t.value.is_finite() || t.value == 0.0 {
+        p.field(
+            &f("value"),
+            format!("{}: must be a finite, non-zero number", t.value),
+        );
+        ok = false;
+    }
+    let scale = t.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale != 0.0) {
+        p.field(
+            &f("scale"),
+            format!("{scale}: must be a finite, non-zero number"),
+        );
+        ok = false;
+    }
+    ok.then_some(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CALENDAR: Calendar = Calendar {
+        start_date: "2018-10-01",
+        horizon_days: 365,
+    };
+
+    fn raw(extra: &str) -> RawTarget {
+        toml::from_str(&format!(
+            "name = \"t\"\nmetric = \"released\"\nvalue = 100.0\nqualifier = \"about\"\ntolerance = 0.1\ndefinition = \"d\"\nsource = \"s\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    fn fields(p: &Problems) -> Vec<&str> {
+        p.problems.iter().map(|x| x.field.as_str()).collect()
+    }
+
+    #[test]
+    fn aggregates_take_dates_inside_the_calendar() {
+        let start = NaiveDate::from_ymd_opt(2018, 10, 1).unwrap();
+        let f = |k: &str| format!("t.{k}");
+        let mut p = Problems::default();
+        let one = |p: &mut Problems, extra: &str| aggregate(p, &f, &raw(extra), start, CALENDAR);
+        assert_eq!(one(&mut p, "aggregate = \"run\""), Some(Aggregate::Run));
+        assert_eq!(
+            one(&mut p, "aggregate = \"at_date\"\ndate = \"2018-10-11\""),
+            Some(Aggregate::AtDate(10))
+        );
+        assert_eq!(
+            one(
+                &mut p,
+                "aggregate = \"mean\"\nfrom = \"2018-10-02\"\nto = \"2018-10-03\""
+            ),
+            Some(Aggregate::Mean(1, 2))
+        );
+        assert!(p.is_empty());
+        assert_eq!(one(&mut p, "aggregate = \"sum\""), None);
+        assert_eq!(
+            one(&mut p, "aggregate = \"at_date\"\ndate = \"2019-10-01\""),
+            None
+        );
+        assert_eq!(one(&mut p, "aggregate = \"change\"\nfrom = \"x\""), None);
+        assert_eq!(
+            one(
+                &mut p,
+                "aggregate = \"change\"\nfrom = \"2018-10-03\"\nto = \"2018-10-02\""
+            ),
+            None
+        );
+        assert_eq!(
+            fields(&p),
+            ["t.aggregate", "t.date", "t.from", "t.to", "t.to"]
+        );
+        assert!(p.problems[1].allowed.contains("2018-10-01 to 2019-09-30"));
+    }
+
+    #[test]
+    fn every_independent_problem_of_a_target_is_named() {
+        let mut b = raw("aggregate = \"at_date\"\ndate = \"2018-10-05\"\nminus = \"nope\"");
+        b.tolerance = 0.0;
+        b.value = f64::NAN;
+        b.scale = Some(0.0);
+        b.qualifier = "roughly".into();
+        let mut run = raw("aggregate = \"run\"\nper = \"released\"");
+        run.name = "r".into();
+        let twice = raw("aggregate = \"run\"");
+        let mut p = Problems::default();
+        let got = check(&mut p, &[Some(b), Some(run), None, Some(twice)], CALENDAR);
+        assert!(got.is_none());
+        assert_eq!(
+            fields(&p),
+            [
+                "targets[0].minus",
+                "targets[0].qualifier",
+                "targets[0].tolerance",
+                "targets[0].value",
+                "targets[0].scale",
+                "targets[1].minus",
+                "targets[3].name",
+            ]
+        );
+        assert!(p.problems[0].allowed.contains("not a daily series"));
+        let mut p = Problems::default();
+        let ok = check(&mut p, &[Some(raw("aggregate = \"run\""))], CALENDAR).unwrap();
+        assert_eq!(ok[0].aggregate, Aggregate::Run);
+        assert!(check(&mut p, &[], CALENDAR).is_none());
+        let bad_start = Calendar {
+            start_date: "x",
+            horizon_days: 1,
+        };
+        assert!(check(&mut p, &[None], bad_start).is_none());
+        assert_eq!(fields(&p), ["targets", "(scenario) time.start_date"]);
+    }
 }

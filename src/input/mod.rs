@@ -5,12 +5,11 @@
 //! every problem in one [`Problems`] collector, so that a file is refused once with all of its
 //! problems.
 
+pub(crate) mod lines;
 mod problems;
 mod read;
 mod strict;
 
 pub(crate) use problems::Problems;
 pub(crate) use read::{read, Source};
-pub(crate) use strict::{
-    exact_values, parts, read_parts, short, strict, strict_file, Fields, Parts,
-};
+pub(crate) use strict::{exact_values, parts, read_parts, short, strict, Fields, Parts};

@@ -4,14 +4,12 @@
 //! fields of a file read one by one, so that a field that cannot be read hides no problem of the
 //! others.
 
-use std::path::Path;
-
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use toml::{Table, Value};
 
 use super::Problems;
-use crate::error::{Problem, ScenarioError};
+use crate::error::Problem;
 
 /// Deserialise `value` (found at dotted path `at`, empty for the top level) into `T`, refusing an
 /// array written where `T` has a table (serde would otherwise fill the table's fields by
@@ -78,19 +76,6 @@ fn schema_problems<T: DeserializeOwned>(
 
 /// Most schema problems listed for one table.
 const MAX_SCHEMA_PROBLEMS: usize = 64;
-
-/// Deserialise the whole table of a sweep, calibration or targets file into `T`, refusing arrays
-/// written where a table belongs; errors name `file`.
-pub(crate) fn strict_file<T: DeserializeOwned + Serialize>(
-    file: &Path,
-    table: Table,
-) -> Result<T, ScenarioError> {
-    strict(&Value::Table(table), "").map_err(|problems| {
-        let mut p = Problems::default();
-        p.extend(problems);
-        p.into_error(file)
-    })
-}
 
 /// Where `written` holds an array and `read` (the same value deserialised and written back) holds a
 /// table, a table was expected.
@@ -313,6 +298,22 @@ impl<'a> Fields<'a> {
             None => Some(T::default()),
             Some(v) => strict(v, key).ok(),
         }
+    }
+
+    /// An array that must be given, element by element: `None` for an element that cannot be
+    /// read.
+    pub(crate) fn each<T: DeserializeOwned + Serialize>(
+        &self,
+        key: &str,
+    ) -> Option<Vec<Option<T>>> {
+        let items = self.table.get(key)?.as_array()?;
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| strict(v, &format!("{key}[{i}]")).ok())
+                .collect(),
+        )
     }
 }
 

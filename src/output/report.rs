@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::files::write_atomic;
 use super::schema::journey;
 use super::write_atomic_text;
+use crate::input::lines::{split_comment, table_name};
 use crate::sim::{Agency, ChildEvent, Lens};
 
 /// `journey.csv`: one row per step of the traced child's journey.
@@ -392,13 +393,7 @@ pub(crate) fn extract_sources(text: &str) -> Vec<(String, String)> {
         }
         flush(&mut block, &mut out, &table);
         if trimmed.starts_with('[') {
-            table = trimmed
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            table = table_name(trimmed);
             continue;
         }
         let (code, comment) = split_comment(trimmed);
@@ -430,20 +425,6 @@ fn push_unique(out: &mut Vec<(String, String)>, about: String, text: String) {
     if !out.iter().any(|(a, t)| *a == about && *t == text) {
         out.push((about, text));
     }
-}
-
-/// Split a TOML line into code and trailing comment, ignoring `#` inside quoted strings.
-fn split_comment(line: &str) -> (&str, Option<&str>) {
-    let mut quote: Option<char> = None;
-    for (i, c) in line.char_indices() {
-        match (quote, c) {
-            (None, '"') | (None, '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '#') => return (&line[..i], Some(line[i + 1..].trim())),
-            _ => {}
-        }
-    }
-    (line, None)
 }
 
 /// The page as the template sees it: the report, with the anchors and the numeric cells worked out.

@@ -555,12 +555,14 @@ fn arrays_for_tables_in_sweep_and_calibration_files_are_refused() {
         .assert()
         .code(2);
     let err = stderr_of(&a);
+    // The targets file named (a scenario, not a targets file) is refused with them.
     assert!(
-        err.contains("2 invalid value(s)")
+        err.contains("3 invalid value(s)")
             && err.contains("field `method` = [\"abc_rejection\", 10, 0.5]: must be a table")
             && err.contains(
                 "field `parameters[0]` = [\"ice.nta_probability\", 0.2, 1.0]: must be a table"
-            ),
+            )
+            && err.contains("field `targets`: small.toml: 4 invalid value(s)"),
         "{err}"
     );
 }

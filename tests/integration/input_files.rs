@@ -141,3 +141,124 @@ fn an_explore_file_lists_the_problems_of_every_section_at_once() {
         "{err}"
     );
 }
+
+/// A targets file of one target, `name`, of the whole-run metric `metric`.
+fn target(name: &str, metric: &str) -> String {
+    format!("[[targets]]\nname = \"{name}\"\nmetric = \"{metric}\"\naggregate = \"run\"\nvalue = 100.0\nqualifier = \"about\"\ntolerance = 0.1\ndefinition = \"d\"\nsource = \"s\"\n\n")
+}
+
+#[test]
+fn a_calibration_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    extend_baseline(d, "small.toml", "");
+    std::fs::write(d.join("targets.toml"), target("released", "released")).unwrap();
+    std::fs::write(
+        d.join("cal.toml"),
+        "base = \"small.toml\"\ntargets = \"targets.toml\"\nfit = \"released\"\nholdout = [\"nope\"]\nreplications = 0\nseed = 1\n\n[method]\nkind = \"abc_rejection\"\ncandidates = 1\naccept = 0.5\n\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 1.0\nmax = 0.2\n",
+    )
+    .unwrap();
+    let err = refused(d, &["calibrate", "cal.toml", "-q", "-o", "out"]);
+    assert!(err.contains("cal.toml: 4 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "fit",
+            "replications",
+            "method.candidates",
+            "parameters[0].max"
+        ],
+        "{err}"
+    );
+    // Without its base scenario, the sections that do not need it are checked.
+    std::fs::write(
+        d.join("cal.toml"),
+        "base = \"nope.toml\"\ntargets = \"nope.toml\"\nfit = [\"released\"]\nreplications = 1\nseed = 1\n\n[method]\nkind = \"abc\"\ncandidates = 10\naccept = 0.5\n\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 0.2\nmax = 1.0\n",
+    )
+    .unwrap();
+    let err = refused(d, &["calibrate", "cal.toml", "-q", "-o", "out"]);
+    assert_eq!(fields(&err), ["base", "targets", "method.kind"], "{err}");
+}
+
+#[test]
+fn a_targets_file_lists_the_problems_of_every_target_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    extend_baseline(d, "small.toml", "");
+    std::fs::write(
+        d.join("targets.toml"),
+        format!(
+            "{}{}{}",
+            target("a", "released").replace("value = 100.0", "value = \"x\""),
+            target("b", "releesed").replace("tolerance = 0.1", "tolerance = -1"),
+            target("c", "released").replace("qualifier = \"about\"", "qualifier = \"roughly\"")
+        ),
+    )
+    .unwrap();
+    let err = refused(
+        d,
+        &[
+            "validate",
+            "small.toml",
+            "--targets",
+            "targets.toml",
+            "-q",
+            "-o",
+            "out",
+        ],
+    );
+    assert!(err.contains("targets.toml: 4 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "targets[0].value",
+            "targets[1].metric",
+            "targets[1].tolerance",
+            "targets[2].qualifier"
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn an_explorer_file_lists_the_problems_of_every_section_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lever = |key: &str, path: &str, values: [&str; 2]| {
+        format!(
+            "[[levers]]\nkey = \"{key}\"\nname = \"n\"\nunit = \"u\"\npaths = [\"{path}\"]\nlevels = [\n  {{ label = \"a\", short = \"a\", values = [{}] }},\n  {{ label = \"b\", short = \"b\", values = [{}] }},\n]\n\n",
+            values[0], values[1]
+        )
+    };
+    std::fs::write(
+        d.join("explorer.toml"),
+        format!(
+            "title = 3\nbase = \"nope.toml\"\n\n{}{}[[steps]]\ntitle = \"\"\ntext = \"{{nope}}\"\n",
+            lever(
+                "Sharing",
+                "data_sharing.orr_to_ice_probability",
+                ["0.0", "0.85"]
+            ),
+            lever("moves", "life.move_rate_per_year", ["0.35", "[1]"])
+                .replace("name = \"n\"", "name = 2"),
+        ),
+    )
+    .unwrap();
+    let err = refused(
+        d,
+        &["explorer", "explorer.toml", "-q", "--out", "page.html"],
+    );
+    assert!(err.contains("explorer.toml: 6 invalid value(s):"), "{err}");
+    assert_eq!(
+        fields(&err),
+        [
+            "levers[1].name",
+            "title",
+            "base",
+            "levers[0].key",
+            "steps[0].title",
+            "steps[0].text"
+        ],
+        "{err}"
+    );
+}

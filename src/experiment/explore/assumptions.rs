@@ -6,40 +6,11 @@ use std::collections::BTreeMap;
 
 use toml::{Table, Value};
 
+use crate::input::lines::{bracket_depth, split_comment, table_name};
 use crate::scenario::overrides;
-
-/// Split a TOML line into code and trailing comment, ignoring `#` inside quoted strings.
-fn split_comment(line: &str) -> (&str, Option<&str>) {
-    let mut quote: Option<char> = None;
-    for (i, c) in line.char_indices() {
-        match (quote, c) {
-            (None, '"') | (None, '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '#') => return (&line[..i], Some(line[i + 1..].trim())),
-            _ => {}
-        }
-    }
-    (line, None)
-}
 
 fn says_assumption(text: &str) -> bool {
     text.to_ascii_lowercase().contains("assumption")
-}
-
-/// `[` minus `]` outside quoted strings.
-fn bracket_depth(code: &str) -> i64 {
-    let mut quote: Option<char> = None;
-    let mut depth = 0;
-    for c in code.chars() {
-        match (quote, c) {
-            (None, '"') | (None, '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '[') => depth += 1,
-            (None, ']') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
 }
 
 /// The keys (dotted paths) that a scenario file's comments mark as assumptions, in file order. A
@@ -88,26 +59,14 @@ pub(crate) fn assumption_keys(text: &str) -> Vec<String> {
             continue;
         }
         if code.starts_with("[[") {
-            let name = code
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            let name = table_name(code);
             let n = array_counts.entry(name.clone()).or_insert(0);
             table = format!("{name}[{n}]");
             *n += 1;
             continue;
         }
         if code.starts_with('[') {
-            table = code
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            table = table_name(code);
             continue;
         }
         let Some((key, value)) = code.split_once('=') else {

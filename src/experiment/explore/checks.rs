@@ -84,9 +84,9 @@ pub(super) struct Outcomes {
     pub percentiles: Vec<f64>,
 }
 
-/// The metrics (default [`DEFAULT_METRICS`]): whole-run metrics, each once, each with a better
-/// direction (known or declared) and a threshold; `[robustness]` names no other metric; the
-/// percentiles (default [`DEFAULT_PERCENTILES`]).
+/// The metrics (default [`DEFAULT_METRICS`], the metric catalogue's list): whole-run
+/// metrics, each once, each with a better direction (known or declared) and a threshold;
+/// `[robustness]` names no other metric; the percentiles (default [`DEFAULT_PERCENTILES`]).
 pub(super) fn outcomes(
     p: &mut Problems,
     metrics: Option<&[String]>,
@@ -215,8 +215,8 @@ mod tests {
         let mut p = Problems::default();
         let o = outcomes(&mut p, None, &RawRobustness::default());
         assert!(p.is_empty(), "{:?}", p.problems);
-        assert_eq!(o.metrics.len(), DEFAULT_METRICS.len());
-        assert_eq!(o.thresholds, vec![0.0; DEFAULT_METRICS.len()]);
+        assert_eq!(o.metrics, DEFAULT_METRICS);
+        assert_eq!(o.thresholds, vec![0.0; o.metrics.len()]);
         assert_eq!(o.percentiles, DEFAULT_PERCENTILES);
         assert_eq!(o.directions[0], Direction::Lower);
     }

@@ -107,7 +107,8 @@ pub(super) fn ranges(
     ranges
 }
 
-/// The metrics ranked (default [`DEFAULT_METRICS`]): each a whole-run metric.
+/// The metrics ranked (default [`DEFAULT_METRICS`], the metric catalogue's list): each a
+/// whole-run metric.
 pub(super) fn metrics(p: &mut Problems, metrics: Option<&[String]>) -> Vec<String> {
     let metrics: Vec<String> = match metrics {
         Some(m) => m.to_vec(),

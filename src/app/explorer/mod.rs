@@ -1,0 +1,385 @@
+//! `custody-sim explorer`: a classroom explorer. An explorer file names a base scenario, 2-5 levers
+//! of 2-5 levels each (every level a set of values at dotted paths, with a plain-language label)
+//! and the teacher's steps; every setting of the grid is run at a reduced cohort ([`at_scale`]),
+//! several replications each with common random numbers (the same seed for every setting), on the
+//! one parallel runner; the results, reduced to monthly points, go into one self-contained HTML
+//! page (`output::explorer`).
+//!
+//! Everything is checked before anything runs (unknown paths with the nearest valid ones, too many
+//! levers or levels, a grid too large for the page, a level the scenario would reject, unknown
+//! placeholders in the steps), every problem of the file at once; bad input exits with code 2 and
+//! nothing is written. `raw` holds the explorer file as written, `checks` the checks of its
+//! sections, `load` reads a file through them; this module runs the grid and writes the page.
+
+mod checks;
+mod load;
+mod raw;
+
+use self::load::load;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+use toml::Value;
+
+use super::{progress_bar, BadInput};
+use crate::cli::ExplorerArgs;
+use crate::error::ScenarioError;
+use crate::experiment::design;
+use crate::output::explorer::{
+    self as page, CellRuns, LeverView, Month, PageInput, RunDigest, StepSpec,
+};
+use crate::runner::Runner;
+use crate::scenario::overrides::show;
+use crate::scenario::scale::{at_scale, scale_overrides};
+use crate::scenario::{self, Scenario};
+use crate::sim::{series_names, simulate, DaySnapshot, Observer};
+
+/// Fewest and most levers of an explorer file.
+pub(crate) const LEVERS: (usize, usize) = (2, 5);
+/// Fewest and most levels of a lever.
+pub(crate) const LEVELS: (usize, usize) = (2, 5);
+/// Most settings (cells of the grid) one page holds: about 6 kB of data each, so the page stays
+/// under about 2 MB.
+pub(crate) const MAX_CELLS: usize = 256;
+/// Most steps of the teacher's mode.
+pub(crate) const MAX_STEPS: usize = 8;
+/// The smallest share of the cohort that may be simulated.
+pub(crate) const MIN_SCALE: f64 = 0.001;
+
+/// One lever, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Lever {
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub description: String,
+    pub paths: Vec<String>,
+    /// Per level: label, short, one value per path.
+    pub levels: Vec<(String, String, Vec<Value>)>,
+    pub today: usize,
+}
+
+/// A checked explorer file: every cell's scenario is valid.
+#[derive(Debug, Clone)]
+pub(crate) struct Explorer {
+    pub file: PathBuf,
+    pub title: String,
+    pub base: Scenario,
+    pub levers: Vec<Lever>,
+    pub steps: Vec<StepSpec>,
+}
+
+impl Explorer {
+    /// Number of cells (settings) of the grid.
+    #[cfg(test)]
+    pub(crate) fn cells(&self) -> usize {
+        self.levers.iter().map(|l| l.levels.len()).product()
+    }
+
+    /// The level of every lever in each cell, row-major (the first lever varies slowest).
+    pub(crate) fn grid(&self) -> Vec<Vec<usize>> {
+        let axes: Vec<Vec<f64>> = self
+            .levers
+            .iter()
+            .map(|l| (0..l.levels.len()).map(|j| j as f64).collect())
+            .collect();
+        design::grid(&axes)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.into_iter().map(|x| x as usize).collect())
+            .collect()
+    }
+
+    /// The cell of a setting (one level per lever).
+    pub(crate) fn cell_of(&self, levels: &[usize]) -> usize {
+        levels
+            .iter()
+            .zip(&self.levers)
+            .fold(0, |acc, (&j, l)| acc * l.levels.len() + j)
+    }
+
+    /// The setting of today's policy: every lever at its `today` level.
+    pub(crate) fn today(&self) -> Vec<usize> {
+        self.levers.iter().map(|l| l.today).collect()
+    }
+
+    /// The values a setting writes, path by path.
+    fn overrides(&self, levels: &[usize]) -> Vec<(String, Value)> {
+        self.levers
+            .iter()
+            .zip(levels)
+            .flat_map(|(l, &j)| l.paths.iter().cloned().zip(l.levels[j].2.iter().cloned()))
+            .collect()
+    }
+
+    /// The scenario of one setting at `scale` of the cohort.
+    pub(crate) fn scenario(&self, levels: &[usize], scale: f64) -> Result<Scenario, ScenarioError> {
+        let label = format!(
+            "{} setting {}",
+            self.file.display(),
+            levels
+                .iter()
+                .map(|j| j.to_string())
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        let s = self.base.with_values(&self.overrides(levels), &label)?;
+        at_scale(&s, scale, &label)
+    }
+}
+
+fn lever_views(ex: &Explorer) -> Vec<LeverView> {
+    ex.levers
+        .iter()
+        .map(|l| LeverView {
+            key: l.key.clone(),
+            name: l.name.clone(),
+            unit: l.unit.clone(),
+            description: l.description.clone(),
+            levels: l
+                .levels
+                .iter()
+                .map(|(label, short, values)| page::LevelView {
+                    label: label.clone(),
+                    short: short.clone(),
+                    values: l
+                        .paths
+                        .iter()
+                        .zip(values)
+                        .map(|(p, v)| format!("{p} = {}", show(v)))
+                        .collect(),
+                })
+                .collect(),
+            today: l.today,
+        })
+        .collect()
+}
+
+/// Check a `--scale` given on the command line.
+fn check_scale(scale: f64) -> Result<(), ScenarioError> {
+    if scale.is_finite() && (MIN_SCALE..=1.0).contains(&scale) {
+        Ok(())
+    } else {
+        Err(ScenarioError::Schema {
+            path: "(command line)".into(),
+            chain: String::new(),
+            field: "--scale".into(),
+            message: format!(
+                "{scale}: must be a share of the cohort between {MIN_SCALE} and 1 (e.g. 0.1 for 10%)"
+            ),
+        })
+    }
+}
+
+/// `run --scale`: the scenario of `file` at `scale` of its cohort.
+pub(super) fn at_scale_arg(s: Scenario, scale: f64, file: &Path) -> Result<Scenario> {
+    check_scale(scale).map_err(BadInput)?;
+    if scale == 1.0 {
+        return Ok(s);
+    }
+    Ok(at_scale(&s, scale, &file.display().to_string()).map_err(BadInput)?)
+}
+
+/// The last day of every month of a run of `days` days from `start` (and the last day).
+fn month_ends(start: &str, days: u32) -> Vec<Month> {
+    let dates: Vec<String> = (0..=days).map(|d| scenario::date_of(start, d)).collect();
+    (0..days)
+        .filter(|&d| d + 1 == days || dates[d as usize][..7] != dates[d as usize + 1][..7])
+        .map(|d| Month {
+            day: d,
+            label: dates[d as usize][..7].to_string(),
+        })
+        .collect()
+}
+
+/// Keeps the explorer's series on the month-end days.
+struct MonthlyLog<'a> {
+    days: &'a [u32],
+    columns: &'a [usize],
+    next: usize,
+    points: Vec<Vec<f64>>,
+}
+
+impl Observer for MonthlyLog<'_> {
+    fn on_day(&mut self, day: u32, s: &DaySnapshot) {
+        if self.days.get(self.next) == Some(&day) {
+            let all = s.series();
+            self.points
+                .push(self.columns.iter().map(|&c| all[c]).collect());
+            self.next += 1;
+        }
+    }
+}
+
+/// `custody-sim explorer`.
+pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
+    let started = Instant::now();
+    check_scale(args.scale).map_err(BadInput)?;
+    let ex = load(&args.explorer).map_err(BadInput)?;
+    if args.out.is_dir() {
+        return Err(BadInput(ScenarioError::Outputs {
+            path: args.out.clone(),
+            message: "is a folder: --out needs the name of the HTML file to write, e.g. outputs/explorer.html".into(),
+        })
+        .into());
+    }
+    let grid = ex.grid();
+    let scenarios: Vec<Scenario> = grid
+        .iter()
+        .map(|levels| ex.scenario(levels, args.scale))
+        .collect::<Result<_, _>>()
+        .map_err(BadInput)?;
+    let parent = match args.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create folder {}", parent.display()))?;
+
+    let start = ex.base.loaded.raw.time.start_date.clone();
+    let days = ex.base.params.horizon_days;
+    let months = month_ends(&start, days);
+    let month_days: Vec<u32> = months.iter().map(|m| m.day).collect();
+    let names = series_names();
+    let columns: Vec<usize> = page::SERIES
+        .iter()
+        .map(|c| {
+            names
+                .iter()
+                .position(|n| n == c)
+                .ok_or_else(|| anyhow!("the daily series have no column {c}"))
+        })
+        .collect::<Result<_>>()?;
+
+    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let reps = args.replications;
+    let jobs: Vec<(usize, u64)> = (0..scenarios.len())
+        .flat_map(|c| (0..reps).map(move |r| (c, r)))
+        .collect();
+    let bar = progress_bar(jobs.len() as u64, args.quiet, "runs");
+    bar.set_message(format!("{} settings", scenarios.len()));
+    let results = runner.map(
+        &jobs,
+        |&(c, r)| {
+            let mut log = MonthlyLog {
+                days: &month_days,
+                columns: &columns,
+                next: 0,
+                points: Vec::with_capacity(month_days.len()),
+            };
+            let summary = simulate(&scenarios[c].params, args.seed, r, &mut log);
+            Ok(RunDigest {
+                summary,
+                monthly: log.points,
+            })
+        },
+        &|| bar.inc(1),
+    );
+    bar.finish_and_clear();
+    let mut cells: Vec<CellRuns> = (0..scenarios.len()).map(|_| Vec::new()).collect();
+    for (&(c, r), result) in jobs.iter().zip(results) {
+        let digest = result.map_err(|e| anyhow!("setting {c}, replication {r} failed: {e}"))?;
+        if digest.monthly.len() != months.len() {
+            return Err(anyhow!(
+                "setting {c}, replication {r}: {} monthly points for {} months",
+                digest.monthly.len(),
+                months.len()
+            ));
+        }
+        cells[c].push(digest);
+    }
+
+    let scaled: Vec<(String, String, String)> = scale_overrides(&ex.base, args.scale)
+        .into_iter()
+        .map(|(p, v)| {
+            let old = ex
+                .base
+                .value(&p)
+                .map(show)
+                .unwrap_or_else(|| "(absent)".into());
+            (p, old, show(&v))
+        })
+        .collect();
+    let input = PageInput {
+        title: ex.title.clone(),
+        program: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        explorer_file: ex.file.display().to_string(),
+        base_name: ex.base.name().to_string(),
+        scale: args.scale,
+        replications: reps,
+        seed: args.seed,
+        horizon_date: ex.base.loaded.raw.time.horizon_date.clone(),
+        months,
+        levers: lever_views(&ex),
+        reference: ex.cell_of(&ex.today()),
+        steps: ex.steps.clone(),
+        cells,
+        scaled,
+    };
+    let html = page::render(&input)?;
+    crate::output::write_atomic_text(&args.out, &html)?;
+    let wall = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        println!(
+            "Explorer page {}: {} settings ({}) x {reps} replications = {} runs at {}% of the cohort, seed {}, {} threads",
+            args.out.display(),
+            grid.len(),
+            ex.levers
+                .iter()
+                .map(|l| format!("{} {}", l.levels.len(), l.key))
+                .collect::<Vec<_>>()
+                .join(" x "),
+            jobs.len(),
+            crate::output::format::percent_number(args.scale),
+            args.seed,
+            runner.threads()
+        );
+        println!(
+            "Generated in {wall:.1} s; page size {} ({} bytes). Every child in it is synthetic.",
+            crate::output::format::bytes(html.len()),
+            html.len()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn the_default_explorer_is_valid_and_includes_todays_policy() {
+        let ex = load(&root().join("scenarios/explorer/default.toml")).unwrap();
+        assert!((LEVERS.0..=LEVERS.1).contains(&ex.levers.len()));
+        assert!(ex.cells() <= MAX_CELLS);
+        assert_eq!(ex.grid().len(), ex.cells());
+        // Today's setting is the base scenario itself.
+        let today = ex.scenario(&ex.today(), 1.0).unwrap();
+        assert_eq!(today.params, ex.base.params);
+        assert!(
+            (4..=6).contains(&ex.steps.len()),
+            "{} steps",
+            ex.steps.len()
+        );
+        // Cells are numbered row-major.
+        for (c, levels) in ex.grid().iter().enumerate() {
+            assert_eq!(ex.cell_of(levels), c);
+        }
+    }
+
+    #[test]
+    fn month_ends_are_the_last_days_of_months() {
+        let m = month_ends("2018-10-01", 92);
+        let labels: Vec<&str> = m.iter().map(|x| x.label.as_str()).collect();
+        assert_eq!(labels, ["2018-10", "2018-11", "2018-12"]);
+        assert_eq!(m.iter().map(|x| x.day).collect::<Vec<_>>(), [30, 60, 91]);
+        // A run that ends mid-month keeps its last day.
+        let m = month_ends("2018-10-01", 40);
+        assert_eq!(m.iter().map(|x| x.day).collect::<Vec<_>>(), [30, 39]);
+    }
+}

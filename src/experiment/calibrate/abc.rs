@@ -1,0 +1,139 @@
+//! Calibration by approximate Bayesian computation (rejection): the candidates drawn from the
+//! priors, the distance of a candidate to the fitted targets, which candidates are accepted, and
+//! the posterior summary.
+
+use super::{Calibration, Parameter};
+use crate::experiment::design;
+use crate::experiment::targets::{Qualifier, Target};
+use crate::rng::{self, Stream};
+
+/// The stream that draws the candidates: replication and child are fixed (and differ from a
+/// sweep's design stream), so the candidates depend only on the calibration's seed.
+fn candidate_stream(seed: u64) -> Stream {
+    rng::stream(seed, u64::MAX, u64::MAX - 1, rng::Purpose::Arrivals)
+}
+
+/// `n` candidates: a Latin hypercube in the unit cube mapped through each parameter's prior
+/// quantile function (so every prior is stratified), then snapped to the parameter's type.
+pub(crate) fn draw_candidates(
+    parameters: &[Parameter],
+    n: usize,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, design::DesignError> {
+    let unit = design::latin_hypercube(n, parameters.len(), &mut candidate_stream(seed))?;
+    Ok(unit
+        .iter()
+        .map(|u| {
+            parameters
+                .iter()
+                .zip(u)
+                .map(|(p, &x)| p.snap(p.prior.quantile(x, p.min, p.max)))
+                .collect()
+        })
+        .collect())
+}
+
+/// The error of `model` against a target, as counted in the distance: the relative error for a
+/// point value ("about"); for a bound ("more_than", "less_than") only an error on the wrong side
+/// of the bound counts, so every value that meets the bound is a perfect fit.
+pub(crate) fn fit_error(t: &Target, model: f64) -> f64 {
+    let e = t.relative_error(model);
+    match t.qualifier {
+        Qualifier::About => e,
+        Qualifier::MoreThan => e.min(0.0),
+        Qualifier::LessThan => e.max(0.0),
+    }
+}
+
+/// Root mean square of the fit errors of `means` (one per target of `fit`). A target the model
+/// cannot evaluate (NaN, e.g. a share of zero) makes the distance infinite.
+pub(crate) fn distance(fit: &[Target], means: &[f64]) -> f64 {
+    if fit.is_empty() || means.len() != fit.len() {
+        return f64::INFINITY;
+    }
+    let sum: f64 = fit
+        .iter()
+        .zip(means)
+        .map(|(t, &m)| fit_error(t, m).powi(2))
+        .sum();
+    let d = (sum / fit.len() as f64).sqrt();
+    if d.is_nan() {
+        f64::INFINITY
+    } else {
+        d
+    }
+}
+
+/// The `count` candidates nearest the targets, best first: sorted by distance, ties broken by
+/// candidate index. Failed candidates (`None`) are never accepted; if fewer than `count`
+/// succeeded, all of them are returned.
+pub(crate) fn accept(distances: &[Option<f64>], count: usize) -> Vec<usize> {
+    let mut ok: Vec<(f64, usize)> = distances
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.map(|d| (if d.is_nan() { f64::INFINITY } else { d }, i)))
+        .collect();
+    ok.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    ok.into_iter().take(count).map(|x| x.1).collect()
+}
+
+/// A posterior summary of one parameter over the accepted candidates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Posterior {
+    pub mean: f64,
+    pub median: f64,
+    /// 2.5% and 97.5% percentiles: the 95% posterior interval.
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The `p` quantile of sorted values, interpolating linearly between order statistics
+/// (Hyndman and Fan's type 7, the default of R and NumPy). NaN for no values.
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+/// Mean, median and 95% interval of `values` (the sum is taken in the order given).
+pub(crate) fn posterior(values: &[f64]) -> Posterior {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mean = if values.is_empty() {
+        f64::NAN
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    Posterior {
+        mean,
+        median: quantile(&sorted, 0.5),
+        low: quantile(&sorted, 0.025),
+        high: quantile(&sorted, 0.975),
+    }
+}
+
+/// Per parameter, the posterior summary over the accepted candidates.
+pub(crate) fn posteriors(cal: &Calibration, accepted: &[usize]) -> Vec<Posterior> {
+    (0..cal.parameters.len())
+        .map(|j| {
+            let v: Vec<f64> = accepted.iter().map(|&c| cal.candidates[c][j]).collect();
+            posterior(&v)
+        })
+        .collect()
+}
+
+/// The fitted values: the posterior medians, snapped to each parameter's type.
+pub(crate) fn fitted(cal: &Calibration, posteriors: &[Posterior]) -> Vec<f64> {
+    cal.parameters
+        .iter()
+        .zip(posteriors)
+        .map(|(p, q)| p.snap(q.median))
+        .collect()
+}

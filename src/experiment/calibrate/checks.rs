@@ -1,0 +1,286 @@
+//! The checks of a calibration file's sections: the targets fitted and held out (names of the
+//! targets file, each once), the method, and the free parameters with their priors. Each records
+//! its problems and returns what it checked.
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use super::raw::{RawMethod, RawParameter};
+use super::{accepted_count, Parameter, Prior, ABC_REJECTION, MAX_CANDIDATES};
+use crate::experiment::checks::HARD_MAX_RUNS;
+use crate::experiment::targets::Target;
+use crate::input::Problems;
+use crate::scenario::overrides::check_path;
+
+/// The targets chosen by `fit` then `holdout`, as indices into `targets` (the targets of the file
+/// at `path`): at least one fitted, every name a target, none listed twice or both fitted and
+/// held out.
+pub(super) fn chosen_targets(
+    p: &mut Problems,
+    path: &Path,
+    targets: &[Target],
+    fit: &[String],
+    holdout: &[String],
+) -> Vec<usize> {
+    let names: Vec<&str> = targets.iter().map(|t| t.raw.name.as_str()).collect();
+    if fit.is_empty() {
+        p.field(
+            "fit",
+            format!(
+                "[]: name at least one target to fit; targets of {}: {}",
+                path.display(),
+                names.join(", ")
+            ),
+        );
+    }
+    let mut chosen: Vec<usize> = Vec::new();
+    for (key, list) in [("fit", fit), ("holdout", holdout)] {
+        for (i, name) in list.iter().enumerate() {
+            let field = format!("{key}[{i}]");
+            let Some(t) = names.iter().position(|n| n == name) else {
+                p.field(
+                    &field,
+                    format!(
+                        "\"{name}\": not a target of {}; valid targets: {}",
+                        path.display(),
+                        names.join(", ")
+                    ),
+                );
+                continue;
+            };
+            if chosen.contains(&t) {
+                let why = if key == "holdout" && fit.contains(name) {
+                    "is also in `fit`: a held-out target must not be used in fitting"
+                } else {
+                    "is listed twice"
+                };
+                p.field(&field, format!("\"{name}\" {why}"));
+                continue;
+            }
+            chosen.push(t);
+        }
+    }
+    chosen
+}
+
+/// `[method]`: ABC rejection, 2 to [`MAX_CANDIDATES`] candidates (times `replications`, where
+/// known, within the limit on runs), a fraction accepted that keeps at least 2 of them. Returns
+/// the candidates and the fraction.
+pub(super) fn method(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> (u64, f64) {
+    if m.kind != ABC_REJECTION {
+        p.field(
+            "method.kind",
+            format!("\"{}\": must be \"{ABC_REJECTION}\"", m.kind),
+        );
+    }
+    let n = m.candidates;
+    if !(2..=MAX_CANDIDATES).contains(&n) {
+        p.field(
+            "method.candidates",
+            format!("{n}: must be a whole number in [2, {MAX_CANDIDATES}]"),
+        );
+    }
+    if let Some(r) = replications {
+        let runs = n.saturating_mul(r);
+        if runs > HARD_MAX_RUNS {
+            p.field(
+                "method.candidates",
+                format!("{n} candidates x {r} replications = {runs} runs exceeds the limit of {HARD_MAX_RUNS} runs"),
+            );
+        }
+    }
+    let a = m.accept;
+    let a_ok = a.is_finite() && a > 0.0 && a <= 1.0;
+    if !a_ok {
+        p.field(
+            "method.accept",
+            format!("{a}: must be a fraction of the candidates in (0, 1]"),
+        );
+    }
+    if a_ok && (2..=MAX_CANDIDATES).contains(&n) && accepted_count(a, n as usize) < 2 {
+        p.field(
+            "method.accept",
+            format!("{a}: accepts fewer than 2 of {n} candidates, too few for a posterior interval; raise `accept` or `method.candidates`"),
+        );
+    }
+    (n, a)
+}
+
+/// The free parameters: at least one; each a path of the base scenario (`base`, where it could be
+/// read) holding a number, once, with a range `min` < `max` (holding two whole numbers for a whole
+/// number) and a prior. `None` without the base scenario.
+pub(super) fn parameters(
+    p: &mut Problems,
+    raw: &[RawParameter],
+    base: Option<&Table>,
+) -> Option<Vec<Parameter>> {
+    if raw.is_empty() {
+        p.field(
+            "parameters",
+            "[]: list at least one [[parameters]] table with `path`, `min` and `max`",
+        );
+    }
+    let mut parameters: Vec<Parameter> = Vec::new();
+    for (i, q) in raw.iter().enumerate() {
+        let f = |k: &str| format!("parameters[{i}].{k}");
+        let like = match base.map(|b| check_path(b, &q.path)) {
+            None => None,
+            Some(Ok(like)) => Some(like.clone()),
+            Some(Err(e)) => {
+                p.field(&f("path"), format!("\"{}\": {e}", q.path));
+                continue;
+            }
+        };
+        if raw[..i].iter().any(|o| o.path == q.path) {
+            p.field(&f("path"), format!("\"{}\" is listed twice", q.path));
+        }
+        if let Some(like) = like.as_ref().filter(|l| !l.is_integer() && !l.is_float()) {
+            p.field(
+                &f("path"),
+                format!(
+                    "\"{}\" holds {}; only numbers can be calibrated",
+                    q.path,
+                    like.type_str()
+                ),
+            );
+            continue;
+        }
+        let (lo, hi) = (q.min, q.max);
+        if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+            p.field(
+                &f("max"),
+                format!("{hi}: must be a finite number greater than min = {lo} (the range is empty or inverted)"),
+            );
+            continue;
+        }
+        if like.as_ref().is_some_and(Value::is_integer) && hi.floor() - lo.ceil() < 1.0 {
+            p.field(
+                &f("max"),
+                format!(
+                    "{hi}: \"{}\" is a whole number; [{lo}, {hi}] must hold at least two whole numbers",
+                    q.path
+                ),
+            );
+            continue;
+        }
+        let prior = match q.prior.as_deref().unwrap_or("uniform") {
+            "uniform" => Prior::Uniform,
+            "log_uniform" if lo > 0.0 => Prior::LogUniform,
+            "log_uniform" => {
+                p.field(
+                    &f("min"),
+                    format!("{lo}: a log_uniform prior needs min > 0"),
+                );
+                continue;
+            }
+            other => {
+                p.field(
+                    &f("prior"),
+                    format!("\"{other}\": must be \"uniform\" or \"log_uniform\""),
+                );
+                continue;
+            }
+        };
+        if let Some(like) = like {
+            parameters.push(Parameter {
+                path: q.path.clone(),
+                min: lo,
+                max: hi,
+                prior,
+                like,
+            });
+        }
+    }
+    base.map(|_| parameters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(p: &Problems) -> Vec<&str> {
+        p.problems.iter().map(|x| x.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_method_is_abc_rejection_with_room_for_a_posterior() {
+        let m = |kind: &str, candidates: u64, accept: f64| RawMethod {
+            kind: kind.into(),
+            candidates,
+            accept,
+        };
+        let mut p = Problems::default();
+        assert_eq!(
+            method(&mut p, &m(ABC_REJECTION, 40, 0.1), Some(2)),
+            (40, 0.1)
+        );
+        assert!(p.is_empty());
+        method(&mut p, &m("mcmc", 1, 0.0), Some(1));
+        method(&mut p, &m(ABC_REJECTION, 1_000_000, 0.5), Some(1_000));
+        method(&mut p, &m(ABC_REJECTION, 40, 0.01), None);
+        assert_eq!(
+            fields(&p),
+            [
+                "method.kind",
+                "method.candidates",
+                "method.accept",
+                "method.candidates",
+                "method.accept"
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_are_checked_without_the_base_scenario_where_they_can_be() {
+        let raw: Vec<RawParameter> = [
+            ("a.x", 1.0, 0.5, None),
+            ("a.x", 0.0, 1.0, Some("log_uniform")),
+            ("a.n", 1.2, 1.8, None),
+            ("a.s", 0.0, 1.0, None),
+            ("a.nope", 0.0, 1.0, Some("normal")),
+            ("a.x", 0.5, 1.0, Some("normal")),
+        ]
+        .iter()
+        .map(|&(path, min, max, prior)| RawParameter {
+            path: path.into(),
+            min,
+            max,
+            prior: prior.map(String::from),
+        })
+        .collect();
+        let base: Table = toml::from_str("[a]\nx = 1.0\nn = 3\ns = \"t\"\n").unwrap();
+        let mut p = Problems::default();
+        assert!(parameters(&mut p, &raw, Some(&base)).unwrap().is_empty());
+        assert_eq!(
+            fields(&p),
+            [
+                "parameters[0].max",
+                "parameters[1].path",
+                "parameters[1].min",
+                "parameters[2].max",
+                "parameters[3].path",
+                "parameters[4].path",
+                "parameters[5].path",
+                "parameters[5].prior",
+            ]
+        );
+        // Without the base scenario: what does not need it.
+        let mut p = Problems::default();
+        assert!(parameters(&mut p, &raw, None).is_none());
+        assert_eq!(
+            fields(&p),
+            [
+                "parameters[0].max",
+                "parameters[1].path",
+                "parameters[1].min",
+                "parameters[4].prior",
+                "parameters[5].path",
+                "parameters[5].prior",
+            ]
+        );
+        let mut p = Problems::default();
+        parameters(&mut p, &[], None);
+        assert_eq!(fields(&p), ["parameters"]);
+    }
+}

@@ -1,0 +1,169 @@
+//! Calibration files and the pure logic of calibration by approximate Bayesian computation
+//! (rejection): which base scenario, which targets to fit and which to hold out, which parameters
+//! (dotted paths) with which priors; the candidates drawn from the priors (a Latin hypercube in
+//! prior space), the distance of a candidate to the fitted targets, which candidates are accepted,
+//! the posterior summary, and the text of the calibrated scenario file. Parsed and checked in full
+//! before anything runs, every problem of the file at once. No printing, threads or file writing
+//! here.
+//!
+//! `raw` holds the file as written, `checks` the checks of its sections, `load` reads a file
+//! through them; `abc` holds the candidates, distances, acceptance and posteriors, `calibrated`
+//! the calibrated scenario file.
+
+mod abc;
+mod calibrated;
+mod checks;
+mod load;
+mod raw;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+use toml::Value;
+
+use super::targets::Target;
+use crate::error::ScenarioError;
+use crate::scenario::overrides::{self, number_like};
+use crate::scenario::Scenario;
+
+pub(crate) use abc::{accept, fitted, posteriors, Posterior};
+pub(crate) use calibrated::{calibrated_text, sig};
+pub(crate) use load::load;
+
+/// Largest number of candidates a calibration may draw.
+pub(crate) const MAX_CANDIDATES: u64 = 1_000_000;
+
+/// The only method so far.
+pub(crate) const ABC_REJECTION: &str = "abc_rejection";
+
+/// A prior distribution over `[min, max]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Prior {
+    Uniform,
+    LogUniform,
+}
+
+impl Prior {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Prior::Uniform => "uniform",
+            Prior::LogUniform => "log_uniform",
+        }
+    }
+
+    /// The value at quantile `u` in `[0, 1]` of the prior over `[lo, hi]`.
+    pub(crate) fn quantile(self, u: f64, lo: f64, hi: f64) -> f64 {
+        let x = match self {
+            Prior::Uniform => lo + u * (hi - lo),
+            Prior::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
+        };
+        x.clamp(lo, hi)
+    }
+}
+
+/// A checked free parameter.
+#[derive(Debug, Clone)]
+pub(crate) struct Parameter {
+    pub path: String,
+    pub min: f64,
+    pub max: f64,
+    pub prior: Prior,
+    /// The base scenario's value: gives the type (integer or float) of every value written.
+    like: Value,
+}
+
+impl Parameter {
+    pub(crate) fn is_integer(&self) -> bool {
+        matches!(self.like, Value::Integer(_))
+    }
+
+    /// `x` as the scenario holds it: integers are rounded and kept inside the range.
+    pub(crate) fn snap(&self, x: f64) -> f64 {
+        if self.is_integer() {
+            x.round().clamp(self.min.ceil(), self.max.floor())
+        } else {
+            x
+        }
+    }
+
+    /// `x` as a TOML value of the base value's type.
+    pub(crate) fn value(&self, x: f64) -> Value {
+        number_like(&self.like, self.snap(x)).unwrap_or(Value::Float(x))
+    }
+}
+
+/// A checked calibration: the candidates' values, the targets, ready to run.
+#[derive(Debug, Clone)]
+pub(crate) struct Calibration {
+    pub file: PathBuf,
+    pub base_path: PathBuf,
+    pub base: Scenario,
+    pub targets_path: PathBuf,
+    /// The fitted targets (in `fit` order), then the held-out ones (in `holdout` order).
+    pub targets: Vec<Target>,
+    /// How many of `targets` are fitted; the rest are held out.
+    pub n_fit: usize,
+    pub replications: u64,
+    pub seed: u64,
+    /// Fraction of candidates accepted.
+    pub accept: f64,
+    pub parameters: Vec<Parameter>,
+    /// Per candidate, one value per parameter, as the scenario holds it.
+    pub candidates: Vec<Vec<f64>>,
+    /// SHA-256 of the calibration file, the base scenario chain and the targets file: identifies
+    /// the calibration for resume.
+    pub identity: String,
+}
+
+impl Calibration {
+    pub(crate) fn fit_targets(&self) -> &[Target] {
+        &self.targets[..self.n_fit]
+    }
+
+    pub(crate) fn holdout_targets(&self) -> &[Target] {
+        &self.targets[self.n_fit..]
+    }
+
+    /// How many candidates are accepted: `accept` x candidates, rounded, at least 1.
+    pub(crate) fn accepted_count(&self) -> usize {
+        accepted_count(self.accept, self.candidates.len())
+    }
+
+    /// The dotted paths and values that turn the base scenario into the one at `values`.
+    pub(crate) fn overrides(&self, values: &[f64]) -> Vec<(String, Value)> {
+        self.parameters
+            .iter()
+            .zip(values)
+            .map(|(p, &x)| (p.path.clone(), p.value(x)))
+            .collect()
+    }
+
+    /// The base scenario with the parameters set to `values`, checked. `label` names it in errors.
+    pub(crate) fn scenario_with(
+        &self,
+        values: &[f64],
+        label: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        overrides::with_overrides(&self.base, &self.overrides(values), label)
+    }
+
+    /// The scenario of one candidate.
+    pub(crate) fn scenario(&self, candidate: usize) -> Result<Scenario, ScenarioError> {
+        self.scenario_with(
+            &self.candidates[candidate],
+            &format!("{} candidate {candidate}", self.file.display()),
+        )
+    }
+
+    /// The distance of a candidate to the fitted targets, from its per-target means (fitted
+    /// targets first, as in [`Calibration::targets`]).
+    pub(crate) fn distance(&self, means: &[f64]) -> f64 {
+        abc::distance(self.fit_targets(), &means[..self.n_fit.min(means.len())])
+    }
+}
+
+/// `accept` x `n`, rounded, at least 1 and at most `n`.
+pub(crate) fn accepted_count(accept: f64, n: usize) -> usize {
+    ((accept * n as f64).round() as usize).clamp(1, n.max(1))
+}

@@ -1,0 +1,280 @@
+//! Tests of calibration files (read and checked through `load::check`) and of calibration by ABC
+//! rejection: candidates, distances, acceptance, posteriors and the calibrated scenario file.
+
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use super::abc::{accept, distance, fit_error, posterior, quantile};
+use super::calibrated::fitted_table;
+use super::load::{check, Sources};
+use super::raw::{CalibrationParts, RawCalibration};
+use super::*;
+use crate::experiment::targets::{self, Calendar};
+use crate::input::Problems;
+use crate::scenario;
+
+fn baseline() -> Scenario {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    scenario::load(&p).expect("baseline loads")
+}
+
+fn targets(base: &Scenario) -> Vec<Target> {
+    let raw: targets::RawTargets = toml::from_str(
+        r#"
+        [[targets]]
+        name = "a"
+        metric = "released"
+        aggregate = "run"
+        value = 100
+        qualifier = "about"
+        tolerance = 0.1
+        definition = "d"
+        source = "s"
+
+        [[targets]]
+        name = "b"
+        metric = "released"
+        aggregate = "run"
+        value = 100
+        qualifier = "more_than"
+        tolerance = 0.1
+        definition = "d"
+        source = "s"
+
+        [[targets]]
+        name = "c"
+        metric = "released"
+        aggregate = "run"
+        value = 100
+        qualifier = "less_than"
+        tolerance = 0.1
+        definition = "d"
+        source = "s"
+        "#,
+    )
+    .unwrap();
+    let raw: Vec<_> = raw.targets.into_iter().map(Some).collect();
+    let calendar = Calendar {
+        start_date: &base.loaded.raw.time.start_date,
+        horizon_days: base.params.horizon_days,
+    };
+    let mut p = Problems::default();
+    let t = targets::check(&mut p, &raw, calendar).unwrap();
+    assert!(p.is_empty());
+    t
+}
+
+fn raw(extra: &str) -> RawCalibration {
+    toml::from_str(&format!(
+        r#"
+        base = "b.toml"
+        targets = "t.toml"
+        fit = ["a"]
+        holdout = ["b"]
+        replications = 1
+        seed = 3
+        [method]
+        kind = "abc_rejection"
+        candidates = 20
+        accept = 0.2
+        [[parameters]]
+        path = "ice.ntas_per_officer_day"
+        min = 0.5
+        max = 4.0
+        prior = "log_uniform"
+        [[parameters]]
+        path = "wellbeing_calls.max_wait_days"
+        min = 2
+        max = 20
+        {extra}
+        "#
+    ))
+    .unwrap()
+}
+
+fn checked(r: RawCalibration) -> Result<Calibration, ScenarioError> {
+    let base = baseline();
+    let t = targets(&base);
+    check(
+        Path::new("cal.toml"),
+        CalibrationParts::from(r),
+        Problems::default(),
+        Some(Sources {
+            base_path: PathBuf::from("b.toml"),
+            base,
+            targets_path: PathBuf::from("t.toml"),
+            targets: t,
+            identity: "x".into(),
+        }),
+    )
+}
+
+#[test]
+fn quantiles_interpolate_between_order_statistics() {
+    let v = [1.0, 2.0, 3.0, 4.0];
+    assert_eq!(quantile(&v, 0.5), 2.5);
+    assert_eq!(quantile(&v, 0.0), 1.0);
+    assert_eq!(quantile(&v, 1.0), 4.0);
+    assert!((quantile(&v, 0.025) - 1.075).abs() < 1e-12);
+    assert!((quantile(&v, 0.975) - 3.925).abs() < 1e-12);
+    assert_eq!(quantile(&[7.0], 0.3), 7.0);
+    assert!(quantile(&[], 0.5).is_nan());
+    let p = posterior(&[4.0, 1.0, 3.0, 2.0, 5.0]);
+    assert_eq!((p.mean, p.median), (3.0, 3.0));
+    assert!((p.low - 1.1).abs() < 1e-12 && (p.high - 4.9).abs() < 1e-12);
+}
+
+#[test]
+fn acceptance_takes_the_nearest_breaks_ties_by_index_and_skips_failures() {
+    let d = [
+        Some(0.5),
+        None,
+        Some(0.1),
+        Some(0.5),
+        Some(f64::NAN),
+        Some(0.0),
+    ];
+    assert_eq!(accept(&d, 3), vec![5, 2, 0]);
+    assert_eq!(accept(&d, 4), vec![5, 2, 0, 3]);
+    // NaN counts as infinitely far; failures are never taken.
+    assert_eq!(accept(&d, 10), vec![5, 2, 0, 3, 4]);
+    assert_eq!(accepted_count(0.1, 40), 4);
+    assert_eq!(accepted_count(0.01, 40), 1);
+    assert_eq!(accepted_count(1.0, 40), 40);
+}
+
+#[test]
+fn distance_is_the_rms_relative_error_and_bounds_count_one_side() {
+    let base = baseline();
+    let t = targets(&base);
+    // about 100: 110 is 10% off.
+    assert!((distance(&t[..1], &[110.0]) - 0.1).abs() < 1e-12);
+    // more_than 100: 150 meets it, 80 is 20% short; less_than 100: 80 meets it.
+    assert_eq!(fit_error(&t[1], 150.0), 0.0);
+    assert!((fit_error(&t[1], 80.0) + 0.2).abs() < 1e-12);
+    assert_eq!(fit_error(&t[2], 80.0), 0.0);
+    assert!((fit_error(&t[2], 130.0) - 0.3).abs() < 1e-12);
+    let d = distance(&t, &[110.0, 80.0, 80.0]);
+    assert!((d - ((0.01 + 0.04) / 3.0f64).sqrt()).abs() < 1e-12);
+    assert_eq!(distance(&t[..1], &[f64::NAN]), f64::INFINITY);
+    assert_eq!(distance(&t, &[1.0]), f64::INFINITY);
+}
+
+#[test]
+fn priors_map_the_unit_interval_onto_the_range() {
+    assert_eq!(Prior::Uniform.quantile(0.25, 2.0, 6.0), 3.0);
+    let lu = Prior::LogUniform;
+    assert!((lu.quantile(0.0, 0.1, 10.0) - 0.1).abs() < 1e-12);
+    assert!((lu.quantile(0.5, 0.1, 10.0) - 1.0).abs() < 1e-12);
+    assert!((lu.quantile(1.0, 0.1, 10.0) - 10.0).abs() < 1e-12);
+}
+
+#[test]
+fn candidates_stratify_each_prior_and_respect_types() {
+    let cal = checked(raw("")).unwrap();
+    assert_eq!(cal.candidates.len(), 20);
+    assert_eq!(cal.accepted_count(), 4);
+    // Log-uniform over [0.5, 4]: each of 20 strata in log space holds one candidate.
+    let mut strata: Vec<usize> = cal
+        .candidates
+        .iter()
+        .map(|c| ((c[0] / 0.5).ln() / 8f64.ln() * 20.0).floor() as usize)
+        .collect();
+    strata.sort();
+    assert_eq!(strata, (0..20).collect::<Vec<_>>());
+    // An integer field: whole numbers inside the range, written as integers.
+    for c in &cal.candidates {
+        assert_eq!(c[1].fract(), 0.0);
+        assert!((2.0..=20.0).contains(&c[1]));
+    }
+    assert_eq!(cal.parameters[1].value(7.4), Value::Integer(7));
+    // Same seed, same candidates.
+    assert_eq!(checked(raw("")).unwrap().candidates, cal.candidates);
+}
+
+#[test]
+fn bad_calibrations_are_refused_with_the_field() {
+    let msg = |r: RawCalibration| checked(r).unwrap_err().to_string();
+    let mut r = raw("");
+    r.fit = vec!["zz".into()];
+    let m = msg(r);
+    assert!(
+        m.contains("fit[0]") && m.contains("valid targets: a, b, c"),
+        "{m}"
+    );
+    let mut r = raw("");
+    r.holdout = vec!["a".into()];
+    assert!(msg(r).contains("also in `fit`"));
+    let mut r = raw("");
+    r.fit = vec![];
+    assert!(msg(r).contains("`fit`"));
+    let mut r = raw("");
+    r.parameters[0].path = "ice.ntas_per_oficer_day".into();
+    let m = msg(r);
+    assert!(
+        m.contains("parameters[0].path") && m.contains("ice.ntas_per_officer_day"),
+        "{m}"
+    );
+    let mut r = raw("");
+    r.parameters[0].max = 0.1;
+    assert!(msg(r).contains("inverted"));
+    let mut r = raw("");
+    r.parameters[0].min = 0.0;
+    assert!(msg(r).contains("log_uniform prior needs min > 0"));
+    let mut r = raw("");
+    r.parameters[1].prior = Some("normal".into());
+    assert!(msg(r).contains("parameters[1].prior"));
+    let mut r = raw("");
+    r.parameters[1].path = "time.start_date".into();
+    assert!(msg(r).contains("only numbers"));
+    let mut r = raw("");
+    r.method.accept = 0.01;
+    assert!(msg(r).contains("fewer than 2"));
+    let mut r = raw("");
+    r.method.kind = "mcmc".into();
+    assert!(msg(r).contains("method.kind"));
+    // A candidate the scenario rejects (probabilities above 1).
+    let r = raw("[[parameters]]\npath = \"wellbeing_calls.answer_probability_if_current\"\nmin = 0.5\nmax = 1.5\n");
+    let m = msg(r);
+    assert!(
+        m.contains("candidate") && m.contains("answer_probability_if_current"),
+        "{m}"
+    );
+}
+
+#[test]
+fn the_calibrated_table_holds_only_the_fitted_paths_and_whole_arrays() {
+    let mut r = raw("");
+    r.parameters[1].path = "ice.nta_officers[0].value".into();
+    r.parameters[1].min = 10.0;
+    r.parameters[1].max = 90.0;
+    let cal = checked(r).unwrap();
+    let fitted = cal.scenario_with(&[2.0, 70.0], "fitted").unwrap();
+    let t = fitted_table(&cal, &fitted.loaded.merged);
+    let ice = t["ice"].as_table().unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(ice.len(), 2, "{ice:?}");
+    assert_eq!(ice["ntas_per_officer_day"], Value::Float(2.0));
+    let officers = ice["nta_officers"].as_array().unwrap();
+    assert_eq!(officers[0]["value"], Value::Integer(70));
+    assert_eq!(officers[0]["from"], Value::String("2018-10-01".into()));
+    let q = posterior(&[1.0, 2.0, 3.0]);
+    let text = calibrated_text(
+        &cal,
+        &fitted.loaded.merged,
+        &[2.0, 70.0],
+        &[q, q],
+        "../b.toml",
+    )
+    .unwrap();
+    assert!(text.starts_with("# Calibrated scenario produced by"));
+    let back: Table = toml::from_str(&text).unwrap();
+    assert_eq!(back["extends"], Value::String("../b.toml".into()));
+    assert_eq!(
+        back["meta"]["name"],
+        Value::String("baseline_calibrated".into())
+    );
+    assert_eq!(back["ice"], t["ice"]);
+    assert_eq!(back.len(), 3);
+}
