@@ -17,10 +17,10 @@ use crate::error::ScenarioError;
 use crate::output;
 use crate::output::charts::{self, change_number, Chart, PolicyHistory};
 use crate::output::discover as discovery;
-use crate::output::report::{
-    extract_sources, human_name, inline_svg, write_report, InlineChart, Report, Section,
-    SourceFile, Table, GLOSSARY,
-};
+use crate::output::report::citations::extract_sources;
+use crate::output::report::glossary::GLOSSARY;
+use crate::output::report::html::{inline_svg, write_report};
+use crate::output::report::{human_name, InlineChart, Report, Section, SourceFile, Table};
 use crate::output::schema::{
     comparison, headline, journey, points, sensitivity, summary, timeseries,
 };

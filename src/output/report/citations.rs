@@ -1,0 +1,137 @@
+//! The published sources cited in scenario files: `source = "..."` values and citing comments.
+
+/// Words that mark a comment in a scenario file as citing a published source.
+const CITATION_MARKERS: &[&str] = &[
+    "OIG",
+    "GAO",
+    "CRS",
+    "DOJ",
+    "EOIR",
+    "Senate",
+    "House",
+    "testimony",
+    "statements",
+    "Facts and Data",
+    "published",
+    "source:",
+    "Federal Register",
+    "policy",
+];
+
+fn cites(comment: &str) -> bool {
+    CITATION_MARKERS.iter().any(|m| comment.contains(m))
+}
+
+/// The sources cited in a scenario file: every `source = "..."` value, and every comment that cites
+/// a published figure (names an agency report, testimony, statements, a policy...), with the key it
+/// is about or, for a block of comment lines, the block joined into one text. Simple line-based
+/// reading, robust to any TOML layout: nothing here can fail.
+pub(crate) fn extract_sources(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut block: Vec<String> = Vec::new();
+    let mut table = String::new();
+    let flush = |block: &mut Vec<String>, out: &mut Vec<(String, String)>, table: &str| {
+        if !block.is_empty() {
+            let joined = block.join(" ");
+            if cites(&joined) {
+                let about = if table.is_empty() {
+                    "(file header)".to_string()
+                } else {
+                    format!("[{table}]")
+                };
+                push_unique(out, about, joined);
+            }
+            block.clear();
+        }
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(c) = trimmed.strip_prefix('#') {
+            let c = c.trim();
+            if c.is_empty() {
+                flush(&mut block, &mut out, &table);
+            } else {
+                block.push(c.to_string());
+            }
+            continue;
+        }
+        flush(&mut block, &mut out, &table);
+        if trimmed.starts_with('[') {
+            table = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            continue;
+        }
+        let (code, comment) = split_comment(trimmed);
+        let key = code.split('=').next().unwrap_or("").trim();
+        let qualified = if table.is_empty() {
+            key.to_string()
+        } else {
+            format!("{table}.{key}")
+        };
+        if key == "source" {
+            if let Some(v) = code.split_once('=').map(|x| x.1.trim()) {
+                let v = v.trim_matches('"').trim_matches('\'').to_string();
+                if !v.is_empty() {
+                    push_unique(&mut out, qualified.clone(), v);
+                }
+            }
+        }
+        if let Some(c) = comment {
+            if cites(c) {
+                push_unique(&mut out, qualified, c.to_string());
+            }
+        }
+    }
+    flush(&mut block, &mut out, &table);
+    out
+}
+
+fn push_unique(out: &mut Vec<(String, String)>, about: String, text: String) {
+    if !out.iter().any(|(a, t)| *a == about && *t == text) {
+        out.push((about, text));
+    }
+}
+
+/// Split a TOML line into code and trailing comment, ignoring `#` inside quoted strings.
+fn split_comment(line: &str) -> (&str, Option<&str>) {
+    let mut quote: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"') | (None, '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return (&line[..i], Some(line[i + 1..].trim())),
+            _ => {}
+        }
+    }
+    (line, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_come_from_values_and_citing_comments() {
+        let text = "# A scenario.\n# Numbers from the HHS OIG report (2022).\n\n[beds]\n# an assumption\nsize = 3 # GAO-16-180\nx = 1 # assumption\n[[arrivals.fiscal_years]]\nsource = \"ORR Facts and Data # not a comment\"\n";
+        let s = extract_sources(text);
+        assert_eq!(
+            s,
+            vec![
+                (
+                    "(file header)".to_string(),
+                    "A scenario. Numbers from the HHS OIG report (2022).".to_string()
+                ),
+                ("beds.size".to_string(), "GAO-16-180".to_string()),
+                (
+                    "arrivals.fiscal_years.source".to_string(),
+                    "ORR Facts and Data # not a comment".to_string()
+                ),
+            ]
+        );
+    }
+}
