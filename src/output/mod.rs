@@ -1,5 +1,5 @@
 //! Everything that leaves the program as files: CSV tables, the manifest, and the printed table.
-//! With the campaign engine's run log ([`crate::experiment::campaign::log`]), the only code that
+//! With the campaign engine's run log (`experiment/campaign/log.rs`), the only code that
 //! writes files.
 
 pub(crate) mod calibrate;
