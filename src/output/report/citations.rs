@@ -1,4 +1,11 @@
-//! The published sources cited in scenario files: `source = "..."` values and citing comments.
+//! The published sources cited in the scenario files behind a report's folders: `source = "..."`
+//! values and citing comments.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::folders::{Input, Kind};
+use super::SourceFile;
 
 /// Words that mark a comment in a scenario file as citing a published source.
 const CITATION_MARKERS: &[&str] = &[
@@ -109,6 +116,101 @@ fn split_comment(line: &str) -> (&str, Option<&str>) {
         }
     }
     (line, None)
+}
+
+/// Scenario files behind the inputs, each read once, in first-seen order.
+pub(crate) fn sources(inputs: &[Input]) -> Vec<SourceFile> {
+    let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut add = |p: PathBuf, text: Option<String>| {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            files.push((p, text));
+        }
+    };
+    let from_scenario =
+        |p: &Path, add: &mut dyn FnMut(PathBuf, Option<String>)| match crate::scenario::load::load(
+            p,
+        ) {
+            Ok(loaded) => {
+                for (path, bytes) in loaded.sources {
+                    add(path, Some(String::from_utf8_lossy(&bytes).into_owned()));
+                }
+            }
+            Err(_) => add(p.to_path_buf(), None),
+        };
+    for i in inputs {
+        let listed: Vec<PathBuf> = i.manifest["scenario_files"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["path"].as_str().map(PathBuf::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match i.kind {
+            Kind::Run | Kind::Journey => {
+                for p in listed {
+                    add(p, None);
+                }
+            }
+            Kind::Compare => {
+                if listed.is_empty() {
+                    let mut named: Vec<PathBuf> = Vec::new();
+                    if let Some(b) = i.manifest["baseline"].as_str() {
+                        named.push(b.into());
+                    }
+                    if let Some(a) = i.manifest["reforms"].as_array() {
+                        named.extend(a.iter().filter_map(|r| r.as_str().map(PathBuf::from)));
+                    }
+                    for p in named {
+                        from_scenario(&p, &mut add);
+                    }
+                } else {
+                    for p in listed {
+                        add(p, None);
+                    }
+                }
+            }
+            // The explore's scenarios are listed by its own folder (explore.json).
+            Kind::Discovery => {}
+            Kind::Sweep => {
+                let file = PathBuf::from(i.str("sweep_file"));
+                add(file.clone(), None);
+                if let Ok(sw) = crate::experiment::sweep::load(&file) {
+                    for (path, bytes) in &sw.base.loaded.sources {
+                        add(
+                            path.clone(),
+                            Some(String::from_utf8_lossy(bytes).into_owned()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    files
+        .into_iter()
+        .map(|(path, text)| {
+            let text = match text {
+                Some(t) => Ok(t),
+                None => std::fs::read_to_string(&path),
+            };
+            match text {
+                Ok(t) => SourceFile {
+                    file: path.display().to_string(),
+                    citations: extract_sources(&t),
+                    error: None,
+                },
+                Err(e) => SourceFile {
+                    file: path.display().to_string(),
+                    citations: Vec::new(),
+                    error: Some(format!(
+                        "{e} (paths in manifest.json are as given when the outputs were made; run the report from the same folder)"
+                    )),
+                },
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

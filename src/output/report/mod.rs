@@ -1,12 +1,24 @@
-//! The self-contained HTML report (inline CSS, inline SVG charts, no scripts, nothing fetched):
-//! what it holds (this file), the human names and glossary it uses, its rendering to HTML, the
-//! sources cited in scenario files, and the journey file of one traced child (`journey.csv`).
+//! The self-contained HTML report (inline CSS, inline SVG charts, no scripts, nothing fetched) of
+//! `custody-sim report`: what it holds (this file). The command (`app/report.rs`) checks the
+//! folders ([`folders`]), has each folder's section built ([`section`]: [`run`], [`compare`],
+//! [`sweep`], [`journey`], [`discover`]) and the runs side by side ([`side_by_side`]), puts the
+//! report together ([`overview`]) and writes it ([`html`]).
 
+mod cells;
 pub(crate) mod citations;
-pub(crate) mod glossary;
+mod compare;
+mod discover;
+pub(crate) mod folders;
+mod glossary;
 pub(crate) mod html;
 pub(crate) mod journey;
 mod names;
+pub(crate) mod overview;
+mod policy;
+mod run;
+pub(crate) mod section;
+pub(crate) mod side_by_side;
+mod sweep;
 
 pub(crate) use html::HtmlEscaper;
 pub(crate) use names::human_name;
