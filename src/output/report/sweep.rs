@@ -1,6 +1,8 @@
 //! A sweep folder's section: which settings matter most (sensitivity indices, with a warning when
 //! they have not converged) and the design points.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::cells::{col, interval, num, read_rows, strings};
@@ -46,88 +48,7 @@ pub(super) fn section(i: &Input) -> Result<Section> {
     let mut tables = Vec::new();
     let sens = i.dir.join(sensitivity::FILE);
     if sens.is_file() {
-        let (sh, srows) = read_rows(&sens)?;
-        let sc = |n: &str| col(&sh, n);
-        let (m, p, idx, est, lo, hi) = (
-            sc(sensitivity::METRIC),
-            sc(sensitivity::PARAMETER),
-            sc(sensitivity::INDEX),
-            sc(sensitivity::ESTIMATE),
-            sc(sensitivity::CI95_LOW),
-            sc(sensitivity::CI95_HIGH),
-        );
-        let first_metric = srows.first().map(|r| cell(r, m)).unwrap_or_default();
-        let shown = [
-            sensitivity::index::MU_STAR,
-            sensitivity::index::FIRST_ORDER,
-            sensitivity::index::TOTAL,
-        ];
-        let rows_of_first: Vec<&Vec<String>> = srows
-            .iter()
-            .filter(|r| cell(r, m) == first_metric && shown.contains(&cell(r, idx).as_str()))
-            .collect();
-        let value =
-            |r: &Vec<String>, k: Option<usize>| cell(r, k).parse::<f64>().unwrap_or(f64::NAN);
-        let mut warnings = Vec::new();
-        let main: Vec<Vec<String>> = rows_of_first
-            .iter()
-            .map(|r| {
-                let (e, l, hgh) = (value(r, est), value(r, lo), value(r, hi));
-                let kind = cell(r, idx);
-                let mut reading = String::new();
-                if l.is_finite() && hgh.is_finite() && l <= 0.0 && hgh >= 0.0 {
-                    reading = "interval includes zero: no clear effect".into();
-                }
-                if kind != sensitivity::index::MU_STAR && (l < 0.0 || hgh > 1.0) {
-                    reading = "not converged: the interval runs outside 0 to 1".into();
-                }
-                if kind == sensitivity::index::FIRST_ORDER {
-                    let total = rows_of_first.iter().find(|t| {
-                        cell(t, p) == cell(r, p) && cell(t, idx) == sensitivity::index::TOTAL
-                    });
-                    if let Some(t) = total {
-                        if e > value(t, est) {
-                            reading = "not converged: first-order above total".into();
-                        }
-                    }
-                }
-                if reading.starts_with("not converged") {
-                    warnings.push(human_name(&cell(r, p)));
-                }
-                vec![
-                    human_name(&cell(r, p)),
-                    human_name(&kind),
-                    num(&cell(r, est)),
-                    interval(&cell(r, lo), &cell(r, hi)),
-                    if reading.is_empty() {
-                        "-".to_string()
-                    } else {
-                        reading
-                    },
-                ]
-            })
-            .collect();
-        if !main.is_empty() {
-            warnings.dedup();
-            let mut note = "Morris: the typical change in the result when the setting moves across its whole range. Sobol first-order / total: the share of the result's variation due to the setting alone / including its interactions (between 0 and 1, and first-order at most total). Larger means more influential.".to_string();
-            if !warnings.is_empty() {
-                note = format!(
-                    "WARNING: these estimates have not converged ({}): an index outside 0 to 1 or a first-order index above the total one is sampling noise, not a finding. Do not rank these settings; rerun the sweep with more samples. {note}",
-                    warnings.join(", ")
-                );
-            }
-            tables.push(Table {
-                caption: format!(
-                    "Which settings matter most for \u{201c}{}\u{201d} ({})",
-                    human_name(&first_metric),
-                    sensitivity::FILE
-                ),
-                header: strings(&["setting", "index", "estimate", "95% interval", "reading"]),
-                rows: main,
-                note,
-                collapsed: false,
-            });
-        }
+        tables.extend(sensitivity_table(&sens)?);
     }
     tables.push(Table {
         caption: format!(
@@ -157,4 +78,93 @@ pub(super) fn section(i: &Input) -> Result<Section> {
         tables,
         charts: Vec::new(),
     })
+}
+
+/// The table of which settings matter most for the first metric of `sensitivity.csv` at `path`,
+/// with a warning when the estimates have not converged; `None` when it holds no index shown.
+fn sensitivity_table(path: &Path) -> Result<Option<Table>> {
+    let cell =
+        |r: &Vec<String>, k: Option<usize>| k.and_then(|k| r.get(k).cloned()).unwrap_or_default();
+    let (sh, srows) = read_rows(path)?;
+    let sc = |n: &str| col(&sh, n);
+    let (m, p, idx, est, lo, hi) = (
+        sc(sensitivity::METRIC),
+        sc(sensitivity::PARAMETER),
+        sc(sensitivity::INDEX),
+        sc(sensitivity::ESTIMATE),
+        sc(sensitivity::CI95_LOW),
+        sc(sensitivity::CI95_HIGH),
+    );
+    let first_metric = srows.first().map(|r| cell(r, m)).unwrap_or_default();
+    let shown = [
+        sensitivity::index::MU_STAR,
+        sensitivity::index::FIRST_ORDER,
+        sensitivity::index::TOTAL,
+    ];
+    let rows_of_first: Vec<&Vec<String>> = srows
+        .iter()
+        .filter(|r| cell(r, m) == first_metric && shown.contains(&cell(r, idx).as_str()))
+        .collect();
+    let value = |r: &Vec<String>, k: Option<usize>| cell(r, k).parse::<f64>().unwrap_or(f64::NAN);
+    let mut warnings = Vec::new();
+    let main: Vec<Vec<String>> = rows_of_first
+        .iter()
+        .map(|r| {
+            let (e, l, hgh) = (value(r, est), value(r, lo), value(r, hi));
+            let kind = cell(r, idx);
+            let mut reading = String::new();
+            if l.is_finite() && hgh.is_finite() && l <= 0.0 && hgh >= 0.0 {
+                reading = "interval includes zero: no clear effect".into();
+            }
+            if kind != sensitivity::index::MU_STAR && (l < 0.0 || hgh > 1.0) {
+                reading = "not converged: the interval runs outside 0 to 1".into();
+            }
+            if kind == sensitivity::index::FIRST_ORDER {
+                let total = rows_of_first.iter().find(|t| {
+                    cell(t, p) == cell(r, p) && cell(t, idx) == sensitivity::index::TOTAL
+                });
+                if let Some(t) = total {
+                    if e > value(t, est) {
+                        reading = "not converged: first-order above total".into();
+                    }
+                }
+            }
+            if reading.starts_with("not converged") {
+                warnings.push(human_name(&cell(r, p)));
+            }
+            vec![
+                human_name(&cell(r, p)),
+                human_name(&kind),
+                num(&cell(r, est)),
+                interval(&cell(r, lo), &cell(r, hi)),
+                if reading.is_empty() {
+                    "-".to_string()
+                } else {
+                    reading
+                },
+            ]
+        })
+        .collect();
+    if main.is_empty() {
+        return Ok(None);
+    }
+    warnings.dedup();
+    let mut note = "Morris: the typical change in the result when the setting moves across its whole range. Sobol first-order / total: the share of the result's variation due to the setting alone / including its interactions (between 0 and 1, and first-order at most total). Larger means more influential.".to_string();
+    if !warnings.is_empty() {
+        note = format!(
+            "WARNING: these estimates have not converged ({}): an index outside 0 to 1 or a first-order index above the total one is sampling noise, not a finding. Do not rank these settings; rerun the sweep with more samples. {note}",
+            warnings.join(", ")
+        );
+    }
+    Ok(Some(Table {
+        caption: format!(
+            "Which settings matter most for \u{201c}{}\u{201d} ({})",
+            human_name(&first_metric),
+            sensitivity::FILE
+        ),
+        header: strings(&["setting", "index", "estimate", "95% interval", "reading"]),
+        rows: main,
+        note,
+        collapsed: false,
+    }))
 }
