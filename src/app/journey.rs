@@ -112,7 +112,7 @@ pub(super) fn journey(args: &JourneyArgs) -> Result<()> {
     }
 
     let csv_path = out_dir.join(journey::FILE);
-    output::report::write_journey(&csv_path, &start, &tracer.events)?;
+    output::report::journey::write_journey(&csv_path, &start, &tracer.events)?;
     let horizon_date = date_of(&start, horizon_day);
     let chart = charts::journey_chart_until(&csv_path, &out_dir, Some(&horizon_date))?;
     let (scenario_files, scenario_hash) = hash_sources(&sc);

@@ -20,15 +20,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sha2::{Digest, Sha256};
 
 use crate::cli::{Cli, Command, RunArgs};
 use crate::error::ScenarioError;
 use crate::output;
-use crate::output::manifest::{self, ScenarioFile};
+use crate::output::manifest::{self, hash_sources};
 use crate::output::schema::{self, headline, summary, timeseries, MANIFEST};
 use crate::runner::{run_replications, Runner};
-use crate::scenario::{self, Scenario};
+use crate::scenario;
 use outcome::{CommandOutcome, RunOutcome};
 
 /// Bad input (exit code 2) as opposed to a failed run (exit code 1).
@@ -78,27 +77,6 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn hash_sources(s: &Scenario) -> (Vec<ScenarioFile>, String) {
-    let mut all = Sha256::new();
-    let files = s
-        .loaded
-        .sources
-        .iter()
-        .map(|(path, bytes)| {
-            all.update(bytes);
-            ScenarioFile {
-                path: path.display().to_string(),
-                sha256: hex(&Sha256::digest(bytes)),
-            }
-        })
-        .collect();
-    (files, hex(&all.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A progress bar on standard error, hidden when quiet or not a terminal.

@@ -9,15 +9,40 @@ use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::files::write_atomic;
 use super::CAVEATS;
+use crate::scenario::Scenario;
 
 /// One file of a scenario's `extends` chain, with the SHA-256 of its bytes.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ScenarioFile {
     pub path: String,
     pub sha256: String,
+}
+
+/// The files of a scenario's `extends` chain with the SHA-256 of each, and the SHA-256 over all
+/// their bytes in chain order.
+pub(crate) fn hash_sources(s: &Scenario) -> (Vec<ScenarioFile>, String) {
+    let mut all = Sha256::new();
+    let files = s
+        .loaded
+        .sources
+        .iter()
+        .map(|(path, bytes)| {
+            all.update(bytes);
+            ScenarioFile {
+                path: path.display().to_string(),
+                sha256: hex(&Sha256::digest(bytes)),
+            }
+        })
+        .collect();
+    (files, hex(&all.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `run`'s `manifest.json`.
