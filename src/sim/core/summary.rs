@@ -142,7 +142,7 @@ pub struct RunSummary {
     pub victims_cooperating: u64,
     /// Sum over rescued children of the days from the start of exploitation to the rescue.
     pub exploitation_to_rescue_days_total: f64,
-    /// Followed children unlocatable on the last day, per [`Lens`].
+    /// Followed children unlocatable on the last day, per [`Lens`](super::locate::Lens).
     pub unlocatable_at_horizon: [u64; N_LENSES],
     /// Most children unlocatable on any one day, per lens.
     pub unlocatable_peak: [u64; N_LENSES],
