@@ -15,7 +15,7 @@ use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{Plan, Session, Shard};
+use crate::experiment::campaign::{self, Plan, Session};
 use crate::experiment::explore::{self, Explore};
 use crate::output::explore::{self as files, schema, ExploreInfo};
 use crate::output::sweep::SweepInfo;
@@ -57,9 +57,9 @@ impl Plan for Explore {
     fn combine(
         &self,
         _: u64,
-        mut tasks: Vec<Result<RunSummary, String>>,
+        tasks: Vec<Result<RunSummary, String>>,
     ) -> Result<RunSummary, String> {
-        tasks.remove(0)
+        campaign::only_task(tasks)
     }
     fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
@@ -75,15 +75,8 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.explore));
-    let shard = args
-        .shard
-        .map(|s| Shard { k: s.k, n: s.n })
-        .unwrap_or(Shard::WHOLE);
+    let (shard, out) = super::shard_folder(args.shard, base_out);
     let (k, n) = (shard.k, shard.n);
-    let out = match args.shard {
-        Some(_) => shard.folder(&base_out),
-        None => base_out,
-    };
     let info = ExploreInfo::new(&e, k, n);
     let _lock = lock_out(&out)?;
     if args.resume && files::is_explore(&out) {

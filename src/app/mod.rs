@@ -44,6 +44,21 @@ pub(crate) fn bad_input(e: anyhow::Error) -> anyhow::Error {
     }
 }
 
+/// The shard a campaign command runs (`--shard K/N`, or the whole campaign) and its output folder:
+/// a shard always writes to `<out>/shards/shard-K-of-N`, where `merge.sbatch` looks for it.
+pub(crate) fn shard_folder(
+    arg: Option<crate::cli::Shard>,
+    base: PathBuf,
+) -> (crate::experiment::campaign::Shard, PathBuf) {
+    match arg {
+        Some(s) => {
+            let shard = crate::experiment::campaign::Shard { k: s.k, n: s.n };
+            (shard, shard.folder(&base))
+        }
+        None => (crate::experiment::campaign::Shard::WHOLE, base),
+    }
+}
+
 /// Create and lock an output folder and check that it can be written, before anything runs: a
 /// folder another command writes, or one that cannot be written, is bad input (exit code 2).
 pub(crate) fn lock_out(dir: &Path) -> Result<output::lock::FolderLock> {

@@ -14,7 +14,7 @@ use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{Plan, Session, Shard};
+use crate::experiment::campaign::{self, Plan, Session};
 use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
 use crate::output::schema::{points, points_long, runs, sensitivity, slurm};
@@ -49,9 +49,9 @@ impl Plan for Sweep {
     fn combine(
         &self,
         _: u64,
-        mut tasks: Vec<Result<RunSummary, String>>,
+        tasks: Vec<Result<RunSummary, String>>,
     ) -> Result<RunSummary, String> {
-        tasks.remove(0)
+        campaign::only_task(tasks)
     }
     fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
@@ -64,16 +64,8 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     if let Some(n) = args.emit_slurm {
         return emit_slurm(&sw, args, n, &base_out);
     }
-    let shard = args
-        .shard
-        .map(|s| Shard { k: s.k, n: s.n })
-        .unwrap_or(Shard::WHOLE);
+    let (shard, out) = super::shard_folder(args.shard, base_out);
     let (k, n) = (shard.k, shard.n);
-    // A shard always goes to `<out>/shards/shard-K-of-N`, where `merge.sbatch` looks for it.
-    let out = match args.shard {
-        Some(_) => shard.folder(&base_out),
-        None => base_out,
-    };
     let mut info = SweepInfo::new(&sw, k, n, args.long);
     let _lock = lock_out(&out)?;
     if args.resume && folder::holds::<SweepInfo>(&out) {

@@ -76,6 +76,11 @@ pub(crate) trait Plan: Sync {
     fn record(&self, job: u64, outcome: &Result<Self::Job, String>) -> Vec<String>;
 }
 
+/// The outcome of a job of one task: that task's.
+pub(crate) fn only_task<T>(mut tasks: Vec<Result<T, String>>) -> Result<T, String> {
+    tasks.remove(0)
+}
+
 /// What one process did of a campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ran {
