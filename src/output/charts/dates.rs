@@ -1,11 +1,12 @@
 //! Charts over dates: the margins, label areas and date ticks every such chart shares (so that a
 //! policy timeline drawn under a chart lines up with it), the date range of daily series, and the
-//! footnote on replications.
+//! footnotes on replications.
 
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axes::GRID;
 use super::data::{year_label, Daily};
 use super::draw::{axis_desc_font, extent, padded, tick_font};
 
@@ -15,6 +16,15 @@ pub(super) fn reps_note(n: usize) -> String {
         format!("means of {n} replications; bands are 95% intervals of the mean")
     } else {
         "one replication: no interval can be drawn".to_string()
+    }
+}
+
+/// What the means and whiskers of `n` replications are, for the footnote of a bar chart.
+pub(super) fn whiskers_note(n: usize) -> String {
+    if n >= 2 {
+        format!("means of {n} replications; whiskers are 95% intervals of the mean")
+    } else {
+        reps_note(n)
     }
 }
 
@@ -82,7 +92,7 @@ where
         .x_label_formatter(&|v| year_label(*v))
         .y_label_formatter(y_fmt)
         .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .bold_line_style(GRID)
         .draw()?;
     Ok(chart)
 }

@@ -9,10 +9,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axes::{row_chart, value_mesh, RowAxes};
 use super::data::Table;
 use super::draw::{
-    axis_desc_font, fmt_tick, footnote, frame, label_font, legend, legend_box, okabe_ito as oi,
-    row_label, rows, tick_font, viridis,
+    fmt_tick, footnote, frame, label_font, legend, legend_box, okabe_ito as oi, viridis,
 };
 use super::{render, Chart, Figure};
 use crate::output::discover::{BOX, INFO, SCORES, TRAJECTORY};
@@ -93,17 +93,12 @@ impl Figure for Tradeoff {
             .x_label_area_size(60)
             .y_label_area_size(80)
             .build_cartesian_2d(-0.02f64..1.02, -0.02f64..1.02)?;
-        chart
-            .configure_mesh()
-            .x_desc("Coverage (share of the cases inside the box)")
-            .y_desc("Density (share of the box that are cases)")
-            .axis_desc_style(axis_desc_font())
-            .label_style(tick_font())
-            .x_label_formatter(&|v| fmt_tick(*v))
-            .y_label_formatter(&|v| fmt_tick(*v))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
+        value_mesh(
+            &mut chart,
+            "Coverage (share of the cases inside the box)",
+            "Density (share of the box that are cases)",
+            RGBColor(225, 225, 225),
+        )?;
         chart
             .draw_series(std::iter::once(PathElement::new(
                 self.steps.iter().map(|s| (s.0, s.1)).collect::<Vec<_>>(),
@@ -225,34 +220,27 @@ impl Figure for BoxFigure {
         } else {
             self.rows.iter().map(|r| r.name.clone()).collect()
         };
-        let y_fmt = |v: &f64| row_label(&names, *v);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .margin_right(40)
-            .x_label_area_size(60)
-            .y_label_area_size(420)
-            .build_cartesian_2d(-0.2f64..1.2, rows(n).0)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_x_mesh()
-            .set_tick_mark_size(LabelAreaPosition::Left, 0)
-            .x_desc("Position within the range explored (0 = its lowest value, 1 = its highest)")
-            .axis_desc_style(axis_desc_font())
-            .label_style(label_font(15.0))
-            .x_labels(3)
-            .y_labels(rows(n).1)
-            .x_label_formatter(&|v| {
-                if (0.0..=1.0).contains(v) {
-                    fmt_tick(*v)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&y_fmt)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
+        let mut chart = row_chart(
+            &area,
+            &RowAxes {
+                names: &names,
+                x: -0.2..1.2,
+                x_desc:
+                    "Position within the range explored (0 = its lowest value, 1 = its highest)",
+                x_labels: 3,
+                x_fmt: &|v| {
+                    if (0.0..=1.0).contains(v) {
+                        fmt_tick(*v)
+                    } else {
+                        String::new()
+                    }
+                },
+                x_grid: false,
+                label_size: 15.0,
+                label_width: 420,
+                margin_right: 40,
+            },
+        )?;
         let mut labelled = false;
         for (k, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - k) as f64;
@@ -362,27 +350,20 @@ impl Figure for ScoreFigure {
             .filter(|v| v.is_finite())
             .fold(0.05f64, f64::max)
             * 1.1;
-        let y_fmt = |v: &f64| row_label(&names, *v);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .margin_right(40)
-            .x_label_area_size(60)
-            .y_label_area_size(420)
-            .build_cartesian_2d(0f64..top, rows(n).0)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .set_tick_mark_size(LabelAreaPosition::Left, 0)
-            .x_desc("Share of the variance of the condition explained alone (η²)")
-            .axis_desc_style(axis_desc_font())
-            .label_style(label_font(15.0))
-            .x_labels(8)
-            .y_labels(rows(n).1)
-            .x_label_formatter(&|v| fmt_tick(*v))
-            .y_label_formatter(&y_fmt)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
+        let mut chart = row_chart(
+            &area,
+            &RowAxes {
+                names: &names,
+                x: 0.0..top,
+                x_desc: "Share of the variance of the condition explained alone (η²)",
+                x_labels: 8,
+                x_fmt: &|v| fmt_tick(*v),
+                x_grid: true,
+                label_size: 15.0,
+                label_width: 420,
+                margin_right: 40,
+            },
+        )?;
         let (mut in_l, mut out_l, mut null_l) = (false, false, false);
         for (k, (_, s, null, in_box)) in self.bars.iter().enumerate() {
             let y = (n - 1 - k) as f64;

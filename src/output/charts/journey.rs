@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::Table;
 use super::draw::{
-    axis_desc_font, footnote, frame, label_font, legend_font, okabe_ito as oi, tick_font,
+    axis_desc_font, footnote, frame, label_font, legend_font, okabe_ito as oi, tick_font, Chart2d,
 };
 use super::{render, Chart, Figure};
 use crate::output::schema::journey;
@@ -180,6 +180,98 @@ impl Journey {
     }
 }
 
+/// The half height of a lane's bar, in lanes.
+const BAR_HALF: f64 = 0.34;
+
+/// Where the steps of a journey fall on the chart's time axis, and the chart's scale.
+struct Layout {
+    /// Per step, its place on the time axis (a logarithmic scale of days since the first event).
+    pos: Vec<f64>,
+    /// The end of the simulation on the time axis, when it is known and not before the last step.
+    horizon: Option<f64>,
+    /// The right end of the lanes on the time axis.
+    end: f64,
+    /// Time axis units a pixel.
+    x_per_px: f64,
+    /// The distance between hatching lines, in time axis units.
+    hatch_dx: f64,
+    /// How far a hatching line runs across the time axis while it rises across a lane (so that
+    /// it runs at 45 degrees).
+    rise_dx: f64,
+}
+
+impl Layout {
+    /// Hatching lines at 45 degrees across the lane at `y`, from `xa` to `xb`.
+    fn hatch(&self, xa: f64, xb: f64, y: f64, colour: RGBColor) -> Vec<PathElement<(f64, f64)>> {
+        let (h, rise_dx) = (BAR_HALF, self.rise_dx);
+        let mut lines = Vec::new();
+        let mut xs = xa - rise_dx;
+        while xs < xb {
+            // Segment from (xs, y - h) to (xs + rise_dx, y + h), clipped to [xa, xb].
+            let t_lo = ((xa - xs) / rise_dx).clamp(0.0, 1.0);
+            let t_hi = ((xb - xs) / rise_dx).clamp(0.0, 1.0);
+            if t_hi > t_lo {
+                let p = |t: f64| (xs + t * rise_dx, y - h + t * 2.0 * h);
+                lines.push(PathElement::new(
+                    vec![p(t_lo), p(t_hi)],
+                    colour.stroke_width(2),
+                ));
+            }
+            xs += self.hatch_dx;
+        }
+        lines
+    }
+
+    /// The guides under the events: the outline of every lane (so that "no record" reads as an
+    /// empty lane), a thin white separator in the state lane wherever the state changes, the line
+    /// the events sit on and, when it is known, the end of the simulation (`date`) as a line
+    /// across the lanes.
+    fn guides<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart2d<'a, DB>,
+        steps: &[Step],
+        date: Option<&str>,
+    ) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (s, pos, end, h) = (steps, &self.pos, self.end, BAR_HALF);
+        for lane in 0..LANES.len() {
+            let y = lane as f64;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - h), (end, y + h)],
+                RGBColor(120, 120, 120).stroke_width(1),
+            )))?;
+        }
+        chart.draw_series(
+            (1..s.len())
+                .filter(|&k| s[k - 1].state != s[k].state)
+                .map(|k| {
+                    PathElement::new(
+                        vec![(pos[k], 5.0 - h), (pos[k], 5.0 + h)],
+                        WHITE.stroke_width(2),
+                    )
+                }),
+        )?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, EVENTS_Y), (end, EVENTS_Y)],
+            RGBColor(150, 150, 150).stroke_width(1),
+        )))?;
+        if let (Some(h), Some(date)) = (self.horizon, date) {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(h, -0.5), (h, EVENTS_Y)],
+                BLACK.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("end of simulation {date}"),
+                (h, -0.47),
+                label_font(13.0).pos(Pos::new(HPos::Right, VPos::Center)),
+            )))?;
+        }
+        Ok(())
+    }
+}
+
 impl Figure for Journey {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
@@ -192,6 +284,38 @@ impl Figure for Journey {
         )?;
         let (w, _) = area.dim_in_pixel();
         let (main, side) = area.split_horizontally(w.saturating_sub(300));
+        let (mut chart, layout) = self.axes(&main)?;
+        self.lanes(&mut chart, &layout)?;
+        layout.guides(&mut chart, &self.steps, self.horizon.as_deref())?;
+        let unlabelled = self.events(&mut chart, &layout)?;
+        if unlabelled > 0 {
+            let (_, h_side) = side.dim_in_pixel();
+            side.draw(&Text::new(
+                format!("{unlabelled} crowded event labels left out"),
+                (10, h_side.saturating_sub(50) as i32),
+                label_font(13.0),
+            ))?;
+            side.draw(&Text::new(
+                "(the journey table lists every event)",
+                (10, h_side.saturating_sub(32) as i32),
+                label_font(13.0),
+            ))?;
+        }
+        self.legend(&side)?;
+        Ok(())
+    }
+}
+
+impl Journey {
+    /// The chart in `main`, its axes drawn: dates across (on a logarithmic scale of time since the
+    /// first event), the lanes and the events up; and where the steps fall on it.
+    fn axes<'a, DB: DrawingBackend>(
+        &self,
+        main: &'a DrawingArea<DB, Shift>,
+    ) -> Result<(Chart2d<'a, DB>, Layout)>
+    where
+        DB::ErrorType: 'static,
+    {
         let s = &self.steps;
         // Time runs on a logarithmic scale of days since the first event, so that the first days
         // in custody get as much room as the years after release.
@@ -227,7 +351,7 @@ impl Figure for Journey {
                 .map(|l| l.to_string())
                 .unwrap_or_default()
         };
-        let mut chart = ChartBuilder::on(&main)
+        let mut chart = ChartBuilder::on(main)
             .margin(16)
             .margin_right(10)
             .x_label_area_size(60)
@@ -251,28 +375,29 @@ impl Figure for Journey {
         let (px, py) = chart.plotting_area().get_pixel_range();
         let x_per_px = (end - x0) / (px.end - px.start).max(1) as f64;
         let y_per_px = (EVENTS_Y + 2.5) / (py.end - py.start).max(1) as f64;
-        let h = 0.34;
-        let hatch_dx = 12.0 * x_per_px;
-        let rise_dx = (2.0 * h / y_per_px) * x_per_px;
-        let hatch = |xa: f64, xb: f64, y: f64, colour: RGBColor| -> Vec<PathElement<(f64, f64)>> {
-            let mut lines = Vec::new();
-            let mut xs = xa - rise_dx;
-            while xs < xb {
-                // Segment from (xs, y - h) to (xs + rise_dx, y + h), clipped to [xa, xb].
-                let t_lo = ((xa - xs) / rise_dx).clamp(0.0, 1.0);
-                let t_hi = ((xb - xs) / rise_dx).clamp(0.0, 1.0);
-                if t_hi > t_lo {
-                    let p = |t: f64| (xs + t * rise_dx, y - h + t * 2.0 * h);
-                    lines.push(PathElement::new(
-                        vec![p(t_lo), p(t_hi)],
-                        colour.stroke_width(2),
-                    ));
-                }
-                xs += hatch_dx;
-            }
-            lines
+        let layout = Layout {
+            pos,
+            horizon,
+            end,
+            x_per_px,
+            hatch_dx: 12.0 * x_per_px,
+            rise_dx: (2.0 * BAR_HALF / y_per_px) * x_per_px,
         };
-        for (k, st) in s.iter().enumerate() {
+        Ok((chart, layout))
+    }
+
+    /// Between each step and the next: the true state, whether an agency can locate the child, and
+    /// each agency's record (solid when it holds the true address, hatched when a wrong one).
+    fn lanes<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart2d<'a, DB>,
+        layout: &Layout,
+    ) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (pos, end, h) = (&layout.pos, layout.end, BAR_HALF);
+        for (k, st) in self.steps.iter().enumerate() {
             let xa = pos[k];
             let xb = pos.get(k + 1).copied().unwrap_or(end);
             if xb <= xa {
@@ -296,7 +421,7 @@ impl Figure for Journey {
                     [(xa, y - h), (xb, y + h)],
                     oi::VERMILLION.mix(0.2).filled(),
                 )))?;
-                chart.draw_series(hatch(xa, xb, y, oi::VERMILLION))?;
+                chart.draw_series(layout.hatch(xa, xb, y, oi::VERMILLION))?;
             }
             // Agency records.
             for (a, (_, _, colour)) in RECORDS.iter().enumerate() {
@@ -315,50 +440,28 @@ impl Figure for Journey {
                         [(xa, y - h), (xb, y + h)],
                         colour.mix(0.2).filled(),
                     )))?;
-                    chart.draw_series(hatch(xa, xb, y, *colour))?;
+                    chart.draw_series(layout.hatch(xa, xb, y, *colour))?;
                 }
             }
         }
-        // Lane outlines, so that "no record" reads as an empty lane.
-        for lane in 0..LANES.len() {
-            let y = lane as f64;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y - h), (end, y + h)],
-                RGBColor(120, 120, 120).stroke_width(1),
-            )))?;
-        }
-        // Thin separators at every step in the state lane.
-        chart.draw_series(
-            (1..s.len())
-                .filter(|&k| s[k - 1].state != s[k].state)
-                .map(|k| {
-                    PathElement::new(
-                        vec![(pos[k], 5.0 - h), (pos[k], 5.0 + h)],
-                        WHITE.stroke_width(2),
-                    )
-                }),
-        )?;
-        // Events: a marker on the event line and a short label, staggered over four rows.
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, EVENTS_Y), (end, EVENTS_Y)],
-            RGBColor(150, 150, 150).stroke_width(1),
-        )))?;
-        if let (Some(h), Some(date)) = (horizon, self.horizon.as_deref()) {
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(h, -0.5), (h, EVENTS_Y)],
-                BLACK.stroke_width(2),
-            )))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!("end of simulation {date}"),
-                (h, -0.47),
-                label_font(13.0).pos(Pos::new(HPos::Right, VPos::Center)),
-            )))?;
-        }
+        Ok(())
+    }
+
+    /// Every event: a marker on the event line and a short label, staggered over four rows. Every
+    /// change of state or of locatability (and the first event) is labelled; they are placed
+    /// first, and other events only where there is room. Returns how many labels were left out.
+    fn events<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Chart2d<'a, DB>,
+        layout: &Layout,
+    ) -> Result<usize>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (s, pos, x_per_px) = (&self.steps, &layout.pos, layout.x_per_px);
         let mut last_x_px: [f64; 4] = [f64::NEG_INFINITY; 4];
-        let right_px = end / x_per_px;
+        let right_px = layout.end / x_per_px;
         let mut unlabelled = 0;
-        // Every change of state or of locatability (and the first event) is labelled; they are
-        // placed first, and other events only where there is room.
         let changes = |k: usize| {
             k == 0 || s[k].state != s[k - 1].state || s[k].locatable != s[k - 1].locatable
         };
@@ -416,21 +519,7 @@ impl Figure for Journey {
                 )),
             )))?;
         }
-        if unlabelled > 0 {
-            let (_, h_side) = side.dim_in_pixel();
-            side.draw(&Text::new(
-                format!("{unlabelled} crowded event labels left out"),
-                (10, h_side.saturating_sub(50) as i32),
-                label_font(13.0),
-            ))?;
-            side.draw(&Text::new(
-                "(the journey table lists every event)",
-                (10, h_side.saturating_sub(32) as i32),
-                label_font(13.0),
-            ))?;
-        }
-        self.legend(&side)?;
-        Ok(())
+        Ok(unlabelled)
     }
 }
 

@@ -5,15 +5,19 @@
 //! dash patterns, markers or an alternating lightness order. Text is drawn with DejaVu Sans, shipped
 //! inside the `dejavu` crate, so nothing is needed from the system.
 
+mod axes;
+mod compare;
 mod data;
 mod dates;
 mod discover;
 mod draw;
-mod experiment;
+mod flows;
 mod journey;
 mod policy;
 mod rescues;
 mod run;
+mod sensitivity;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -25,8 +29,8 @@ use plotters::style::{register_font, FontStyle};
 
 use crate::output::files::write_atomic;
 
+pub use compare::charts_for_comparison;
 pub use discover::charts_for_discovery;
-pub use experiment::{charts_for_comparison, charts_for_sweep};
 pub use journey::{journey_chart, journey_chart_until};
 pub(crate) use policy::change_number;
 pub use policy::{policy_timelines, PolicyHistory};
@@ -34,6 +38,7 @@ pub use run::{
     charts_for_run, charts_for_run_with_policy, unlocatable_by_scenario,
     unlocatable_by_scenario_with_policy,
 };
+pub use sweep::charts_for_sweep;
 
 /// One chart written to disk, as SVG and PNG.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axes::GRID;
 use super::data::{year_label, year_of};
 use super::dates::{date_layout, DATE_MARGIN, DATE_MARGIN_RIGHT, DATE_X_LABELS, DATE_Y_LABEL_AREA};
 use super::draw::{footnote, frame, label_font, okabe_ito as oi, tick_font, MUTED};
@@ -240,7 +241,7 @@ impl Figure for Timeline {
             .x_labels(DATE_X_LABELS)
             .x_label_formatter(&|v| year_label(*v))
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
+            .bold_line_style(GRID)
             .draw()?;
         // The time line itself.
         chart.draw_series(std::iter::once(PathElement::new(

@@ -1,28 +1,27 @@
 //! Charts of one run folder (`timeseries.csv`): where children are over time, unlocatable children,
 //! what each agency's records say against the truth, where records are lost; and unlocatable
-//! children across several scenarios.
+//! children across several scenarios. The run's flows and rescues charts, drawn with these, are
+//! in `flows.rs` and `rescues.rs`.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
 
+use super::axes::{row_chart, RowAxes};
 use super::data::{band as ci, daily, Daily};
-use super::dates::{date_chart, reps_note, span, x_range, DATE_X_LABELS};
+use super::dates::{date_chart, reps_note, span, whiskers_note, x_range, DATE_X_LABELS};
 use super::draw::{
-    axis_desc_font, bar_axis_end, draw_bar, extent, fmt_count, fmt_tick, footnote, frame,
-    label_font, legend, legend_box, legend_font, legend_line, line, mean_lines, mean_lines_top,
-    okabe_ito as oi, row_label, rows, tick_font, MeanLine, Pen, FONT, PENS, TEXT,
+    bar_axis_end, draw_bar, extent, fmt_count, fmt_tick, footnote, frame, legend, legend_box,
+    legend_font, legend_line, line, mean_lines, mean_lines_top, okabe_ito as oi, MeanLine, Pen,
+    PENS,
 };
+use super::flows;
 use super::policy::{timeline_charts, PolicyHistory};
 use super::rescues::{rescue_series, rescues_chart};
 use super::{render, Chart, Figure};
-use crate::sim::metrics::{self, Flow, Metric};
-use crate::sim::Lens;
-use crate::stats::{interval, Interval};
+use crate::sim::metrics::{self, Metric};
 
 /// Stacked true states, bottom to top: label, colour. Neighbours alternate light and dark so that
 /// the layers stay apart in grayscale.
@@ -97,6 +96,12 @@ fn loss_metric(series: &str) -> &'static Metric {
         .unwrap_or_else(|| panic!("{series} is the running total of no metric"))
 }
 
+/// The title of the chart of where children are over time.
+const STATES_TITLE: &str = "Where children are over time";
+/// The title of the chart of what each agency's records say against the truth.
+const FRICTION_TITLE: &str =
+    "Interagency friction: what each agency's records say against the truth";
+
 /// Draw the six charts of one run folder into `out_dir`.
 pub fn charts_for_run(run_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
     charts_for_run_with_policy(run_dir, out_dir, None)
@@ -113,18 +118,17 @@ pub fn charts_for_run_with_policy(
     let mut names: Vec<&str> = STATE_SERIES.to_vec();
     names.extend(AGENCIES.iter().map(|a| a.0));
     names.extend(LOSSES.iter().map(|l| l.0));
-    let flow_series = flow_series();
+    let flow_series = flows::flow_series();
     names.extend(flow_series.iter().map(String::as_str));
     names.extend(rescue_series());
     let d = daily(run_dir, &names)?;
     let mut out = Vec::new();
 
-    let title = "Where children are over time";
     out.push(render(
         &States(&d),
         out_dir,
         "run-states",
-        title,
+        STATES_TITLE,
         "Each coloured layer is the mean number of children in one state on each day, stacked so that the top edge is every child referred so far. The vermillion layer is released children ICE (the acting agency) cannot locate; its 95% interval is too narrow to see at this scale and is drawn in the next chart.",
     )?);
 
@@ -155,23 +159,14 @@ pub fn charts_for_run_with_policy(
         )?);
     }
 
-    let flows = FlowsChart::new(&d);
-    let title = FLOWS_TITLE;
-    out.push(render(
-        &flows,
-        out_dir,
-        "run-flows",
-        title,
-        &flows.caption(),
-    )?);
+    out.push(flows::flows_chart(&d, out_dir)?);
     out.push(rescues_chart(&d, out_dir)?);
 
-    let title = "Interagency friction: what each agency's records say against the truth";
     out.push(render(
         &Friction(&d),
         out_dir,
         "run-friction",
-        title,
+        FRICTION_TITLE,
         "Each line is the share of followed released children whose record at that agency holds the address where the child really lives, averaged across replications (the axis runs from 0% to 100%). The black line at 100% is the truth; the gap below it is what each agency does not know.",
     )?);
 
@@ -228,6 +223,11 @@ pub fn unlocatable_by_scenario_with_policy(
     Ok(out)
 }
 
+/// The footnote of a chart of daily means: how many replications they are the means of.
+fn means_footnote(d: &Daily) -> String {
+    footnote(&format!("means of {} replication(s)", d.replications))
+}
+
 struct States<'a>(&'a Daily);
 
 impl Figure for States<'_> {
@@ -236,11 +236,7 @@ impl Figure for States<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let area = frame(
-            root,
-            "Where children are over time",
-            &footnote(&format!("means of {} replication(s)", d.replications)),
-        )?;
+        let area = frame(root, STATES_TITLE, &means_footnote(d))?;
         let mean = |n: &str| -> Vec<f64> { d.get(n).iter().map(|i| i.mean).collect() };
         let (cbp, orr, fol, unl) = (
             mean("cbp_custody"),
@@ -372,11 +368,7 @@ impl Figure for Friction<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let area = frame(
-            root,
-            "Interagency friction: what each agency's records say against the truth",
-            &footnote(&format!("means of {} replication(s)", d.replications)),
-        )?;
+        let area = frame(root, FRICTION_TITLE, &means_footnote(d))?;
         let fmt = |v: &f64| format!("{v:.0}%");
         // The legend goes beside the plot, so the axis can end at 100% where the data ends.
         let (w, _) = area.dim_in_pixel();
@@ -436,14 +428,7 @@ impl Figure for RecordLoss<'_> {
         let area = frame(
             root,
             "Where records are lost (totals at the end of the run)",
-            &footnote(&if d.replications >= 2 {
-                format!(
-                    "means of {} replications; whiskers are 95% intervals of the mean",
-                    d.replications
-                )
-            } else {
-                reps_note(d.replications)
-            }),
+            &footnote(&whiskers_note(d.replications)),
         )?;
         let stats: Vec<crate::stats::Interval> = LOSSES
             .iter()
@@ -489,27 +474,20 @@ impl Figure for RecordLoss<'_> {
             top,
             740.0,
         );
-        let y_fmt = |v: &f64| row_label(&names, *v);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .margin_right(40)
-            .x_label_area_size(60)
-            .y_label_area_size(390)
-            .build_cartesian_2d(0.0..x_end, rows(n).0)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .set_tick_mark_size(LabelAreaPosition::Left, 0)
-            .x_desc("Children or events by the end of the run (mean across replications)")
-            .axis_desc_style(axis_desc_font())
-            .label_style(label_font(18.0))
-            .x_labels(8)
-            .y_labels(rows(n).1)
-            .x_label_formatter(&|v| fmt_tick(*v))
-            .y_label_formatter(&y_fmt)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
+        let mut chart = row_chart(
+            &area,
+            &RowAxes {
+                names: &names,
+                x: 0.0..x_end,
+                x_desc: "Children or events by the end of the run (mean across replications)",
+                x_labels: 8,
+                x_fmt: &|v| fmt_tick(*v),
+                x_grid: true,
+                label_size: 18.0,
+                label_width: 390,
+                margin_right: 40,
+            },
+        )?;
         for (k, ((_, colour, _), i)) in LOSSES.iter().zip(&stats).enumerate() {
             let y = (n - 1 - k) as f64;
             let legend = if k == 0 {
@@ -524,288 +502,6 @@ impl Figure for RecordLoss<'_> {
     }
 }
 
-/// The title of the flows chart.
-const FLOWS_TITLE: &str = "Why children are lost, how they are found";
-
-/// A group of bars of the flows chart.
-struct FlowGroup {
-    heading: &'static str,
-    fill: RGBColor,
-    /// Each way in or out of unlocatable: its label, and the stem of its column (the part between
-    /// the lens prefix and `_cum`, as in [`crate::sim::flow_columns`]).
-    ways: Vec<(String, String)>,
-}
-
-/// The groups of the flows chart, in order. Colours go dark, light, lighter from group to group,
-/// and every group has its own heading, so the chart also reads in grayscale.
-fn flow_groups() -> [FlowGroup; 3] {
-    let ways = |of: fn(&Flow) -> bool| -> Vec<(String, String)> {
-        Flow::all()
-            .filter(of)
-            .map(|f| (f.label().to_string(), f.stem()))
-            .collect()
-    };
-    [
-        FlowGroup {
-            heading: "Became unlocatable because\u{2026}",
-            fill: oi::VERMILLION,
-            ways: ways(|f| matches!(f, Flow::Lost(_))),
-        },
-        FlowGroup {
-            heading: "Found again through\u{2026}",
-            fill: oi::SKY_BLUE,
-            ways: ways(|f| matches!(f, Flow::Found(_))),
-        },
-        FlowGroup {
-            heading: "Stopped being followed while unlocatable\u{2026}",
-            fill: oi::GREY,
-            ways: ways(|f| matches!(f, Flow::Left(_))),
-        },
-    ]
-}
-
-/// The daily running total of one way in or out of unlocatable through `lens`.
-fn flow_column(lens: Lens, stem: &str) -> String {
-    format!("{}_{stem}_cum", lens.prefix())
-}
-
-/// Every daily series the flows chart reads (the running totals; the stock is read with the
-/// other series).
-fn flow_series() -> Vec<String> {
-    let groups = flow_groups();
-    Lens::REPORTED
-        .iter()
-        .flat_map(|&lens| {
-            groups
-                .iter()
-                .flat_map(move |g| g.ways.iter().map(move |(_, stem)| flow_column(lens, stem)))
-        })
-        .collect()
-}
-
-/// Who a panel of the flows chart is about.
-fn panel_title(lens: Lens) -> &'static str {
-    match lens {
-        Lens::Ice => "ICE (the acting agency)",
-        Lens::Pooled => "Every agency (pooled)",
-        Lens::Orr => "ORR",
-        Lens::Court => "The immigration court",
-    }
-}
-
-/// One row of the flows chart.
-enum FlowRow {
-    /// A group's heading (with no bar).
-    Heading(String),
-    /// A way in or out of unlocatable: label, colour, and per reported lens the total by the end
-    /// of the run across replications.
-    Bar {
-        label: String,
-        fill: RGBColor,
-        stats: Vec<Interval>,
-    },
-}
-
-/// "Why children are lost, how they are found": for ICE and pooled side by side, the children who
-/// became unlocatable by cause, were found again by route, and stopped being followed while
-/// unlocatable, by the end of the run; and those still unlocatable on the last day.
-struct FlowsChart {
-    rows: Vec<FlowRow>,
-    /// Labels of the ways no replication took through either lens (not drawn).
-    omitted: Vec<String>,
-    replications: usize,
-}
-
-impl FlowsChart {
-    fn new(d: &Daily) -> FlowsChart {
-        let last =
-            |column: &str| -> &[f64] { d.last.get(column).map(Vec::as_slice).unwrap_or(&[]) };
-        let mut rows = Vec::new();
-        let mut omitted = Vec::new();
-        for FlowGroup {
-            heading,
-            fill,
-            ways,
-        } in flow_groups()
-        {
-            let at = rows.len();
-            rows.push(FlowRow::Heading(heading.to_string()));
-            let mut left_out = Vec::new();
-            for (label, stem) in ways {
-                let values: Vec<&[f64]> = Lens::REPORTED
-                    .iter()
-                    .map(|&lens| last(&flow_column(lens, &stem)))
-                    .collect();
-                if values.iter().all(|v| v.iter().all(|&x| x == 0.0)) {
-                    left_out.push(label);
-                    continue;
-                }
-                rows.push(FlowRow::Bar {
-                    label,
-                    fill,
-                    stats: values.iter().map(|v| interval(v)).collect(),
-                });
-            }
-            if rows.len() == at + 1 {
-                rows[at] = FlowRow::Heading(format!("{heading} (none)"));
-            }
-            if !left_out.is_empty() {
-                let heading = heading.trim_end_matches('\u{2026}').to_lowercase();
-                omitted.push(format!("{heading}: {}", left_out.join(", ")));
-            }
-        }
-        rows.push(FlowRow::Heading("On the last day".to_string()));
-        rows.push(FlowRow::Bar {
-            label: "still unlocatable (lost \u{2212} found \u{2212} stopped)".to_string(),
-            fill: oi::REDDISH_PURPLE,
-            stats: Lens::REPORTED
-                .iter()
-                .map(|&lens| interval(last(lens.column())))
-                .collect(),
-        });
-        FlowsChart {
-            rows,
-            omitted,
-            replications: d.replications,
-        }
-    }
-
-    /// What the chart shows and how to read it, in plain words, and which ways are left out.
-    fn caption(&self) -> String {
-        let mut c = "The left panel is ICE, the acting agency that serves Notices to Appear and runs the welfare checks; the right panel is every agency pooled (at least one of ORR, ICE and the court can locate the child). Each bar is a total by the end of the run (mean with its 95% interval across replications) and counts transitions, not children: a child can be lost and found again more than once. At release every child is unlocatable by ICE until ORR's release record reaches it, so \u{201c}release record not (yet) shared\u{201d} is usually ICE's largest cause and \u{201c}release record shared\u{201d} its largest way back. What was lost, minus what was found again, minus what stopped being followed (turned 18, rescued, returned to care) while unlocatable, is the number still unlocatable on the last day.".to_string();
-        if !self.omitted.is_empty() {
-            c.push_str(&format!(
-                " Left out because they are zero in every replication, for both panels: {}.",
-                self.omitted.join("; ")
-            ));
-        }
-        c
-    }
-}
-
-impl Figure for FlowsChart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
-    where
-        DB::ErrorType: 'static,
-    {
-        let detail = if self.replications >= 2 {
-            format!(
-                "means of {} replications; whiskers are 95% intervals of the mean; bars count transitions, not children",
-                self.replications
-            )
-        } else {
-            format!(
-                "{}; bars count transitions, not children",
-                reps_note(self.replications)
-            )
-        };
-        let area = frame(root, FLOWS_TITLE, &footnote(&detail))?;
-        let n = self.rows.len();
-        let heading_font =
-            FontDesc::new(FontFamily::Name(FONT), 17.0, FontStyle::Bold).color(&TEXT);
-        let item_font = label_font(16.0);
-        // The labels' column is as wide as the longest label.
-        let mut label_px = 0u32;
-        for row in &self.rows {
-            let (text, font, indent) = match row {
-                FlowRow::Heading(h) => (h, &heading_font, 16),
-                FlowRow::Bar { label, .. } => (label, &item_font, 34),
-            };
-            let (w, _) = area.estimate_text_size(text, font)?;
-            label_px = label_px.max(w + indent + 30);
-        }
-        let (w, _) = area.dim_in_pixel();
-        let label_px = label_px.clamp(200, w / 2);
-        let panel_px = (w - label_px) / 2;
-        let texts: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| match r {
-                FlowRow::Bar { stats, .. } => stats.iter().map(|i| fmt_count(i.mean)).collect(),
-                FlowRow::Heading(_) => Vec::new(),
-            })
-            .collect();
-        let bars: Vec<(&Interval, &str)> = self
-            .rows
-            .iter()
-            .zip(&texts)
-            .flat_map(|(r, t)| match r {
-                FlowRow::Bar { stats, .. } => stats
-                    .iter()
-                    .zip(t.iter().map(String::as_str))
-                    .collect::<Vec<_>>(),
-                FlowRow::Heading(_) => Vec::new(),
-            })
-            .collect();
-        let top = extent(bars.iter().flat_map(|(i, _)| [i.mean, ci(i).1]))
-            .1
-            .max(1.0);
-        // Both panels share one scale, so that ICE and pooled compare bar for bar.
-        let x_end = bar_axis_end(bars.iter().copied(), top, panel_px as f64 - 50.0);
-        let (left, right) = area.split_horizontally(label_px + panel_px);
-        for (k, (panel, lens)) in [(&left, Lens::REPORTED[0]), (&right, Lens::REPORTED[1])]
-            .into_iter()
-            .enumerate()
-        {
-            let mut chart = ChartBuilder::on(panel)
-                .margin(10)
-                .margin_top(44)
-                .margin_right(26)
-                .x_label_area_size(56)
-                .y_label_area_size(if k == 0 { label_px - 10 } else { 6 })
-                .build_cartesian_2d(0.0..x_end, rows(n).0)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .set_tick_mark_size(LabelAreaPosition::Left, 0)
-                .y_label_formatter(&|_| String::new())
-                .x_desc("Number of times, by the end of the run")
-                .axis_desc_style(axis_desc_font())
-                .label_style(tick_font())
-                .x_labels(5)
-                .x_label_formatter(&|v| fmt_tick(*v))
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(RGBColor(215, 215, 215))
-                .draw()?;
-            let (xs, ys) = chart.plotting_area().get_pixel_range();
-            root.draw(&Text::new(
-                panel_title(lens),
-                ((xs.start + xs.end) / 2, ys.start - 24),
-                FontDesc::new(FontFamily::Name(FONT), 20.0, FontStyle::Bold)
-                    .color(&TEXT)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            ))?;
-            for (r, row) in self.rows.iter().enumerate() {
-                let y = (n - 1 - r) as f64;
-                if let FlowRow::Bar { stats, fill, .. } = row {
-                    draw_bar(
-                        &mut chart,
-                        y,
-                        &stats[k],
-                        *fill,
-                        &texts[r][k],
-                        15.0,
-                        ["", ""],
-                    )?;
-                }
-                if k == 0 {
-                    let (_, py) = chart.backend_coord(&(0.0, y));
-                    let (text, font, x) = match row {
-                        FlowRow::Heading(h) => (h, &heading_font, 16),
-                        FlowRow::Bar { label, .. } => (label, &item_font, 34),
-                    };
-                    root.draw(&Text::new(
-                        text.clone(),
-                        (x, py),
-                        font.pos(Pos::new(HPos::Left, VPos::Center)),
-                    ))?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -816,22 +512,6 @@ mod tests {
         for (s, _, _) in LOSSES {
             assert!(series.contains(&s), "{s} is not a daily series");
             assert_eq!(loss_metric(s).kind, metrics::Kind::Count, "{s}");
-        }
-    }
-
-    #[test]
-    fn the_flows_chart_reads_every_flow_of_the_reported_lenses() {
-        let mut engine: Vec<String> = crate::sim::flow_columns()
-            .iter()
-            .map(|c| format!("{c}_cum"))
-            .collect();
-        let mut drawn = flow_series();
-        engine.sort();
-        drawn.sort();
-        assert_eq!(drawn, engine);
-        let series = crate::sim::series_names();
-        for c in &drawn {
-            assert!(series.contains(&c.as_str()), "{c} is not a daily series");
         }
     }
 }
