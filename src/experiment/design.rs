@@ -350,17 +350,23 @@ pub(crate) fn saltelli_design(
     };
     let a = draw(rng);
     let b = draw(rng);
-    let mut points = Vec::with_capacity(total);
+    Ok(saltelli_points(&a, &b, k))
+}
+
+/// The points of a Saltelli design from its base matrices `a` and `b` (the same number of rows,
+/// `k` columns each), laid out as [`saltelli_design`] says: `A`, `B`, then each `AB_i`.
+pub(super) fn saltelli_points(a: &[Vec<f64>], b: &[Vec<f64>], k: usize) -> Vec<Vec<f64>> {
+    let mut points = Vec::with_capacity(a.len() * (k + 2));
     points.extend(a.iter().cloned());
     points.extend(b.iter().cloned());
     for i in 0..k {
-        for (row_a, row_b) in a.iter().zip(&b) {
+        for (row_a, row_b) in a.iter().zip(b) {
             let mut row = row_a.clone();
             row[i] = row_b[i];
             points.push(row);
         }
     }
-    Ok(points)
+    points
 }
 
 /// Mean and population variance (divisor `len`) of the values `f(0..len)`, summed serially.

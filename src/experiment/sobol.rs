@@ -10,7 +10,7 @@
 
 use rand::Rng;
 
-use super::design::{check_size, DesignError};
+use super::design::{check_size, saltelli_points, DesignError};
 use crate::rng::Stream;
 
 /// Binary digits per coordinate.
@@ -176,17 +176,7 @@ pub(crate) fn saltelli_design(
     let base = Sobol::scrambled(2 * k, rng)?.points(n)?;
     let a: Vec<Vec<f64>> = base.iter().map(|p| p[..k].to_vec()).collect();
     let b: Vec<Vec<f64>> = base.iter().map(|p| p[k..].to_vec()).collect();
-    let mut points = Vec::with_capacity(n * (k + 2));
-    points.extend(a.iter().cloned());
-    points.extend(b.iter().cloned());
-    for i in 0..k {
-        for (row_a, row_b) in a.iter().zip(&b) {
-            let mut row = row_a.clone();
-            row[i] = row_b[i];
-            points.push(row);
-        }
-    }
-    Ok(points)
+    Ok(saltelli_points(&a, &b, k))
 }
 
 #[cfg(test)]

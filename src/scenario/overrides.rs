@@ -48,16 +48,20 @@ pub(crate) fn leaf_paths(table: &Table) -> Vec<String> {
     out
 }
 
+/// The dotted path of the key `key` of the table at `prefix` (`""` for the top level).
+pub(super) fn key_path(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
 fn walk(v: &Value, prefix: String, out: &mut Vec<String>) {
     match v {
         Value::Table(t) => {
             for (k, x) in t {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                walk(x, p, out);
+                walk(x, key_path(&prefix, k), out);
             }
         }
         Value::Array(a) if a.iter().any(|x| x.is_table()) => {

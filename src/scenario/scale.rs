@@ -157,12 +157,7 @@ mod tests {
             match v {
                 Value::Table(t) => {
                     for (k, x) in t {
-                        let p = if prefix.is_empty() {
-                            k.clone()
-                        } else {
-                            format!("{prefix}.{k}")
-                        };
-                        walk(x, &p, out);
+                        walk(x, &overrides::key_path(prefix, k), out);
                     }
                 }
                 Value::Array(a)

@@ -86,28 +86,20 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
-    let (
-        Some(period),
-        Some(contact_window),
-        Some(arrival_rate_by_day),
-        Some(children),
-        Some(sponsors),
-        Some(cbp),
-        Some(orr),
-        Some(vetting),
-        Some(release),
-        Some(sharing),
-        Some(life),
-        Some(calls),
-        Some(services),
-        Some(ice),
-        Some(court),
-        Some(checks),
-        Some(recovery),
-        Some(policy),
-        Some(deterrence),
-    ) = (
-        period,
+    // Every section is needed to build the parameters: one that could not be read (already
+    // reported, or absent) leaves no further problem to report.
+    macro_rules! params {
+        ($($field:ident),* $(,)?) => {{
+            let (Some(period), $(Some($field),)*) = (period, $($field,)*) else {
+                return Err(Vec::new());
+            };
+            Params {
+                horizon_days: period.days,
+                $($field,)*
+            }
+        }};
+    }
+    Ok(params!(
         contact_window,
         arrival_rate_by_day,
         children,
@@ -126,31 +118,7 @@ pub(crate) fn validate_parts(r: &Parts) -> Result<Params, Vec<Problem>> {
         recovery,
         policy,
         deterrence,
-    )
-    else {
-        return Err(Vec::new());
-    };
-    Ok(Params {
-        horizon_days: period.days,
-        contact_window,
-        arrival_rate_by_day,
-        children,
-        sponsors,
-        cbp,
-        orr,
-        vetting,
-        release,
-        sharing,
-        life,
-        calls,
-        services,
-        ice,
-        court,
-        checks,
-        recovery,
-        policy,
-        deterrence,
-    })
+    ))
 }
 
 #[cfg(test)]
