@@ -1,5 +1,5 @@
 //! The totals of one replication ([`RunSummary`]): what every whole-run metric is read from (the
-//! metric catalogue, `metrics.rs`, says how).
+//! metric catalogue, `metrics/`, says how).
 
 use super::locate::{Flows, N_LENSES};
 use crate::sim::params::N_LEAD_SOURCES;
