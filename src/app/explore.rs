@@ -10,12 +10,13 @@ use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
 use super::outcome::{CommandOutcome, ExploreId, ExploreListing, ExploreOutcome, ShardOutcome};
+use super::runs::RunCampaign;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{self, Plan, Session};
+use crate::experiment::campaign::Session;
 use crate::experiment::explore::{self, Explore};
 use crate::output::explore::{self as files, schema, ExploreInfo};
 use crate::output::sweep::SweepInfo;
@@ -32,16 +33,14 @@ fn default_out(file: &Path) -> PathBuf {
 
 /// An explore as a campaign: one job per run (a policy's scenario in a future, one replication,
 /// its stream shared by every policy of that future and replication).
-impl Plan for Explore {
-    type Task = RunSummary;
-    type Job = RunSummary;
-    fn log(&self) -> LogSpec {
+impl RunCampaign for Explore {
+    fn run_log(&self) -> LogSpec {
         files::log()
     }
-    fn jobs(&self) -> u64 {
+    fn run_count(&self) -> u64 {
         self.runs()
     }
-    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+    fn run(&self, run: u64) -> Result<RunSummary, String> {
         let (future, rep, policy) = self.run_of(run);
         self.scenario(future, policy)
             .map(|sc| {
@@ -54,14 +53,7 @@ impl Plan for Explore {
             })
             .map_err(|err| err.to_string())
     }
-    fn combine(
-        &self,
-        _: u64,
-        tasks: Vec<Result<RunSummary, String>>,
-    ) -> Result<RunSummary, String> {
-        campaign::only_task(tasks)
-    }
-    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+    fn run_record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
     }
 }

@@ -10,6 +10,7 @@ mod journey;
 mod merge;
 mod outcome;
 mod report;
+mod runs;
 pub mod shell;
 mod sweep;
 mod validate;

@@ -9,12 +9,13 @@ use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
 use super::outcome::{CommandOutcome, ShardOutcome, SlurmOutcome, SweepId, SweepOutcome};
+use super::runs::RunCampaign;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{self, Plan, Session};
+use crate::experiment::campaign::Session;
 use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
 use crate::output::schema::{points, points_long, runs, sensitivity, slurm};
@@ -31,29 +32,20 @@ fn default_out(file: &Path) -> PathBuf {
 }
 
 /// A sweep as a campaign: one job per run (a point's scenario, one replication).
-impl Plan for Sweep {
-    type Task = RunSummary;
-    type Job = RunSummary;
-    fn log(&self) -> LogSpec {
+impl RunCampaign for Sweep {
+    fn run_log(&self) -> LogSpec {
         files::log(self)
     }
-    fn jobs(&self) -> u64 {
+    fn run_count(&self) -> u64 {
         self.runs()
     }
-    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+    fn run(&self, run: u64) -> Result<RunSummary, String> {
         let (point, rep) = self.run_of(run);
         self.scenario(point)
             .map(|sc| simulate(&sc.params, self.seed, rep, &mut NoObserver))
             .map_err(|e| e.to_string())
     }
-    fn combine(
-        &self,
-        _: u64,
-        tasks: Vec<Result<RunSummary, String>>,
-    ) -> Result<RunSummary, String> {
-        campaign::only_task(tasks)
-    }
-    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+    fn run_record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
     }
 }
