@@ -61,7 +61,7 @@ impl RunCampaign for Explore {
 pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let e = explore::load(&args.explore).map_err(BadInput)?;
     if args.list {
-        return ExploreListing::new(&e).emit(args.json, false);
+        return ExploreListing::new(&e).emit(args.printing.json, false);
     }
     let base_out = args
         .out
@@ -93,8 +93,12 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     }
     let session = Session::open(&e, &out, shard, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
+    let bar = progress_bar(
+        session.pending_tasks(),
+        args.printing.quiet || args.printing.json,
+        "runs",
+    );
     bar.set_message(format!("{} (explore)", e.file.display()));
     let started = Instant::now();
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
@@ -105,14 +109,14 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         ShardOutcome::new(id, shard, &ran, &out, &[schema::RUNS, schema::INFO], wall).finish(
             ran.absent,
             schema::RUNS,
-            args.json,
-            args.quiet,
+            args.printing.json,
+            args.printing.quiet,
         )?;
     } else {
         let result = files::summarise(&e, &out)?;
         let ran_now = Some((ran.done_now as usize, wall));
         let outcome = ExploreOutcome::new(&e, &result, out.display().to_string(), ran_now);
-        outcome.emit(args.json, args.quiet)?;
+        outcome.emit(args.printing.json, args.printing.quiet)?;
         finish(&e, &out, &result)?;
     }
     if ran.failed_now > 0 {

@@ -76,8 +76,12 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     }
     let session = Session::open(&sw, &out, shard, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
+    let bar = progress_bar(
+        session.pending_tasks(),
+        args.quiet || args.output.json,
+        "runs",
+    );
     bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
     let started = Instant::now();
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
@@ -88,14 +92,14 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
         ShardOutcome::new(id, shard, &ran, &out, &[runs::FILE, SweepInfo::FILE], wall).finish(
             ran.absent,
             runs::FILE,
-            args.json,
+            args.output.json,
             args.quiet,
         )?;
     } else {
         let result = files::summarise(&sw, &out, info.points_long)?;
         let ran_now = Some((ran.done_now as usize, wall));
         let outcome = whole(&sw, &out, &result, info.points_long, ran_now);
-        outcome.emit(args.json, args.quiet)?;
+        outcome.emit(args.output.json, args.quiet)?;
         if result.missing > 0 {
             bail!(
                 "{} of {} runs are missing from {}/{}; run the same command again with --resume",
@@ -232,7 +236,11 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
     );
     let _lock = lock_out(&out)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let threads = if args.threads == 0 { 1 } else { args.threads };
+    let threads = if args.workers.threads == 0 {
+        1
+    } else {
+        args.workers.threads
+    };
     let long = if args.long { " --long" } else { "" };
     let array = format!(
         "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with {submit}: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume{long} --threads {threads} --quiet --out {q_out}\n",
@@ -271,6 +279,6 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
             .map(|f| format!("{}/{f}", slurm::DIR))
             .collect(),
     }
-    .emit(args.json, args.quiet)?;
+    .emit(args.output.json, args.quiet)?;
     Ok(())
 }

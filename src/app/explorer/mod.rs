@@ -130,7 +130,7 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
         })
         .collect::<Result<_>>()?;
 
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let reps = args.replications;
     let jobs: Vec<(usize, u64)> = (0..scenarios.len())
         .flat_map(|c| (0..reps).map(move |r| (c, r)))
