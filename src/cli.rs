@@ -58,6 +58,36 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// Worker threads, for every command that runs simulations in parallel.
+#[derive(Debug, Args)]
+pub struct Workers {
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
+}
+
+/// What a command that ends with a table prints: no progress bar and no table with `--quiet`, one
+/// JSON document with `--json`.
+#[derive(Debug, Args)]
+pub struct Printing {
+    /// No progress bar and no table.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--json` alone, for a command whose `--quiet` is its own (`sweep`, `discover`).
+#[derive(Debug, Args)]
+pub struct JsonOutput {
+    /// Print one JSON document on standard output (headline results with their intervals, the
+    /// output folder, the seed, the identity hash) and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Options of `completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -92,9 +122,9 @@ pub struct ExplorerArgs {
     /// Master seed, shared by every setting (common random numbers).
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     pub quiet: bool,
@@ -147,19 +177,15 @@ pub struct CalibrateArgs {
     /// Continue an interrupted calibration in the same folder: skip candidates already complete.
     #[arg(long)]
     pub resume: bool,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Output folder (default: `outputs/calibrate-<calibration file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// No progress bar and no table.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json`.
+    #[command(flatten)]
+    pub printing: Printing,
 }
 
 /// Options of `validate`.
@@ -176,19 +202,15 @@ pub struct ValidateArgs {
     /// Master seed.
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Output folder (default: `outputs/validate-<scenario file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// No progress bar and no table.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json`.
+    #[command(flatten)]
+    pub printing: Printing,
 }
 
 /// A shard `K/N`: the K-th of N parts (1-based).
@@ -252,19 +274,18 @@ pub struct SweepArgs {
         allow_hyphen_values = true
     )]
     pub sbatch: Vec<String>,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Output folder (default: `outputs/<sweep file name>`, or its `shard-K-of-N` subfolder).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no ranking.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--json`.
+    #[command(flatten)]
+    pub output: JsonOutput,
 }
 
 /// Options of `explore`.
@@ -281,19 +302,15 @@ pub struct ExploreArgs {
     /// Print the policies and the uncertain parameters with their ranges, and stop.
     #[arg(long)]
     pub list: bool,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Output folder (default: `outputs/explore-<file name>`, or its `shard-K-of-N` subfolder).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// No progress bar and no table.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json`.
+    #[command(flatten)]
+    pub printing: Printing,
 }
 
 /// Options of `discover`.
@@ -333,10 +350,9 @@ pub struct DiscoverArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--json`.
+    #[command(flatten)]
+    pub output: JsonOutput,
 }
 
 /// Options of `merge`.
@@ -375,9 +391,9 @@ pub struct CompareArgs {
     /// Master seed, shared by every scenario (common random numbers).
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Keep adding replications until every headline difference's 95% half-width is below W.
     #[arg(long, value_name = "W")]
     pub target_ci: Option<f64>,
@@ -390,13 +406,9 @@ pub struct CompareArgs {
     /// Also write `report.html` (self-contained, with charts) into the output folder.
     #[arg(long)]
     pub report: bool,
-    /// No progress bar and no table.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json`.
+    #[command(flatten)]
+    pub printing: Printing,
 }
 
 /// Options of `run`.
@@ -410,9 +422,9 @@ pub struct RunArgs {
     /// Master seed: every random stream is derived from it.
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
-    pub threads: u64,
+    /// `--threads`.
+    #[command(flatten)]
+    pub workers: Workers,
     /// Output folder (default: `outputs/<scenario file name>`).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
@@ -423,11 +435,7 @@ pub struct RunArgs {
     /// Also write `report.html` (self-contained, with charts) into the output folder.
     #[arg(long)]
     pub report: bool,
-    /// No progress bar and no table.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print one JSON document on standard output (headline results with their intervals, the
-    /// output folder, the seed, the identity hash) and nothing else there.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json`.
+    #[command(flatten)]
+    pub printing: Printing,
 }

@@ -112,10 +112,14 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     check_folder(&out, &info, args.resume)?;
     let session = Session::open(&cal, &out, Shard::WHOLE, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let reps = cal.replications;
-    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
+    let bar = progress_bar(
+        session.pending_tasks(),
+        args.printing.quiet || args.printing.json,
+        "runs",
+    );
     bar.set_message(format!("calibrating {}", cal.file.display()));
     let started = Instant::now();
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
@@ -173,7 +177,11 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         write_calibrated(&cal, &out, &fitted_sc.loaded.merged, &fitted, &posteriors)?;
 
     // The fitted scenario itself, against every target.
-    let bar = progress_bar(reps, args.quiet || args.json, "replications");
+    let bar = progress_bar(
+        reps,
+        args.printing.quiet || args.printing.json,
+        "replications",
+    );
     bar.set_message(format!("running {}", calibrated_path.display()));
     let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
@@ -230,7 +238,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         wall_time_seconds: started.elapsed().as_secs_f64(),
     };
     manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
-    outcome.emit(args.json, args.quiet)?;
+    outcome.emit(args.printing.json, args.printing.quiet)?;
     if failed > 0 {
         bail!(
             "{failed} of {} candidates failed and were left out (their errors are in {}/{})",

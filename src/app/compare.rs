@@ -44,7 +44,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         PathBuf::from("outputs").join(format!("compare-{stem}"))
     });
     let _lock = super::lock_out(&out_dir)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let names: Vec<String> = std::iter::once(&args.baseline)
         .chain(&args.reforms)
@@ -55,7 +55,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         })
         .collect();
 
-    let quiet = args.quiet || args.json;
+    let quiet = args.printing.quiet || args.printing.json;
     let mut diff_text = String::new();
     for (reform, name) in reforms.iter().zip(&names[1..]) {
         let d: Vec<_> =
@@ -152,7 +152,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         outcome.files.extend(files);
         manifest::write_sorted(&out_dir.join(MANIFEST), &outcome.manifest())?;
     }
-    if args.json {
+    if args.printing.json {
         outcome.print_json()?;
     }
     Ok(())

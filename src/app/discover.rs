@@ -230,7 +230,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     };
     files::write(&out, &d)?;
     let charts = crate::output::charts::charts_for_discovery(&out, &out)?;
-    outcome(&d, info.identity, &out, &charts).emit(args.json, args.quiet)
+    outcome(&d, info.identity, &out, &charts).emit(args.output.json, args.quiet)
 }
 
 /// The folder's explore description, if it holds a whole explore (merged, if sharded).

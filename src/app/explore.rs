@@ -10,12 +10,13 @@ use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
 use super::outcome::{CommandOutcome, ExploreId, ExploreListing, ExploreOutcome, ShardOutcome};
+use super::runs::RunCampaign;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{ExploreArgs, MergeArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{self, Plan, Session};
+use crate::experiment::campaign::Session;
 use crate::experiment::explore::{self, Explore};
 use crate::output::explore::{self as files, schema, ExploreInfo};
 use crate::output::sweep::SweepInfo;
@@ -32,16 +33,14 @@ fn default_out(file: &Path) -> PathBuf {
 
 /// An explore as a campaign: one job per run (a policy's scenario in a future, one replication,
 /// its stream shared by every policy of that future and replication).
-impl Plan for Explore {
-    type Task = RunSummary;
-    type Job = RunSummary;
-    fn log(&self) -> LogSpec {
+impl RunCampaign for Explore {
+    fn run_log(&self) -> LogSpec {
         files::log()
     }
-    fn jobs(&self) -> u64 {
+    fn run_count(&self) -> u64 {
         self.runs()
     }
-    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+    fn run(&self, run: u64) -> Result<RunSummary, String> {
         let (future, rep, policy) = self.run_of(run);
         self.scenario(future, policy)
             .map(|sc| {
@@ -54,14 +53,7 @@ impl Plan for Explore {
             })
             .map_err(|err| err.to_string())
     }
-    fn combine(
-        &self,
-        _: u64,
-        tasks: Vec<Result<RunSummary, String>>,
-    ) -> Result<RunSummary, String> {
-        campaign::only_task(tasks)
-    }
-    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+    fn run_record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
     }
 }
@@ -69,7 +61,7 @@ impl Plan for Explore {
 pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let e = explore::load(&args.explore).map_err(BadInput)?;
     if args.list {
-        return ExploreListing::new(&e).emit(args.json, false);
+        return ExploreListing::new(&e).emit(args.printing.json, false);
     }
     let base_out = args
         .out
@@ -101,8 +93,12 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     }
     let session = Session::open(&e, &out, shard, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
+    let bar = progress_bar(
+        session.pending_tasks(),
+        args.printing.quiet || args.printing.json,
+        "runs",
+    );
     bar.set_message(format!("{} (explore)", e.file.display()));
     let started = Instant::now();
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
@@ -113,14 +109,14 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
         ShardOutcome::new(id, shard, &ran, &out, &[schema::RUNS, schema::INFO], wall).finish(
             ran.absent,
             schema::RUNS,
-            args.json,
-            args.quiet,
+            args.printing.json,
+            args.printing.quiet,
         )?;
     } else {
         let result = files::summarise(&e, &out)?;
         let ran_now = Some((ran.done_now as usize, wall));
         let outcome = ExploreOutcome::new(&e, &result, out.display().to_string(), ran_now);
-        outcome.emit(args.json, args.quiet)?;
+        outcome.emit(args.printing.json, args.printing.quiet)?;
         finish(&e, &out, &result)?;
     }
     if ran.failed_now > 0 {

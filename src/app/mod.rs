@@ -10,6 +10,7 @@ mod journey;
 mod merge;
 mod outcome;
 mod report;
+mod runs;
 pub mod shell;
 mod sweep;
 mod validate;
@@ -127,9 +128,9 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
     let _lock = lock_out(&out_dir)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
-    let quiet = args.quiet || args.json;
+    let quiet = args.printing.quiet || args.printing.json;
     let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(scenario.name().to_string());
     let started = Instant::now();
@@ -184,7 +185,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         outcome.files.extend(files);
         manifest::write(&out_dir.join(MANIFEST), &outcome.manifest())?;
     }
-    if args.json {
+    if args.printing.json {
         outcome.print_json()?;
     }
     Ok(())

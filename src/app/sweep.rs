@@ -9,12 +9,13 @@ use anyhow::{bail, Context, Result};
 
 use super::merge::Merge;
 use super::outcome::{CommandOutcome, ShardOutcome, SlurmOutcome, SweepId, SweepOutcome};
+use super::runs::RunCampaign;
 use super::{bad_input, lock_out, progress_bar, BadInput};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::ScenarioError;
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
-use crate::experiment::campaign::{self, Plan, Session};
+use crate::experiment::campaign::Session;
 use crate::experiment::slurm::{SlurmOptions, DEFAULT_MAX_ARRAY_SIZE};
 use crate::experiment::sweep::{self, Sweep};
 use crate::output::schema::{points, points_long, runs, sensitivity, slurm};
@@ -31,29 +32,20 @@ fn default_out(file: &Path) -> PathBuf {
 }
 
 /// A sweep as a campaign: one job per run (a point's scenario, one replication).
-impl Plan for Sweep {
-    type Task = RunSummary;
-    type Job = RunSummary;
-    fn log(&self) -> LogSpec {
+impl RunCampaign for Sweep {
+    fn run_log(&self) -> LogSpec {
         files::log(self)
     }
-    fn jobs(&self) -> u64 {
+    fn run_count(&self) -> u64 {
         self.runs()
     }
-    fn run_task(&self, run: u64, _: u64) -> Result<RunSummary, String> {
+    fn run(&self, run: u64) -> Result<RunSummary, String> {
         let (point, rep) = self.run_of(run);
         self.scenario(point)
             .map(|sc| simulate(&sc.params, self.seed, rep, &mut NoObserver))
             .map_err(|e| e.to_string())
     }
-    fn combine(
-        &self,
-        _: u64,
-        tasks: Vec<Result<RunSummary, String>>,
-    ) -> Result<RunSummary, String> {
-        campaign::only_task(tasks)
-    }
-    fn record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
+    fn run_record(&self, run: u64, outcome: &Result<RunSummary, String>) -> Vec<String> {
         files::record(self, run, outcome)
     }
 }
@@ -84,8 +76,12 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     }
     let session = Session::open(&sw, &out, shard, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
-    let bar = progress_bar(session.pending_tasks(), args.quiet || args.json, "runs");
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
+    let bar = progress_bar(
+        session.pending_tasks(),
+        args.quiet || args.output.json,
+        "runs",
+    );
     bar.set_message(format!("{} ({})", sw.file.display(), sw.design.name()));
     let started = Instant::now();
     let ran = session.run(&runner, &Faults::from_env(), &|| bar.inc(1))?;
@@ -96,14 +92,14 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
         ShardOutcome::new(id, shard, &ran, &out, &[runs::FILE, SweepInfo::FILE], wall).finish(
             ran.absent,
             runs::FILE,
-            args.json,
+            args.output.json,
             args.quiet,
         )?;
     } else {
         let result = files::summarise(&sw, &out, info.points_long)?;
         let ran_now = Some((ran.done_now as usize, wall));
         let outcome = whole(&sw, &out, &result, info.points_long, ran_now);
-        outcome.emit(args.json, args.quiet)?;
+        outcome.emit(args.output.json, args.quiet)?;
         if result.missing > 0 {
             bail!(
                 "{} of {} runs are missing from {}/{}; run the same command again with --resume",
@@ -240,7 +236,11 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
     );
     let _lock = lock_out(&out)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let threads = if args.threads == 0 { 1 } else { args.threads };
+    let threads = if args.workers.threads == 0 {
+        1
+    } else {
+        args.workers.threads
+    };
     let long = if args.long { " --long" } else { "" };
     let array = format!(
         "#!/bin/bash\n# Slurm job array for sweep {sweep}: {runs} runs in {n} shards.\n# Submit with {submit}: it submits from this folder, where the logs go.\n#SBATCH --job-name=custody-sweep\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} sweep {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --resume{long} --threads {threads} --quiet --out {q_out}\n",
@@ -279,6 +279,6 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
             .map(|f| format!("{}/{f}", slurm::DIR))
             .collect(),
     }
-    .emit(args.json, args.quiet)?;
+    .emit(args.output.json, args.quiet)?;
     Ok(())
 }

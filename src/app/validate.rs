@@ -29,9 +29,9 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
         PathBuf::from("outputs").join(format!("validate-{stem}"))
     });
     let _lock = super::lock_out(&out_dir)?;
-    let runner = Runner::new(args.threads).context("cannot start worker threads")?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
-    let quiet = args.quiet || args.json;
+    let quiet = args.printing.quiet || args.printing.json;
     let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(format!("validating {}", sc.name()));
     let started = Instant::now();
@@ -68,7 +68,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
         wall_time_seconds: wall,
     };
     manifest::write_sorted(&out_dir.join(MANIFEST), &outcome.manifest())?;
-    outcome.emit(args.json, quiet)?;
+    outcome.emit(args.printing.json, quiet)?;
     if failed > 0 {
         bail!(
             "{failed} of {} targets are outside their tolerance (see {}/{VALIDATION_FILE})",

@@ -271,6 +271,23 @@ pub(crate) type Means = Vec<Vec<Vec<f64>>>;
 /// Read `dir/runs.csv` (in run order) and write `experiments.csv`, `outcomes.csv`, `regret.csv` and
 /// `robustness.csv`.
 pub(crate) fn summarise(e: &Explore, dir: &Path) -> Result<ExploreResult> {
+    let (means, ok, failed) = write_outcomes(e, dir)?;
+    write_experiments(e, dir)?;
+    let regret = write_regret(e, dir, &means)?;
+    let robustness = robustness_of(e, &means, &regret);
+    write_robustness(e, dir, &robustness)?;
+    Ok(ExploreResult {
+        ok,
+        failed,
+        missing: e.runs() - ok - failed,
+        robustness,
+    })
+}
+
+/// Read `dir/runs.csv` (in run order) and write `outcomes.csv`: one row per successful run and
+/// explore metric. Returns the means per future, policy and metric, and how many runs succeeded
+/// and failed.
+fn write_outcomes(e: &Explore, dir: &Path) -> Result<(Means, u64, u64)> {
     let names = metric_names();
     let chosen: Vec<usize> = e
         .metrics
@@ -339,8 +356,13 @@ pub(crate) fn summarise(e: &Explore, dir: &Path) -> Result<ExploreResult> {
                 .collect()
         })
         .collect();
-    write_experiments(e, dir)?;
-    // Regret per future and metric.
+    Ok((means, ok, failed))
+}
+
+/// Write `regret.csv`: per future, metric and policy, its mean, the best policy and the regret.
+/// Returns the regret per policy, metric and future.
+fn write_regret(e: &Explore, dir: &Path, means: &Means) -> Result<Vec<Vec<Vec<f64>>>> {
+    let (n_f, n_p, n_m) = (e.futures.len(), e.policies.len(), e.metrics.len());
     let mut regret = vec![vec![vec![f64::NAN; n_f]; n_m]; n_p];
     write_atomic(&dir.join(schema::REGRET), |w| {
         let mut out = csv::Writer::from_writer(w);
@@ -371,7 +393,16 @@ pub(crate) fn summarise(e: &Explore, dir: &Path) -> Result<ExploreResult> {
         out.flush()?;
         Ok(())
     })?;
-    // Robustness per policy and metric.
+    Ok(regret)
+}
+
+/// The robustness of every policy (outer) on every metric, across the futures.
+fn robustness_of(
+    e: &Explore,
+    means: &Means,
+    regret: &[Vec<Vec<f64>>],
+) -> Vec<Vec<explore::Robustness>> {
+    let (n_f, n_p, n_m) = (e.futures.len(), e.policies.len(), e.metrics.len());
     let mut robustness = Vec::new();
     for p in 0..n_p {
         let mut per = Vec::new();
@@ -389,6 +420,15 @@ pub(crate) fn summarise(e: &Explore, dir: &Path) -> Result<ExploreResult> {
         }
         robustness.push(per);
     }
+    robustness
+}
+
+/// Write `robustness.csv`: one row per policy and metric.
+fn write_robustness(
+    e: &Explore,
+    dir: &Path,
+    robustness: &[Vec<explore::Robustness>],
+) -> Result<()> {
     write_atomic(&dir.join(schema::ROBUSTNESS), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(schema::robustness_columns(&e.percentiles))?;
@@ -412,12 +452,6 @@ pub(crate) fn summarise(e: &Explore, dir: &Path) -> Result<ExploreResult> {
         }
         out.flush()?;
         Ok(())
-    })?;
-    Ok(ExploreResult {
-        ok,
-        failed,
-        missing: e.runs() - ok - failed,
-        robustness,
     })
 }
 

@@ -5,7 +5,7 @@
 use toml::{Table, Value};
 
 use super::raw::{RawLevel, RawLever, RawStep};
-use super::{Lever, LEVELS, LEVERS, MAX_CELLS, MAX_STEPS};
+use super::types::{Lever, LEVELS, LEVERS, MAX_CELLS, MAX_STEPS};
 use crate::input::Problems;
 use crate::output::explorer::{self as page, StepSpec};
 use crate::scenario::overrides::{check_path, show};

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::checks;
 use super::raw::ExplorerParts;
-use super::{lever_views, Explorer};
+use super::types::{lever_views, Explorer};
 use crate::error::ScenarioError;
 use crate::input::{self, Problems};
 use crate::output::explorer as page;

@@ -5,7 +5,7 @@
 use toml::{Table, Value};
 
 use super::raw::{RawDesign, RawParameter};
-use super::DEFAULT_METRICS;
+use super::types::DEFAULT_METRICS;
 use crate::experiment::checks::{known_metric, metric_names};
 use crate::experiment::slurm::SlurmOptions;
 use crate::input::Problems;

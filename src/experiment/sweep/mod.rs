@@ -4,12 +4,13 @@
 //! inverted ranges, absurd sizes and values the scenario would reject are refused, every problem
 //! of the file at once.
 //!
-//! `raw` holds the file as written, `checks` the checks of its sections, `points` the design's
-//! points; [`load`] reads a file through all three.
+//! `raw` holds the file as written, `types` the design kind and default metrics, `checks` the
+//! checks of its sections, `points` the design's points; [`load`] reads a file through them.
 
 mod checks;
 mod points;
 mod raw;
+mod types;
 
 use std::path::{Path, PathBuf};
 
@@ -17,35 +18,13 @@ use toml::Value;
 
 use self::points::{Plan, Points};
 use self::raw::SweepParts;
+pub(crate) use self::types::Design;
 use super::checks as shared;
-use super::design;
 use super::slurm::SlurmOptions;
 use crate::error::ScenarioError;
 use crate::input::{self, Problems};
 use crate::scenario::overrides;
 use crate::scenario::{self, Scenario};
-
-/// The design, with what its analysis needs (`Csv`: points read from a design CSV, row by row).
-#[derive(Debug, Clone)]
-pub(crate) enum Design {
-    Grid,
-    LatinHypercube,
-    Morris { design: design::MorrisDesign },
-    Sobol { samples: usize, bootstrap: usize },
-    Csv,
-}
-
-impl Design {
-    pub(crate) fn name(&self) -> &'static str {
-        match self {
-            Design::Grid => "grid",
-            Design::LatinHypercube => "latin_hypercube",
-            Design::Morris { .. } => "morris",
-            Design::Sobol { .. } => "sobol",
-            Design::Csv => "csv",
-        }
-    }
-}
 
 /// A checked sweep: every point's values, ready to run.
 #[derive(Debug, Clone)]
@@ -90,9 +69,6 @@ impl Sweep {
         )
     }
 }
-
-/// Metrics ranked by default (the catalogue's list).
-pub(crate) const DEFAULT_METRICS: &[&str] = &crate::sim::metrics::SWEEP_DEFAULT;
 
 /// Read and check a sweep file: every problem of its sections at once, then the design's points,
 /// then every point as a scenario.

@@ -7,7 +7,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use super::raw::{RawDesign, RawParameter};
-use super::Design;
+use super::types::Design;
 use crate::experiment::checks::HARD_MAX_RUNS;
 use crate::experiment::{design, design_csv, sobol};
 use crate::input::Problems;

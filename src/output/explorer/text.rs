@@ -210,46 +210,54 @@ fn top_flow(input: &PageInput, c: usize, stem: &str) -> String {
 
 /// Fill the placeholders of a step's text with the numbers of cell `c`.
 pub(crate) fn fill(text: &str, input: &PageInput, c: usize, horizon: &str) -> String {
+    substitute(text, |name| placeholder(name, input, c, horizon))
+}
+
+/// What placeholder `name` reads in cell `c` ([`PLACEHOLDERS`]); `None` for an unknown name.
+fn placeholder(name: &str, input: &PageInput, c: usize, horizon: &str) -> Option<String> {
     let s = input.scale;
     let r = input.reference;
-    let value = |name: &str| -> Option<String> {
-        Some(match name {
-            "setting" => setting(input, c),
-            "horizon" => horizon.to_string(),
-            "arrived" => people(&end(input, c, "arrived"), s),
-            "released" => people(&end(input, c, "released"), s),
-            "ice_end" => people(&end(input, c, "unlocatable_by_ice_at_horizon"), s),
-            "pooled_end" => people(&end(input, c, "unlocatable_pooled_at_horizon"), s),
-            "ice_today" => people(&end(input, r, "unlocatable_by_ice_at_horizon"), s),
-            "pooled_today" => people(&end(input, r, "unlocatable_pooled_at_horizon"), s),
-            "ice_change" => change(&diff(input, c, "unlocatable_by_ice_at_horizon"), s).phrase(),
-            "pooled_change" => change(&diff(input, c, "unlocatable_pooled_at_horizon"), s).phrase(),
-            "ice_peak" => people(&end(input, c, "unlocatable_by_ice_peak"), s),
-            "ice_accurate" => share(&accurate(input, c, 2)),
-            "orr_accurate" => share(&accurate(input, c, 1)),
-            "court_accurate" => share(&accurate(input, c, 3)),
-            "ice_top_cause" => top_flow(input, c, "became_unlocatable"),
-            "ice_top_route" => top_flow(input, c, "found_again"),
-            "scale" => percent(s),
-            "replications" => input.replications.to_string(),
-            _ => return None,
-        })
-    };
+    Some(match name {
+        "setting" => setting(input, c),
+        "horizon" => horizon.to_string(),
+        "arrived" => people(&end(input, c, "arrived"), s),
+        "released" => people(&end(input, c, "released"), s),
+        "ice_end" => people(&end(input, c, "unlocatable_by_ice_at_horizon"), s),
+        "pooled_end" => people(&end(input, c, "unlocatable_pooled_at_horizon"), s),
+        "ice_today" => people(&end(input, r, "unlocatable_by_ice_at_horizon"), s),
+        "pooled_today" => people(&end(input, r, "unlocatable_pooled_at_horizon"), s),
+        "ice_change" => change(&diff(input, c, "unlocatable_by_ice_at_horizon"), s).phrase(),
+        "pooled_change" => change(&diff(input, c, "unlocatable_pooled_at_horizon"), s).phrase(),
+        "ice_peak" => people(&end(input, c, "unlocatable_by_ice_peak"), s),
+        "ice_accurate" => share(&accurate(input, c, 2)),
+        "orr_accurate" => share(&accurate(input, c, 1)),
+        "court_accurate" => share(&accurate(input, c, 3)),
+        "ice_top_cause" => top_flow(input, c, "became_unlocatable"),
+        "ice_top_route" => top_flow(input, c, "found_again"),
+        "scale" => percent(s),
+        "replications" => input.replications.to_string(),
+        _ => return None,
+    })
+}
+
+/// `text` with every `{name}` that `value` knows replaced by its value; other braces are kept.
+fn substitute(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         match after
             .find('}')
             .and_then(|j| value(&after[..j]).map(|v| (j, v)))
         {
             Some((j, v)) => {
+                out.push_str(&rest[..i]);
                 out.push_str(&v);
                 rest = &after[j + 1..];
             }
             None => {
-                out.push('{');
+                // Not a placeholder: the text up to and with the brace, as it is.
+                out.push_str(&rest[..=i]);
                 rest = after;
             }
         }
@@ -436,6 +444,12 @@ mod tests {
                 "docs/classroom.md does not list {{{name}}}"
             );
         }
+    }
+
+    #[test]
+    fn only_known_placeholders_are_replaced() {
+        let value = |name: &str| (name == "x").then(|| "1".to_string());
+        assert_eq!(substitute("a {x} {y} {x}{ z {", value), "a 1 {y} 1{ z {");
     }
 
     #[test]
