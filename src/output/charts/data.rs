@@ -137,6 +137,9 @@ impl Daily {
 
 pub(crate) const RUN_MAKE: &str = "run `custody-sim run SCENARIO --out DIR` first";
 pub(crate) const RUN_FIX: &str = "re-run the scenario with `custody-sim run SCENARIO --out DIR`";
+/// How to produce a sweep's tables, and what to do when they are of an older format.
+pub(crate) const SWEEP_MAKE: &str = "run `custody-sim sweep SWEEP.toml --out DIR` first";
+pub(crate) const SWEEP_FIX: &str = "re-run the sweep with `custody-sim sweep`";
 
 /// Read `run_dir/timeseries.csv` and summarise `names` per day across replications.
 pub(crate) fn daily(run_dir: &Path, names: &[&str]) -> Result<Daily> {

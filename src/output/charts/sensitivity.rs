@@ -8,12 +8,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axes::{row_chart, RowAxes};
-use super::data::Table;
+use super::data::{Table, SWEEP_FIX, SWEEP_MAKE};
 use super::draw::{
     extent, fmt_tick, footnote, frame, in_sentence, label_font, legend, legend_box, metric_label,
     okabe_ito as oi,
 };
-use super::sweep::{SWEEP_FIX, SWEEP_MAKE};
 use super::{render, Chart, Figure};
 use crate::output::schema::sensitivity::{self, index, method};
 

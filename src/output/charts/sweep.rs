@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{value_mesh, GRID};
-use super::data::Table;
+use super::data::{Table, SWEEP_FIX, SWEEP_MAKE};
 use super::draw::{
     axis_desc_font, band, colour_bar, extent, fmt_count, footnote, frame, label_font, legend, line,
     metric_label, okabe_ito as oi, padded, row_label, rows, tick_font, viridis, Pen,
@@ -20,11 +20,6 @@ use super::draw::{
 use super::sensitivity::sensitivity_chart;
 use super::{render, Chart, Figure};
 use crate::output::schema::{points, sensitivity};
-
-/// What to run to make a sweep folder, and what to do about a broken one (for error messages; the
-/// sensitivity chart reads the same folder).
-pub(super) const SWEEP_MAKE: &str = "run `custody-sim sweep SWEEP.toml --out DIR` first";
-pub(super) const SWEEP_FIX: &str = "re-run the sweep with `custody-sim sweep`";
 
 /// The metric a sweep's response chart shows (the catalogue's).
 const RESPONSE_METRIC: &str = crate::sim::metrics::RESPONSE;
