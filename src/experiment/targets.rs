@@ -63,6 +63,11 @@ pub(crate) struct RawTarget {
     /// What the source counts.
     pub definition: String,
     pub source: String,
+    /// What the figure is for: "fitted" (a calibration may fit it; the default), "held_out"
+    /// (never fitted: kept to test a fit), or "input_check" (the figure is close to an input, so
+    /// it checks the input's use, not a mechanism; never fitted).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +76,28 @@ pub(crate) enum Aggregate {
     Change(u32, u32),
     Mean(u32, u32),
     Run,
+}
+
+/// What a target is for (its `role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A calibration may fit it.
+    Fitted,
+    /// Never fitted: kept to test a fit.
+    HeldOut,
+    /// Close to an input: checks the input's use, not a mechanism; never fitted.
+    InputCheck,
+}
+
+impl Role {
+    /// The name written in targets files and outputs.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Role::Fitted => "fitted",
+            Role::HeldOut => "held_out",
+            Role::InputCheck => "input_check",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,6 +116,7 @@ pub(crate) struct Target {
     per: Option<usize>,
     pub aggregate: Aggregate,
     pub qualifier: Qualifier,
+    pub role: Role,
     scale: f64,
 }
 
@@ -347,9 +375,21 @@ fn target(
             None
         }
     };
+    let role = match t.role.as_deref() {
+        None | Some("fitted") => Some(Role::Fitted),
+        Some("held_out") => Some(Role::HeldOut),
+        Some("input_check") => Some(Role::InputCheck),
+        Some(other) => {
+            p.field(
+                &f("role"),
+                format!("\"{other}\": must be \"fitted\", \"held_out\" or \"input_check\""),
+            );
+            None
+        }
+    };
     let scale = numbers(p, &f, t);
-    let (aggregate, (metric, minus, per), qualifier, scale) =
-        (aggregate?, metrics?, qualifier?, scale?);
+    let (aggregate, (metric, minus, per), qualifier, role, scale) =
+        (aggregate?, metrics?, qualifier?, role?, scale?);
     Some(Target {
         raw: t.clone(),
         metric,
@@ -357,6 +397,7 @@ fn target(
         per,
         aggregate,
         qualifier,
+        role,
         scale,
     })
 }

@@ -423,14 +423,15 @@ pub(crate) fn target_row(start: &str, t: &Target, o: &Outcome) -> [String; targe
         t.describe(start),
         t.raw.definition.clone(),
         t.raw.source.clone(),
+        t.role.name().to_string(),
     ]
 }
 
 /// The printed validation table.
 pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
     let mut s = format!(
-        "{:<36} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
-        "target", "qualifier", "published", "model mean", "95% interval", "error", "pass"
+        "{:<36} {:>11} {:>10} {:>14} {:>14} {:>25} {:>8} {:>6}\n",
+        "target", "role", "qualifier", "published", "model mean", "95% interval", "error", "pass"
     );
     let num = format::whole_or_three_decimals;
     for (t, o) in results {
@@ -440,8 +441,9 @@ pub(crate) fn validation_table(results: &[(&Target, Outcome)]) -> String {
             format!("[{}, {}]", num(o.model.low), num(o.model.high))
         };
         s.push_str(&format!(
-            "{:<36} {:>10} {:>14} {:>14} {:>25} {:>7.1}% {:>6}\n",
+            "{:<36} {:>11} {:>10} {:>14} {:>14} {:>25} {:>7.1}% {:>6}\n",
             t.raw.name,
+            t.role.name(),
             t.raw.qualifier,
             num(t.raw.value),
             num(o.model.mean),

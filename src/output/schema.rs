@@ -290,8 +290,11 @@ pub(crate) mod target {
     pub(crate) const MODEL_MEASURE: &str = "model_measure";
     pub(crate) const SOURCE_DEFINITION: &str = "source_definition";
     pub(crate) const SOURCE: &str = "source";
+    /// What the targets file says the figure is for: `fitted`, `held_out` (never fitted) or
+    /// `input_check` (close to an input; never fitted).
+    pub(crate) const TARGET_ROLE: &str = "target_role";
     /// The columns of `validation.csv`.
-    pub(crate) const COLUMNS: [&str; 13] = [
+    pub(crate) const COLUMNS: [&str; 14] = [
         TARGET,
         QUALIFIER,
         PUBLISHED,
@@ -305,6 +308,7 @@ pub(crate) mod target {
         MODEL_MEASURE,
         SOURCE_DEFINITION,
         SOURCE,
+        TARGET_ROLE,
     ];
     /// The first column of `fit.csv`: whether the target was fitted or held out.
     pub(crate) const ROLE: &str = "role";
@@ -440,7 +444,7 @@ mod tests {
         );
         assert_eq!(
             target::fit_columns().join(","),
-            "role,target,qualifier,published,model_mean,model_ci95_low,model_ci95_high,relative_error,tolerance,pass,replications,model_measure,source_definition,source"
+            "role,target,qualifier,published,model_mean,model_ci95_low,model_ci95_high,relative_error,tolerance,pass,replications,model_measure,source_definition,source,target_role"
         );
         assert_eq!(
             posterior::COLUMNS.join(","),

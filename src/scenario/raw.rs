@@ -161,6 +161,19 @@ pub struct Orr {
     pub voluntary_departure_rate_per_year: f64,
     pub release_processing_days_mean: f64,
     pub release_processing_days_cv: f64,
+    /// The children already in ORR care on the first day (absent: none).
+    #[serde(default)]
+    pub in_care_at_start: Option<InCareAtStart>,
+}
+
+/// The children in ORR care on the first day, referred before the cohort.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InCareAtStart {
+    pub children: u32,
+    /// Relative weights of the age bands 0-5, 6-12, 13-14, 15-16 and 17.
+    pub age_band_weights: Vec<f64>,
+    pub days_in_care_mean: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

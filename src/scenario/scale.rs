@@ -26,6 +26,7 @@ pub(crate) const SCALED_SCHEDULES: &[&str] = &[
 /// Single whole numbers that are capacities or sizes, scaled with the cohort.
 pub(crate) const SCALED_COUNTS: &[&str] = &[
     "orr.influx_trigger_waiting_children",
+    "orr.in_care_at_start.children",
     "welfare_checks.max_checks",
 ];
 /// Fields of every targeted operation (`recovery.operations.<key>`) scaled with the cohort.

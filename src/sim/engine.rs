@@ -4,12 +4,12 @@
 
 use super::core::agency::Agency;
 use super::core::calendar::Entry;
-use super::core::child::{State, NEVER};
+use super::core::child::{Child, State, NEVER};
 use super::core::event::{Event, Scope};
 use super::core::locate::{Cause, Lens, Route, Why, N_LENSES};
 use super::core::observer::Observer;
 use super::core::pages;
-use super::core::snapshot::CUMULATIVE;
+use super::core::snapshot::{DaySnapshot, CUMULATIVE};
 use super::core::summary::RunSummary;
 use super::core::trace::Tracer;
 use super::core::Core;
@@ -20,11 +20,48 @@ use super::stages::checks::Checks;
 use super::stages::court::Court;
 use super::stages::ice::Ice;
 use super::stages::operations::Operations;
-use super::stages::orr::Orr;
+use super::stages::orr::{self, Orr};
 use super::stages::recovery::{self, Recovery};
 use super::stages::screening::{self, Screen};
 use super::stages::sharing::{self, Sharing};
-use super::stages::{arrivals, deterrence, life, placement, services};
+use super::stages::{arrivals, deterrence, life, placement, services, start};
+
+/// Close one group's day: its unlocatable child-days and peaks, its followed child-days, and the
+/// running totals copied into its snapshot.
+fn close_group_day(snap: &mut DaySnapshot, out: &mut RunSummary, day: u32) {
+    for l in 0..N_LENSES {
+        let unl = snap.unlocatable[l] as u64;
+        out.unlocatable_child_days[l] += unl;
+        if unl > out.unlocatable_peak[l] {
+            out.unlocatable_peak[l] = unl;
+            out.unlocatable_peak_day[l] = day as u64;
+        }
+    }
+    out.followed_child_days += snap.followed() as u64;
+    for (slot, (_, read)) in snap.cumulative.iter_mut().zip(CUMULATIVE.iter()) {
+        *slot = read(out);
+    }
+    snap.flows = out.flows;
+}
+
+/// One group's totals at the horizon: unlocatable then, released children never located through
+/// a lens (or lost after being located and never found again), followed then.
+fn finish_group(children: &[Child], snap: &DaySnapshot, out: &mut RunSummary) {
+    for lens in Lens::ALL {
+        let l = lens as usize;
+        out.unlocatable_at_horizon[l] = snap.unlocatable[l] as u64;
+    }
+    for ch in children.iter().filter(|ch| ch.release != NEVER) {
+        for lens in Lens::ALL {
+            if !ch.ever_locatable.contains(lens)
+                || (ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
+            {
+                out.never_located_again[lens as usize] += 1;
+            }
+        }
+    }
+    out.followed_at_horizon = snap.followed() as u64;
+}
 
 /// The core and every stage.
 pub(crate) struct Engine<'p> {
@@ -72,7 +109,7 @@ fn run(
     verify: bool,
 ) -> RunSummary {
     let mut e = Engine::new(p, seed, replication);
-    let mut tracer = Tracer::new(observer.traced_child());
+    let mut tracer = Tracer::new(observer.traced_child().map(|k| k + p.orr.at_start.children));
     for day in 0..p.horizon_days {
         e.run_day(day, &mut tracer, observer);
         if verify {
@@ -101,6 +138,7 @@ impl<'p> Engine<'p> {
             recovery: Recovery::new(p),
             operations: Operations::new(p),
         };
+        start::create(&mut e.core, &mut e.orr);
         arrivals::schedule(&mut e.core);
         e
     }
@@ -184,31 +222,25 @@ impl<'p> Engine<'p> {
         core.ended.clear();
     }
 
-    /// Close the day's snapshot and running totals.
+    /// Close the day's snapshots and running totals (the cohort's and the starting
+    /// population's).
     fn close_day(&mut self, day: u32) {
         let core = &mut self.core;
-        for l in 0..N_LENSES {
-            let unl = core.snap.unlocatable[l] as u64;
-            core.out.unlocatable_child_days[l] += unl;
-            if unl > core.out.unlocatable_peak[l] {
-                core.out.unlocatable_peak[l] = unl;
-                core.out.unlocatable_peak_day[l] = day as u64;
-            }
-        }
-        core.out.followed_child_days += core.snap.followed() as u64;
-        for (slot, (_, read)) in core.snap.cumulative.iter_mut().zip(CUMULATIVE.iter()) {
-            *slot = read(&core.out);
-        }
-        core.snap.flows = core.out.flows;
+        close_group_day(&mut core.snap, &mut core.out, day);
+        close_group_day(&mut core.start_snap, &mut core.start_out, day);
+        core.snap.orr_census =
+            core.snap.states[State::Orr as usize] + core.start_snap.states[State::Orr as usize];
+        core.snap.discharges = core.discharges;
     }
 
-    /// Totals at the horizon, and the children unlocatable by ICE then if the observer wants
-    /// them.
+    /// Totals at the horizon, and the cohort's children unlocatable by ICE then if the observer
+    /// wants them (by place in the cohort). The starting population's totals are in
+    /// [`RunSummary::start`].
     fn finish(mut self, observer: &mut dyn Observer) -> RunSummary {
         let core = &mut self.core;
+        let start_n = core.start_n as usize;
         if observer.wants_unlocatable_at_end() {
-            let ids: Vec<u32> = core
-                .children
+            let ids: Vec<u32> = core.children[start_n..]
                 .iter()
                 .enumerate()
                 .filter(|(_, ch)| ch.state.is_followed() && !ch.locatable.contains(Lens::Ice))
@@ -216,23 +248,15 @@ impl<'p> Engine<'p> {
                 .collect();
             observer.on_unlocatable_at_end(&ids);
         }
-        for lens in Lens::ALL {
-            let l = lens as usize;
-            core.out.unlocatable_at_horizon[l] = core.snap.unlocatable[l] as u64;
+        let (start, cohort) = core.children.split_at(start_n);
+        finish_group(cohort, &core.snap, &mut core.out);
+        let mut out = std::mem::take(&mut core.out);
+        out.in_care_at_start = start_n as u64;
+        if start_n > 0 {
+            finish_group(start, &core.start_snap, &mut core.start_out);
+            out.start = Some(Box::new(std::mem::take(&mut core.start_out)));
         }
-        // Released children never located through a lens, or lost after being located and never
-        // found again: one pass over the children for every lens.
-        for ch in core.children.iter().filter(|ch| ch.release != NEVER) {
-            for lens in Lens::ALL {
-                if !ch.ever_locatable.contains(lens)
-                    || (ch.ever_unlocatable.contains(lens) && !ch.found_again.contains(lens))
-                {
-                    core.out.never_located_again[lens as usize] += 1;
-                }
-            }
-        }
-        core.out.followed_at_horizon = core.snap.followed() as u64;
-        std::mem::take(&mut core.out)
+        out
     }
 
     /// Deliver one event: events of an ended placement are dropped here, before any stage sees
@@ -260,7 +284,12 @@ impl<'p> Engine<'p> {
             }
             Event::CbpProcessed => {
                 self.cbp.processed(core);
-                self.orr.request_placement(core, c);
+                // A child who turned 18 in CBP custody is no longer referred to ORR.
+                if core.children[c as usize].turns_18 <= core.now {
+                    orr::to_ice_adult_custody(core, c);
+                } else {
+                    self.orr.request_placement(core, c);
+                }
             }
             Event::EnterOrr => {
                 self.orr.enter(core, c);
@@ -373,6 +402,9 @@ pub(crate) mod testkit {
         for r in &mut p.arrival_rate_by_day {
             *r *= share;
         }
+        // The rules of each stage are pinned on the cohort alone (child ids from 0); the
+        // starting population's own tests (`stages::start`) put it back.
+        p.orr.at_start.children = 0;
         p
     }
 

@@ -184,7 +184,26 @@ pub struct Orr {
     pub voluntary_departure_rate: f64,
     /// Time from approval to the child leaving care.
     pub release_processing: Duration,
+    /// The children already in care on the first day.
+    pub at_start: InCareAtStart,
 }
+
+/// The children in ORR care on the first day, referred before the cohort (the starting
+/// population): they hold beds and case managers and go through the rules in force, but are kept
+/// out of every cohort metric (`sim::stages::start`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InCareAtStart {
+    /// How many (0: the shelters start empty).
+    pub children: u32,
+    /// Cumulative distribution over [`AGE_BANDS`].
+    pub age_band_cdf: Vec<f64>,
+    /// Mean days in care so far on the first day (exponentially distributed).
+    pub days_in_care_mean: f64,
+}
+
+/// The age bands of ORR's published in-care statistics, as [first age, first age of the next
+/// band): 0-5, 6-12, 13-14, 15-16, 17.
+pub const AGE_BANDS: [(u32, u32); 5] = [(0, 6), (6, 13), (13, 15), (15, 17), (17, 18)];
 
 /// Sponsor vetting: background checks, home studies, detection.
 #[derive(Debug, Clone, PartialEq)]

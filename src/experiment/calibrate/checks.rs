@@ -9,13 +9,14 @@ use toml::{Table, Value};
 use super::raw::{RawMethod, RawParameter};
 use super::{accepted_count, Parameter, Prior, ABC_REJECTION, MAX_CANDIDATES};
 use crate::experiment::checks::HARD_MAX_RUNS;
-use crate::experiment::targets::Target;
+use crate::experiment::targets::{Role, Target};
 use crate::input::Problems;
 use crate::scenario::overrides::check_path;
 
 /// The targets chosen by `fit` then `holdout`, as indices into `targets` (the targets of the file
 /// at `path`): at least one fitted, every name a target, none listed twice or both fitted and
-/// held out.
+/// held out, none fitted whose role is not "fitted" (the project's held-out figures and input
+/// checks are never fitted).
 pub(super) fn chosen_targets(
     p: &mut Problems,
     path: &Path,
@@ -49,6 +50,19 @@ pub(super) fn chosen_targets(
                 );
                 continue;
             };
+            let role = targets[t].role;
+            if key == "fit" && role != Role::Fitted {
+                p.field(
+                    &field,
+                    format!(
+                        "\"{name}\" has role \"{}\" in {}: the project never fits it (list it in \
+                         `holdout`, or fit a target whose role is \"fitted\")",
+                        role.name(),
+                        path.display()
+                    ),
+                );
+                continue;
+            }
             if chosen.contains(&t) {
                 let why = if key == "holdout" && fit.contains(name) {
                     "is also in `fit`: a held-out target must not be used in fitting"

@@ -4,7 +4,7 @@
 use super::check::Check;
 use super::time::Period;
 use crate::scenario::raw;
-use crate::sim::params::Orr;
+use crate::sim::params::{InCareAtStart, Orr, AGE_BANDS};
 
 pub(super) fn validate(c: &mut Check, p: &Period, o: &raw::Orr) -> Orr {
     Orr {
@@ -74,6 +74,35 @@ pub(super) fn validate(c: &mut Check, p: &Period, o: &raw::Orr) -> Orr {
             o.release_processing_days_mean,
             "orr.release_processing_days_cv",
             o.release_processing_days_cv,
+        ),
+        at_start: in_care_at_start(c, o.in_care_at_start.as_ref()),
+    }
+}
+
+/// `[orr.in_care_at_start]`: absent means no child in care on the first day.
+fn in_care_at_start(c: &mut Check, s: Option<&raw::InCareAtStart>) -> InCareAtStart {
+    let Some(s) = s else {
+        return InCareAtStart::default();
+    };
+    InCareAtStart {
+        children: c.range(
+            "orr.in_care_at_start.children",
+            s.children as f64,
+            0.0,
+            1_000_000.0,
+            "children",
+        ) as u32,
+        age_band_cdf: c.cdf(
+            "orr.in_care_at_start.age_band_weights",
+            &s.age_band_weights,
+            Some(AGE_BANDS.len()),
+        ),
+        days_in_care_mean: c.range(
+            "orr.in_care_at_start.days_in_care_mean",
+            s.days_in_care_mean,
+            0.0,
+            3650.0,
+            "days",
         ),
     }
 }

@@ -24,7 +24,7 @@ use self::calendar::Calendar;
 use self::child::{Child, Flags, State};
 use self::event::{Event, Scope};
 use self::locate::Why;
-use self::snapshot::DaySnapshot;
+use self::snapshot::{DaySnapshot, Discharges};
 use self::summary::RunSummary;
 use crate::rng::{Purpose, ReplicationKey, Stream};
 use crate::sim::params::Params;
@@ -41,11 +41,26 @@ pub(crate) struct Core<'p> {
     /// The current simulated day.
     pub(crate) day: u32,
     pub(crate) cal: Calendar,
-    /// Every arrived child, indexed by id (ids in order of arrival).
+    /// Every child, indexed by id: the starting population first (ids below `start_n`), then
+    /// the cohort in order of arrival.
     pub(crate) children: Vec<Child>,
+    /// How many children were in ORR care on the first day (the starting population, ids
+    /// `0..start_n`); they are kept out of every cohort count (`snap`, `out`).
+    pub(crate) start_n: u32,
+    /// For each child of the starting population, the minutes spent in care before the first day.
+    pub(crate) start_elapsed: Vec<u32>,
     next_addr: u32,
+    /// The cohort's daily snapshot.
     pub(crate) snap: DaySnapshot,
+    /// The cohort's running totals.
     pub(crate) out: RunSummary,
+    /// The starting population's daily snapshot.
+    pub(crate) start_snap: DaySnapshot,
+    /// The starting population's running totals.
+    pub(crate) start_out: RunSummary,
+    /// Discharges from ORR care of every child (cohort and starting population): ORR's own
+    /// figures are of everyone in care.
+    pub(crate) discharges: Discharges,
     /// Children whose ICE record was written since ICE last looked (see `stages::ice`).
     pub(crate) ice_inbox: Vec<u32>,
     /// Placements that ended since the engine last looked, as (child, state the child left),
@@ -65,6 +80,9 @@ pub(crate) struct Core<'p> {
     pub(crate) pressure_memo: Cell<(u32, f64)>,
 }
 
+/// Stream keys of the starting population's children begin here (above every `u32` cohort index).
+const START_KEYS: u64 = 1 << 32;
+
 impl<'p> Core<'p> {
     /// A core at time 0 with no children.
     pub(crate) fn new(p: &'p Params, seed: u64, replication: u64) -> Self {
@@ -75,9 +93,14 @@ impl<'p> Core<'p> {
             day: 0,
             cal: Calendar::new(p.horizon_days),
             children: Vec::new(),
+            start_n: 0,
+            start_elapsed: Vec::new(),
             next_addr: 1,
             snap: DaySnapshot::default(),
             out: RunSummary::default(),
+            start_snap: DaySnapshot::default(),
+            start_out: RunSummary::default(),
+            discharges: Discharges::default(),
             ice_inbox: Vec::new(),
             ended: Vec::new(),
             stale_dropped: 0,
@@ -87,9 +110,40 @@ impl<'p> Core<'p> {
         }
     }
 
-    /// The random stream of `child` for `purpose` in this replication.
+    /// The random stream of `child` for `purpose` in this replication. A cohort child's stream is
+    /// keyed by its place in the cohort (`child - start_n`), so that the cohort draws the same
+    /// numbers whatever the size of the starting population (common random numbers); a child of
+    /// the starting population's by its index above 2^32, which no cohort child reaches.
+    #[inline]
     pub(crate) fn stream(&self, child: u32, purpose: Purpose) -> Stream {
-        self.key.stream(child as u64, purpose)
+        let key = if child < self.start_n {
+            START_KEYS + child as u64
+        } else {
+            (child - self.start_n) as u64
+        };
+        self.key.stream(key, purpose)
+    }
+
+    /// A stream of the whole replication for `purpose` (e.g. the arrival times), keyed as the
+    /// first cohort child's.
+    pub(crate) fn run_stream(&self, purpose: Purpose) -> Stream {
+        self.key.stream(0, purpose)
+    }
+
+    /// Whether `c` belongs to the starting population.
+    #[inline]
+    pub(crate) fn is_start(&self, c: u32) -> bool {
+        c < self.start_n
+    }
+
+    /// The running totals `c` counts in: the cohort's or the starting population's.
+    #[inline]
+    pub(crate) fn tally(&mut self, c: u32) -> &mut RunSummary {
+        if c < self.start_n {
+            &mut self.start_out
+        } else {
+            &mut self.out
+        }
     }
 
     /// A fresh address id (never reused).

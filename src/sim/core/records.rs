@@ -13,10 +13,15 @@ impl Core<'_> {
     /// the child's epoch advances, so events of the old placement are dropped, and the placement
     /// is put in the inbox of ended placements, so that units the child held are handed back.
     pub(crate) fn set_state(&mut self, c: u32, to: State) {
+        let snap = if c < self.start_n {
+            &mut self.start_snap
+        } else {
+            &mut self.snap
+        };
         let ch = &mut self.children[c as usize];
         let from = ch.state;
-        self.snap.states[from as usize] -= 1;
-        self.snap.states[to as usize] += 1;
+        snap.states[from as usize] -= 1;
+        snap.states[to as usize] += 1;
         ch.state = to;
         if from.episode() != to.episode() {
             ch.epoch = ch.epoch.next();
@@ -39,6 +44,11 @@ impl Core<'_> {
         let window = self.p.contact_window;
         let now = self.now;
         let why = self.why;
+        let (snap, out) = if c < self.start_n {
+            (&mut self.start_snap, &mut self.start_out)
+        } else {
+            (&mut self.snap, &mut self.out)
+        };
         let ch = &mut self.children[c as usize];
         let followed = ch.state.is_followed();
         let mut accurate = AgencySet::EMPTY;
@@ -78,7 +88,7 @@ impl Core<'_> {
         // A lens changes (and a flow is counted) only if the lens set or the followed status did;
         // a locatable lens was recorded in `ever_locatable` when it became locatable.
         if (was_followed || followed) && (was_followed != followed || old_locatable != locatable) {
-            let flows = &mut self.out.flows;
+            let flows = &mut out.flows;
             for lens in Lens::ALL {
                 let l = lens as usize;
                 let before = was_followed && !old_locatable.contains(lens);
@@ -90,7 +100,7 @@ impl Core<'_> {
                     continue;
                 }
                 if after {
-                    self.snap.unlocatable[l] += 1;
+                    snap.unlocatable[l] += 1;
                     let cause = if was_followed {
                         why.cause
                     } else {
@@ -101,7 +111,7 @@ impl Core<'_> {
                         ch.ever_unlocatable.insert(lens);
                     }
                 } else {
-                    self.snap.unlocatable[l] -= 1;
+                    snap.unlocatable[l] -= 1;
                     if followed {
                         flows.found[l][why.route as usize] += 1;
                         if ch.ever_unlocatable.contains(lens) {
@@ -116,8 +126,8 @@ impl Core<'_> {
         if old_accurate != accurate {
             for a in Agency::ALL {
                 match (old_accurate.contains(a), accurate.contains(a)) {
-                    (false, true) => self.snap.accurate[a as usize] += 1,
-                    (true, false) => self.snap.accurate[a as usize] -= 1,
+                    (false, true) => snap.accurate[a as usize] += 1,
+                    (true, false) => snap.accurate[a as usize] -= 1,
                     _ => {}
                 }
             }
@@ -178,10 +188,14 @@ impl Core<'_> {
     pub(crate) fn verify_counts(&self) -> Result<(), String> {
         let window = self.p.contact_window;
         let now = self.now;
-        let mut states = [0u32; N_STATES];
-        let mut unlocatable = [0u32; N_LENSES];
-        let mut accurate = [0u32; N_AGENCIES];
+        let mut states = [[0u32; N_STATES]; 2];
+        let mut unlocatable = [[0u32; N_LENSES]; 2];
+        let mut accurate = [[0u32; N_AGENCIES]; 2];
         for (i, ch) in self.children.iter().enumerate() {
+            // 0: the cohort, 1: the starting population.
+            let g = usize::from((i as u32) < self.start_n);
+            let (states, unlocatable, accurate) =
+                (&mut states[g], &mut unlocatable[g], &mut accurate[g]);
             states[ch.state as usize] += 1;
             if !ch.state.is_followed() {
                 continue;
@@ -233,22 +247,36 @@ impl Core<'_> {
                 ))
             }
         };
-        check("children per state", &self.snap.states, &states)?;
-        check("unlocatable per lens", &self.snap.unlocatable, &unlocatable)?;
-        check(
-            "accurate records per agency",
-            &self.snap.accurate,
-            &accurate,
-        )?;
-        for lens in Lens::ALL {
-            let balance = self.out.flows.balance(lens);
-            if balance != unlocatable[lens as usize] as i64 {
-                return Err(format!(
-                    "day {}: flows of {} balance to {balance}, stock is {}",
-                    self.day,
-                    lens.column(),
-                    unlocatable[lens as usize]
-                ));
+        let groups = [
+            ("", &self.snap, &self.out),
+            ("starting population: ", &self.start_snap, &self.start_out),
+        ];
+        for (g, (name, snap, out)) in groups.into_iter().enumerate() {
+            check(
+                &format!("{name}children per state"),
+                &snap.states,
+                &states[g],
+            )?;
+            check(
+                &format!("{name}unlocatable per lens"),
+                &snap.unlocatable,
+                &unlocatable[g],
+            )?;
+            check(
+                &format!("{name}accurate records per agency"),
+                &snap.accurate,
+                &accurate[g],
+            )?;
+            for lens in Lens::ALL {
+                let balance = out.flows.balance(lens);
+                if balance != unlocatable[g][lens as usize] as i64 {
+                    return Err(format!(
+                        "day {}: {name}flows of {} balance to {balance}, stock is {}",
+                        self.day,
+                        lens.column(),
+                        unlocatable[g][lens as usize]
+                    ));
+                }
             }
         }
         Ok(())

@@ -30,7 +30,34 @@ pub struct DaySnapshot {
     pub cumulative: [f64; N_CUMULATIVE],
     /// Running totals of the flows into and out of unlocatable.
     pub flows: Flows,
+    /// Children in ORR care, the cohort and the starting population together (ORR's census).
+    pub orr_census: u32,
+    /// Running totals of discharges from ORR care, the cohort and the starting population
+    /// together.
+    pub discharges: Discharges,
 }
+
+/// Discharges from ORR care (release to a sponsor, aging out, departure) of every child, the
+/// cohort and the starting population together, and the days in care they ended (for the starting
+/// population including the days before the first day): what ORR's monthly figures count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Discharges {
+    /// Discharges (a child discharged twice, after a placement broke down, counts twice).
+    pub count: u64,
+    /// Days in care ended by those discharges.
+    pub care_days: f64,
+    /// Of `count`, releases to a sponsor.
+    pub to_sponsors: u64,
+}
+
+/// The daily series of ORR's census and discharges (every child in care, the cohort and the
+/// starting population together), after `waiting_for_bed` and `beds`.
+pub(crate) const ORR_SYSTEM_SERIES: [&str; 4] = [
+    "orr_census",
+    "orr_discharges_cum",
+    "orr_discharge_care_days_cum",
+    "orr_releases_to_sponsors_cum",
+];
 
 /// The columns of the flows of the reported lenses (ICE and pooled): children who became
 /// unlocatable by cause, found again by route, and left the followed population while
@@ -69,6 +96,7 @@ pub fn series_names() -> Vec<&'static str> {
     v.push("followed");
     v.extend(Lens::ALL.map(Lens::column));
     v.extend(["waiting_for_bed", "beds"]);
+    v.extend(ORR_SYSTEM_SERIES);
     v.extend(Agency::ALL.map(Agency::accurate_share_column));
     v.extend(CUMULATIVE.iter().map(|c| c.0));
     v.extend(flow_series_columns().iter().map(String::as_str));
@@ -93,6 +121,12 @@ impl DaySnapshot {
         v.push(followed as f64);
         v.extend(self.unlocatable.iter().map(|&x| x as f64));
         v.extend([self.waiting_for_bed as f64, self.beds as f64]);
+        v.extend([
+            self.orr_census as f64,
+            self.discharges.count as f64,
+            self.discharges.care_days,
+            self.discharges.to_sponsors as f64,
+        ]);
         v.extend(self.accurate.iter().map(|&a| {
             if followed > 0 {
                 a as f64 / followed as f64

@@ -83,6 +83,19 @@ pub struct RunSummary {
     pub moves_after_18: u64,
     /// Hearing notices sent to a stale address that reached the person through their lawyer.
     pub notices_via_counsel: u64,
+    /// The starting population's own totals (the children in ORR care on the first day), kept
+    /// apart from the cohort's; `None` when the run starts with no child in care.
+    pub start: Option<Box<RunSummary>>,
+    /// Children in ORR care on the first day (the starting population); every other field counts
+    /// the cohort only.
+    pub in_care_at_start: u64,
+    /// Days in ORR care of the starting population's children at their first release, counted
+    /// from their entry into care before the first day (`care_days_total` counts only the days
+    /// since the first day); in the starting population's totals only.
+    pub care_days_since_entry_total: f64,
+    /// Children who turned 18 in CBP custody (or in transport to ORR) and were transferred to ICE
+    /// adult custody instead of ORR care.
+    pub aged_out_in_cbp: u64,
     /// Welfare-check visits.
     pub welfare_checks: u64,
     /// Visits that found the child (not in exploitation).

@@ -15,9 +15,10 @@ use crate::sim::params::MINUTES_PER_DAY;
 /// Schedule every arrival of the run: a Poisson process with a rate that is constant within each
 /// day (Poisson counts per day, uniform times within the day). Children get ids in arrival order.
 pub(crate) fn schedule(core: &mut Core) {
-    let mut r = core.stream(0, Purpose::Arrivals);
+    let mut r = core.run_stream(Purpose::Arrivals);
     let mut times: Vec<u32> = Vec::new();
-    let mut child = 0u32;
+    // Cohort ids follow the starting population's.
+    let mut child = core.start_n;
     for (day, &rate) in core.p.arrival_rate_by_day.iter().enumerate() {
         let mean = rate * MINUTES_PER_DAY as f64;
         if mean <= 0.0 {
@@ -36,33 +37,41 @@ pub(crate) fn schedule(core: &mut Core) {
             child += 1;
         }
     }
-    core.children.reserve_exact(child as usize);
+    core.children
+        .reserve_exact((child as usize).saturating_sub(core.children.len()));
     pages::prefer_huge_pages(&core.children);
 }
 
 /// A child is encountered: draw who they are, start counting them in CBP custody, and schedule
 /// their 18th birthday.
 pub(crate) fn arrive(core: &mut Core, c: u32) {
+    let mut a = core.stream(c, Purpose::Attributes);
+    let age = pick(&core.p.children.age_cdf, &mut a) as f64;
+    let frac = unit(&mut a);
+    let years_to_18 = (18.0 - age - frac).max(0.0);
+    add_child(core, c, &mut a, years_to_18);
+}
+
+/// Add child `c` (the next id), `years_to_18` from now, in CBP custody: draw the rest of who they
+/// are from `a` (their attributes stream, after the age), count them in their group (the cohort or
+/// the starting population), and schedule their 18th birthday.
+pub(crate) fn add_child(core: &mut Core, c: u32, a: &mut Stream, years_to_18: f64) {
     debug_assert_eq!(c as usize, core.children.len());
     let p = core.p;
     let now = core.now;
-    let mut a = core.stream(c, Purpose::Attributes);
-    let age = pick(&p.children.age_cdf, &mut a) as f64;
-    let frac = unit(&mut a);
-    let years_to_18 = (18.0 - age - frac).max(0.0);
     let turns_18 = now as f64 + years_to_18 * 365.25 * MINUTES_PER_DAY as f64;
-    let country = pick(&p.children.country_cdf, &mut a) as u8;
-    let category = pick(&p.sponsors.category_cdf, &mut a) as u8;
-    let risk = draw_risk(&p.sponsors.risk[category as usize], &mut a);
-    let no_sponsor = unit(&mut a) < p.sponsors.no_viable_sponsor;
+    let country = pick(&p.children.country_cdf, a) as u8;
+    let category = pick(&p.sponsors.category_cdf, a) as u8;
+    let risk = draw_risk(&p.sponsors.risk[category as usize], a);
+    let no_sponsor = unit(a) < p.sponsors.no_viable_sponsor;
     let sd = p.children.propensity_log_sd;
     let lognormal = |r: &mut Stream| {
         let z: f64 = StandardNormal.sample(r);
         (sd * z - sd * sd / 2.0).exp() as f32
     };
-    let appear_mult = lognormal(&mut a);
-    let move_mult = lognormal(&mut a);
-    let runaway_mult = lognormal(&mut a);
+    let appear_mult = lognormal(a);
+    let move_mult = lognormal(a);
+    let runaway_mult = lognormal(a);
     let mut pre = core.stream(c, Purpose::PreRelease);
     let mut flags = Flags::empty();
     if no_sponsor {
@@ -110,9 +119,14 @@ pub(crate) fn arrive(core: &mut Core, c: u32) {
         life,
         follow,
     });
-    core.snap.arrived += 1;
-    core.snap.states[State::Cbp as usize] += 1;
-    core.out.arrived += 1;
+    let snap = if core.is_start(c) {
+        &mut core.start_snap
+    } else {
+        &mut core.snap
+    };
+    snap.arrived += 1;
+    snap.states[State::Cbp as usize] += 1;
+    core.tally(c).arrived += 1;
     let t18 = core.children[c as usize].turns_18;
     if t18 != NEVER {
         core.at(t18.max(now), c, Event::Turn18);

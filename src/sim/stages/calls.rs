@@ -62,10 +62,11 @@ impl Calls {
     pub(crate) fn due(&mut self, core: &mut Core, c: u32) {
         let ch = &core.children[c as usize];
         if ch.state.is_followed() {
-            core.out.calls_due += 1;
+            let epoch = ch.epoch;
+            core.tally(c).calls_due += 1;
             self.line.push_back(Call {
                 child: c,
-                epoch: ch.epoch,
+                epoch,
                 due_day: core.day,
                 attempts: 0,
             });
@@ -95,7 +96,7 @@ impl Calls {
             if day > last_day {
                 // Its window ended before an attempt could be made.
                 self.line.pop_front();
-                core.out.calls_not_reached += 1;
+                core.tally(call.child).calls_not_reached += 1;
                 continue;
             }
             if capacity == 0 {
@@ -103,7 +104,7 @@ impl Calls {
             }
             self.line.pop_front();
             capacity -= 1;
-            core.out.call_attempts += 1;
+            core.tally(call.child).call_attempts += 1;
             if attempt(core, recovery, call.child) {
                 continue;
             }
@@ -112,7 +113,7 @@ impl Calls {
             if attempts < p.calls.max_attempts && next <= last_day {
                 self.retries.push_back((next, Call { attempts, ..call }));
             } else {
-                core.out.calls_not_reached += 1;
+                core.tally(call.child).calls_not_reached += 1;
             }
         }
         while let Some(&(next, call)) = self.retries.front() {
@@ -138,12 +139,12 @@ fn attempt(core: &mut Core, recovery: &Recovery, c: u32) -> bool {
     ) {
         return false;
     }
-    core.out.calls_reached += 1;
+    core.tally(c).calls_reached += 1;
     let ch = &core.children[c as usize];
     if ch.true_addr == ch.household {
         core.contact(c, Agency::Orr);
     } else {
-        core.out.calls_child_not_with_sponsor += 1;
+        core.tally(c).calls_child_not_with_sponsor += 1;
         recovery.household_reports_absence(core, c);
     }
     core.refresh(c);

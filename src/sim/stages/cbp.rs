@@ -38,8 +38,8 @@ impl Cbp {
     }
 
     fn start_processing(&mut self, core: &mut Core, c: u32, since: u32) {
-        core.out.cbp_processing_started += 1;
-        core.out.cbp_processing_wait_hours_total += (core.now - since) as f64 / 60.0;
+        core.tally(c).cbp_processing_started += 1;
+        core.tally(c).cbp_processing_wait_hours_total += (core.now - since) as f64 / 60.0;
         let d = self.processing.minutes(&mut core.child(c).pre);
         core.after(c, d, Event::CbpProcessed);
     }

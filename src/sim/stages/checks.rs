@@ -297,8 +297,8 @@ impl Checks {
             Item::Trace => self.trace(core, c),
             Item::First | Item::Recheck | Item::Reverify => {
                 match item {
-                    Item::Recheck => core.out.rechecks += 1,
-                    Item::Reverify => core.out.reverifications += 1,
+                    Item::Recheck => core.tally(c).rechecks += 1,
+                    Item::Reverify => core.tally(c).reverifications += 1,
                     _ => {}
                 }
                 record_match(core, c);
@@ -326,7 +326,7 @@ impl Checks {
     /// member while checks make arrests (`deterrence::household_arrest`). Returns its cost (one
     /// visit). `traced`: the address visited was found by tracing.
     fn visit(&mut self, core: &mut Core, recovery: &Recovery, c: u32, traced: bool) -> f64 {
-        core.out.welfare_checks += 1;
+        core.tally(c).welfare_checks += 1;
         let p = core.p;
         let day = core.day;
         let arrest = deterrence::household_arrest(p, day);
@@ -361,7 +361,7 @@ impl Checks {
                 case.stage = Stage::Located;
                 let due = day.saturating_add(p.checks.reverify_after_days);
                 self.located.push_back((due, c));
-                core.out.located += 1;
+                core.tally(c).located += 1;
                 core.contact(c, Agency::Ice);
                 // While checks make arrests, a household member may be arrested: the placement
                 // ends (at the start of the next minute, through the engine, which may hand the
@@ -374,11 +374,11 @@ impl Checks {
             case.stage = Stage::Tracing;
             case.stale = ice;
             self.traces.push_back(c);
-            core.out.not_found += 1;
+            core.tally(c).not_found += 1;
             if there {
                 // The household kept the officers from the child (avoidance under enforcement
                 // pressure): to ICE the visit failed, and nobody reports the child missing.
-                core.out.checks_avoided += 1;
+                core.tally(c).checks_avoided += 1;
             } else if at_household {
                 recovery.household_reports_absence(core, c);
             } else if report && !reported {
@@ -397,7 +397,7 @@ impl Checks {
         let p = core.p;
         let w = &p.checks;
         let day = core.day;
-        core.out.traces_attempted += 1;
+        core.tally(c).traces_attempted += 1;
         let avoid = deterrence::avoidance_today(core);
         let effort = 1.0 - (-w.trace_success_per_visit_effort * w.trace_effort_visits).exp();
         let ch = core.child(c);
@@ -408,7 +408,7 @@ impl Checks {
         if found {
             case.stage = Stage::Lead;
             self.leads.push_back(c);
-            core.out.traces_succeeded += 1;
+            core.tally(c).traces_succeeded += 1;
             core.write_record(c, Agency::Ice, addr);
             core.refresh_as(
                 c,
@@ -557,8 +557,12 @@ mod tests {
     }
 
     /// Capacity spent so far, in visit-equivalents.
+    /// Visit-equivalents spent on the cohort and the children in care on the first day.
     fn effort(p: &Params, out: &RunSummary) -> f64 {
-        out.welfare_checks as f64 + out.traces_attempted as f64 * p.checks.trace_effort_visits
+        let one = |o: &RunSummary| {
+            o.welfare_checks as f64 + o.traces_attempted as f64 * p.checks.trace_effort_visits
+        };
+        one(out) + out.start.as_deref().map_or(0.0, one)
     }
 
     #[test]
@@ -817,13 +821,14 @@ mod tests {
         }
     }
 
-    /// The baseline at 5% of its arrivals, with 5% of its teams and local partners (`teams`
+    /// The baseline at 5% of its arrivals and children in care on the first day, with 5% of its teams and local partners (`teams`
     /// teams), and no deterrence.
     fn reduced(teams: u32) -> Params {
         let mut p = baseline();
         for r in &mut p.arrival_rate_by_day {
             *r *= 0.05;
         }
+        p.orr.at_start.children = (p.orr.at_start.children as f64 * 0.05).round() as u32;
         p.deterrence.enabled = false;
         p.checks.teams = Schedule(vec![(0, teams)]);
         p.checks.local_partner_checks_per_day = Schedule(vec![(0, 0), (start(&p) + 89, 5)]);

@@ -80,8 +80,8 @@ impl Court {
         let at_address = ch.rec[Agency::Court] == ch.true_addr && ch.true_addr != NO_ADDRESS;
         ch.flags.set(Flags::NOTICE_DELIVERED, at_address || counsel);
         if !at_address {
-            core.out.notices_to_stale_address += 1;
-            core.out.notices_via_counsel += counsel as u64;
+            core.tally(c).notices_to_stale_address += 1;
+            core.tally(c).notices_via_counsel += counsel as u64;
         }
     }
 
@@ -108,12 +108,12 @@ impl Court {
         let appears = unit(&mut ch.follow) < prob;
         let closes = unit(&mut ch.follow) < p.court.case_closes_per_hearing;
         let gap = self.next_hearing.minutes(&mut ch.follow);
-        core.out.hearings += 1;
-        core.out.hearings_after_18 += adult as u64;
+        core.tally(c).hearings += 1;
+        core.tally(c).hearings_after_18 += adult as u64;
         if appears {
-            core.out.appearances += 1;
+            core.tally(c).appearances += 1;
             if represented {
-                core.out.appearances_with_counsel += 1;
+                core.tally(c).appearances_with_counsel += 1;
             }
             core.contact(c, Agency::Court);
             if closes {
@@ -123,7 +123,7 @@ impl Court {
                 self.schedule_hearing(core, c, earliest);
             }
         } else {
-            core.out.no_shows += 1;
+            core.tally(c).no_shows += 1;
             let ch = core.child(c);
             ch.flags.insert(Flags::IN_ABSENTIA);
             ch.flags.remove(Flags::CASE_OPEN);

@@ -100,11 +100,11 @@ pub(crate) fn arrested(core: &mut Core, c: u32) -> bool {
     if core.children[c as usize].state != State::WithSponsor {
         return false;
     }
-    core.out.household_arrests += 1;
+    core.tally(c).household_arrests += 1;
     let p = core.p;
     let ch = core.child(c);
     if unit(&mut ch.follow) < p.deterrence.arrest_return_to_orr {
-        core.out.arrest_returns_to_orr += 1;
+        core.tally(c).arrest_returns_to_orr += 1;
         return true;
     }
     let addr = core.new_address();

@@ -123,15 +123,15 @@ impl Ice {
                 let court_newer = ch.rec[Agency::Court] != NO_ADDRESS
                     && ch.rec_time[Agency::Court] > ch.rec_time[Agency::Ice];
                 let d = self.filing.minutes(&mut ch.follow);
-                core.out.ntas_served += 1;
-                core.out.nta_retries += retried as u64;
+                core.tally(c).ntas_served += 1;
+                core.tally(c).nta_retries += retried as u64;
                 if !court_newer {
                     core.write_record(c, Agency::Court, addr);
                 }
                 core.after(c, d, Event::NtaFiled);
             } else {
                 ch.flags.insert(Flags::NTA_RETURNED);
-                core.out.ntas_returned += 1;
+                core.tally(c).ntas_returned += 1;
             }
             core.refresh(c);
         }

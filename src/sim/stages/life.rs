@@ -47,9 +47,9 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
         return;
     }
     if followed {
-        core.out.moves += 1;
+        core.tally(c).moves += 1;
     } else {
-        core.out.moves_after_18 += 1;
+        core.tally(c).moves_after_18 += 1;
     }
     let p = core.p;
     let avoid = deterrence::avoidance_today(core);
@@ -73,7 +73,7 @@ pub(crate) fn household_moves(core: &mut Core, c: u32) {
     let case_open = ch.flags.contains(Flags::CASE_OPEN);
     let next = hazard(p.life.move_rate * ch.move_mult as f64, &mut ch.life);
     if followed && !(report[0] || report[1] || report[2] && case_open) {
-        core.out.moves_unreported += 1;
+        core.tally(c).moves_unreported += 1;
     }
     // A report gives the household's new address as the child's only if the child lives there:
     // the address of a child who left (ran away, relocated by exploiters) is not overwritten (with
@@ -100,7 +100,7 @@ pub(crate) fn run_away(core: &mut Core, recovery: &Recovery, c: u32) {
     if core.children[c as usize].state != State::WithSponsor {
         return;
     }
-    core.out.ran_away += 1;
+    core.tally(c).ran_away += 1;
     let addr = core.new_address();
     core.child(c).true_addr = addr;
     core.set_state(c, State::LeftSponsor);
@@ -113,7 +113,7 @@ pub(crate) fn exploit(core: &mut Core, c: u32) -> bool {
     if core.children[c as usize].state != State::WithSponsor {
         return false;
     }
-    core.out.exploited += 1;
+    core.tally(c).exploited += 1;
     let p = core.p;
     let addr = core.new_address();
     let ch = core.child(c);

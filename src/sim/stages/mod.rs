@@ -17,3 +17,4 @@ pub(crate) mod recovery;
 pub(crate) mod screening;
 pub(crate) mod services;
 pub(crate) mod sharing;
+pub(crate) mod start;

@@ -127,7 +127,7 @@ fn list(core: &Core, i: usize, op: &Operation, tried: &HashSet<u32>) -> Vec<u32>
 /// One attempt to find a listed child.
 fn search(core: &mut Core, c: u32) {
     let p = core.p;
-    core.out.operation_searches += 1;
+    core.tally(c).operation_searches += 1;
     let found = unit(&mut core.child(c).follow) < p.recovery.operation_find_probability;
     if !found {
         return;
@@ -135,7 +135,7 @@ fn search(core: &mut Core, c: u32) {
     match core.children[c as usize].state {
         State::Exploited => rescue(core, c, Rescuer::Operation),
         _ => {
-            core.out.located_by_operations += 1;
+            core.tally(c).located_by_operations += 1;
             core.contact(c, Agency::Ice);
             core.contact(c, Agency::Orr);
             core.refresh(c);

@@ -124,31 +124,61 @@ impl Orr {
     }
 
     /// The child enters care: the time in CBP custody is counted, and the sponsor search starts.
+    /// A child who turned 18 on the way is no longer a child: ORR hands them to ICE's adult
+    /// custody, and the bed goes to the next child.
     pub(crate) fn enter(&mut self, core: &mut Core, c: u32) {
-        let p = core.p;
         let now = core.now;
+        if core.children[c as usize].turns_18 <= now {
+            self.beds.busy = self.beds.busy.saturating_sub(1);
+            self.place_waiting(core);
+            to_ice_adult_custody(core, c);
+            return;
+        }
         let ch = core.child(c);
         ch.orr_entry = now;
         let hours = (now - ch.arrival) as f64 / 60.0;
-        let over_limit = now - ch.arrival > p.cbp.transfer_limit;
+        let over_limit = now - ch.arrival > core.p.cbp.transfer_limit;
+        let out = core.tally(c);
+        out.transferred_to_orr += 1;
+        out.cbp_hours_total += hours;
+        if over_limit {
+            out.over_72h += 1;
+        }
+        self.start_care(core, c, true);
+    }
+
+    /// `c` is in care from now: a voluntary departure may come, and the sponsor search starts
+    /// (`first`: the first search of the child's first stay).
+    fn start_care(&mut self, core: &mut Core, c: u32, first: bool) {
+        let p = core.p;
+        core.set_state(c, State::Orr);
+        let ch = core.child(c);
         let depart = hazard(p.orr.voluntary_departure_rate, &mut ch.pre);
         let no_sponsor = ch.flags.contains(Flags::NO_SPONSOR);
-        let turns_18 = ch.turns_18;
-        core.out.transferred_to_orr += 1;
-        core.out.cbp_hours_total += hours;
-        if over_limit {
-            core.out.over_72h += 1;
-        }
-        core.set_state(c, State::Orr);
-        if turns_18 <= now {
-            self.age_out(core, c);
-            return;
-        }
         if let Some(d) = depart {
             core.after(c, d, Event::Depart);
         }
         if !no_sponsor {
-            self.search_sponsor(core, c, true);
+            self.search_sponsor(core, c, first);
+        }
+    }
+
+    /// The starting population (`sim::stages::start`) takes its beds on the first morning, over
+    /// capacity if need be (the children are already in care), and their sponsor searches start.
+    /// If they outnumber the standard beds, the influx sites that hold the rest are open.
+    pub(crate) fn admit_starting_population(&mut self, core: &mut Core) {
+        let p = core.p;
+        let n = core.start_n;
+        let standard =
+            p.orr.standard_beds.at(0) as u64 * p.orr.usable_beds_percent.at(0) as u64 / 100;
+        self.influx_open = n as u64 > standard;
+        for c in 0..n {
+            self.beds.take();
+            let ch = core.child(c);
+            ch.orr_entry = 0;
+            // Whatever the referral record lacked has been made up during the stay.
+            ch.flags.remove(Flags::INCOMPLETE_RECORD);
+            self.start_care(core, c, true);
         }
     }
 
@@ -195,7 +225,7 @@ impl Orr {
         let ch = core.child(c);
         if ch.flags.contains(Flags::SPONSOR_DECLINES) {
             ch.flags.remove(Flags::SPONSOR_DECLINES);
-            core.out.sponsors_declined += 1;
+            core.tally(c).sponsors_declined += 1;
             if another_sponsor_allowed(core, c) {
                 self.search_sponsor(core, c, false);
             }
@@ -262,7 +292,7 @@ impl Orr {
     /// detected. Either way another sponsor is searched for, up to a maximum; or the release is
     /// prepared.
     pub(crate) fn vetted(&mut self, core: &mut Core, c: u32) {
-        let thoroughness = self.thoroughness(core);
+        let thoroughness = self.thoroughness(core, c);
         let ch = core.child(c);
         debug_assert!(ch.state == State::Orr && ch.flags.contains(Flags::VETTING));
         ch.flags.remove(Flags::VETTING);
@@ -286,9 +316,9 @@ impl Orr {
         let confirmed = ch.risk == 2 && ch.flags.contains(Flags::TRAFFICKER_IDENTIFIED);
         if arrested || ch.risk > 0 && (u < detect || confirmed) {
             if arrested {
-                core.out.sponsors_arrested += 1;
+                core.tally(c).sponsors_arrested += 1;
             } else {
-                core.out.sponsors_rejected += 1;
+                core.tally(c).sponsors_rejected += 1;
             }
             if another_sponsor_allowed(core, c) {
                 self.search_sponsor(core, c, false);
@@ -305,14 +335,14 @@ impl Orr {
     /// waiting for a case manager (the demand) exceed the vetting slots; then (slots / demand) to
     /// the power `vetting.overload_elasticity`. The line may still hold children who left care
     /// while waiting (they are passed over when it reaches them): they count as demand until then.
-    fn thoroughness(&self, core: &mut Core) -> f64 {
+    fn thoroughness(&self, core: &mut Core, c: u32) -> f64 {
         let pool = &self.case_managers;
         let demand = pool.busy as f64 + pool.line.len() as f64;
         let slots = pool.capacity as f64;
         if demand <= slots {
             return 1.0;
         }
-        core.out.vettings_overloaded += 1;
+        core.tally(c).vettings_overloaded += 1;
         (slots / demand).powf(core.p.vetting.overload_elasticity)
     }
 
@@ -327,8 +357,10 @@ impl Orr {
         }
     }
 
-    /// The child leaves care: the bed goes to the next child waiting in CBP.
+    /// The child leaves care: the discharge is counted, and the bed goes to the next child waiting
+    /// in CBP.
     fn leave(&mut self, core: &mut Core, c: u32, to: State) {
+        discharged(core, c, to == State::WithSponsor);
         self.beds.busy = self.beds.busy.saturating_sub(1);
         self.place_waiting(core);
         core.set_state(c, to);
@@ -337,7 +369,7 @@ impl Orr {
     /// Voluntary departure from care.
     pub(crate) fn depart(&mut self, core: &mut Core, c: u32) {
         if core.children[c as usize].state == State::Orr {
-            core.out.departed += 1;
+            core.tally(c).departed += 1;
             self.leave(core, c, State::Departed);
         }
     }
@@ -347,7 +379,7 @@ impl Orr {
         if core.children[c as usize].state != State::Orr {
             return false;
         }
-        core.out.aged_out_in_care += 1;
+        core.tally(c).aged_out_in_care += 1;
         self.leave(core, c, State::AgedOut);
         true
     }
@@ -390,10 +422,14 @@ impl Orr {
         let wrong = core.new_address();
         let first = core.children[c as usize].release == NEVER;
         if first {
-            core.out.released += 1;
-            core.snap.released += 1;
+            core.tally(c).released += 1;
+            if core.is_start(c) {
+                core.start_snap.released += 1;
+            } else {
+                core.snap.released += 1;
+            }
         } else {
-            core.out.re_releases += 1;
+            core.tally(c).re_releases += 1;
         }
         let ch = core.child(c);
         let care_days = (now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
@@ -410,9 +446,12 @@ impl Orr {
         }
         let cbp_knows = ch.flags.contains(Flags::CBP_KNOWS_SPONSOR);
         if first {
-            core.out.care_days_total += care_days;
+            let before = days_in_care_before_start(core, c);
+            let out = core.tally(c);
+            out.care_days_total += care_days;
+            out.care_days_since_entry_total += care_days + before;
         }
-        core.out.address_wrong_at_release += address_wrong as u64;
+        core.tally(c).address_wrong_at_release += address_wrong as u64;
         let orr_addr = if address_wrong { wrong } else { home };
         // ORR writes first: with an integrated record, an address CBP already holds for this
         // sponsor then reconciles a wrong one. The records are written before the child joins
@@ -424,6 +463,34 @@ impl Orr {
         self.leave(core, c, State::WithSponsor);
         Some(first)
     }
+}
+
+/// Days a child of the starting population had spent in care before the first day, if this is
+/// the stay that began then (0 for a cohort child, or after a return to care).
+fn days_in_care_before_start(core: &Core, c: u32) -> f64 {
+    if core.is_start(c) && core.children[c as usize].orr_entry == 0 {
+        core.start_elapsed[c as usize] as f64 / MINUTES_PER_DAY as f64
+    } else {
+        0.0
+    }
+}
+
+/// Count `c`'s discharge from care now (to a sponsor or not) in ORR's figures, with the days of
+/// the stay it ends.
+fn discharged(core: &mut Core, c: u32, to_sponsor: bool) {
+    let stay = (core.now - core.children[c as usize].orr_entry) as f64 / MINUTES_PER_DAY as f64;
+    let days = stay + days_in_care_before_start(core, c);
+    let d = &mut core.discharges;
+    d.count += 1;
+    d.care_days += days;
+    d.to_sponsors += u64::from(to_sponsor);
+}
+
+/// A child who turned 18 before entering ORR care goes to ICE's adult custody: no longer a child,
+/// and never in ORR care.
+pub(crate) fn to_ice_adult_custody(core: &mut Core, c: u32) {
+    core.tally(c).aged_out_in_cbp += 1;
+    core.set_state(c, State::AgedOut);
 }
 
 /// One more of the child's sponsors has been tried (rejected by vetting, declined, or the
@@ -442,6 +509,40 @@ mod tests {
     use crate::sim::core::child::Epoch;
     use crate::sim::engine::harness::{self, bare, fixed, Harness};
     use crate::sim::params::{Policy, Rules, Schedule};
+
+    /// A child who turns 18 in CBP custody, before processing ends or on the way to a bed, is
+    /// handed to ICE's adult custody: never transferred to ORR, never aged out in care, and any
+    /// bed reserved goes back (the defect of version 2: such children entered ORR and aged out
+    /// on entry).
+    #[test]
+    fn a_child_who_turns_18_in_cbp_custody_goes_to_ice_not_orr() {
+        use crate::sim::engine::testkit::scenario;
+        use crate::sim::engine::Engine;
+        use crate::sim::params::Duration;
+        let day = MINUTES_PER_DAY as f64;
+        for (processing_days, transport_days) in [(400.0, 0.5), (0.1, 400.0)] {
+            let mut p = scenario("baseline.toml", 0.002);
+            // Everyone is 17 and some fraction at arrival; CBP (or transport) takes over a year.
+            p.children.age_cdf = (0..18).map(|a| if a < 17 { 0.0 } else { 1.0 }).collect();
+            p.cbp.processing = Duration {
+                mean: processing_days * day,
+                cv: 0.01,
+            };
+            p.cbp.transport = Duration {
+                mean: transport_days * day,
+                cv: 0.01,
+            };
+            let mut e = Engine::after_days(&p, 900);
+            let core = e.core();
+            let out = &core.out;
+            assert!(out.arrived > 50);
+            assert_eq!(out.transferred_to_orr, 0, "processing {processing_days} d");
+            assert_eq!(out.aged_out_in_care, 0);
+            assert!(out.aged_out_in_cbp > 0);
+            let waiting = core.snap.states[State::Cbp as usize] as u64;
+            assert_eq!(out.aged_out_in_cbp + waiting, out.arrived);
+        }
+    }
 
     /// One case-manager slot; vetting takes exactly ten days, without a home study.
     fn one_case_manager() -> Params {
@@ -542,13 +643,13 @@ mod tests {
         // One child vetted, none waiting: not overloaded, whatever the elasticity.
         waiting_for_vetting(&mut h, 1);
         let (core, orr) = h.orr();
-        assert_eq!(orr.thoroughness(core), 1.0);
+        assert_eq!(orr.thoroughness(core, 0), 1.0);
         assert_eq!(core.out.vettings_overloaded, 0);
         // One slot, four children wanting it: (1/4)^0.5.
         waiting_for_vetting(&mut h, 3);
         assert_eq!(case_managers(&mut h), (1, 3));
         let (core, orr) = h.orr();
-        assert_eq!(orr.thoroughness(core), 0.5);
+        assert_eq!(orr.thoroughness(core, 0), 0.5);
         assert_eq!(core.out.vettings_overloaded, 1);
     }
 
@@ -563,7 +664,7 @@ mod tests {
         h.run_to(0);
         waiting_for_vetting(&mut h, 4);
         let (core, orr) = h.orr();
-        assert_eq!(orr.thoroughness(core), 1.0);
+        assert_eq!(orr.thoroughness(core, 0), 1.0);
     }
 
     #[test]

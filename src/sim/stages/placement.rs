@@ -27,7 +27,7 @@ pub(crate) fn breaks_down(core: &mut Core, c: u32) -> bool {
     if core.children[c as usize].state != State::WithSponsor {
         return false;
     }
-    core.out.placement_breakdowns += 1;
+    core.tally(c).placement_breakdowns += 1;
     true
 }
 

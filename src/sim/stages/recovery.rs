@@ -183,7 +183,7 @@ impl Recovery {
 
     /// A lead reaches HSI: it waits for an investigator (first come, first served).
     pub(crate) fn lead(&mut self, core: &mut Core, c: u32, source: LeadSource) {
-        core.out.leads_by_source[source as usize] += 1;
+        core.tally(c).leads_by_source[source as usize] += 1;
         core.child(c).flags.insert(Flags::SUSPECTED_VICTIM);
         self.line.push_back(Waiting {
             child: c,
@@ -216,7 +216,7 @@ impl Recovery {
                 continue;
             }
             if core.now.saturating_sub(w.since) > cold {
-                core.out.leads_gone_cold += 1;
+                core.tally(w.child).leads_gone_cold += 1;
                 continue;
             }
             self.start_investigation(core, w.child, w.source);
@@ -226,7 +226,7 @@ impl Recovery {
     fn start_investigation(&mut self, core: &mut Core, c: u32, source: LeadSource) {
         self.busy += 1;
         self.running.entry(c).or_default().push(source);
-        core.out.leads_worked += 1;
+        core.tally(c).leads_worked += 1;
         let stream = &mut core.child(c).follow;
         let d = match source {
             LeadSource::Screening => self.screening_investigation.minutes(stream),
@@ -252,10 +252,10 @@ impl Recovery {
         };
         let yes = unit(&mut ch.follow) < base * damp;
         if offered {
-            core.out.victims_offered_relief += 1;
+            core.tally(c).victims_offered_relief += 1;
         }
         if yes {
-            core.out.victims_cooperating += 1;
+            core.tally(c).victims_cooperating += 1;
         }
         yes
     }
@@ -288,7 +288,7 @@ impl Recovery {
             let confirm = unit(&mut ch.follow) < p.recovery.cooperation.identifies_trafficker;
             if coop && confirm && ch.risk == 2 && !ch.flags.contains(Flags::TRAFFICKER_IDENTIFIED) {
                 ch.flags.insert(Flags::TRAFFICKER_IDENTIFIED);
-                core.out.traffickers_identified += 1;
+                core.tally(c).traffickers_identified += 1;
             }
         } else {
             debug_assert_eq!(core.children[c as usize].state, State::Exploited);
@@ -330,7 +330,7 @@ impl Recovery {
     /// lead about another exploited child.
     fn after_rescue(&mut self, core: &mut Core, c: u32, coop: bool) {
         if let Some(since) = self.exploited_since.remove(&c) {
-            core.out.exploitation_to_rescue_days_total +=
+            core.tally(c).exploitation_to_rescue_days_total +=
                 core.now.saturating_sub(since) as f64 / MINUTES_PER_DAY as f64;
         }
         let further = core.p.recovery.cooperation.further_victims;
@@ -365,7 +365,7 @@ pub(crate) fn missing_report(core: &mut Core, c: u32) {
     }
     ch.flags.insert(Flags::MISSING_REPORTED);
     let d = hazard(rate, &mut ch.follow);
-    core.out.missing_reports += 1;
+    core.tally(c).missing_reports += 1;
     if let Some(d) = d {
         core.after(c, d, Event::RecordMatch);
     }
@@ -376,7 +376,7 @@ pub(crate) fn record_match(core: &mut Core, c: u32) {
     match core.children[c as usize].state {
         State::Exploited => rescue(core, c, Rescuer::RecordMatch),
         State::LeftSponsor | State::WithSponsor => {
-            core.out.located_by_match += 1;
+            core.tally(c).located_by_match += 1;
             core.contact(c, Agency::Ice);
             core.contact(c, Agency::Orr);
             core.refresh(c);
@@ -388,19 +388,19 @@ pub(crate) fn record_match(core: &mut Core, c: u32) {
 /// A child in exploitation is found and placed in safety. Investigators still working leads about
 /// the child are handed back by the engine (the placement ends).
 pub(crate) fn rescue(core: &mut Core, c: u32, by: Rescuer) {
-    core.out.rescued += 1;
+    core.tally(c).rescued += 1;
     match by {
-        Rescuer::Check => core.out.rescued_by_checks += 1,
+        Rescuer::Check => core.tally(c).rescued_by_checks += 1,
         Rescuer::Tracing => {
-            core.out.rescued_by_checks += 1;
-            core.out.rescued_by_tracing += 1;
+            core.tally(c).rescued_by_checks += 1;
+            core.tally(c).rescued_by_tracing += 1;
         }
         Rescuer::Lead(source) => {
-            core.out.rescued_by_leads += 1;
-            core.out.rescued_by_lead_source[source as usize] += 1;
+            core.tally(c).rescued_by_leads += 1;
+            core.tally(c).rescued_by_lead_source[source as usize] += 1;
         }
-        Rescuer::RecordMatch => core.out.rescued_by_record_match += 1,
-        Rescuer::Operation => core.out.rescued_by_operations += 1,
+        Rescuer::RecordMatch => core.tally(c).rescued_by_record_match += 1,
+        Rescuer::Operation => core.tally(c).rescued_by_operations += 1,
     }
     core.contact(c, Agency::Ice);
     core.set_state(c, State::Rescued);

@@ -75,9 +75,9 @@ pub(crate) fn screen(core: &mut Core, recovery: &mut Recovery, c: u32, at: Scree
         return;
     }
     core.child(c).flags.insert(Flags::REFERRED);
-    core.out.screening_referrals += 1;
+    core.tally(c).screening_referrals += 1;
     if indicators {
-        core.out.victims_identified_by_screening += 1;
+        core.tally(c).victims_identified_by_screening += 1;
     }
     recovery.lead(core, c, LeadSource::Screening);
 }

@@ -32,7 +32,7 @@ impl Sharing {
         let ice_delay = self.to_ice.minutes(&mut ch.follow);
         let share_court = unit(&mut ch.follow) < s.orr_to_court.probability;
         let court_delay = self.to_court.minutes(&mut ch.follow);
-        core.out.never_shared_with_ice += (!share_ice && !s.integrated_record) as u64;
+        core.tally(c).never_shared_with_ice += (!share_ice && !s.integrated_record) as u64;
         if !s.integrated_record {
             if share_ice {
                 core.after(c, ice_delay, Event::ShareIce);
