@@ -191,6 +191,9 @@ pub struct Vetting {
     pub household_fingerprinting_extra_depth: f64,
     pub in_person_verification_days_mean: f64,
     pub in_person_verification_cv: f64,
+    pub documentation_days_mean: f64,
+    pub documentation_cv: f64,
+    pub documentation_failure_probability: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -425,6 +428,9 @@ pub struct Policy {
     pub before: PolicyRules,
     #[serde(default)]
     pub changes: BTreeMap<String, PolicyChange>,
+    /// "YYYY-MM-DD": while the documentation injunction is in force, children who entered ORR
+    /// care on or before this day are exempt from the documentation requirement.
+    pub documentation_class_in_custody_by: String,
 }
 
 /// Every rule, stated in full (the rules in force before the first change).
@@ -437,6 +443,8 @@ pub struct PolicyRules {
     pub in_person_verification: bool,
     pub ice_at_verification: bool,
     pub arrests_during_checks: bool,
+    pub sponsor_documentation: bool,
+    pub documentation_injunction: bool,
 }
 
 /// A dated change: the rules it sets (the others stay as they were).
@@ -459,6 +467,10 @@ pub struct PolicyChange {
     pub ice_at_verification: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrests_during_checks: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sponsor_documentation: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_injunction: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

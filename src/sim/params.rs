@@ -220,6 +220,12 @@ pub struct Vetting {
     /// Time from a sponsor's application to the in-person identity verification, when required
     /// (`Rules::in_person_verification`); the case stays open with its case manager meanwhile.
     pub in_person_verification: Duration,
+    /// Time a sponsor takes to gather and submit the documents ORR requires, when required
+    /// (`Rules::sponsor_documentation`); the case stays open with its case manager meanwhile.
+    pub documentation: Duration,
+    /// Probability that a would-be sponsor cannot produce the required documents (the application
+    /// is then closed, and another sponsor is searched for), when required.
+    pub documentation_failure: f64,
     /// Per category: probability of a home study.
     pub home_study_probability: [f64; 3],
     /// Case-manager time for a home study.
@@ -653,6 +659,12 @@ pub struct Rules {
     pub ice_at_verification: bool,
     /// Welfare checks also make immigration arrests.
     pub arrests_during_checks: bool,
+    /// Sponsors must prove identity and income with the documents ORR lists; a sponsor who
+    /// cannot has the application closed (`Vetting::documentation_failure`).
+    pub sponsor_documentation: bool,
+    /// A court enjoins the documentation requirement for children in custody by
+    /// `Policy::documentation_class_day`.
+    pub documentation_injunction: bool,
 }
 
 /// A dated change of policy, as the scenario names and sources it.
@@ -678,6 +690,9 @@ pub struct Policy {
     /// The changes that take effect before the horizon, in date order (those dated on or before
     /// the start make up the rules of day 0).
     pub changes: Vec<PolicyChange>,
+    /// While `Rules::documentation_injunction` is in force, children who entered ORR care on or
+    /// before this day are exempt from the documentation requirement (the injunction's class).
+    pub documentation_class_day: u32,
 }
 
 impl Policy {
@@ -686,6 +701,7 @@ impl Policy {
         Policy {
             periods: vec![(0, rules)],
             changes: Vec::new(),
+            documentation_class_day: 0,
         }
     }
 

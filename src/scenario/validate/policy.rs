@@ -17,6 +17,8 @@ pub(super) fn validate(c: &mut Check, p: &Period, r: &raw::Policy) -> Policy {
         in_person_verification: b.in_person_verification,
         ice_at_verification: b.ice_at_verification,
         arrests_during_checks: b.arrests_during_checks,
+        sponsor_documentation: b.sponsor_documentation,
+        documentation_injunction: b.documentation_injunction,
     };
     // (date, key, change) for every change that ever takes effect; "never" removes one.
     let mut dated = Vec::new();
@@ -60,7 +62,18 @@ pub(super) fn validate(c: &mut Check, p: &Period, r: &raw::Policy) -> Policy {
             source: ch.source.clone(),
         });
     }
-    Policy { periods, changes }
+    let class = c.parse_date(
+        "policy.documentation_class_in_custody_by",
+        &r.documentation_class_in_custody_by,
+    );
+    let documentation_class_day = class
+        .map(|d| (d - p.start).num_days().clamp(0, u32::MAX as i64) as u32)
+        .unwrap_or(0);
+    Policy {
+        periods,
+        changes,
+        documentation_class_day,
+    }
 }
 
 /// The rules `ch` sets; the others stay as they were.
@@ -79,6 +92,11 @@ fn apply(rules: &mut Rules, ch: &raw::PolicyChange) {
     set(&mut rules.in_person_verification, ch.in_person_verification);
     set(&mut rules.ice_at_verification, ch.ice_at_verification);
     set(&mut rules.arrests_during_checks, ch.arrests_during_checks);
+    set(&mut rules.sponsor_documentation, ch.sponsor_documentation);
+    set(
+        &mut rules.documentation_injunction,
+        ch.documentation_injunction,
+    );
 }
 
 #[cfg(test)]

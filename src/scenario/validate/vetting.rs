@@ -55,6 +55,16 @@ pub(super) fn validate(c: &mut Check, v: &raw::Vetting) -> Vetting {
             "vetting.in_person_verification_cv",
             v.in_person_verification_cv,
         ),
+        documentation: c.days(
+            "vetting.documentation_days_mean",
+            v.documentation_days_mean,
+            "vetting.documentation_cv",
+            v.documentation_cv,
+        ),
+        documentation_failure: c.prob(
+            "vetting.documentation_failure_probability",
+            v.documentation_failure_probability,
+        ),
         detect_home_study: c.prob(
             "vetting.detection_probability_home_study",
             v.detection_probability_home_study,

@@ -32,6 +32,9 @@ pub struct RunSummary {
     pub sponsors_declined: u64,
     /// Would-be sponsors arrested during vetting (the child waits for another sponsor).
     pub sponsors_arrested: u64,
+    /// Would-be sponsors whose application was closed because they could not produce the
+    /// documents ORR required (the child waits for another sponsor).
+    pub sponsors_lacking_documents: u64,
     /// Household members arrested during welfare checks that found the child (the placement ended).
     pub household_arrests: u64,
     /// Of those, children who returned to ORR care (the others went to another adult).

@@ -12,7 +12,7 @@ use crate::sim::core::event::Event;
 use crate::sim::core::pool::Pool;
 use crate::sim::core::sampling::{hazard, pick, to_minutes, unit, Sampler};
 use crate::sim::core::Core;
-use crate::sim::params::{Params, MINUTES_PER_DAY};
+use crate::sim::params::{Params, Rules, MINUTES_PER_DAY};
 
 /// ORR's beds, intake team and case managers.
 pub(crate) struct Orr {
@@ -27,6 +27,7 @@ pub(crate) struct Orr {
     incomplete_record: Sampler,
     background: [Sampler; 3],
     in_person_verification: Sampler,
+    documentation: Sampler,
     home_study: Sampler,
     release_processing: Sampler,
     /// Detection by background checks at the baseline depth, and with every household adult
@@ -48,6 +49,7 @@ impl Orr {
             incomplete_record: Sampler::new(p.sponsors.incomplete_record_delay),
             background: p.vetting.background.map(Sampler::new),
             in_person_verification: Sampler::new(p.vetting.in_person_verification),
+            documentation: Sampler::new(p.vetting.documentation),
             home_study: Sampler::new(p.vetting.home_study),
             release_processing: Sampler::new(p.orr.release_processing),
             detect_background: [0.0, p.vetting.household_fingerprinting_depth]
@@ -273,6 +275,10 @@ impl Orr {
         if rules.in_person_verification {
             d = d.saturating_add(verification);
         }
+        let documents = self.documentation.minutes(&mut ch.pre);
+        if documentation_required(p, rules, ch.orr_entry) {
+            d = d.saturating_add(documents);
+        }
         // A child screening referred for trafficking indicators always gets a home study (TVPRA).
         let home_study = unit(&mut ch.pre) < p.vetting.home_study_probability[cat]
             || ch.flags.contains(Flags::REFERRED);
@@ -300,9 +306,12 @@ impl Orr {
         self.vet_waiting(core);
         let p = core.p;
         let arrest = deterrence::sponsor_arrest(p, core.day);
+        let rules = p.policy.at(core.day);
         let ch = core.child(c);
         let u = unit(&mut ch.pre);
         let arrested = unit(&mut ch.pre) < arrest;
+        let lacks_documents = unit(&mut ch.pre) < p.vetting.documentation_failure
+            && documentation_required(p, rules, ch.orr_entry);
         let background =
             self.detect_background[ch.flags.contains(Flags::HOUSEHOLD_FINGERPRINTED) as usize];
         // A home study is done on top of the background checks: the more thorough of the two.
@@ -314,9 +323,11 @@ impl Orr {
             };
         // A sponsor HSI's screening investigation confirmed as exploitative is rejected.
         let confirmed = ch.risk == 2 && ch.flags.contains(Flags::TRAFFICKER_IDENTIFIED);
-        if arrested || ch.risk > 0 && (u < detect || confirmed) {
+        if arrested || lacks_documents || ch.risk > 0 && (u < detect || confirmed) {
             if arrested {
                 core.tally(c).sponsors_arrested += 1;
+            } else if lacks_documents {
+                core.tally(c).sponsors_lacking_documents += 1;
             } else {
                 core.tally(c).sponsors_rejected += 1;
             }
@@ -463,6 +474,15 @@ impl Orr {
         self.leave(core, c, State::WithSponsor);
         Some(first)
     }
+}
+
+/// Whether the sponsor of a child who entered care at `entry` must produce the documents ORR
+/// lists, under `rules`: while the requirement is in force, unless an injunction exempts children
+/// in custody by its class date.
+fn documentation_required(p: &Params, rules: Rules, entry: u32) -> bool {
+    rules.sponsor_documentation
+        && !(rules.documentation_injunction
+            && entry / MINUTES_PER_DAY <= p.policy.documentation_class_day)
 }
 
 /// Days a child of the starting population had spent in care before the first day, if this is
@@ -778,18 +798,108 @@ mod tests {
         p.orr.release_processing = fixed(0.0);
         p.vetting.household_fingerprinting_depth = 1.0;
         p.vetting.in_person_verification = fixed(7.0 * MINUTES_PER_DAY as f64);
+        p.vetting.documentation = fixed(5.0 * MINUTES_PER_DAY as f64);
+        p.vetting.documentation_failure = 0.0;
         let day_of = |key: &str| {
             let ch = p.policy.changes.iter().find(|c| c.key == key);
             ch.unwrap().day
         };
         // Fingerprinting every household adult doubles the ten days of checks until the
-        // roll-back; from 2025-07-09 the in-person verification adds its seven days.
+        // roll-back; the documents add five days from March 2025, fingerprinting doubles the
+        // checks again from May 2025, and from 2025-07-09 the in-person verification adds its
+        // seven days (the children entering then are not of the injunction's class).
         let rollback = day_of("fingerprint_rollback_2018");
         assert_eq!(vetting_days_from(&p, rollback - 1), 20);
         assert_eq!(vetting_days_from(&p, rollback), 10);
+        let documents = day_of("sponsor_documentation_2025");
+        assert_eq!(vetting_days_from(&p, documents - 1), 10);
+        assert_eq!(vetting_days_from(&p, documents), 15);
+        let fingerprints = day_of("household_fingerprinting_2025");
+        assert_eq!(vetting_days_from(&p, fingerprints - 1), 15);
+        assert_eq!(vetting_days_from(&p, fingerprints), 25);
         let in_person = day_of("in_person_verification_2025");
-        assert_eq!(vetting_days_from(&p, in_person - 1), 10);
-        assert_eq!(vetting_days_from(&p, in_person), 17);
+        assert_eq!(vetting_days_from(&p, in_person - 1), 25);
+        assert_eq!(vetting_days_from(&p, in_person), 32);
+    }
+
+    /// Under the documentation requirement, the share of applications closed for want of
+    /// documents is the failure probability, and vetting waits the documents' time first; without
+    /// the requirement nothing is closed and nothing waits (paired: the same children).
+    #[test]
+    fn the_documentation_requirement_closes_applications_and_lengthens_vetting() {
+        let mut outcomes = Vec::new();
+        for required in [false, true] {
+            let mut p = one_case_manager();
+            p.orr.case_managers = Schedule(vec![(0, 2000)]);
+            p.sponsors.risk = [[0.0, 0.0]; 3];
+            p.sponsors.max_attempts = 1;
+            p.vetting.documentation = fixed(20.0 * MINUTES_PER_DAY as f64);
+            p.vetting.documentation_failure = 0.25;
+            p.policy = Policy::constant(Rules {
+                sponsor_documentation: required,
+                ..Rules::default()
+            });
+            let mut h = Harness::new(&p, 7);
+            waiting_for_vetting(&mut h, 2000);
+            let p_days = |h: &mut Harness, d: u32| {
+                h.run_to(d);
+                h.core().out.released
+            };
+            let early = p_days(&mut h, 15);
+            let late = p_days(&mut h, 60);
+            outcomes.push((early, late, h.core().out.sponsors_lacking_documents));
+        }
+        let (free, required) = (outcomes[0], outcomes[1]);
+        assert_eq!(free.2, 0, "nothing closed without the requirement");
+        assert!(
+            free.0 > 1500,
+            "released within 15 days without it: {}",
+            free.0
+        );
+        assert_eq!(
+            required.0, 0,
+            "nobody released before the documents' 20 days"
+        );
+        let closed = required.2 as f64 / 2000.0;
+        assert!((closed - 0.25).abs() < 0.03, "closed {closed}");
+        assert_eq!(
+            required.1 + required.2,
+            2000,
+            "every other application ends in release"
+        );
+    }
+
+    /// The injunction exempts children in custody by its class date, and only them.
+    #[test]
+    fn the_injunction_exempts_only_children_in_custody_by_the_class_date() {
+        let mut p = one_case_manager();
+        p.orr.case_managers = Schedule(vec![(0, 2000)]);
+        p.sponsors.risk = [[0.0, 0.0]; 3];
+        p.sponsors.max_attempts = 1;
+        p.vetting.documentation_failure = 1.0;
+        p.policy = Policy::constant(Rules {
+            sponsor_documentation: true,
+            documentation_injunction: true,
+            ..Rules::default()
+        });
+        p.policy.documentation_class_day = 10;
+        let mut h = Harness::new(&p, 7);
+        let class = waiting_for_vetting(&mut h, 300);
+        h.run_to(12);
+        let later = waiting_for_vetting(&mut h, 300);
+        h.run_to(200);
+        let released = |h: &mut Harness, kids: &[u32]| {
+            kids.iter()
+                .filter(|&&c| h.core().children[c as usize].release != NEVER)
+                .count()
+        };
+        assert_eq!(released(&mut h, &class), 300, "the class is exempt");
+        assert_eq!(
+            released(&mut h, &later),
+            0,
+            "later entries must document (and cannot)"
+        );
+        assert_eq!(h.core().out.sponsors_lacking_documents, 300);
     }
 
     #[test]
