@@ -9,7 +9,8 @@
 //! Here: what a metric is ([`Metric`], [`Better`], [`Kind`]), the catalogue built once in output
 //! order, and finding a metric by its key. The entries, in that order, by part: `lens.rs` the
 //! measures of locatability through each lens, `pipeline.rs` the pipeline's counts, `leads.rs` the
-//! leads and rescues per lead source, `flows.rs` the flows into and out of unlocatable. `values.rs`
+//! leads and rescues per lead source, `start.rs` the children already in care on the first day
+//! (counted apart from the cohort), `flows.rs` the flows into and out of unlocatable. `values.rs`
 //! reads a run's values through the catalogue; `lists.rs` holds the named lists of metrics shown
 //! by default (the headline, a sweep's, an explore's...).
 
@@ -21,6 +22,7 @@ mod leads;
 mod lens;
 mod lists;
 mod pipeline;
+mod start;
 mod values;
 
 pub use flows::Flow;
@@ -156,6 +158,7 @@ fn built() -> &'static Catalogue {
         c.extend(lens::entries());
         c.extend(pipeline::entries());
         c.extend(leads::entries());
+        c.extend(start::entries());
         let start = c.metrics.len();
         c.extend(flows::entries());
         c.flows = start..c.metrics.len();

@@ -127,6 +127,13 @@ const PIPELINE: &[Plain] = &[
         |s| s.sponsors_arrested as f64,
     ),
     count(
+        "sponsors_lacking_documents",
+        "Would-be sponsors whose application closed for want of required documents",
+        "sponsors",
+        Neither,
+        |s| s.sponsors_lacking_documents as f64,
+    ),
+    count(
         "household_arrests",
         "Household members arrested during welfare checks (placement ended)",
         "people",
@@ -144,6 +151,12 @@ const PIPELINE: &[Plain] = &[
         "Children who turned 18 in ORR care",
         Lower,
         |s| s.aged_out_in_care as f64,
+    ),
+    children(
+        "aged_out_in_cbp",
+        "Children who turned 18 in CBP custody (sent to ICE adult custody, never in ORR care)",
+        Neither,
+        |s| s.aged_out_in_cbp as f64,
     ),
     children(
         "voluntary_departures",
