@@ -14,7 +14,7 @@ fn small(dir: &Path) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n\n[wellbeing_calls]\nmax_attempts = 1\n",
+        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n\n[wellbeing_calls]\nmax_attempts = 1\n",
     )
 }
 

@@ -52,6 +52,9 @@ pub const SMALL: &str = r#"
 name = "small"
 description = "test scenario: about 2% of the baseline cohort"
 
+[orr.in_care_at_start]
+children = 260   # about 2% of the baseline's 13,220, as the cohort
+
 [[arrivals.fiscal_years]]
 fiscal_year = 2019
 children = 1400

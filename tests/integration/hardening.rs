@@ -16,7 +16,7 @@ fn sweep_file(dir: &Path, samples: u32, reps: u32) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
+        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
     );
     let path = dir.join("sweep.toml");
     std::fs::write(
@@ -513,7 +513,7 @@ fn a_full_disk_while_appending_names_the_file() {
     let out = std::process::Command::new("sh")
         .current_dir(d)
         .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"")
+        .arg("trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"")
         .arg(&bin)
         .args(["sweep", s.to_str().unwrap(), "-q", "-t", "1", "-o", "out"])
         .output()
@@ -562,7 +562,7 @@ fn arrays_for_tables_in_sweep_and_calibration_files_are_refused() {
             && err.contains(
                 "field `parameters[0]` = [\"ice.nta_probability\", 0.2, 1.0]: must be a table"
             )
-            && err.contains("field `targets`: small.toml: 4 invalid value(s)"),
+            && err.contains("field `targets`: small.toml: 5 invalid value(s)"),
         "{err}"
     );
 }
