@@ -40,12 +40,14 @@ fn baseline_params() -> Params {
     }
 }
 
-/// The baseline with every day's arrival rate multiplied by `fraction`.
+/// The baseline with every day's arrival rate, and the children in care on the first day,
+/// multiplied by `fraction`.
 fn scaled(base: &Params, fraction: f64) -> Params {
     let mut p = base.clone();
     for rate in &mut p.arrival_rate_by_day {
         *rate *= fraction;
     }
+    p.orr.at_start.children = (p.orr.at_start.children as f64 * fraction).round() as u32;
     p
 }
 
