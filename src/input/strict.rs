@@ -20,7 +20,12 @@ pub(crate) fn strict<T: DeserializeOwned + Serialize>(
 ) -> Result<T, Vec<Problem>> {
     let t: T = match serde_path_to_error::deserialize(value.clone()) {
         Ok(t) => t,
-        Err(e) => return Err(schema_problems::<T>(value, at, e)),
+        Err(e) => {
+            if let Some(p) = table_written_as_array::<T>(value, at) {
+                return Err(vec![p]);
+            }
+            return Err(schema_problems::<T>(value, at, e));
+        }
     };
     let mut problems = Vec::new();
     if let Ok(back) = Value::try_from(&t) {
@@ -31,6 +36,37 @@ pub(crate) fn strict<T: DeserializeOwned + Serialize>(
     } else {
         Err(problems)
     }
+}
+
+/// `[[key]]` (an array of tables) written where `T` is one table `[key]`: serde would read the
+/// table's fields by position from the array and report a type no author wrote ("invalid type:
+/// map, expected true or false"). Recognised when `T` is a table: it reads from the array's first
+/// table, or fails there on one of its fields or a missing field.
+fn table_written_as_array<T: DeserializeOwned>(value: &Value, at: &str) -> Option<Problem> {
+    let Value::Array(items) = value else {
+        return None;
+    };
+    let first = match items.first() {
+        Some(Value::Table(t)) if items.iter().all(Value::is_table) => t.clone(),
+        _ => return None,
+    };
+    let is_table = match serde_path_to_error::deserialize::<_, T>(Value::Table(first)) {
+        Ok(_) => true,
+        Err(e) => {
+            matches!(
+                e.path().iter().next(),
+                Some(serde_path_to_error::Segment::Map { .. })
+            ) || e.inner().to_string().contains("missing field")
+        }
+    };
+    let name = if at.is_empty() { "the file" } else { at };
+    is_table.then(|| Problem {
+        field: name.to_string(),
+        value: short(value),
+        allowed: format!(
+            "must be one table: write [{name}] with its keys, not [[{name}]] (an array of tables)"
+        ),
+    })
 }
 
 /// Every schema problem of a table, not only the first: after each problem the offending key is

@@ -187,6 +187,39 @@ fn unknown_key_in_an_array_of_tables() {
     );
 }
 
+/// A section written as an array of tables (`[[data_sharing]]`) is named as such, not reported as
+/// "invalid type: map, expected true or false" at `data_sharing.[0]` (serde reading the table's
+/// fields by position), as version 2.1 did; the same for a policy change dated after the horizon,
+/// which 2.1 accepted silently.
+#[test]
+fn a_section_written_as_an_array_of_tables_and_a_change_after_the_horizon() {
+    let dir = extending("array.toml", "[[data_sharing]]\nintegrated_record = true\n");
+    let err = rejected(
+        dir.path(),
+        "array.toml",
+        &[
+            "array.toml",
+            "field `data_sharing`",
+            "write [data_sharing] with its keys, not [[data_sharing]]",
+        ],
+    );
+    assert!(!err.contains("expected true or false"), "{err}");
+    let dir = extending(
+        "late.toml",
+        "[policy.changes.in_person_verification_2025]\nfrom = \"2030-01-01\"\n",
+    );
+    rejected(
+        dir.path(),
+        "late.toml",
+        &[
+            "late.toml",
+            "field `policy.changes.in_person_verification_2025.from`",
+            "\"2030-01-01\"",
+            "must be on or before the horizon, 2025-12-31",
+        ],
+    );
+}
+
 #[test]
 fn wrong_type_string_for_number() {
     let dir = extending(

@@ -46,6 +46,16 @@ pub(super) fn validate(c: &mut Check, p: &Period, r: &raw::Policy) -> Policy {
     let mut changes = Vec::new();
     for (date, key, ch) in dated {
         if date > p.end {
+            // It would never take effect: say so rather than accept it silently.
+            c.bad(
+                &format!("policy.changes.{key}.from"),
+                format!("\"{date}\""),
+                &format!(
+                    "must be on or before the horizon, {} (time.horizon_date), or \"never\" to remove \
+                     the change: a change after the horizon would never take effect",
+                    p.end
+                ),
+            );
             continue;
         }
         let day = (date - p.start).num_days().max(0) as u32;
@@ -155,16 +165,24 @@ mod tests {
         assert!(p.at(moved - 1).sponsor_data_to_ice && !p.at(moved).sponsor_data_to_ice);
     }
 
+    /// A change dated after the horizon would never take effect: refused, naming the field and
+    /// what is allowed (version 2.1 accepted it silently).
     #[test]
-    fn a_change_after_the_horizon_never_takes_effect() {
+    fn a_change_after_the_horizon_is_refused() {
         let mut r = baseline();
         r.policy
             .changes
             .get_mut("in_person_verification_2025")
             .unwrap()
             .from = "2030-01-01".into();
-        let p = policy(&r);
-        assert_eq!(day(&p, "in_person_verification_2025"), None);
-        assert!(!p.at(p.periods.last().unwrap().0).in_person_verification);
+        let problems = validate(&r).unwrap_err();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains("policy.changes.in_person_verification_2025.from")
+                && text.contains("\"2030-01-01\"")
+                && text.contains("must be on or before the horizon, 2025-12-31"),
+            "{text}"
+        );
     }
 }
