@@ -258,6 +258,16 @@ fn shards_merge_into_the_single_machine_result() {
         .clone();
     let msg = String::from_utf8_lossy(&partial);
     assert!(msg.contains("missing") && msg.contains("2/3"), "{msg}");
+    // Nothing that looks like a merged sweep: only the report of what is missing (version 2.1
+    // wrote runs.csv, points.csv and sweep.json as a complete merge does).
+    for f in ["runs.csv", "points.csv", "sweep.json"] {
+        assert!(!dir.path().join("partial").join(f).exists(), "{f} written");
+    }
+    let report = std::fs::read_to_string(dir.path().join("partial/merge-incomplete.txt")).unwrap();
+    assert!(
+        report.contains("incomplete") && report.contains("2/3"),
+        "{report}"
+    );
     cmd(dir.path())
         .args([
             "merge", &shards[0], &shards[1], &shards[2], "-q", "-o", "merged",
@@ -295,11 +305,36 @@ fn shards_merge_into_the_single_machine_result() {
             "mixed",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .stderr
         .clone();
     assert!(String::from_utf8_lossy(&err).contains("mismatched"));
+    // Bad arguments are bad input (exit code 2): a shard given twice, a folder that is no shard,
+    // and an output folder that is one of the shards (version 2.1 replaced that shard's log).
+    for (args, says) in [
+        (
+            vec![&shards[0][..], &shards[0][..], "-o", "twice"],
+            "is given twice",
+        ),
+        (vec![&shards[0][..], "other", "-o", "noshard"], "holds no"),
+        (
+            vec![
+                &shards[0][..],
+                &shards[1][..],
+                &shards[2][..],
+                "-o",
+                &shards[1][..],
+            ],
+            "is one of the shard folders",
+        ),
+    ] {
+        let before = read(dir.path().join(&shards[1]).join("runs.csv"));
+        let a = cmd(dir.path()).arg("merge").args(&args).assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(read(dir.path().join(&shards[1]).join("runs.csv")), before);
+    }
 }
 
 #[test]

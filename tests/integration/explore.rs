@@ -315,6 +315,10 @@ fn a_killed_explore_resumes_to_identical_results_and_shards_merge() {
         .clone();
     let msg = String::from_utf8_lossy(&partial);
     assert!(msg.contains("missing") && msg.contains("3/3"), "{msg}");
+    for f in OUTPUTS {
+        assert!(!dir.path().join("partial").join(f).exists(), "{f} written");
+    }
+    assert!(dir.path().join("partial/merge-incomplete.txt").is_file());
     cmd(dir.path())
         .args([
             "merge", &shards[0], &shards[1], &shards[2], "-q", "-o", "merged",

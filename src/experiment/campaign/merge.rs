@@ -9,6 +9,7 @@ use anyhow::{bail, Result};
 
 use super::log::{complete, csv_line, reader, LogSpec};
 use super::Shard;
+use crate::error::ScenarioError;
 use crate::output::files::write_atomic;
 
 /// What `merge` checks of one shard folder.
@@ -20,32 +21,41 @@ pub(crate) struct ShardOf<'a> {
     pub shard: Shard,
 }
 
-/// Refuse shards of different campaigns (`what`: "sweep", "explore") or a shard given twice;
-/// return the shards of `1..=n` not given.
+/// Refuse shards of different campaigns (`what`: "sweep", "explore") or a shard given twice, as
+/// bad input naming the folder; return the shards of `1..=n` not given.
 pub(crate) fn check_shards(
     dirs: &[PathBuf],
     shards: &[ShardOf<'_>],
     what: &str,
-) -> Result<Vec<u64>> {
+) -> Result<Vec<u64>, ScenarioError> {
     let first = &shards[0];
     for (d, i) in dirs.iter().zip(shards) {
         if i.identity != first.identity || i.shard.n != first.shard.n {
-            bail!(
-                "{} holds a different {what} ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched {what}s",
-                d.display(),
-                i.file,
-                i.shard.n,
-                dirs[0].display(),
-                first.file,
-                first.shard.n
-            );
+            return Err(ScenarioError::Outputs {
+                path: d.clone(),
+                message: format!(
+                    "holds a different {what} ({} in {} shards) from {} ({} in {} shards): refusing to merge mismatched {what}s",
+                    i.file,
+                    i.shard.n,
+                    dirs[0].display(),
+                    first.file,
+                    first.shard.n
+                ),
+            });
         }
     }
-    let mut have: Vec<u64> = shards.iter().map(|i| i.shard.k).collect();
-    have.sort();
-    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
-        bail!("shard {}/{} is given twice", w[0], first.shard.n);
+    for (j, (d, i)) in dirs.iter().zip(shards).enumerate() {
+        if shards[..j].iter().any(|o| o.shard.k == i.shard.k) {
+            return Err(ScenarioError::Outputs {
+                path: d.clone(),
+                message: format!(
+                    "shard {}/{} is given twice: give each shard folder once",
+                    i.shard.k, first.shard.n
+                ),
+            });
+        }
     }
+    let have: Vec<u64> = shards.iter().map(|i| i.shard.k).collect();
     Ok((1..=first.shard.n).filter(|k| !have.contains(k)).collect())
 }
 
