@@ -108,7 +108,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| default_out(&args.calibration));
     let info = CalibrationInfo::new(&cal);
-    let _lock = lock_out(&out)?;
+    let _lock = lock_out(&out, "calibrate")?;
     check_folder(&out, &info, args.resume)?;
     let session = Session::open(&cal, &out, Shard::WHOLE, args.resume).map_err(bad_input)?;
     folder::write(&out, &info)?;

@@ -43,7 +43,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("compare-{stem}"))
     });
-    let _lock = super::lock_out(&out_dir)?;
+    let _lock = super::lock_out(&out_dir, "compare")?;
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let names: Vec<String> = std::iter::once(&args.baseline)

@@ -205,7 +205,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(dir, &args.reform));
-    let _lock = lock_out(&out)?;
+    let _lock = lock_out(&out, "discover")?;
     let d = Discovery {
         explore_dir: dir,
         reform: &args.reform,

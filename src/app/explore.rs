@@ -70,7 +70,7 @@ pub(super) fn explore(args: &ExploreArgs) -> Result<()> {
     let (shard, out) = super::shard_folder(args.shard, base_out);
     let (k, n) = (shard.k, shard.n);
     let info = ExploreInfo::new(&e, k, n);
-    let _lock = lock_out(&out)?;
+    let _lock = lock_out(&out, "explore")?;
     if args.resume && files::is_explore(&out) {
         let old: ExploreInfo = folder::read(&out)?;
         if old.identity != info.identity || (old.shard_k, old.shard_n) != (k, n) {

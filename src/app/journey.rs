@@ -57,7 +57,7 @@ pub(super) fn journey(args: &JourneyArgs) -> Result<()> {
             .unwrap_or_else(|| "scenario".into());
         PathBuf::from("outputs").join(format!("journey-{stem}"))
     });
-    let _lock = super::lock_out(&out_dir)?;
+    let _lock = super::lock_out(&out_dir, "journey")?;
     let bar = super::progress_bar(2, args.quiet, "simulations");
     bar.set_message(format!("{}: replication {}", sc.name(), args.replication));
 

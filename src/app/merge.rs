@@ -50,7 +50,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
 
 fn merge_as<K: Merge>(args: &MergeArgs) -> Result<()> {
     refuse_out_among_inputs(args)?;
-    let _lock = lock_out(&args.out)?;
+    let _lock = lock_out(&args.out, K::WHAT)?;
     let infos: Vec<K::Info> = args
         .dirs
         .iter()

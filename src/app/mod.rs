@@ -62,8 +62,8 @@ pub(crate) fn shard_folder(
 
 /// Create and lock an output folder and check that it can be written, before anything runs: a
 /// folder another command writes, or one that cannot be written, is bad input (exit code 2).
-pub(crate) fn lock_out(dir: &Path) -> Result<output::lock::FolderLock> {
-    Ok(output::lock::prepare(dir).map_err(BadInput)?)
+pub(crate) fn lock_out(dir: &Path, kind: &str) -> Result<output::lock::FolderLock> {
+    Ok(output::lock::prepare(dir, kind).map_err(BadInput)?)
 }
 
 /// Carry out one command. A [`BadInput`] in the error chain means exit code 2, any other error 1.
@@ -127,7 +127,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
-    let _lock = lock_out(&out_dir)?;
+    let _lock = lock_out(&out_dir, "run")?;
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let quiet = args.printing.quiet || args.printing.json;

@@ -45,7 +45,7 @@ pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
     let charts_dir = out.with_file_name(format!("{stem}_charts"));
     // One writer per report: its charts folder is locked (and checked writable) before any chart
     // is drawn; a second `report` to the same file is refused at once (exit code 2).
-    let _lock = super::lock_out(&charts_dir)?;
+    let _lock = super::lock_out(&charts_dir, "report")?;
     let runs: Vec<&Input> = inputs.iter().filter(|i| i.kind == Kind::Run).collect();
     let steps = inputs.len() as u64 + u64::from(runs.len() >= 2) + 1;
     let bar = super::progress_bar(steps, quiet, "steps");

@@ -59,7 +59,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<()> {
     let (shard, out) = super::shard_folder(args.shard, base_out);
     let (k, n) = (shard.k, shard.n);
     let mut info = SweepInfo::new(&sw, k, n, args.long);
-    let _lock = lock_out(&out)?;
+    let _lock = lock_out(&out, "sweep")?;
     if args.resume && folder::holds::<SweepInfo>(&out) {
         let old: SweepInfo = folder::read(&out)?;
         info.points_long |= old.points_long;
@@ -234,7 +234,7 @@ fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<(
         shell_quoted(&out, "the output folder")?,
         shell_quoted(&dir, "the output folder")?,
     );
-    let _lock = lock_out(&out)?;
+    let _lock = lock_out(&out, "sweep")?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let threads = if args.workers.threads == 0 {
         1

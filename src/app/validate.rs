@@ -28,7 +28,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("outputs").join(format!("validate-{stem}"))
     });
-    let _lock = super::lock_out(&out_dir)?;
+    let _lock = super::lock_out(&out_dir, "validate")?;
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let quiet = args.printing.quiet || args.printing.json;

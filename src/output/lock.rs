@@ -2,7 +2,8 @@
 //! Windows) on `<folder>/.custody-sim.lock`, taken before anything is computed and held until the
 //! command ends. The lock file names its holder (process
 //! id and command line); the operating system releases the lock when the process dies, however it
-//! dies (SIGKILL included), so `--resume` after a crash is never refused.
+//! dies (SIGKILL included), so `--resume` after a crash is never refused. Its second line names the
+//! kind of output the folder holds (`kind: sweep`): a command writing another kind is refused.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -62,9 +63,22 @@ fn holder_text() -> String {
     format!("pid {}: {}", std::process::id(), args.join(" "))
 }
 
+/// The line of the lock file that names the kind of output the folder holds (the command that
+/// wrote it: `run`, `sweep`, ...).
+const KIND: &str = "kind: ";
+
+/// The kind of output named in a lock file's text, if any (folders written before kinds were
+/// recorded name none).
+fn kind_in(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(KIND))
+        .map(str::trim)
+}
+
 /// Create `dir` if needed, lock it for this process, and check that files can be created in it.
-/// Refused at once (never waits) if another process holds the lock.
-pub(crate) fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
+/// Refused at once (never waits) if another process holds the lock, and if the folder holds
+/// another `kind` of output (one folder, one kind: a report of it would otherwise show only one).
+pub(crate) fn prepare(dir: &Path, kind: &str) -> Result<FolderLock, ScenarioError> {
     let unwritable = |source: std::io::Error| ScenarioError::Unwritable {
         path: dir.to_path_buf(),
         source,
@@ -85,10 +99,11 @@ pub(crate) fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
             let mut text = String::new();
             let _ = (&file).take(MAX_HOLDER).read_to_string(&mut text);
             let text = text.trim();
-            let holder = if text.is_empty() {
+            let first = text.lines().next().unwrap_or_default().trim();
+            let holder = if first.is_empty() {
                 "a process that is just starting".to_string()
             } else {
-                text.to_string()
+                first.to_string()
             };
             return Err(ScenarioError::Locked {
                 path: dir.to_path_buf(),
@@ -97,10 +112,21 @@ pub(crate) fn prepare(dir: &Path) -> Result<FolderLock, ScenarioError> {
         }
         Err(TryLockError::Error(e)) => return Err(unwritable(e)),
     }
+    let mut before = String::new();
+    let _ = (&file).take(MAX_HOLDER).read_to_string(&mut before);
+    if let Some(other) = kind_in(&before).filter(|k| *k != kind) {
+        return Err(ScenarioError::Outputs {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds the outputs of `custody-sim {other}`; `custody-sim {kind}` writes another \
+                 kind: choose another output folder (-o), or remove this one first"
+            ),
+        });
+    }
     let write_holder = |file: &mut File| -> std::io::Result<()> {
         file.set_len(0)?;
         file.seek(SeekFrom::Start(0))?;
-        file.write_all(format!("{}\n", holder_text()).as_bytes())?;
+        file.write_all(format!("{}\n{KIND}{kind}\n", holder_text()).as_bytes())?;
         file.sync_data()
     };
     write_holder(&mut file).map_err(unwritable)?;
@@ -140,9 +166,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
-        let first = prepare(&out).unwrap();
+        let first = prepare(&out, "run").unwrap();
         assert_eq!(first.dir(), out);
-        let err = prepare(&out).unwrap_err();
+        let err = prepare(&out, "run").unwrap_err();
         let shown = err.to_string();
         assert!(matches!(err, ScenarioError::Locked { .. }), "{shown}");
         assert!(
@@ -151,7 +177,7 @@ mod tests {
         );
         assert!(shown.contains(&out.display().to_string()), "{shown}");
         drop(first);
-        let again = prepare(&out).unwrap();
+        let again = prepare(&out, "run").unwrap();
         drop(again);
         // Only the lock file is left behind.
         let names: Vec<String> = std::fs::read_dir(&out)
@@ -161,13 +187,40 @@ mod tests {
         assert_eq!(names, [LOCK_FILE]);
     }
 
+    /// One folder, one kind of output: a folder a `run` wrote is refused to a `sweep` (version
+    /// 2.1 let both write there, and a report then showed only one), admitted to another `run`;
+    /// a folder whose lock names no kind (written before kinds were recorded) is admitted.
+    #[test]
+    fn a_folder_holding_another_kind_of_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let lock = prepare(&out, "run").unwrap();
+        std::fs::write(out.join("summary.csv"), "x").unwrap();
+        drop(lock);
+        let err = prepare(&out, "sweep").unwrap_err();
+        let shown = err.to_string();
+        assert!(matches!(err, ScenarioError::Outputs { .. }), "{shown}");
+        assert!(
+            shown.contains("holds the outputs of `custody-sim run`")
+                && shown.contains("`custody-sim sweep` writes another kind"),
+            "{shown}"
+        );
+        drop(prepare(&out, "run").unwrap());
+        std::fs::write(out.join(LOCK_FILE), "pid 1: custody-sim run x.toml\n").unwrap();
+        drop(prepare(&out, "sweep").unwrap());
+        assert_eq!(
+            kind_in(&std::fs::read_to_string(out.join(LOCK_FILE)).unwrap()),
+            Some("sweep")
+        );
+    }
+
     #[test]
     fn a_folder_created_for_nothing_is_removed_again() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new");
-        drop(prepare(&out).unwrap());
+        drop(prepare(&out, "run").unwrap());
         assert!(!out.exists());
-        let lock = prepare(&out).unwrap();
+        let lock = prepare(&out, "run").unwrap();
         std::fs::write(out.join("result.csv"), "x").unwrap();
         drop(lock);
         assert!(out.join("result.csv").exists());
@@ -178,7 +231,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("file");
         std::fs::write(&file, "x").unwrap();
-        let err = prepare(&file.join("out")).unwrap_err();
+        let err = prepare(&file.join("out"), "run").unwrap_err();
         assert!(matches!(err, ScenarioError::Unwritable { .. }), "{err}");
         assert!(err.to_string().contains("file/out"), "{err}");
     }

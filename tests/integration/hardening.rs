@@ -691,3 +691,32 @@ fn a_report_being_written_is_not_written_twice_at_once() {
         .success();
     assert!(d.join("r2/report.html").exists());
 }
+
+/// One folder, one kind of output: a `sweep` into the folder a `run` wrote is refused (exit 2) and
+/// leaves the run's files as they were; the `run` may write there again (version 2.1 let both
+/// write, and a report of the folder then showed only one).
+#[test]
+fn a_folder_holding_a_run_is_refused_to_a_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = sweep_file(d, 2, 1);
+    cmd(d)
+        .args(["run", "small.toml", "-r", "1", "-q", "-o", "out"])
+        .assert()
+        .success();
+    let before = std::fs::read(d.join("out/summary.csv")).unwrap();
+    refused_with(
+        d,
+        &["sweep", s.to_str().unwrap(), "-q", "-o", "out"],
+        &[
+            "out: holds the outputs of `custody-sim run`",
+            "`custody-sim sweep` writes another kind",
+        ],
+    );
+    assert_eq!(std::fs::read(d.join("out/summary.csv")).unwrap(), before);
+    assert!(!d.join("out/points.csv").exists());
+    cmd(d)
+        .args(["run", "small.toml", "-r", "1", "-q", "-o", "out"])
+        .assert()
+        .success();
+}
