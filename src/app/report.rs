@@ -60,7 +60,7 @@ pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
     let mut run_policies = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let sub = charts_dir.join(format!("{:02}-{}", i + 1, input.kind.name()));
-        let done = section::of_folder(input, &sub)?;
+        let done = section::of_folder(input, &sub).map_err(super::bad_input)?;
         n_charts += done.charts;
         if let Some(policy) = done.policy {
             run_policies.push((input.label.clone(), policy));

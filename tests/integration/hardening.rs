@@ -720,3 +720,29 @@ fn a_folder_holding_a_run_is_refused_to_a_sweep() {
         .assert()
         .success();
 }
+
+/// `report` on a run folder whose timeseries.csv was cut short: bad input (exit 2) naming the
+/// file and the row (version 2.1 exited 1, as if the command itself had failed).
+#[test]
+fn a_report_of_a_truncated_time_series_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sweep_file(d, 2, 1);
+    cmd(d)
+        .args(["run", "small.toml", "-r", "1", "-q", "-o", "run"])
+        .assert()
+        .success();
+    let path = d.join("run/timeseries.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut: String = text.lines().take(20).collect::<Vec<_>>().join("\n") + "\n0,10,2018";
+    std::fs::write(&path, cut).unwrap();
+    refused_with(
+        d,
+        &["report", "run", "-o", "r.html"],
+        &[
+            "run/timeseries.csv",
+            "is truncated or malformed at data row 20",
+        ],
+    );
+    assert!(!d.join("r.html").exists());
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::error::ScenarioError;
 use crate::output::schema::timeseries;
 use crate::stats::{interval, Interval};
 
@@ -50,12 +51,13 @@ impl Table {
         }
         let mut rows = Vec::new();
         for (i, rec) in r.records().enumerate() {
-            let rec = rec.with_context(|| {
-                format!(
-                    "{} is truncated or malformed at data row {}: {fix}",
-                    path.display(),
+            // A damaged input file is bad input (exit code 2), not a failed command.
+            let rec = rec.map_err(|e| ScenarioError::Outputs {
+                path: path.to_path_buf(),
+                message: format!(
+                    "is truncated or malformed at data row {}: {fix} ({e})",
                     i + 1
-                )
+                ),
             })?;
             rows.push(rec);
         }
