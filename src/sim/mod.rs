@@ -2,11 +2,12 @@
 //! record, the one place records are written, the daily snapshot, tracing, the observer
 //! interface); `stages` holds one module per stage of the pipeline with its resources and rules;
 //! `engine` runs the day loop and routes each event to its stage; `params` are the validated
-//! parameters. Nothing here does I/O, prints, reads the environment or spawns threads.
+//! parameters (`policy` the dated policy history among them). Nothing here does I/O, prints, reads the environment or spawns threads.
 
 pub(crate) mod core;
 pub mod engine;
 pub mod params;
+pub mod policy;
 pub(crate) mod stages;
 
 pub use self::core::agency::{Agency, N_AGENCIES};

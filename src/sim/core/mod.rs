@@ -116,7 +116,7 @@ impl<'p> Core<'p> {
     /// the starting population's by its index above 2^32, which no cohort child reaches.
     #[inline]
     pub(crate) fn stream(&self, child: u32, purpose: Purpose) -> Stream {
-        let key = if child < self.start_n {
+        let key = if self.is_start(child) {
             START_KEYS + child as u64
         } else {
             (child - self.start_n) as u64
@@ -139,7 +139,7 @@ impl<'p> Core<'p> {
     /// The running totals `c` counts in: the cohort's or the starting population's.
     #[inline]
     pub(crate) fn tally(&mut self, c: u32) -> &mut RunSummary {
-        if c < self.start_n {
+        if self.is_start(c) {
             &mut self.start_out
         } else {
             &mut self.out

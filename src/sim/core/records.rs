@@ -13,7 +13,7 @@ impl Core<'_> {
     /// the child's epoch advances, so events of the old placement are dropped, and the placement
     /// is put in the inbox of ended placements, so that units the child held are handed back.
     pub(crate) fn set_state(&mut self, c: u32, to: State) {
-        let snap = if c < self.start_n {
+        let snap = if self.is_start(c) {
             &mut self.start_snap
         } else {
             &mut self.snap
@@ -44,7 +44,7 @@ impl Core<'_> {
         let window = self.p.contact_window;
         let now = self.now;
         let why = self.why;
-        let (snap, out) = if c < self.start_n {
+        let (snap, out) = if self.is_start(c) {
             (&mut self.start_snap, &mut self.start_out)
         } else {
             (&mut self.snap, &mut self.out)
