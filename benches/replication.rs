@@ -48,6 +48,8 @@ fn scaled(base: &Params, fraction: f64) -> Params {
         *rate *= fraction;
     }
     p.orr.at_start.children = (p.orr.at_start.children as f64 * fraction).round() as u32;
+    p.orr.released_before_start.children =
+        (p.orr.released_before_start.children as f64 * fraction).round() as u32;
     p
 }
 

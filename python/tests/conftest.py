@@ -24,6 +24,10 @@ description = "test scenario: about 2% of the baseline cohort"
 [orr.in_care_at_start]
 children = 260   # about 2% of the baseline's 13,220, as the cohort
 
+[orr.released_before_start]
+children = 54   # about 2% of the baseline's 2,706
+window_days = 30
+
 [[arrivals.fiscal_years]]
 fiscal_year = 2019
 children = 1400

@@ -164,6 +164,17 @@ pub struct Orr {
     /// The children already in ORR care on the first day (absent: none).
     #[serde(default)]
     pub in_care_at_start: Option<InCareAtStart>,
+    /// The children released to sponsors shortly before the first day (absent: none).
+    #[serde(default)]
+    pub released_before_start: Option<ReleasedBeforeStart>,
+}
+
+/// The children released to sponsors in the days before the first day.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasedBeforeStart {
+    pub children: u32,
+    pub window_days: u32,
 }
 
 /// The children in ORR care on the first day, referred before the cohort.

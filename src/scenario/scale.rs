@@ -27,6 +27,7 @@ pub(crate) const SCALED_SCHEDULES: &[&str] = &[
 pub(crate) const SCALED_COUNTS: &[&str] = &[
     "orr.influx_trigger_waiting_children",
     "orr.in_care_at_start.children",
+    "orr.released_before_start.children",
     "welfare_checks.max_checks",
 ];
 /// Fields of every targeted operation (`recovery.operations.<key>`) scaled with the cohort.

@@ -109,7 +109,8 @@ fn run(
     verify: bool,
 ) -> RunSummary {
     let mut e = Engine::new(p, seed, replication);
-    let mut tracer = Tracer::new(observer.traced_child().map(|k| k + p.orr.at_start.children));
+    let start_n = p.orr.at_start.children + p.orr.released_before_start.children;
+    let mut tracer = Tracer::new(observer.traced_child().map(|k| k + start_n));
     for day in 0..p.horizon_days {
         e.run_day(day, &mut tracer, observer);
         if verify {
@@ -139,8 +140,29 @@ impl<'p> Engine<'p> {
             operations: Operations::new(p),
         };
         start::create(&mut e.core, &mut e.orr);
+        for (c, ago) in start::create_released(&mut e.core) {
+            e.core.backdate = ago;
+            e.follow_from_release(c, true);
+            e.core.backdate = 0;
+        }
         arrivals::schedule(&mut e.core);
         e
+    }
+
+    /// What follows a release to a sponsor, scheduled by each stage (`first`: the child's first
+    /// release, at which ICE decides whether to issue an NTA).
+    fn follow_from_release(&mut self, c: u32, first: bool) {
+        let core = &mut self.core;
+        if first {
+            self.ice.on_release(core, c);
+        }
+        life::on_release(core, c);
+        placement::on_release(core, c);
+        calls::on_release(core, c);
+        services::on_release(core, c);
+        self.sharing.on_release(core, c);
+        self.checks.on_release(core, c);
+        core.refresh(c);
     }
 
     /// One simulated day: the morning's capacities, the day's events in order, the follow-up work
@@ -251,7 +273,8 @@ impl<'p> Engine<'p> {
         let (start, cohort) = core.children.split_at(start_n);
         finish_group(cohort, &core.snap, &mut core.out);
         let mut out = std::mem::take(&mut core.out);
-        out.in_care_at_start = start_n as u64;
+        out.in_care_at_start = core.start_in_care as u64;
+        out.released_before_start = (core.start_n - core.start_in_care) as u64;
         if start_n > 0 {
             finish_group(start, &core.start_snap, &mut core.start_out);
             out.start = Some(Box::new(std::mem::take(&mut core.start_out)));
@@ -301,17 +324,7 @@ impl<'p> Engine<'p> {
             Event::Vetted => self.orr.vetted(core, c),
             Event::Release => {
                 if let Some(first) = self.orr.release(core, c) {
-                    // ICE's NTA intent is decided once, at the first release.
-                    if first {
-                        self.ice.on_release(core, c);
-                    }
-                    life::on_release(core, c);
-                    placement::on_release(core, c);
-                    calls::on_release(core, c);
-                    services::on_release(core, c);
-                    self.sharing.on_release(core, c);
-                    self.checks.on_release(core, c);
-                    core.refresh(c);
+                    self.follow_from_release(c, first);
                 }
             }
             Event::Turn18 => {
@@ -405,6 +418,7 @@ pub(crate) mod testkit {
         // The rules of each stage are pinned on the cohort alone (child ids from 0); the
         // starting population's own tests (`stages::start`) put it back.
         p.orr.at_start.children = 0;
+        p.orr.released_before_start.children = 0;
         p
     }
 

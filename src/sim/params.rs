@@ -188,6 +188,19 @@ pub struct Orr {
     pub release_processing: Duration,
     /// The children already in care on the first day.
     pub at_start: InCareAtStart,
+    /// The children released to sponsors shortly before the first day.
+    pub released_before_start: ReleasedBeforeStart,
+}
+
+/// The children released to sponsors in the days before the first day (part of the starting
+/// population): with their sponsors on the first morning, their follow-up (calls, ICE's NTA,
+/// sharing, court) already under way as if released on a day drawn uniformly in the window.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReleasedBeforeStart {
+    /// How many (0: none).
+    pub children: u32,
+    /// The window before the first day over which their releases are spread, in days.
+    pub window_days: u32,
 }
 
 /// The children in ORR care on the first day, referred before the cohort (the starting

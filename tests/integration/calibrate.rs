@@ -14,7 +14,7 @@ fn small(dir: &Path) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n\n[wellbeing_calls]\nmax_attempts = 1\n",
+        "[meta]\nname = \"small\"\ndescription = \"test: a 3,000-child FY2019 cohort\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[orr.released_before_start]\nchildren = 20\nwindow_days = 30\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 3000\nsource = \"test\"\n\n[wellbeing_calls]\nmax_attempts = 1\n",
     )
 }
 
@@ -437,10 +437,12 @@ fn the_calibrated_scenario_loads_and_overrides_only_the_fitted_parameters() {
     assert_eq!(keys, ["extends", "ice", "life", "meta"]);
     assert_eq!(table["ice"].as_table().unwrap().len(), 1);
     assert_eq!(table["life"].as_table().unwrap().len(), 1);
-    // The whole array is written, with the fitted integer.
+    // The whole array is written, with the fitted integer and the later step as it was.
     let officers = table["ice"]["nta_officers"].as_array().unwrap();
-    assert_eq!(officers.len(), 1);
+    assert_eq!(officers.len(), 2);
     assert_eq!(officers[0]["from"].as_str(), Some("2018-10-01"));
+    assert_eq!(officers[1]["from"].as_str(), Some("2024-08-19"));
+    assert_eq!(officers[1]["value"].as_integer(), Some(100));
     let post = posterior(&d.join("outs/cal"));
     assert_eq!(
         officers[0]["value"].as_integer(),

@@ -401,7 +401,7 @@ fn comparison_and_sweep_charts_are_drawn() {
     extend_baseline(
         dir.path(),
         "tiny.toml",
-        "[meta]\nname = \"tiny\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 600\nsource = \"test\"\n",
+        "[meta]\nname = \"tiny\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[orr.released_before_start]\nchildren = 20\nwindow_days = 30\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 600\nsource = \"test\"\n",
     );
     let params = "[[parameters]]\npath = \"life.move_rate_per_year\"\nmin = 0.2\nmax = 0.6\n\n[[parameters]]\npath = \"data_sharing.orr_to_ice_probability\"\nmin = 0.5\nmax = 1.0\n";
     let sweeps: [(&str, String); 4] = [

@@ -11,7 +11,7 @@ fn sweep_files(dir: &Path, design: &str, extra: &str) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
+        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[orr.released_before_start]\nchildren = 20\nwindow_days = 30\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
     );
     let path = dir.join("sweep.toml");
     std::fs::write(

@@ -487,7 +487,7 @@ fn small_base(dir: &Path) -> PathBuf {
     extend_baseline(
         dir,
         "small.toml",
-        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
+        "[meta]\nname = \"small\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[orr.released_before_start]\nchildren = 20\nwindow_days = 30\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n",
     )
 }
 

@@ -100,7 +100,7 @@ fn run_compare_validate_and_journey_list_every_file() {
     let reform = extend_baseline(
         d,
         "reform.toml",
-        "[meta]\nname = \"reform\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n\n[data_sharing]\nintegrated_record = true\n",
+        "[meta]\nname = \"reform\"\ndescription = \"test\"\n\n[orr.in_care_at_start]\nchildren = 100\n\n[orr.released_before_start]\nchildren = 20\nwindow_days = 30\n\n[[arrivals.fiscal_years]]\nfiscal_year = 2019\nchildren = 2000\nsource = \"test\"\n\n[data_sharing]\nintegrated_record = true\n",
     );
     let r = reform.to_str().unwrap();
     lists_every_file(d, &["compare", s, r, "-r", "2", "-o", "c", "--json"], 0);

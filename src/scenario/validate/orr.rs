@@ -4,7 +4,7 @@
 use super::check::Check;
 use super::time::Period;
 use crate::scenario::raw;
-use crate::sim::params::{InCareAtStart, Orr, AGE_BANDS};
+use crate::sim::params::{InCareAtStart, Orr, ReleasedBeforeStart, AGE_BANDS};
 
 pub(super) fn validate(c: &mut Check, p: &Period, o: &raw::Orr) -> Orr {
     Orr {
@@ -76,6 +76,33 @@ pub(super) fn validate(c: &mut Check, p: &Period, o: &raw::Orr) -> Orr {
             o.release_processing_days_cv,
         ),
         at_start: in_care_at_start(c, o.in_care_at_start.as_ref()),
+        released_before_start: released_before_start(c, o.released_before_start.as_ref()),
+    }
+}
+
+/// `[orr.released_before_start]`: absent means nobody released before the first day.
+fn released_before_start(
+    c: &mut Check,
+    s: Option<&raw::ReleasedBeforeStart>,
+) -> ReleasedBeforeStart {
+    let Some(s) = s else {
+        return ReleasedBeforeStart::default();
+    };
+    ReleasedBeforeStart {
+        children: c.range(
+            "orr.released_before_start.children",
+            s.children as f64,
+            0.0,
+            1_000_000.0,
+            "children",
+        ) as u32,
+        window_days: c.range(
+            "orr.released_before_start.window_days",
+            s.window_days as f64,
+            1.0,
+            365.0,
+            "days",
+        ) as u32,
     }
 }
 

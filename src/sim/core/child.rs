@@ -175,6 +175,9 @@ bitflags! {
         const SEXUAL_EXPLOITATION = 1 << 22;
         /// HSI holds a lead about the child (a suspected victim).
         const SUSPECTED_VICTIM = 1 << 23;
+        /// A missing-child report about the child was filed through ORR's follow-up (the
+        /// household told ORR's caller or post-release worker that the child was gone).
+        const REPORTED_TO_ORR = 1 << 24;
     }
 }
 

@@ -44,10 +44,19 @@ pub(crate) struct Core<'p> {
     /// Every child, indexed by id: the starting population first (ids below `start_n`), then
     /// the cohort in order of arrival.
     pub(crate) children: Vec<Child>,
-    /// How many children were in ORR care on the first day (the starting population, ids
-    /// `0..start_n`); they are kept out of every cohort count (`snap`, `out`).
+    /// How many children the starting population has (ids `0..start_n`): those in ORR care on
+    /// the first day, then those released to sponsors shortly before; they are kept out of every
+    /// cohort count (`snap`, `out`).
     pub(crate) start_n: u32,
-    /// For each child of the starting population, the minutes spent in care before the first day.
+    /// How many of the starting population were in ORR care on the first day (ids
+    /// `0..start_in_care`).
+    pub(crate) start_in_care: u32,
+    /// Minutes by which events scheduled now are brought forward (never before now): non-zero
+    /// only while the follow-up of a child released before the first day is set up, so that what
+    /// follows its release falls when it would have (see `sim::stages::start`).
+    pub(crate) backdate: u32,
+    /// For each child of the starting population, the minutes spent in care before the first day
+    /// (0 for those released before it).
     pub(crate) start_elapsed: Vec<u32>,
     next_addr: u32,
     /// The cohort's daily snapshot.
@@ -94,6 +103,8 @@ impl<'p> Core<'p> {
             cal: Calendar::new(p.horizon_days),
             children: Vec::new(),
             start_n: 0,
+            start_in_care: 0,
+            backdate: 0,
             start_elapsed: Vec::new(),
             next_addr: 1,
             snap: DaySnapshot::default(),
@@ -203,6 +214,7 @@ impl<'p> Core<'p> {
     /// Schedule `event` for `c` `delay` minutes from now, in the child's current placement.
     #[inline]
     pub(crate) fn after(&mut self, c: u32, delay: u32, event: Event) {
+        let delay = delay.saturating_sub(self.backdate);
         self.at(self.now.saturating_add(delay), c, event);
     }
 }

@@ -144,7 +144,7 @@ impl DaySnapshot {
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
 /// Number of running totals in the daily series.
-pub const N_CUMULATIVE: usize = 29;
+pub const N_CUMULATIVE: usize = 30;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
@@ -185,6 +185,9 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
         s.located_by_operations as f64
     }),
     ("missing_reports_cum", |s| s.missing_reports as f64),
+    ("missing_reports_to_orr_cum", |s| {
+        s.missing_reports_to_orr as f64
+    }),
     ("address_wrong_at_release_cum", |s| {
         s.address_wrong_at_release as f64
     }),

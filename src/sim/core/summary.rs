@@ -86,12 +86,16 @@ pub struct RunSummary {
     pub moves_after_18: u64,
     /// Hearing notices sent to a stale address that reached the person through their lawyer.
     pub notices_via_counsel: u64,
-    /// The starting population's own totals (the children in ORR care on the first day), kept
-    /// apart from the cohort's; `None` when the run starts with no child in care.
+    /// The starting population's own totals (the children in ORR care on the first day and those
+    /// released shortly before it), kept apart from the cohort's; `None` when the run starts with
+    /// neither.
     pub start: Option<Box<RunSummary>>,
     /// Children in ORR care on the first day (the starting population); every other field counts
     /// the cohort only.
     pub in_care_at_start: u64,
+    /// Children released to sponsors shortly before the first day (the rest of the starting
+    /// population).
+    pub released_before_start: u64,
     /// Days in ORR care of the starting population's children at their first release, counted
     /// from their entry into care before the first day (`care_days_total` counts only the days
     /// since the first day); in the starting population's totals only.
@@ -129,6 +133,9 @@ pub struct RunSummary {
     pub reverifications: u64,
     /// Missing-child reports entered.
     pub missing_reports: u64,
+    /// Of those, reports filed through ORR's follow-up (the household told ORR's caller or
+    /// post-release worker that the child was gone): the reports ORR handles.
+    pub missing_reports_to_orr: u64,
     /// Children located by a match of a missing-child report.
     pub located_by_match: u64,
     /// Leads received by HSI, per [`LeadSource`](crate::sim::params::LeadSource).

@@ -145,7 +145,7 @@ fn attempt(core: &mut Core, recovery: &Recovery, c: u32) -> bool {
         core.contact(c, Agency::Orr);
     } else {
         core.tally(c).calls_child_not_with_sponsor += 1;
-        recovery.household_reports_absence(core, c);
+        recovery.household_reports_absence(core, c, true);
     }
     core.refresh(c);
     true

@@ -380,7 +380,7 @@ impl Checks {
                 // pressure): to ICE the visit failed, and nobody reports the child missing.
                 core.tally(c).checks_avoided += 1;
             } else if at_household {
-                recovery.household_reports_absence(core, c);
+                recovery.household_reports_absence(core, c, false);
             } else if report && !reported {
                 recovery.file_report(core, c);
             }
@@ -829,6 +829,8 @@ mod tests {
             *r *= 0.05;
         }
         p.orr.at_start.children = (p.orr.at_start.children as f64 * 0.05).round() as u32;
+        p.orr.released_before_start.children =
+            (p.orr.released_before_start.children as f64 * 0.05).round() as u32;
         p.deterrence.enabled = false;
         p.checks.teams = Schedule(vec![(0, teams)]);
         p.checks.local_partner_checks_per_day = Schedule(vec![(0, 0), (start(&p) + 89, 5)]);

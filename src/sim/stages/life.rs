@@ -104,7 +104,7 @@ pub(crate) fn run_away(core: &mut Core, recovery: &Recovery, c: u32) {
     let addr = core.new_address();
     core.child(c).true_addr = addr;
     core.set_state(c, State::LeftSponsor);
-    recovery.household_reports_absence(core, c);
+    recovery.household_reports_absence(core, c, false);
 }
 
 /// Exploitation begins (and may move the child): sexual or labour exploitation. Returns whether

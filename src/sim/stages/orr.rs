@@ -170,7 +170,7 @@ impl Orr {
     /// If they outnumber the standard beds, the influx sites that hold the rest are open.
     pub(crate) fn admit_starting_population(&mut self, core: &mut Core) {
         let p = core.p;
-        let n = core.start_n;
+        let n = core.start_in_care;
         let standard =
             p.orr.standard_beds.at(0) as u64 * p.orr.usable_beds_percent.at(0) as u64 / 100;
         self.influx_open = n as u64 > standard;
@@ -427,10 +427,6 @@ impl Orr {
         if core.children[c as usize].state != State::Orr {
             return None;
         }
-        let p = core.p;
-        let now = core.now;
-        let home = core.new_address();
-        let wrong = core.new_address();
         let first = core.children[c as usize].release == NEVER;
         if first {
             core.tally(c).released += 1;
@@ -442,37 +438,50 @@ impl Orr {
         } else {
             core.tally(c).re_releases += 1;
         }
-        let ch = core.child(c);
-        let care_days = (now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
-        ch.release = now;
-        ch.true_addr = home;
-        ch.household = home;
-        // Release-time draws come from the pre-release stream so that post-release reforms do not
-        // change them.
-        let address_wrong = unit(&mut ch.pre) < p.release.address_error;
-        let services = ch.flags.contains(Flags::SERVICES)
-            || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
-        if services {
-            ch.flags.insert(Flags::SERVICES);
-        }
-        let cbp_knows = ch.flags.contains(Flags::CBP_KNOWS_SPONSOR);
         if first {
+            let ch = &core.children[c as usize];
+            let care_days = (core.now - ch.orr_entry) as f64 / MINUTES_PER_DAY as f64;
             let before = days_in_care_before_start(core, c);
             let out = core.tally(c);
             out.care_days_total += care_days;
             out.care_days_since_entry_total += care_days + before;
         }
-        core.tally(c).address_wrong_at_release += address_wrong as u64;
-        let orr_addr = if address_wrong { wrong } else { home };
-        // ORR writes first: with an integrated record, an address CBP already holds for this
-        // sponsor then reconciles a wrong one. The records are written before the child joins
-        // the followed population, so that the core sees what each agency holds at release.
-        core.write_record(c, Agency::Orr, orr_addr);
-        if cbp_knows {
-            core.write_record(c, Agency::Cbp, home);
-        }
+        home_with_sponsor(core, c);
         self.leave(core, c, State::WithSponsor);
         Some(first)
+    }
+}
+
+/// The child's home with the sponsor from now: the household gets an address; ORR records it
+/// (wrong with some probability), CBP too if it recorded the sponsor at encounter; post-release
+/// services are offered or not. The records are written before the child joins the followed
+/// population (the caller changes the state), so that the core sees what each agency holds at
+/// release. Also the home of a child released before the first day (`sim::stages::start`).
+pub(crate) fn home_with_sponsor(core: &mut Core, c: u32) {
+    let p = core.p;
+    let now = core.now;
+    let home = core.new_address();
+    let wrong = core.new_address();
+    let ch = core.child(c);
+    ch.release = now;
+    ch.true_addr = home;
+    ch.household = home;
+    // Release-time draws come from the pre-release stream so that post-release reforms do not
+    // change them.
+    let address_wrong = unit(&mut ch.pre) < p.release.address_error;
+    let services = ch.flags.contains(Flags::SERVICES)
+        || unit(&mut ch.pre) < p.release.services_probability[ch.category as usize];
+    if services {
+        ch.flags.insert(Flags::SERVICES);
+    }
+    let cbp_knows = ch.flags.contains(Flags::CBP_KNOWS_SPONSOR);
+    core.tally(c).address_wrong_at_release += address_wrong as u64;
+    let orr_addr = if address_wrong { wrong } else { home };
+    // ORR writes first: with an integrated record, an address CBP already holds for this
+    // sponsor then reconciles a wrong one.
+    core.write_record(c, Agency::Orr, orr_addr);
+    if cbp_knows {
+        core.write_record(c, Agency::Cbp, home);
     }
 }
 

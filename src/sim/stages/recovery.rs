@@ -109,11 +109,16 @@ impl Recovery {
     }
 
     /// The household says the child is no longer there; a missing-child report may follow.
-    pub(crate) fn household_reports_absence(&self, core: &mut Core, c: u32) {
+    /// `to_orr`: the household says so to ORR's follow-up (a call or post-release services), so
+    /// that the report is one ORR handles; otherwise the sponsor reports to the police alone.
+    pub(crate) fn household_reports_absence(&self, core: &mut Core, c: u32, to_orr: bool) {
         let p = core.p;
         let ch = core.child(c);
         let u = unit(&mut ch.follow);
         if u < p.recovery.sponsor_reports_runaway && !ch.flags.contains(Flags::MISSING_REPORTED) {
+            if to_orr {
+                ch.flags.insert(Flags::REPORTED_TO_ORR);
+            }
             self.file_report(core, c);
         }
     }
@@ -364,8 +369,10 @@ pub(crate) fn missing_report(core: &mut Core, c: u32) {
         return;
     }
     ch.flags.insert(Flags::MISSING_REPORTED);
+    let to_orr = ch.flags.contains(Flags::REPORTED_TO_ORR);
     let d = hazard(rate, &mut ch.follow);
     core.tally(c).missing_reports += 1;
+    core.tally(c).missing_reports_to_orr += u64::from(to_orr);
     if let Some(d) = d {
         core.after(c, d, Event::RecordMatch);
     }

@@ -43,7 +43,7 @@ pub(crate) fn contact(core: &mut Core, recovery: &Recovery, c: u32) {
         if ch.true_addr == ch.household {
             core.contact(c, Agency::Orr);
         } else {
-            recovery.household_reports_absence(core, c);
+            recovery.household_reports_absence(core, c, true);
         }
     }
     core.refresh(c);

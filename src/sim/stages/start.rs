@@ -3,14 +3,22 @@
 //! `[orr.in_care_at_start]`; who else they are (country, sponsor, propensities) is drawn as for the
 //! cohort. They hold beds and case managers from the first morning and go through sponsor search
 //! and vetting under the rules then in force; their sponsor search starts on the first day (the
-//! published record gives how long they had been in care, not how far each case had got). Every
-//! count of theirs goes to the starting population's totals, never the cohort's.
+//! published record gives how long they had been in care, not how far each case had got).
+//!
+//! The children released to sponsors shortly before the first day (`[orr.released_before_start]`)
+//! belong to it too: each is released on a day drawn uniformly in the window before the first day
+//! and is with the sponsor on the first morning, its follow-up already under way: what follows a
+//! release (the 30-day call, ORR's sharing with ICE, ICE's NTA, post-release services, moves and
+//! running away) is scheduled as at a release that many days ago, and whatever would have fallen
+//! before the first day happens on it. Every count of the starting population goes to its own
+//! totals, never the cohort's.
 
 use rand_distr::{Distribution, Exp1};
 
 use super::arrivals;
-use super::orr::Orr;
-use crate::rng::Purpose;
+use super::orr::{home_with_sponsor, Orr};
+use crate::rng::{Purpose, Stream};
+use crate::sim::core::child::State;
 use crate::sim::core::sampling::{pick, unit};
 use crate::sim::core::Core;
 use crate::sim::params::{AGE_BANDS, MINUTES_PER_DAY};
@@ -21,13 +29,14 @@ pub(crate) fn create(core: &mut Core, orr: &mut Orr) {
     debug_assert!(core.children.is_empty());
     let s = &core.p.orr.at_start;
     let n = s.children;
-    core.start_n = n;
-    core.children.reserve_exact(n as usize);
-    core.start_elapsed.reserve_exact(n as usize);
+    let total = n + core.p.orr.released_before_start.children;
+    core.start_n = total;
+    core.start_in_care = n;
+    core.children.reserve_exact(total as usize);
+    core.start_elapsed.reserve_exact(total as usize);
     for c in 0..n {
         let mut a = core.stream(c, Purpose::Attributes);
-        let (lo, hi) = AGE_BANDS[pick(&s.age_band_cdf, &mut a)];
-        let age = lo as f64 + unit(&mut a) * (hi - lo) as f64;
+        let age = age_in_bands(&s.age_band_cdf, &mut a);
         let days: f64 = Exp1.sample(&mut a);
         let elapsed = days * s.days_in_care_mean * MINUTES_PER_DAY as f64;
         core.start_elapsed.push(elapsed.min(u32::MAX as f64) as u32);
@@ -36,9 +45,42 @@ pub(crate) fn create(core: &mut Core, orr: &mut Orr) {
     orr.admit_starting_population(core);
 }
 
+/// An age drawn from ORR's age bands (uniform within the band drawn).
+fn age_in_bands(cdf: &[f64], a: &mut Stream) -> f64 {
+    let (lo, hi) = AGE_BANDS[pick(cdf, a)];
+    lo as f64 + unit(a) * (hi - lo) as f64
+}
+
+/// Create the children released before the first day (ids `start_in_care..start_n`), with their
+/// sponsors on the first morning; returns each with the minutes since its release, for the
+/// engine to schedule what follows the release brought forward by that much. Ages are drawn from
+/// the in-care bands (an assumption: no published age mix of September's releases); sponsor,
+/// country and propensities as for the cohort. Their days in care before release are not
+/// modelled (they count in no length of care).
+pub(crate) fn create_released(core: &mut Core) -> Vec<(u32, u32)> {
+    let p = core.p;
+    let window = p.orr.released_before_start.window_days as f64 * MINUTES_PER_DAY as f64;
+    (core.start_in_care..core.start_n)
+        .map(|c| {
+            let mut a = core.stream(c, Purpose::Attributes);
+            let age = age_in_bands(&p.orr.at_start.age_band_cdf, &mut a);
+            let ago = (unit(&mut a) * window) as u32;
+            core.start_elapsed.push(0);
+            // Already `ago` older than at release, but 18 not before the first day.
+            let years_to_18 =
+                (18.0 - age - ago as f64 / (365.25 * MINUTES_PER_DAY as f64)).max(0.0);
+            arrivals::add_child(core, c, &mut a, years_to_18);
+            home_with_sponsor(core, c);
+            core.set_state(c, State::WithSponsor);
+            (c, ago)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::sim::core::child::State;
+    use crate::sim::core::agency::Agency;
+    use crate::sim::core::child::{State, NO_ADDRESS};
     use crate::sim::engine::testkit::{replications, scenario};
     use crate::sim::engine::{simulate_verified, Engine};
     use crate::sim::params::{Params, AGE_BANDS, MINUTES_PER_DAY};
@@ -173,6 +215,69 @@ mod tests {
             full > empty,
             "CBP hours: {full} with 300 in care, {empty} with none"
         );
+    }
+
+    /// The baseline at `share` of its cohort with nobody in care and `n` children released in
+    /// the 30 days before the first day.
+    fn with_released(share: f64, n: u32) -> Params {
+        let mut p = with_start(share, 0);
+        p.orr.released_before_start.children = n;
+        p.orr.released_before_start.window_days = 30;
+        p
+    }
+
+    /// On the first morning the children released before it are with their sponsors, followed,
+    /// out of ORR's census and discharges and out of the cohort; the children in care come first.
+    #[test]
+    fn children_released_before_the_first_day_are_with_sponsors_and_out_of_the_cohort() {
+        let mut p = with_released(0.01, 200);
+        p.orr.at_start.children = 50;
+        let mut e = Engine::after_days(&p, 0);
+        let core = e.core();
+        assert_eq!((core.start_in_care, core.start_n), (50, 250));
+        assert_eq!(core.start_snap.states[State::WithSponsor as usize], 200);
+        assert_eq!(core.start_snap.states[State::Orr as usize], 50);
+        assert_eq!(
+            core.discharges.count, 0,
+            "released in September, not on the first day"
+        );
+        assert_eq!(core.start_out.released, 0, "not a release of the window");
+        for ch in &core.children[50..250] {
+            assert_eq!(ch.state, State::WithSponsor);
+            assert_ne!(ch.rec[Agency::Orr], NO_ADDRESS, "ORR holds an address");
+        }
+        assert_eq!(core.snap.arrived as usize, core.children.len() - 250);
+    }
+
+    /// What follows their release falls when it would have: the 30-day calls of children
+    /// released over the 30 days before the first day fall due over the first 30 days, about half
+    /// in the first fortnight (on the old code, without the backdating, all on day 30).
+    #[test]
+    fn their_30_day_calls_fall_due_over_the_first_month() {
+        let p = with_released(0.001, 400);
+        let due = |days: u32| {
+            let mut e = Engine::after_days(&p, days);
+            e.core().start_out.calls_due
+        };
+        let (half, month) = (due(14), due(31));
+        assert!(
+            (140..=260).contains(&half),
+            "{half} of 400 calls due in the first 15 days"
+        );
+        assert!(month >= 380, "{month} of 400 calls due by day 31");
+    }
+
+    /// The run's totals say how many were released before the first day, apart from those in
+    /// care; both groups' counts agree with a recount through a whole run.
+    #[test]
+    fn the_released_are_counted_apart_and_agree_with_a_recount() {
+        let mut p = with_released(0.005, 60);
+        p.orr.at_start.children = 40;
+        let s = simulate_verified(&p, 11, 0, &mut NoObserver);
+        assert_eq!((s.in_care_at_start, s.released_before_start), (40, 60));
+        let start = s.start.expect("a starting population");
+        assert_eq!(start.arrived, 100);
+        assert!(start.calls_due >= 50, "{}", start.calls_due);
     }
 
     /// Running counts of both groups agree with a recount every day, through a whole run.

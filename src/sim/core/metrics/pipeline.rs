@@ -402,6 +402,13 @@ const PIPELINE: &[Plain] = &[
         Neither,
         |s| s.missing_reports as f64,
     ),
+    count(
+        "missing_reports_to_orr",
+        "Missing-child reports filed through ORR's follow-up (calls, post-release services): the reports ORR handles",
+        "reports",
+        Neither,
+        |s| s.missing_reports_to_orr as f64,
+    ),
     children(
         "located_by_record_match",
         "Children located by a missing-child record match",

@@ -1,7 +1,7 @@
 //! The starting population's metrics: the children already in ORR care on the first day, referred
-//! before the cohort, counted on their own (every other metric counts the cohort alone). Each
-//! reads the starting population's totals (`RunSummary::start`), 0 when the run starts with no
-//! child in care.
+//! before the cohort, and those released to sponsors shortly before it, counted on their own
+//! (every other metric counts the cohort alone). Each reads the starting population's totals
+//! (`RunSummary::start`), 0 when the run starts with neither.
 
 use super::values::{ratio, Entry};
 use super::{Better, Kind, Metric, TimeUnit, CHILDREN, DAYS};
@@ -20,8 +20,8 @@ type Start = (
     fn(&RunSummary) -> f64,
 );
 
-/// The starting population's metrics, in output order (`in_care_at_start` reads the run's own
-/// totals; the others the starting population's).
+/// The starting population's metrics, in output order (`in_care_at_start` and
+/// `released_before_start` read the run's own totals; the others the starting population's).
 const START: &[Start] = &[
     (
         "start_released",
@@ -49,7 +49,7 @@ const START: &[Start] = &[
     ),
     (
         "start_ntas_served",
-        "Children in care on the first day: NTAs served after release",
+        "Starting population (in care on the first day or released shortly before): NTAs served after release",
         "notices",
         Neither,
         Kind::Count,
@@ -57,7 +57,7 @@ const START: &[Start] = &[
     ),
     (
         "start_ice_unlocatable_at_horizon",
-        "Children in care on the first day: unlocatable by ICE on the last day",
+        "Starting population (in care on the first day or released shortly before): unlocatable by ICE on the last day",
         CHILDREN,
         Lower,
         Kind::Count,
@@ -65,7 +65,7 @@ const START: &[Start] = &[
     ),
     (
         "start_pooled_unlocatable_at_horizon",
-        "Children in care on the first day: unlocatable by every agency (pooled) on the last day",
+        "Starting population (in care on the first day or released shortly before): unlocatable by every agency (pooled) on the last day",
         CHILDREN,
         Lower,
         Kind::Count,
@@ -84,16 +84,30 @@ pub(super) fn entries() -> impl Iterator<Item = Entry> {
         kind: Kind::Count,
     };
     let size: Entry = (size, Box::new(|s: &RunSummary| s.in_care_at_start as f64));
-    std::iter::once(size).chain(START.iter().map(|&(key, label, unit, better, kind, read)| {
-        let metric = Metric {
-            key: key.to_string(),
-            label: label.to_string(),
-            unit,
-            better,
-            lens: None,
-            kind,
-        };
-        let read = move |s: &RunSummary| s.start.as_deref().map_or(0.0, read);
-        (metric, Box::new(read) as _)
-    }))
+    let released = Metric {
+        key: "released_before_start".to_string(),
+        label: "Children released to sponsors shortly before the first day (the rest of the starting population)".to_string(),
+        unit: CHILDREN,
+        better: Neither,
+        lens: None,
+        kind: Kind::Count,
+    };
+    let released: Entry = (
+        released,
+        Box::new(|s: &RunSummary| s.released_before_start as f64),
+    );
+    [size, released].into_iter().chain(START.iter().map(
+        |&(key, label, unit, better, kind, read)| {
+            let metric = Metric {
+                key: key.to_string(),
+                label: label.to_string(),
+                unit,
+                better,
+                lens: None,
+                kind,
+            };
+            let read = move |s: &RunSummary| s.start.as_deref().map_or(0.0, read);
+            (metric, Box::new(read) as _)
+        },
+    ))
 }
