@@ -144,7 +144,7 @@ impl DaySnapshot {
 pub type CumulativeColumn = (&'static str, fn(&RunSummary) -> f64);
 
 /// Number of running totals in the daily series.
-pub const N_CUMULATIVE: usize = 30;
+pub const N_CUMULATIVE: usize = 32;
 
 /// The running totals in the daily series, so that any of them can be read at any date.
 pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
@@ -159,6 +159,10 @@ pub const CUMULATIVE: [CumulativeColumn; N_CUMULATIVE] = [
         s.calls_not_reached as f64
     }),
     ("wellbeing_call_attempts_cum", |s| s.call_attempts as f64),
+    ("wellbeing_calls_attempted_cum", |s| {
+        s.calls_attempted as f64
+    }),
+    ("wellbeing_calls_reached_cum", |s| s.calls_reached as f64),
     ("ntas_issued_cum", |s| s.ntas_served as f64),
     ("hearings_cum", |s| s.hearings as f64),
     ("appearances_cum", |s| s.appearances as f64),

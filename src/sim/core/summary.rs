@@ -65,6 +65,8 @@ pub struct RunSummary {
     pub calls_child_not_with_sponsor: u64,
     /// Call attempts made (each uses one unit of the day's call capacity).
     pub call_attempts: u64,
+    /// Calls attempted at least once (the published share of calls not reached is of these).
+    pub calls_attempted: u64,
     /// NTAs served.
     pub ntas_served: u64,
     /// NTA attempts returned undeliverable.

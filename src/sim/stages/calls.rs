@@ -104,7 +104,9 @@ impl Calls {
             }
             self.line.pop_front();
             capacity -= 1;
-            core.tally(call.child).call_attempts += 1;
+            let out = core.tally(call.child);
+            out.call_attempts += 1;
+            out.calls_attempted += u64::from(call.attempts == 0);
             if attempt(core, recovery, call.child) {
                 continue;
             }
@@ -201,6 +203,7 @@ mod tests {
                 out.call_attempts, attempts,
                 "{max_attempts} x {retry_days} days"
             );
+            assert_eq!(out.calls_attempted, 1, "one call, however many attempts");
             assert_eq!((out.calls_reached, out.calls_not_reached), (0, 1));
         }
     }
@@ -219,6 +222,7 @@ mod tests {
         h.run_to(40);
         let out = &h.core().out;
         assert_eq!((out.calls_due, out.call_attempts), (20, 15));
+        assert_eq!(out.calls_attempted, 15, "5 lapsed unattempted");
         assert_eq!((out.calls_reached, out.calls_not_reached), (15, 5));
     }
 

@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(produced, cat);
         assert_eq!(
             cat.len(),
-            164,
+            165,
             "the number of metrics changed: update the outputs' docs"
         );
     }

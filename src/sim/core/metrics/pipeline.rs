@@ -233,6 +233,13 @@ const PIPELINE: &[Plain] = &[
         |s| s.call_attempts as f64,
     ),
     count(
+        "wellbeing_calls_attempted",
+        "Well-being calls attempted at least once (the others lapsed unattempted)",
+        "calls",
+        Neither,
+        |s| s.calls_attempted as f64,
+    ),
+    count(
         "ntas_issued",
         "Notices to Appear served",
         "notices",
