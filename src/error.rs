@@ -64,6 +64,18 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
+    /// An input file larger than any input file needs to be.
+    #[error("{kind} file {path} is {bytes} bytes, over the limit of {limit} bytes for an input file (the baseline scenario is about 40 kB)")]
+    TooLarge {
+        /// "scenario", "sweep", ...
+        kind: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A file is not valid TOML.
     #[error("{path}: not valid TOML: {}", bounded(message, MAX_MESSAGE))]
     Syntax {
@@ -137,10 +149,21 @@ pub enum ScenarioError {
     },
 }
 
+/// Most problems an error lists; the rest are counted (a file with thousands of bad values would
+/// otherwise print megabytes).
+pub const MAX_LISTED_PROBLEMS: usize = 100;
+
 fn list(problems: &[Problem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(MAX_LISTED_PROBLEMS)
         .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if problems.len() > MAX_LISTED_PROBLEMS {
+        lines.push(format!(
+            "  ... and {} more (the first {MAX_LISTED_PROBLEMS} are listed)",
+            problems.len() - MAX_LISTED_PROBLEMS
+        ));
+    }
+    lines.join("\n")
 }

@@ -1,10 +1,12 @@
 //! The reading prelude of every input file: read its bytes, refuse bytes that are not UTF-8
 //! (naming the file and the byte offset), parse TOML.
 
+use std::io::Read;
 use std::path::Path;
 
-use toml::Table;
+use toml::{Table, Value};
 
+use super::problems::Problems;
 use crate::error::ScenarioError;
 
 /// An input file as read: its bytes (hashed into identities and manifests) and its TOML table.
@@ -16,14 +18,37 @@ pub(crate) struct Source {
     pub(crate) table: Table,
 }
 
+/// Largest input file read, in bytes (4 MiB): the baseline scenario is about 40 kB, and a file
+/// hundreds of times larger is a mistake that would cost gigabytes of memory to parse.
+pub(crate) const MAX_INPUT_BYTES: u64 = 4 << 20;
+
+/// Longest array in an input file: the longest the model needs is a few dozen dated steps; a
+/// longer one is a mistake (and some arrays cost memory or events per child).
+pub(crate) const MAX_ARRAY_LEN: usize = 10_000;
+
 /// Read `file`, a `kind` file ("scenario", "sweep", "explore", "calibration", "targets",
-/// "explorer"): its bytes, which must be UTF-8, parsed as TOML.
+/// "explorer"): its bytes, at most [`MAX_INPUT_BYTES`] and UTF-8, parsed as TOML, with no array
+/// longer than [`MAX_ARRAY_LEN`].
 pub(crate) fn read(file: &Path, kind: &'static str) -> Result<Source, ScenarioError> {
-    let bytes = std::fs::read(file).map_err(|source| ScenarioError::Read {
+    let unreadable = |source| ScenarioError::Read {
         kind,
         path: file.to_path_buf(),
         source,
-    })?;
+    };
+    let mut bytes = Vec::new();
+    // Read one byte past the limit, whatever the file claims to be (a pipe has no length).
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        let size = std::fs::metadata(file).map_or(bytes.len() as u64, |m| m.len());
+        return Err(ScenarioError::TooLarge {
+            kind,
+            path: file.to_path_buf(),
+            bytes: size.max(bytes.len() as u64),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     let text = std::str::from_utf8(&bytes).map_err(|e| ScenarioError::Syntax {
         path: file.to_path_buf(),
         message: format!("not UTF-8: {e}"),
@@ -32,7 +57,39 @@ pub(crate) fn read(file: &Path, kind: &'static str) -> Result<Source, ScenarioEr
         path: file.to_path_buf(),
         message: e.to_string().trim_end().to_string(),
     })?;
+    let mut problems = Problems::default();
+    for (key, v) in &table {
+        long_arrays(key, v, &mut problems);
+    }
+    problems.finish(file)?;
     Ok(Source { bytes, table })
+}
+
+/// Every array of `v` (at dotted path `at`) longer than [`MAX_ARRAY_LEN`], as a problem.
+fn long_arrays(at: &str, v: &Value, problems: &mut Problems) {
+    match v {
+        Value::Table(t) => {
+            for (k, x) in t {
+                long_arrays(&format!("{at}.{k}"), x, problems);
+            }
+        }
+        Value::Array(a) => {
+            if a.len() > MAX_ARRAY_LEN {
+                problems.field(
+                    at,
+                    format!(
+                        "an array of {} entries: at most {MAX_ARRAY_LEN} are allowed",
+                        a.len()
+                    ),
+                );
+            } else {
+                for (i, x) in a.iter().enumerate() {
+                    long_arrays(&format!("{at}[{i}]"), x, problems);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -768,8 +768,9 @@ fn an_extends_that_is_empty_or_a_folder_names_the_field() {
 
 #[test]
 fn messages_stay_short_and_exact_and_paths_well_formed() {
-    // 200,000 weights where 12 are expected: the message shows a few, not all.
-    let weights = vec!["1.0"; 200_000].join(", ");
+    // 10,000 weights (the most an array may hold) where 12 are expected: the message shows a
+    // few, not all.
+    let weights = vec!["1.0"; 10_000].join(", ");
     let dir = extending(
         "huge.toml",
         &format!(
@@ -781,7 +782,7 @@ fn messages_stay_short_and_exact_and_paths_well_formed() {
         "huge.toml",
         &[
             "field `arrivals.seasonal_weights` = [1, 1,",
-            "199976 more] (200000 values): must list exactly 12 weights",
+            "9976 more] (10000 values): must list exactly 12 weights",
             // A whole number is shown as written, not rounded through a float.
             "field `court.representation_probability` = 9007199254740993",
             "field `children.country_groups[0].share` = -1",
@@ -951,4 +952,83 @@ partner_capacity_per_day = 10
         7,
         "stderr: {stderr}"
     );
+}
+
+/// Limits of input files (issue 32): a file over 4 MiB is refused before it is parsed, naming its
+/// size and the limit; an array of more than 10,000 entries is refused naming its field; more than
+/// 100 calls after each release are refused; an error list shows 100 problems and counts the rest.
+#[test]
+fn an_input_file_over_the_size_limit_is_refused_before_it_is_parsed() {
+    // A comment of 5 MiB: valid TOML, but no input file needs to be that large.
+    let dir = extending("huge.toml", &format!("# {}\n", "x".repeat(5 << 20)));
+    rejected(
+        dir.path(),
+        "huge.toml",
+        &[
+            "scenario file huge.toml is 52429",
+            "over the limit of 4194304 bytes",
+        ],
+    );
+}
+
+#[test]
+fn an_array_over_the_length_limit_is_refused_naming_its_field() {
+    let days: Vec<String> = (0..10_001).map(|i| (i % 365).to_string()).collect();
+    let dir = extending(
+        "long.toml",
+        &format!(
+            "[wellbeing_calls]\ndays_after_release = [{}]\n",
+            days.join(", ")
+        ),
+    );
+    rejected(
+        dir.path(),
+        "long.toml",
+        &[
+            "field `wellbeing_calls.days_after_release`",
+            "an array of 10001 entries: at most 10000 are allowed",
+        ],
+    );
+}
+
+#[test]
+fn more_than_a_hundred_calls_after_each_release_are_refused() {
+    let days: Vec<String> = (1..=101).map(|i| i.to_string()).collect();
+    let dir = extending(
+        "calls.toml",
+        &format!(
+            "[wellbeing_calls]\ndays_after_release = [{}]\n",
+            days.join(", ")
+        ),
+    );
+    rejected(
+        dir.path(),
+        "calls.toml",
+        &[
+            "field `wellbeing_calls.days_after_release`",
+            "101 calls after each release: at most 100 are allowed",
+        ],
+    );
+}
+
+#[test]
+fn a_long_error_list_shows_a_hundred_problems_and_counts_the_rest() {
+    // 150 out-of-range call days (3650 is the largest allowed), 101 more than the 100 allowed.
+    let days: Vec<String> = (0..150).map(|_| "5000".to_string()).collect();
+    let dir = extending(
+        "many.toml",
+        &format!(
+            "[wellbeing_calls]\ndays_after_release = [{}]\n",
+            days.join(", ")
+        ),
+    );
+    let err = rejected(
+        dir.path(),
+        "many.toml",
+        &[
+            "151 invalid value(s)",
+            "  ... and 51 more (the first 100 are listed)",
+        ],
+    );
+    assert_eq!(err.matches("\n  - field").count(), 100, "{err}");
 }

@@ -7,7 +7,19 @@ use super::time::Period;
 use crate::scenario::raw::WellbeingCalls;
 use crate::sim::params::{Calls, MINUTES_PER_DAY};
 
+/// Most calls after each release: each is an event of every released child.
+const MAX_CALLS_PER_RELEASE: usize = 100;
+
 pub(super) fn validate(c: &mut Check, p: &Period, w: &WellbeingCalls) -> Calls {
+    if w.days_after_release.len() > MAX_CALLS_PER_RELEASE {
+        c.field(
+            "wellbeing_calls.days_after_release",
+            format!(
+                "{} calls after each release: at most {MAX_CALLS_PER_RELEASE} are allowed (each is an event of every released child)",
+                w.days_after_release.len()
+            ),
+        );
+    }
     let mut after_release = Vec::new();
     for (i, &dd) in w.days_after_release.iter().enumerate() {
         after_release.push(
