@@ -167,8 +167,44 @@ pub fn run_replications(
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<RunResult>, RunFailed> {
     let jobs: Vec<u64> = (0..replications).collect();
+    run_jobs(runner, params, seed, &jobs, on_done)
+}
+
+/// [`run_replications`] a batch at a time ([`Runner::batch`] replications): each finished
+/// replication is handed to `each`, in replication order, before the next batch starts, so that
+/// no more than one batch's daily snapshots are held at once however many replications run. The
+/// first failure, in replication order, is the error (later batches are not run).
+pub fn each_replication<E: From<RunFailed>>(
+    runner: &Runner,
+    params: &Params,
+    seed: u64,
+    replications: u64,
+    on_done: &(dyn Fn() + Sync),
+    each: &mut dyn FnMut(RunResult) -> Result<(), E>,
+) -> Result<(), E> {
+    let batch = runner.batch() as u64;
+    let mut first = 0;
+    while first < replications {
+        let last = first.saturating_add(batch).min(replications);
+        let jobs: Vec<u64> = (first..last).collect();
+        for r in run_jobs(runner, params, seed, &jobs, on_done)? {
+            each(r)?;
+        }
+        first = last;
+    }
+    Ok(())
+}
+
+/// The replications `jobs` of `params`, in the order given (see [`run_replications`]).
+fn run_jobs(
+    runner: &Runner,
+    params: &Params,
+    seed: u64,
+    jobs: &[u64],
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<RunResult>, RunFailed> {
     let results = runner.map(
-        &jobs,
+        jobs,
         |&replication| {
             let mut log = DailyLog::default();
             let summary = simulate(params, seed, replication, &mut log);

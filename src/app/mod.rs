@@ -27,7 +27,7 @@ use crate::error::ScenarioError;
 use crate::output;
 use crate::output::manifest::{self, hash_sources};
 use crate::output::schema::{self, headline, summary, timeseries, MANIFEST};
-use crate::runner::{run_replications, Runner};
+use crate::runner::{each_replication, RunResult, Runner};
 use crate::scenario;
 use outcome::{CommandOutcome, RunOutcome};
 
@@ -133,27 +133,35 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
     let quiet = args.printing.quiet || args.printing.json;
     let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(scenario.name().to_string());
+    // The four outputs are written as a set: staged, then moved in with the manifest last. The
+    // daily series go to the staged timeseries.csv a batch of replications at a time, as they
+    // finish, and are dropped once written: memory does not grow with the replications (each
+    // keeps only its totals).
+    let set = output::files::FileSet::new(&out_dir)?;
     let started = Instant::now();
-    let runs = run_replications(
-        &runner,
-        &scenario.params,
-        args.seed,
-        args.replications,
-        &|| bar.inc(1),
-    )?;
+    let mut runs: Vec<RunResult> = Vec::new();
+    output::files::write_atomic(&set.path(timeseries::FILE), |w| {
+        let mut csv = output::TimeseriesCsv::new(w, &scenario.loaded.raw.time.start_date)?;
+        each_replication(
+            &runner,
+            &scenario.params,
+            args.seed,
+            args.replications,
+            &|| bar.inc(1),
+            &mut |mut r: RunResult| -> Result<()> {
+                csv.add(&r)?;
+                r.days = Vec::new();
+                runs.push(r);
+                Ok(())
+            },
+        )?;
+        csv.finish()
+    })?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-
-    // The four outputs are written as a set: staged, then moved in with the manifest last.
-    let set = output::files::FileSet::new(&out_dir)?;
     let summary = output::summarise(&runs);
     output::write_summary(&set.path(summary::FILE), &runs)?;
     output::write_headline(&set.path(headline::FILE), &summary)?;
-    output::write_timeseries(
-        &set.path(timeseries::FILE),
-        &runs,
-        &scenario.loaded.raw.time.start_date,
-    )?;
     let (scenario_files, scenario_hash) = hash_sources(&scenario);
     let mut outcome = RunOutcome {
         scenario: scenario.name().to_string(),

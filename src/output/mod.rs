@@ -15,9 +15,10 @@ pub(crate) mod report;
 pub mod schema;
 pub(crate) mod sweep;
 
+use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use crate::experiment::compare::Difference;
 use crate::experiment::targets::{Outcome, Target};
@@ -170,32 +171,60 @@ pub(crate) fn write_headline(path: &Path, summary: &[(&'static str, Interval)]) 
     })
 }
 
-/// `timeseries.csv`: one row per replication and simulated day.
-pub(crate) fn write_timeseries(path: &Path, runs: &[RunResult], start_date: &str) -> Result<()> {
-    write_atomic(path, |w| {
+/// `timeseries.csv` (one row per replication and simulated day), written a replication at a time
+/// as replications finish (so that a run holds only the replications not yet written).
+pub(crate) struct TimeseriesCsv<'w> {
+    out: csv::Writer<&'w mut dyn Write>,
+    start_date: String,
+    /// The date of every simulated day, from the first replication written.
+    dates: Vec<String>,
+    row: Vec<String>,
+}
+
+impl<'w> TimeseriesCsv<'w> {
+    /// Start the file on `w`: its header.
+    pub(crate) fn new(w: &'w mut dyn Write, start_date: &str) -> Result<Self> {
         let mut out = csv::Writer::from_writer(w);
         let header = timeseries::columns();
         out.write_record(&header)?;
-        let dates: Vec<String> = match runs.first() {
-            Some(r) => (0..r.days.len() as u32)
-                .map(|d| crate::scenario::date_of(start_date, d))
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut row: Vec<String> = Vec::with_capacity(header.len());
-        for r in runs {
-            for (day, s) in r.days.iter().enumerate() {
-                row.clear();
-                row.push(r.replication.to_string());
-                row.push(day.to_string());
-                row.push(dates[day].clone());
-                row.extend(s.series().into_iter().map(fmt_num));
-                out.write_record(&row)?;
-            }
+        Ok(TimeseriesCsv {
+            out,
+            start_date: start_date.to_string(),
+            dates: Vec::new(),
+            row: Vec::with_capacity(header.len()),
+        })
+    }
+
+    /// The rows of replication `r` (every replication has the same days as the first).
+    pub(crate) fn add(&mut self, r: &RunResult) -> Result<()> {
+        if self.dates.is_empty() {
+            self.dates = (0..r.days.len() as u32)
+                .map(|d| crate::scenario::date_of(&self.start_date, d))
+                .collect();
+        } else if r.days.len() != self.dates.len() {
+            bail!(
+                "replication {} has {} days, the first replication {}",
+                r.replication,
+                r.days.len(),
+                self.dates.len()
+            );
         }
-        out.flush()?;
+        for (day, s) in r.days.iter().enumerate() {
+            self.row.clear();
+            self.row.push(r.replication.to_string());
+            self.row.push(day.to_string());
+            self.row.push(self.dates[day].clone());
+            self.row.extend(s.series().into_iter().map(fmt_num));
+            self.out.write_record(&self.row)?;
+        }
         Ok(())
-    })
+    }
+
+    /// Flush what is written.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// The printed results: the tables of unlocatable children (ICE and pooled side by side, then ORR
