@@ -137,6 +137,18 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
+    /// Outputs that cannot fit in the disk space left where they would be written.
+    #[error("{what} needs at least {} MB of disk in {path}, and {} MB are free there: run fewer replications, or write elsewhere (--out)", need / 1_000_000, free / 1_000_000)]
+    NoRoom {
+        /// What would be written.
+        what: String,
+        /// The output folder.
+        path: PathBuf,
+        /// Bytes needed, at least.
+        need: u64,
+        /// Bytes free.
+        free: u64,
+    },
     /// Values out of range, every one of the file at once.
     #[error("{path}{chain}: {} invalid value(s):\n{}", problems.len(), list(problems))]
     Invalid {

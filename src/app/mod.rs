@@ -66,6 +66,48 @@ pub(crate) fn lock_out(dir: &Path, kind: &str) -> Result<output::lock::FolderLoc
     Ok(output::lock::prepare(dir, kind).map_err(BadInput)?)
 }
 
+/// Environment variable that stands in for the free disk space of every output folder, in bytes:
+/// a hook for testing the refusal of runs that cannot fit (read here, at the application edge).
+pub const FREE_BYTES_ENV: &str = "CUSTODY_SIM_FREE_BYTES";
+
+/// Refuse (as bad input, before anything is written) a run whose `timeseries.csv` cannot fit in
+/// the space free in `dir`: at
+/// least two bytes a value (a digit and a comma) on every row, one row per replication and day.
+/// A lower bound, so a refusal is never wrong (the baseline's rows take about four times that).
+fn room_for_timeseries(dir: &Path, s: &scenario::Scenario, replications: u64) -> Result<()> {
+    let rows = replications.saturating_mul(u64::from(s.params.horizon_days) + 1);
+    let need = rows.saturating_mul(2 * timeseries::columns().len() as u64);
+    let free = match std::env::var(FREE_BYTES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        Some(free) => free,
+        // The folder may not exist yet: the space of the nearest folder that does.
+        None => match std::path::absolute(dir).map(|d| {
+            d.ancestors()
+                .find(|a| a.is_dir())
+                .map_or(Ok(u64::MAX), fs4::available_space)
+        }) {
+            Ok(Ok(free)) => free,
+            // A file system that cannot say: nothing to check against.
+            _ => return Ok(()),
+        },
+    };
+    if need > free {
+        return Err(BadInput(ScenarioError::NoRoom {
+            what: format!(
+                "timeseries.csv of {replications} replications ({rows} rows of {} values)",
+                timeseries::columns().len()
+            ),
+            path: dir.to_path_buf(),
+            need,
+            free,
+        })
+        .into());
+    }
+    Ok(())
+}
+
 /// Carry out one command. A [`BadInput`] in the error chain means exit code 2, any other error 1.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -127,6 +169,7 @@ fn run_scenario(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.scenario));
+    room_for_timeseries(&out_dir, &scenario, args.replications)?;
     let _lock = lock_out(&out_dir, "run")?;
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();

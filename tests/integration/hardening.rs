@@ -782,3 +782,31 @@ fn many_replications_run_under_a_memory_limit() {
     let text = std::fs::read_to_string(d.join("out/timeseries.csv")).unwrap();
     assert_eq!(text.lines().count(), 1 + 150 * 2649);
 }
+
+/// A run whose daily series cannot fit in the free disk space is refused before anything is written
+/// (exit 2), saying how much it needs at least and how much is free (issue 32). The free space is
+/// stood in for by the test hook `CUSTODY_SIM_FREE_BYTES`; with room, the same run goes ahead.
+#[test]
+fn a_run_that_cannot_fit_on_disk_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let small = small(d);
+    let small = small.to_str().unwrap();
+    // 10 replications x 2,650 days x 104 values x 2 bytes: at least 5.5 MB.
+    let a = cmd(d)
+        .env("CUSTODY_SIM_FREE_BYTES", "1000000")
+        .args(["run", small, "-r", "10", "-q", "-o", "out"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("timeseries.csv of 10 replications (26500 rows of 104 values) needs at least 5 MB of disk in out, and 1 MB are free there"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists(), "nothing written");
+    cmd(d)
+        .env("CUSTODY_SIM_FREE_BYTES", "100000000")
+        .args(["run", small, "-r", "10", "-q", "-o", "out"])
+        .assert()
+        .success();
+}
