@@ -6,6 +6,8 @@ mod compare;
 mod discover;
 mod explore;
 mod explorer;
+#[cfg(test)]
+mod fuzz_tests;
 mod journey;
 mod merge;
 mod outcome;

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 
-use self::load::load;
+pub(super) use self::load::load;
 use self::types::{lever_views, MIN_SCALE};
 use super::{progress_bar, BadInput};
 use crate::cli::ExplorerArgs;
