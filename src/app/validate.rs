@@ -13,7 +13,7 @@ use crate::output;
 use crate::output::manifest;
 use crate::output::schema::target::VALIDATION_FILE;
 use crate::output::schema::MANIFEST;
-use crate::runner::{run_replications, Runner};
+use crate::runner::{each_replication, RunResult, Runner};
 use crate::scenario;
 
 pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
@@ -35,20 +35,28 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let bar = progress_bar(args.replications, quiet, "replications");
     bar.set_message(format!("validating {}", sc.name()));
     let started = Instant::now();
-    let runs = run_replications(&runner, &sc.params, args.seed, args.replications, &|| {
-        bar.inc(1)
-    })?;
+    // Each replication's value of every target, as the replications finish a batch at a time:
+    // the daily series are dropped once read, so memory does not grow with the replications.
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); targets.len()];
+    each_replication(
+        &runner,
+        &sc.params,
+        args.seed,
+        args.replications,
+        &|| bar.inc(1),
+        &mut |r: RunResult| -> Result<()> {
+            for (t, v) in targets.iter().zip(&mut values) {
+                v.push(t.evaluate(&r.days, &r.summary));
+            }
+            Ok(())
+        },
+    )?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let results: Vec<(&Target, Outcome)> = targets
         .iter()
-        .map(|t| {
-            let values: Vec<f64> = runs
-                .iter()
-                .map(|r| t.evaluate(&r.days, &r.summary))
-                .collect();
-            (t, targets::outcome(t, &values))
-        })
+        .zip(&values)
+        .map(|(t, v)| (t, targets::outcome(t, v)))
         .collect();
     output::write_validation(&out_dir.join(VALIDATION_FILE), &start, &results)?;
     let failed = results.iter().filter(|(_, o)| !o.pass).count();
