@@ -53,16 +53,17 @@ pub(crate) fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// not be used. Every message names the file and, where there is one, the field.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// A file could not be read. The cause is the `source`, printed after this message by `{:#}`.
-    #[error("cannot read {kind} file {path}")]
+    /// A file could not be read: why, and the nearest existing path if it does not exist.
+    #[error("cannot read {kind} file {path}: {io}{}", hint.as_ref().map_or(String::new(), |h| format!("; did you mean {}?", h.display())))]
     Read {
         /// "scenario", "sweep", "explore", "calibration", "targets" or "explorer".
         kind: &'static str,
         /// The file.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        io: std::io::Error,
+        /// The nearest existing path, for a path that does not exist.
+        hint: Option<PathBuf>,
     },
     /// An input file larger than any input file needs to be.
     #[error("{kind} file {path} is {bytes} bytes, over the limit of {limit} bytes for an input file (the baseline scenario is about 40 kB)")]

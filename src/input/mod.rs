@@ -9,6 +9,7 @@ pub(crate) mod lines;
 mod problems;
 mod read;
 mod strict;
+pub(crate) mod suggest;
 
 pub(crate) use problems::Problems;
 pub(crate) use read::{read, Source};

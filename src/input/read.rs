@@ -30,10 +30,11 @@ pub(crate) const MAX_ARRAY_LEN: usize = 10_000;
 /// "explorer"): its bytes, at most [`MAX_INPUT_BYTES`] and UTF-8, parsed as TOML, with no array
 /// longer than [`MAX_ARRAY_LEN`].
 pub(crate) fn read(file: &Path, kind: &'static str) -> Result<Source, ScenarioError> {
-    let unreadable = |source| ScenarioError::Read {
+    let unreadable = |io| ScenarioError::Read {
         kind,
         path: file.to_path_buf(),
-        source,
+        io,
+        hint: super::suggest::existing_path(file),
     };
     let mut bytes = Vec::new();
     // Read one byte past the limit, whatever the file claims to be (a pipe has no length).

@@ -190,7 +190,7 @@ fn problem(value: &Value, at: &str, e: serde_path_to_error::Error<toml::de::Erro
         None => Problem {
             field,
             value: found.unwrap_or_default(),
-            allowed: plain_expectation(&message),
+            allowed: super::suggest::unknown_field(&plain_expectation(&message)),
         },
     }
 }

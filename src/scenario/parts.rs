@@ -29,10 +29,10 @@ macro_rules! sections {
                         problems.push(Problem {
                             field: key.clone(),
                             value: short(&merged[key]),
-                            allowed: format!(
+                            allowed: crate::input::suggest::unknown_field(&format!(
                                 "unknown field `{key}`, expected one of `extends`, {}",
                                 SECTIONS.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-                            ),
+                            )),
                         });
                     }
                 }

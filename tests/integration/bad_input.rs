@@ -1032,3 +1032,47 @@ fn a_long_error_list_shows_a_hundred_problems_and_counts_the_rest() {
     );
     assert_eq!(err.matches("\n  - field").count(), 100, "{err}");
 }
+
+/// Suggestions (issue 31): an unknown section or key near a valid one, and a scenario path with a
+/// slip in a folder or file name, say what was probably meant; `report` on a folder that does not
+/// exist says so (not "is not a folder") and suggests the near one.
+#[test]
+fn slips_in_keys_sections_and_paths_get_a_suggestion() {
+    let dir = extending(
+        "typo.toml",
+        "[data_sharng]\norr_to_ice_probability = 0.5\n\n[life]\nmove_rate_per_yer = 0.3\n",
+    );
+    rejected(
+        dir.path(),
+        "typo.toml",
+        &[
+            "unknown field `data_sharng`",
+            "; did you mean `data_sharing`?",
+            "unknown field `move_rate_per_yer`",
+            "; did you mean `move_rate_per_year`?",
+        ],
+    );
+    let d = dir.path();
+    std::fs::create_dir(d.join("reforms")).unwrap();
+    std::fs::copy(
+        d.join("typo.toml"),
+        d.join("reforms/integrated_record.toml"),
+    )
+    .unwrap();
+    let a = cmd(d)
+        .args(["check", "reform/integrated_recrd.toml"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("cannot read scenario file reform/integrated_recrd.toml: No such file or directory (os error 2); did you mean reforms/integrated_record.toml?"),
+        "{err}"
+    );
+    std::fs::create_dir(d.join("baseline-out")).unwrap();
+    let a = cmd(d).args(["report", "basline-out"]).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("basline-out: does not exist (did you mean baseline-out?)"),
+        "{err}"
+    );
+}

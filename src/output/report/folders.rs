@@ -211,9 +211,17 @@ fn read_json(dir: &Path, file: &str, kind: Kind) -> Result<Value, ScenarioError>
 /// Recognise and check one folder. Nothing is written.
 fn inspect(dir: &Path) -> Result<Input, ScenarioError> {
     if !dir.is_dir() {
+        let what = if dir.exists() {
+            "is not a folder".to_string()
+        } else {
+            match crate::input::suggest::existing_path(dir) {
+                Some(near) => format!("does not exist (did you mean {}?)", near.display()),
+                None => "does not exist".to_string(),
+            }
+        };
         return Err(bad(
             dir,
-            "is not a folder: give the output folder of `custody-sim run`, `compare`, `sweep`, `journey` or `discover`".into(),
+            format!("{what}: give the output folder of `custody-sim run`, `compare`, `sweep`, `journey` or `discover`"),
         ));
     }
     let has = |f: &str| dir.join(f).is_file();
