@@ -25,11 +25,22 @@ pub(crate) fn fmt_measure(kind: Kind, x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    match kind {
+    unsigned_zero(match kind {
         Kind::Count | Kind::DayIndex => format!("{x:.0}"),
         Kind::Time(_) if x.abs() >= 100.0 => format!("{x:.0}"),
         Kind::Time(_) => format!("{x:.1}"),
         Kind::Share => format!("{:.1}%", 100.0 * x),
+    })
+}
+
+/// A number as printed for people, without the sign of a value that rounds to zero: "-0" and
+/// "-0.0" (a small negative value rounded) read as "0" and "0.0", and "+0" as "0".
+pub(crate) fn unsigned_zero(s: String) -> String {
+    let digits = s.trim_start_matches(['-', '+']);
+    if digits.len() < s.len() && digits.chars().all(|c| matches!(c, '0' | '.' | '%')) {
+        digits.to_string()
+    } else {
+        s
     }
 }
 
@@ -131,6 +142,17 @@ pub(crate) fn bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_that_rounds_to_zero_is_printed_without_a_sign() {
+        assert_eq!(unsigned_zero(format!("{:.0}", -0.3)), "0");
+        assert_eq!(unsigned_zero(format!("{:+.0}", 0.2)), "0");
+        assert_eq!(unsigned_zero(format!("{:.1}", -0.04)), "0.0");
+        assert_eq!(unsigned_zero("-3".into()), "-3");
+        assert_eq!(unsigned_zero("+0.5".into()), "+0.5");
+        assert_eq!(fmt_measure(Kind::Count, -0.4), "0");
+        assert_eq!(fmt_measure(Kind::Share, -0.0001), "0.0%");
+    }
     use crate::sim::metrics::TimeUnit;
 
     /// Every finite number reads back bit for bit; what is not defined is an empty cell.

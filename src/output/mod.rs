@@ -27,8 +27,8 @@ use crate::sim::metrics::{self, LensMeasure};
 use crate::sim::Lens;
 use crate::stats::{interval, Interval};
 use files::write_atomic;
-use format::fmt_measure;
 pub use format::fmt_num;
+use format::{fmt_measure, unsigned_zero};
 use schema::{comparison, headline, summary, target, timeseries};
 
 /// What every output carries: the model's limits and the fact that every child is synthetic.
@@ -378,23 +378,29 @@ pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
             .filter_map(|&key| {
                 let label = printed_label(key);
                 let d = ds.iter().find(|d| d.metric == key)?;
+                let whole = |x: f64| unsigned_zero(format!("{x:.0}"));
                 let ci = if d.difference.low.is_nan() {
                     String::new()
                 } else {
-                    format!("[{:.0}, {:.0}]", d.difference.low, d.difference.high)
+                    format!(
+                        "[{}, {}]",
+                        whole(d.difference.low),
+                        whole(d.difference.high)
+                    )
                 };
                 let ratio = d.width_ratio();
                 let ratio = if ratio.is_finite() {
                     format!("{ratio:.1}")
                 } else {
-                    "inf".to_string()
+                    // The paired difference is the same in every replication.
+                    "exact".to_string()
                 };
                 Some((
                     label.to_string(),
                     vec![
-                        format!("{:.0}", d.baseline.mean),
-                        format!("{:.0}", d.reform.mean),
-                        format!("{:+.0}", d.difference.mean),
+                        whole(d.baseline.mean),
+                        whole(d.reform.mean),
+                        unsigned_zero(format!("{:+.0}", d.difference.mean)),
                         ci,
                         ratio,
                     ],
@@ -414,7 +420,7 @@ pub(crate) fn comparison_table(diffs: &[(String, Vec<Difference>)]) -> String {
             &rows,
         ));
     }
-    s.push_str("width x: how many times narrower the paired interval is than an unpaired one.\n");
+    s.push_str("width x: how many times narrower the paired interval is than an unpaired one (exact: the difference is the same in every replication).\n");
     s
 }
 
