@@ -27,6 +27,9 @@ pub enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Print nothing when the scenario is valid (the exit code says it: 0 valid, 2 not).
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Compare reforms with a baseline under common random numbers (paired differences).
     Compare(CompareArgs),

@@ -126,8 +126,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explorer(args) => explorer::explorer(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
-        Command::Check { scenario } => {
+        Command::Check { scenario, quiet } => {
             let s = scenario::load(&scenario).map_err(BadInput)?;
+            if quiet {
+                return Ok(());
+            }
             println!(
                 "{}: valid scenario \"{}\" ({} days)",
                 scenario.display(),

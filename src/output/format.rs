@@ -33,6 +33,13 @@ pub(crate) fn fmt_measure(kind: Kind, x: f64) -> String {
     })
 }
 
+/// `n` followed by the noun that agrees with it: "1 replication", "10 replications".
+pub(crate) fn counted(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let n = n.to_string();
+    let noun = if n == "1" { one } else { many };
+    format!("{n} {noun}")
+}
+
 /// A number as printed for people, without the sign of a value that rounds to zero: "-0" and
 /// "-0.0" (a small negative value rounded) read as "0" and "0.0", and "+0" as "0".
 pub(crate) fn unsigned_zero(s: String) -> String {
@@ -142,6 +149,16 @@ pub(crate) fn bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_takes_the_noun_that_agrees_with_it() {
+        assert_eq!(counted(1, "replication", "replications"), "1 replication");
+        assert_eq!(
+            counted(10_u64, "replication", "replications"),
+            "10 replications"
+        );
+        assert_eq!(counted("0", "reform", "reforms"), "0 reforms");
+    }
 
     #[test]
     fn a_value_that_rounds_to_zero_is_printed_without_a_sign() {

@@ -94,6 +94,14 @@ fn valid_baseline_passes_check() {
         .success()
         .stdout(predicates::str::contains("valid scenario \"baseline\""));
     assert!(entries(dir.path()).is_empty(), "check writes nothing");
+    // Quiet: the exit code alone says it.
+    cmd(dir.path())
+        .args(["check", "-q"])
+        .arg(baseline())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
 }
 
 #[test]

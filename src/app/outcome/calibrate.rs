@@ -8,6 +8,7 @@ use crate::experiment::campaign::folder::Info;
 use crate::experiment::targets::{Outcome, Target};
 use crate::output;
 use crate::output::calibrate::{CalibrationInfo, Role};
+use crate::output::format::counted;
 use crate::output::manifest::{CalibrateManifest, CalibrationRun, Head};
 use crate::output::schema::{accepted, candidates, posterior, target, CALIBRATED, MANIFEST};
 
@@ -110,9 +111,9 @@ impl CommandOutcome for CalibrateOutcome<'_> {
         let r = &self.run;
         let n = r.candidates;
         let mut s = format!(
-            "Calibration {} (ABC rejection): {n} candidates x {} replication(s), seed {}; {} run now in {:.1} s, {:.1} s in all\n",
+            "Calibration {} (ABC rejection): {n} candidates x {}, seed {}; {} run now in {:.1} s, {:.1} s in all\n",
             self.calibration_file,
-            r.replications,
+            counted(r.replications, "replication", "replications"),
             r.seed,
             r.candidates_run_now,
             self.wall_candidates,
@@ -137,8 +138,8 @@ impl CommandOutcome for CalibrateOutcome<'_> {
             ));
         }
         s.push_str(&format!(
-            "\nFITTED TARGETS (used in fitting): the calibrated scenario, {} replication(s)\n",
-            r.replications
+            "\nFITTED TARGETS (used in fitting): the calibrated scenario, {}\n",
+            counted(r.replications, "replication", "replications")
         ));
         s.push_str(&output::validation_table(&self.group(Role::Fitted)));
         let held = self.group(Role::HeldOut);

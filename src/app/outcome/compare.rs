@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 use super::{caveats, listed, CommandOutcome, IntervalOut};
 use crate::experiment::compare::Difference;
 use crate::output;
+use crate::output::format::counted;
 use crate::output::manifest::{CompareManifest, Head, ScenarioFile};
 
 /// Reforms against a baseline under common random numbers: per reform and metric, the paired
@@ -109,10 +110,14 @@ impl CommandOutcome for CompareOutcome {
 
     fn summary(&self) -> String {
         let mut s = format!(
-            "\nBaseline {} and {} reform(s): {} paired replications each, seed {}, {:.1} s\n",
+            "\nBaseline {} and {}: {} each, seed {}, {:.1} s\n",
             self.baseline,
-            self.reforms.len(),
-            self.replications,
+            counted(self.reforms.len(), "reform", "reforms"),
+            counted(
+                self.replications,
+                "paired replication",
+                "paired replications"
+            ),
             self.seed,
             self.wall_time_seconds
         );

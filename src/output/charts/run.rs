@@ -21,6 +21,7 @@ use super::flows;
 use super::policy::{timeline_charts, PolicyHistory};
 use super::rescues::{rescue_series, rescues_chart};
 use super::{render, Chart, Figure};
+use crate::output::format::counted;
 use crate::sim::metrics::{self, Metric};
 
 /// Stacked true states, bottom to top: label, colour. Neighbours alternate light and dark so that
@@ -225,7 +226,10 @@ pub fn unlocatable_by_scenario_with_policy(
 
 /// The footnote of a chart of daily means: how many replications they are the means of.
 fn means_footnote(d: &Daily) -> String {
-    footnote(&format!("means of {} replication(s)", d.replications))
+    footnote(&format!(
+        "means of {}",
+        counted(d.replications, "replication", "replications")
+    ))
 }
 
 struct States<'a>(&'a Daily);

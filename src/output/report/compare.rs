@@ -10,6 +10,7 @@ use super::folders::Input;
 use super::policy::{compare_policies, policy_groups_note, Timeline};
 use super::{human_name, Section, Table};
 use crate::output::charts::{self, Chart, PolicyHistory};
+use crate::output::format::counted;
 use crate::output::schema::comparison;
 use crate::sim::metrics::HEADLINE;
 
@@ -161,10 +162,10 @@ pub(super) fn section(i: &Input) -> Result<Section> {
     let stop = i.str("stop_reason");
     let mut paragraphs = vec![
         format!(
-            "{} reform(s) compared with the baseline \u{201c}{}\u{201d}: {} paired replication(s) each, seed {}. Every scenario is run with the same seed, so replication r of each draws the same synthetic children, arrival times and sponsors; the differences therefore come from the reforms, not from chance.",
-            reforms.len(),
+            "{} compared with the baseline \u{201c}{}\u{201d}: {} each, seed {}. Every scenario is run with the same seed, so replication r of each draws the same synthetic children, arrival times and sponsors; the differences therefore come from the reforms, not from chance.",
+            counted(reforms.len(), "reform", "reforms"),
             i.name(),
-            i.str("replications"),
+            counted(i.str("replications"), "paired replication", "paired replications"),
             i.str("seed")
         ),
     ];

@@ -11,6 +11,7 @@ use super::policy::{ScenarioPolicy, Timeline, RUN_POLICY_CHART};
 use super::{human_name, Section, Table};
 use crate::output;
 use crate::output::charts::{self, Chart};
+use crate::output::format::counted;
 use crate::output::schema::headline;
 use crate::sim::metrics::{self, HEADLINE};
 
@@ -131,7 +132,8 @@ pub(super) fn section(i: &Input) -> Result<Section> {
         heading: format!("Scenario \u{201c}{}\u{201d}", i.label),
         paragraphs: vec![
             format!(
-                "{reps} replication(s) with seed {}, from the output folder {}. Each replication simulates a new synthetic cohort of children from arrival to the end of the follow-up.",
+                "{} with seed {}, from the output folder {}. Each replication simulates a new synthetic cohort of children from arrival to the end of the follow-up.",
+                counted(reps, "replication", "replications"),
                 i.str("seed"),
                 i.dir.display()
             ),

@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::cells::{col, interval, num, read_rows, strings};
 use super::folders::{Input, UNLOCATABLE_AT_HORIZON};
 use super::{human_name, Section, Table};
+use crate::output::format::counted;
 use crate::output::schema::{points, sensitivity};
 
 /// A sweep's section: which settings matter most and the design points.
@@ -69,11 +70,11 @@ pub(super) fn section(i: &Input) -> Result<Section> {
     Ok(Section {
         heading: format!("Sweep \u{201c}{}\u{201d}", i.label),
         paragraphs: vec![format!(
-            "A {} design over {} setting(s): {} points with {} replication(s) each. Replication r of every point draws the same synthetic children, so differences between points come from the settings.",
+            "A {} design over {}: {} points with {} each. Replication r of every point draws the same synthetic children, so differences between points come from the settings.",
             i.str("design"),
-            params.len(),
+            counted(params.len(), "setting", "settings"),
             i.str("points"),
-            i.str("replications")
+            counted(i.str("replications"), "replication", "replications")
         )],
         tables,
         charts: Vec::new(),
