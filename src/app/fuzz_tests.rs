@@ -11,6 +11,7 @@ use rand::Rng;
 use toml::{Table, Value};
 
 use crate::rng::{self, Purpose, Stream};
+use crate::scenario::overrides::{get_mut, Step};
 
 /// Mutated files per shipped file.
 const CASES: u64 = 150;
@@ -81,74 +82,59 @@ fn paths(v: &Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// The parent of the value at `path` and the value's key or index in it.
-fn at_mut<'a>(root: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
-    let mut v = root;
-    for s in path {
-        v = match (s, v) {
-            (Step::Key(k), Value::Table(t)) => t.get_mut(k)?,
-            (Step::Index(i), Value::Array(a)) => a.get_mut(*i)?,
-            _ => return None,
-        };
-    }
-    Some(v)
-}
-
 /// One to three random mutations of `table`.
 fn mutate(table: &Table, r: &mut Stream) -> Table {
-    let mut root = Value::Table(table.clone());
+    let mut root = table.clone();
     for _ in 0..r.random_range(1..=3) {
         let mut all = Vec::new();
-        paths(&root, &mut Vec::new(), &mut all);
+        paths(&Value::Table(root.clone()), &mut Vec::new(), &mut all);
         if all.is_empty() {
             break;
         }
         let path = all[r.random_range(0..all.len())].clone();
         let (last, parent) = path.split_last().unwrap();
-        let Some(parent) = at_mut(&mut root, parent) else {
+        if parent.is_empty() {
+            // A top-level field: its parent is the file's table.
+            mutate_field(&mut root, last, r);
+            continue;
+        }
+        let Some(parent) = get_mut(&mut root, parent) else {
             continue;
         };
-        match (r.random_range(0..5), last, parent) {
-            // Delete the field or entry.
-            (0, Step::Key(k), Value::Table(t)) => {
-                t.remove(k);
-            }
-            (0, Step::Index(i), Value::Array(a)) => {
-                a.remove(*i);
-            }
-            // An unknown key beside it.
-            (1, _, Value::Table(t)) => {
-                t.insert("not_a_field".into(), odd_value(r));
-            }
-            // A table turned into an array of itself, or an entry repeated.
-            (2, Step::Key(k), Value::Table(t)) => {
-                if let Some(x) = t.get(k).cloned() {
-                    t.insert(k.clone(), Value::Array(vec![x.clone(), x]));
+        match (last, parent) {
+            (Step::Key(_), Value::Table(t)) => mutate_field(t, last, r),
+            (Step::Index(i), Value::Array(a)) => match r.random_range(0..5) {
+                0 => {
+                    a.remove(*i);
                 }
-            }
-            (2, Step::Index(i), Value::Array(a)) => {
-                let x = a[*i].clone();
-                a.push(x);
-            }
-            // Otherwise replace the value.
-            (_, Step::Key(k), Value::Table(t)) => {
-                t.insert(k.clone(), odd_value(r));
-            }
-            (_, Step::Index(i), Value::Array(a)) => {
-                a[*i] = odd_value(r);
-            }
+                2 => a.push(a[*i].clone()),
+                _ => a[*i] = odd_value(r),
+            },
             _ => {}
         }
     }
-    match root {
-        Value::Table(t) => t,
-        _ => unreachable!("the root stays a table"),
+    root
+}
+
+/// Mutate the field `last` (a key) of table `t`: delete it, add an unknown key beside it, turn it
+/// into an array of itself, or replace its value.
+fn mutate_field(t: &mut Table, last: &Step, r: &mut Stream) {
+    let Step::Key(k) = last else { return };
+    match r.random_range(0..5) {
+        0 => {
+            t.remove(k);
+        }
+        1 => {
+            t.insert("not_a_field".into(), odd_value(r));
+        }
+        2 => {
+            if let Some(x) = t.get(k).cloned() {
+                t.insert(k.clone(), Value::Array(vec![x.clone(), x]));
+            }
+        }
+        _ => {
+            t.insert(k.clone(), odd_value(r));
+        }
     }
 }
 

@@ -84,16 +84,18 @@ fn room_for_timeseries(dir: &Path, s: &scenario::Scenario, replications: u64) ->
         .and_then(|v| v.parse().ok())
     {
         Some(free) => free,
-        // The folder may not exist yet: the space of the nearest folder that does.
-        None => match std::path::absolute(dir).map(|d| {
-            d.ancestors()
-                .find(|a| a.is_dir())
-                .map_or(Ok(u64::MAX), fs4::available_space)
-        }) {
-            Ok(Ok(free)) => free,
-            // A file system that cannot say: nothing to check against.
-            _ => return Ok(()),
-        },
+        None => {
+            // The folder may not exist yet: the space of the nearest folder that does. A file
+            // system that cannot say leaves nothing to check against.
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let Some(existing) = dir.ancestors().find(|a| a.is_dir()) else {
+                return Ok(());
+            };
+            let Ok(free) = fs4::available_space(existing) else {
+                return Ok(());
+            };
+            free
+        }
     };
     if need > free {
         return Err(BadInput(ScenarioError::NoRoom {

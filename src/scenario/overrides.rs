@@ -11,7 +11,7 @@ use crate::error::ScenarioError;
 
 /// One step of a dotted path: a table key, optionally followed by array indices.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
@@ -95,7 +95,8 @@ pub(crate) fn get<'a>(table: &'a Table, path: &str) -> Option<&'a Value> {
     cur
 }
 
-fn get_mut<'a>(table: &'a mut Table, steps: &[Step]) -> Option<&'a mut Value> {
+/// The value at `steps` (the first a key of `table`), if it exists.
+pub(crate) fn get_mut<'a>(table: &'a mut Table, steps: &[Step]) -> Option<&'a mut Value> {
     let (first, rest) = steps.split_first()?;
     let Step::Key(k) = first else { return None };
     let mut cur = table.get_mut(k)?;

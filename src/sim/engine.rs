@@ -109,7 +109,7 @@ fn run(
     verify: bool,
 ) -> RunSummary {
     let mut e = Engine::new(p, seed, replication);
-    let start_n = p.orr.at_start.children + p.orr.released_before_start.children;
+    let start_n = e.core.start_n;
     let mut tracer = Tracer::new(observer.traced_child().map(|k| k + start_n));
     for day in 0..p.horizon_days {
         e.run_day(day, &mut tracer, observer);
