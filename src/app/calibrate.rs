@@ -61,22 +61,28 @@ impl Plan for Calibration {
             .collect())
     }
     fn combine(&self, _: u64, reps: Vec<Result<Vec<f64>, String>>) -> Result<Vec<f64>, String> {
-        let mut sum: Vec<f64> = Vec::new();
-        for r in &reps {
-            let v = r.as_ref().map_err(|e| e.clone())?;
-            if sum.is_empty() {
-                sum = vec![0.0; v.len()];
-            }
-            for (s, x) in sum.iter_mut().zip(v) {
-                *s += x;
-            }
-        }
-        let n = reps.len() as f64;
-        Ok(sum.into_iter().map(|s| s / n).collect())
+        mean_of(reps)
     }
     fn record(&self, candidate: u64, outcome: &Result<Vec<f64>, String>) -> Vec<String> {
         files::record(self, candidate as usize, outcome)
     }
+}
+
+/// The per-target means over a candidate's replications, summed in replication order; the first
+/// error if any replication failed.
+pub(super) fn mean_of(reps: Vec<Result<Vec<f64>, String>>) -> Result<Vec<f64>, String> {
+    let mut sum: Vec<f64> = Vec::new();
+    for r in &reps {
+        let v = r.as_ref().map_err(|e| e.clone())?;
+        if sum.is_empty() {
+            sum = vec![0.0; v.len()];
+        }
+        for (s, x) in sum.iter_mut().zip(v) {
+            *s += x;
+        }
+    }
+    let n = reps.len() as f64;
+    Ok(sum.into_iter().map(|s| s / n).collect())
 }
 
 /// `to` as a path relative to the folder `from` (both made absolute), with `/` separators; the
@@ -107,6 +113,9 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.calibration));
+    if cal.smc.is_some() {
+        return super::calibrate_smc::calibrate_smc(cal, args, &out);
+    }
     let info = CalibrationInfo::new(&cal);
     let _lock = lock_out(&out, "calibrate")?;
     check_folder(&out, &info, args.resume)?;
@@ -236,6 +245,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         threads,
         wall_candidates,
         wall_time_seconds: started.elapsed().as_secs_f64(),
+        smc: None,
     };
     manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
     outcome.emit(args.printing.json, args.printing.quiet)?;
@@ -251,7 +261,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
 }
 
 /// Refuse an output folder that holds a calibration, unless `resume` and it is the same one.
-fn check_folder(out: &Path, info: &CalibrationInfo, resume: bool) -> Result<()> {
+pub(super) fn check_folder(out: &Path, info: &CalibrationInfo, resume: bool) -> Result<()> {
     let refuse = |message: String| -> anyhow::Error {
         BadInput(ScenarioError::Outputs {
             path: out.to_path_buf(),
@@ -281,7 +291,7 @@ fn check_folder(out: &Path, info: &CalibrationInfo, resume: bool) -> Result<()> 
 /// Write the calibrated scenario into `out`: it extends the base and overrides only the fitted
 /// parameters (`merged`: the fitted scenario's table); checked by loading it back. Returns its
 /// path, the scenario, and what it extends (relative to `out`).
-fn write_calibrated(
+pub(super) fn write_calibrated(
     cal: &Calibration,
     out: &Path,
     merged: &toml::Table,
@@ -301,7 +311,10 @@ fn write_calibrated(
 }
 
 /// Every target (fitted first, then held out) against the calibrated scenario's runs.
-fn fit_results<'a>(cal: &'a Calibration, runs: &[RunResult]) -> Vec<(Role, &'a Target, Outcome)> {
+pub(super) fn fit_results<'a>(
+    cal: &'a Calibration,
+    runs: &[RunResult],
+) -> Vec<(Role, &'a Target, Outcome)> {
     cal.targets
         .iter()
         .enumerate()

@@ -2,6 +2,7 @@
 
 pub mod api;
 mod calibrate;
+mod calibrate_smc;
 mod compare;
 mod discover;
 mod explore;

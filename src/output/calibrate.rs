@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::files::write_atomic;
 use super::fmt_num;
 use super::schema::{accepted, candidates, posterior, target, END, STATUS_FAILED, STATUS_OK};
-use crate::experiment::calibrate::{Calibration, Posterior, ABC_REJECTION};
+use crate::experiment::calibrate::{Calibration, Posterior};
 use crate::experiment::campaign::folder::Info;
 use crate::experiment::campaign::log::{complete_lines, LogSpec};
 use crate::experiment::targets::{Outcome, Target};
@@ -38,7 +38,7 @@ impl CalibrationInfo {
                 .display()
                 .to_string(),
             identity: cal.identity.clone(),
-            method: ABC_REJECTION.into(),
+            method: cal.method().into(),
             candidates: cal.candidates.len() as u64,
             replications: cal.replications,
             seed: cal.seed,
@@ -86,8 +86,18 @@ pub(crate) fn record(
     candidate: usize,
     result: &Result<Vec<f64>, String>,
 ) -> Vec<String> {
-    let mut r = vec![candidate.to_string()];
-    r.extend(cal.candidates[candidate].iter().map(|&x| fmt_num(x)));
+    record_values(cal, candidate, &cal.candidates[candidate], result)
+}
+
+/// The log record of a candidate or particle numbered `index` with parameter values `values`.
+pub(crate) fn record_values(
+    cal: &Calibration,
+    index: usize,
+    values: &[f64],
+    result: &Result<Vec<f64>, String>,
+) -> Vec<String> {
+    let mut r = vec![index.to_string()];
+    r.extend(values.iter().map(|&x| fmt_num(x)));
     match result {
         Ok(means) => {
             r.push(STATUS_OK.into());
@@ -120,11 +130,34 @@ pub(crate) enum Recorded {
 /// calibration are always computed from this file, so that a resumed calibration gives exactly
 /// what an uninterrupted one gives. Lines are read as on resume: only complete lines count.
 pub(crate) fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recorded>> {
+    Ok(read_log(cal, dir, cal.candidates.len())?
+        .into_iter()
+        .map(|r| match r {
+            None => Recorded::Missing,
+            Some(Ok(means)) => Recorded::Ok(cal.distance(&means)),
+            Some(Err(e)) => Recorded::Failed(e),
+        })
+        .collect())
+}
+
+/// What a log records of one job: nothing yet, its per-target means, or why it failed.
+pub(crate) type Logged = Option<Result<Vec<f64>, String>>;
+
+/// Read the log `candidates.csv` in `dir` of a campaign of `jobs` candidates or particles: per
+/// job, nothing (no complete line yet), its per-target means as recorded, or why it failed.
+pub(crate) fn read_log(
+    cal: &Calibration,
+    dir: &Path,
+    jobs: usize,
+) -> Result<Vec<Logged>> {
     let path = dir.join(candidates::FILE);
     let fields = header(cal).len();
     let k = cal.parameters.len();
     let n_targets = cal.targets.len();
-    let mut out = vec![Recorded::Missing; cal.candidates.len()];
+    let mut out = vec![None; jobs];
+    if !path.exists() {
+        return Ok(out);
+    }
     let lines =
         complete_lines(&path, fields).with_context(|| format!("cannot read {}", path.display()))?;
     for line in lines.iter().skip(1) {
@@ -141,14 +174,13 @@ pub(crate) fn read_candidates(cal: &Calibration, dir: &Path) -> Result<Vec<Recor
         else {
             continue;
         };
-        *slot = if rec.get(1 + k) == Some(STATUS_OK) {
-            let means: Vec<f64> = (0..n_targets)
+        *slot = Some(if rec.get(1 + k) == Some(STATUS_OK) {
+            Ok((0..n_targets)
                 .map(|j| read_exact(rec.get(3 + k + j).unwrap_or("")))
-                .collect();
-            Recorded::Ok(cal.distance(&means))
+                .collect())
         } else {
-            Recorded::Failed(rec.get(2 + k).unwrap_or(STATUS_FAILED).to_string())
-        };
+            Err(rec.get(2 + k).unwrap_or(STATUS_FAILED).to_string())
+        });
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 //! writes files.
 
 pub(crate) mod calibrate;
+pub(crate) mod calibrate_smc;
 pub mod charts;
 pub(crate) mod discover;
 pub(crate) mod explore;

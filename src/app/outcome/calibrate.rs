@@ -8,6 +8,7 @@ use crate::experiment::campaign::folder::Info;
 use crate::experiment::targets::{Outcome, Target};
 use crate::output;
 use crate::output::calibrate::{CalibrationInfo, Role};
+use crate::output::calibrate_smc::{self as smc_files, SmcSummary};
 use crate::output::format::counted;
 use crate::output::manifest::{CalibrateManifest, CalibrationRun, Head};
 use crate::output::schema::{accepted, candidates, posterior, target, CALIBRATED, MANIFEST};
@@ -44,6 +45,9 @@ pub(crate) struct CalibrateOutcome<'a> {
     pub wall_candidates: f64,
     #[serde(skip)]
     pub wall_time_seconds: f64,
+    /// ABC-SMC's generations, stopping rule, effective sample size and predictive check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smc: Option<SmcSummary>,
 }
 
 /// One free parameter: its prior, its posterior and the fitted value (the posterior median).
@@ -69,9 +73,14 @@ fn targets<S: Serializer>(results: &[(Role, &Target, Outcome)], s: S) -> Result<
 }
 
 /// The files as the summary names them: the results first.
-const READING_ORDER: [&str; 7] = [
+const READING_ORDER: [&str; 12] = [
     posterior::FILE,
     target::FIT_FILE,
+    smc_files::PREDICTIVE,
+    smc_files::IDENTIFICATION,
+    smc_files::GENERATIONS,
+    smc_files::POPULATION,
+    smc_files::ENSEMBLE,
     accepted::FILE,
     candidates::FILE,
     CALIBRATED,
@@ -110,6 +119,9 @@ impl CommandOutcome for CalibrateOutcome<'_> {
     fn summary(&self) -> String {
         let r = &self.run;
         let n = r.candidates;
+        if let Some(smc) = &self.smc {
+            return self.summary_smc(smc);
+        }
         let mut s = format!(
             "Calibration {} (ABC rejection): {n} candidates x {}, seed {}; {} run now in {:.1} s, {:.1} s in all\n",
             self.calibration_file,
@@ -120,13 +132,56 @@ impl CommandOutcome for CalibrateOutcome<'_> {
             self.wall_time_seconds
         );
         s.push_str(&format!(
-            "Accepted the {} of {n} candidates nearest the fitted targets (RMS relative error {:.4} to {:.4})\n",
+            "Accepted the {} of {n} candidates nearest the fitted targets (distance {:.4} to {:.4}: RMS of relative errors in units of each target's tolerance)\n",
             r.accepted, self.distances.0, self.distances.1
         ));
+        s.push_str(&self.tables());
+        s.push_str("The posterior is approximate (ABC rejection keeps a fraction of prior draws) and conditional on the priors' ranges and on the targets' definitions.\n");
+        s
+    }
+}
+
+impl CalibrateOutcome<'_> {
+    /// The summary of an ABC-SMC calibration.
+    fn summary_smc(&self, smc: &SmcSummary) -> String {
+        let r = &self.run;
+        let mut s = format!(
+            "Calibration {} (ABC-SMC): {} in {} generations ({}), seed {}; {} run now, {:.1} s in all\n",
+            self.calibration_file,
+            counted(r.candidates as u64, "particle run", "particles run"),
+            smc.generations.len(),
+            counted(r.replications, "replication each", "replications each"),
+            r.seed,
+            r.candidates_run_now,
+            self.wall_time_seconds
+        );
+        s.push_str(&format!("Stopped because {}.\n\n", smc.stop));
+        s.push_str(&smc_files::generations_table(&smc.generations));
         s.push_str(&format!(
+            "\nPosterior: {} particles (effective sample size {:.0}), distances {:.3} to {:.3} (1 = every fitted target at the edge of its tolerance)\n",
+            r.accepted, smc.ess, self.distances.0, self.distances.1
+        ));
+        s.push_str(&format!(
+            "Posterior predictive check: the 95% predictive interval meets {} of {} fitted targets and {} of {} held out (predictive.csv)\n",
+            smc.covered[0].0, smc.covered[0].1, smc.covered[1].0, smc.covered[1].1
+        ));
+        s.push_str(&format!(
+            "Calibrated ensemble: {} equally weighted draws of the posterior in {}\n",
+            smc.ensemble,
+            smc_files::ENSEMBLE
+        ));
+        s.push_str(&self.tables());
+        s.push_str("The posterior is approximate (ABC with a final tolerance, not an exact likelihood) and conditional on the priors' ranges, on the targets' definitions and on the model's structure; identification.csv says which parameters the fitted targets do not pin down.\n");
+        s
+    }
+
+    /// The parameters' table, the fitted and held-out targets, and where the outputs are.
+    fn tables(&self) -> String {
+        let r = &self.run;
+        let mut s = format!(
             "\n{:<50} {:>12} {:>22} {:>14} {:>25}\n",
             "parameter", "prior", "prior range", "fitted", "95% posterior interval"
-        ));
+        );
         for p in &self.parameters {
             s.push_str(&format!(
                 "{:<50} {:>12} {:>22} {:>14} {:>25}\n",
@@ -162,7 +217,6 @@ impl CommandOutcome for CalibrateOutcome<'_> {
             self.out,
             listed.join(", ")
         ));
-        s.push_str("The posterior is approximate (ABC rejection keeps a fraction of prior draws) and conditional on the priors' ranges and on the targets' definitions.\n");
         s
     }
 }

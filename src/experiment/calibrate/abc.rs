@@ -14,7 +14,8 @@ fn candidate_stream(seed: u64) -> Stream {
 }
 
 /// `n` candidates: a Latin hypercube in the unit cube mapped through each parameter's prior
-/// quantile function (so every prior is stratified), then snapped to the parameter's type.
+/// quantile function (so every prior is stratified) in the latent space where it is uniform (a
+/// whole number on `[a, b]` takes each of its values with equal weight).
 pub(crate) fn draw_candidates(
     parameters: &[Parameter],
     n: usize,
@@ -27,7 +28,10 @@ pub(crate) fn draw_candidates(
             parameters
                 .iter()
                 .zip(u)
-                .map(|(p, &x)| p.snap(p.prior.quantile(x, p.min, p.max)))
+                .map(|(p, &x)| {
+                    let d = p.dim();
+                    d.value(d.at(x))
+                })
                 .collect()
         })
         .collect())
@@ -45,7 +49,9 @@ pub(crate) fn fit_error(t: &Target, model: f64) -> f64 {
     }
 }
 
-/// Root mean square of the fit errors of `means` (one per target of `fit`). A target the model
+/// Root mean square of the fit errors of `means` (one per target of `fit`), each scaled by its
+/// target's tolerance (the allowed relative error): a distance of 1 is a fit at the edge of every
+/// tolerance band, and a figure published with a wide tolerance weighs less. A target the model
 /// cannot evaluate (NaN, e.g. a share of zero) makes the distance infinite.
 pub(crate) fn distance(fit: &[Target], means: &[f64]) -> f64 {
     if fit.is_empty() || means.len() != fit.len() {
@@ -54,7 +60,7 @@ pub(crate) fn distance(fit: &[Target], means: &[f64]) -> f64 {
     let sum: f64 = fit
         .iter()
         .zip(means)
-        .map(|(t, &m)| fit_error(t, m).powi(2))
+        .map(|(t, &m)| (fit_error(t, m) / t.raw.tolerance).powi(2))
         .sum();
     let d = (sum / fit.len() as f64).sqrt();
     if d.is_nan() {

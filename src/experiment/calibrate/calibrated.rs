@@ -4,6 +4,7 @@
 use toml::{Table, Value};
 
 use super::{Calibration, Posterior};
+use crate::output::format::counted;
 use crate::scenario::overrides;
 
 /// Where a fitted path is written in the calibrated scenario: paths into arrays write the whole
@@ -53,16 +54,27 @@ pub(crate) fn calibrated_text(
     posteriors: &[Posterior],
     extends: &str,
 ) -> Result<String, toml::ser::Error> {
+    let how = match cal.smc {
+        None => format!(
+            "approximate Bayesian\n# computation by rejection: {} candidates drawn from the priors, {} accepted, {}\n# each, seed {}",
+            cal.candidates.len(),
+            cal.accepted_count(),
+            counted(cal.replications, "replication", "replications"),
+            cal.seed
+        ),
+        Some(s) => format!(
+            "sequential Monte Carlo\n# ABC: populations of {} particles, {} kernel, {} each, seed {}; the\n# generations and their tolerances are in generations.csv next to this file",
+            s.population,
+            s.kernel.name(),
+            counted(cal.replications, "replication", "replications"),
+            cal.seed
+        ),
+    };
     let mut head = format!(
-        "# Calibrated scenario produced by `custody-sim calibrate` from {} (approximate Bayesian\n\
-         # computation by rejection: {} candidates drawn from the priors, {} accepted, {} replication(s)\n\
-         # each, seed {}). It extends the base scenario and overrides only the fitted parameters, set to\n\
-         # their posterior medians (95% posterior interval in brackets):\n",
+        "# Calibrated scenario produced by `custody-sim calibrate` from {} ({how}). It extends the\n\
+         # base scenario and overrides only the fitted parameters, set to their posterior medians\n\
+         # (95% posterior interval in brackets):\n",
         cal.file.display(),
-        cal.candidates.len(),
-        cal.accepted_count(),
-        cal.replications,
-        cal.seed
     );
     for ((p, &x), q) in cal.parameters.iter().zip(fitted_values).zip(posteriors) {
         head.push_str(&format!(
@@ -104,9 +116,14 @@ pub(crate) fn calibrated_text(
     meta.insert(
         "description".into(),
         Value::String(format!(
-            "{} with {} parameter(s) fitted by ABC rejection to {} ({})",
+            "{} with {} fitted by {} to {} ({})",
             cal.base.name(),
-            cal.parameters.len(),
+            counted(cal.parameters.len() as u64, "parameter", "parameters"),
+            if cal.smc.is_some() {
+                "ABC-SMC"
+            } else {
+                "ABC rejection"
+            },
             fit.join(", "),
             cal.file
                 .file_name()

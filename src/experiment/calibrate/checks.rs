@@ -7,7 +7,10 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use super::raw::{RawMethod, RawParameter};
-use super::{accepted_count, Parameter, Prior, ABC_REJECTION, MAX_CANDIDATES};
+use super::smc::{Kernel, Settings};
+use super::{
+    accepted_count, Parameter, Prior, ABC_REJECTION, ABC_SMC, MAX_CANDIDATES, MAX_POPULATION,
+};
 use crate::experiment::checks::HARD_MAX_RUNS;
 use crate::experiment::targets::{Role, Target};
 use crate::input::Problems;
@@ -78,17 +81,73 @@ pub(super) fn chosen_targets(
     chosen
 }
 
-/// `[method]`: ABC rejection, 2 to [`MAX_CANDIDATES`] candidates (times `replications`, where
-/// known, within the limit on runs), a fraction accepted that keeps at least 2 of them. Returns
-/// the candidates and the fraction.
-pub(super) fn method(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> (u64, f64) {
-    if m.kind != ABC_REJECTION {
-        p.field(
-            "method.kind",
-            format!("\"{}\": must be \"{ABC_REJECTION}\"", m.kind),
-        );
+/// A checked `[method]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Method {
+    /// ABC rejection: candidates drawn, fraction accepted.
+    Rejection(u64, f64),
+    Smc(Settings),
+}
+
+/// `[method]`: ABC rejection (2 to [`MAX_CANDIDATES`] candidates, times `replications` where
+/// known within the limit on runs, a fraction accepted that keeps at least 2 of them) or ABC-SMC
+/// (see [`smc_method`]); the fields of the other method are refused.
+pub(super) fn method(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> Method {
+    let given = |fields: &[(&str, bool)]| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|f| f.1)
+            .map(|f| f.0.to_string())
+            .collect()
+    };
+    let smc_fields = given(&[
+        ("population", m.population.is_some()),
+        ("alpha", m.alpha.is_some()),
+        ("min_acceptance", m.min_acceptance.is_some()),
+        ("min_tolerance", m.min_tolerance.is_some()),
+        ("max_generations", m.max_generations.is_some()),
+        ("kernel", m.kernel.is_some()),
+    ]);
+    let rejection_fields = given(&[
+        ("candidates", m.candidates.is_some()),
+        ("accept", m.accept.is_some()),
+    ]);
+    let refuse = |p: &mut Problems, fields: &[String], kind: &str| {
+        for f in fields {
+            p.field(
+                &format!("method.{f}"),
+                format!("is not a setting of kind = \"{kind}\""),
+            );
+        }
+    };
+    match m.kind.as_str() {
+        ABC_SMC => {
+            refuse(p, &rejection_fields, ABC_SMC);
+            Method::Smc(smc_method(p, m, replications))
+        }
+        kind => {
+            if kind != ABC_REJECTION {
+                p.field(
+                    "method.kind",
+                    format!("\"{kind}\": must be \"{ABC_REJECTION}\" or \"{ABC_SMC}\""),
+                );
+            } else {
+                refuse(p, &smc_fields, ABC_REJECTION);
+            }
+            let (n, a) = rejection(p, m, replications);
+            Method::Rejection(n, a)
+        }
     }
-    let n = m.candidates;
+}
+
+fn rejection(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> (u64, f64) {
+    let Some(n) = m.candidates else {
+        p.field(
+            "method.candidates",
+            "missing: the number of candidates to draw",
+        );
+        return (0, m.accept.unwrap_or(0.0));
+    };
     if !(2..=MAX_CANDIDATES).contains(&n) {
         p.field(
             "method.candidates",
@@ -104,7 +163,13 @@ pub(super) fn method(p: &mut Problems, m: &RawMethod, replications: Option<u64>)
             );
         }
     }
-    let a = m.accept;
+    let Some(a) = m.accept else {
+        p.field(
+            "method.accept",
+            "missing: the fraction of candidates accepted, in (0, 1]",
+        );
+        return (n, 0.0);
+    };
     let a_ok = a.is_finite() && a > 0.0 && a <= 1.0;
     if !a_ok {
         p.field(
@@ -119,6 +184,98 @@ pub(super) fn method(p: &mut Problems, m: &RawMethod, replications: Option<u64>)
         );
     }
     (n, a)
+}
+
+/// ABC-SMC: a population of 10 to [`MAX_POPULATION`]; `alpha` in (0, 1) keeping at least 2
+/// particles of generation 0 apart from the population; `min_acceptance` in (0, 1];
+/// `min_tolerance` >= 0; 1 to 1,000 generations; a kernel; and the most runs it may take within
+/// the limit on runs.
+fn smc_method(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> Settings {
+    let s = Settings {
+        population: m.population.unwrap_or(0) as usize,
+        alpha: m.alpha.unwrap_or(0.5),
+        min_acceptance: m.min_acceptance.unwrap_or(0.05),
+        min_tolerance: m.min_tolerance.unwrap_or(0.0),
+        max_generations: m.max_generations.unwrap_or(20),
+        kernel: Kernel::Global,
+    };
+    let mut ok = true;
+    let mut bad = |p: &mut Problems, field: &str, message: String| {
+        ok = false;
+        p.field(&format!("method.{field}"), message);
+    };
+    match m.population {
+        None => bad(
+            p,
+            "population",
+            "missing: the particles in each population (e.g. 200)".into(),
+        ),
+        Some(n) if !(10..=MAX_POPULATION).contains(&n) => bad(
+            p,
+            "population",
+            format!("{n}: must be a whole number in [10, {MAX_POPULATION}]"),
+        ),
+        _ => {}
+    }
+    if !(s.alpha.is_finite() && s.alpha > 0.0 && s.alpha < 1.0) {
+        bad(
+            p,
+            "alpha",
+            format!("{}: must be a quantile in (0, 1)", s.alpha),
+        );
+    }
+    if !(s.min_acceptance.is_finite() && s.min_acceptance > 0.0 && s.min_acceptance <= 1.0) {
+        bad(
+            p,
+            "min_acceptance",
+            format!("{}: must be an acceptance rate in (0, 1]", s.min_acceptance),
+        );
+    }
+    if !(s.min_tolerance.is_finite() && s.min_tolerance >= 0.0) {
+        bad(
+            p,
+            "min_tolerance",
+            format!("{}: must be a distance >= 0 (0: no limit)", s.min_tolerance),
+        );
+    }
+    if !(1..=1000).contains(&s.max_generations) {
+        bad(
+            p,
+            "max_generations",
+            format!("{}: must be a whole number in [1, 1000]", s.max_generations),
+        );
+    }
+    let kernel = match m.kernel.as_deref() {
+        None => Some(Kernel::Global),
+        Some(k) => Kernel::parse(k),
+    };
+    let Some(kernel) = kernel else {
+        bad(
+            p,
+            "kernel",
+            format!(
+                "\"{}\": must be \"global\" or \"local\"",
+                m.kernel.as_deref().unwrap_or_default()
+            ),
+        );
+        return s;
+    };
+    let s = Settings { kernel, ..s };
+    if ok {
+        if let Some(r) = replications {
+            let runs = s.max_runs().saturating_mul(r);
+            if runs > HARD_MAX_RUNS {
+                p.field(
+                    "method.max_generations",
+                    format!(
+                        "up to {} particles x {r} replications = {runs} runs exceeds the limit of {HARD_MAX_RUNS} runs (lower max_generations, population or raise min_acceptance)",
+                        s.max_runs()
+                    ),
+                );
+            }
+        }
+    }
+    s
 }
 
 /// The free parameters: at least one; each a path of the base scenario (`base`, where it could be
@@ -221,13 +378,14 @@ mod tests {
     fn the_method_is_abc_rejection_with_room_for_a_posterior() {
         let m = |kind: &str, candidates: u64, accept: f64| RawMethod {
             kind: kind.into(),
-            candidates,
-            accept,
+            candidates: Some(candidates),
+            accept: Some(accept),
+            ..RawMethod::default()
         };
         let mut p = Problems::default();
         assert_eq!(
             method(&mut p, &m(ABC_REJECTION, 40, 0.1), Some(2)),
-            (40, 0.1)
+            Method::Rejection(40, 0.1)
         );
         assert!(p.is_empty());
         method(&mut p, &m("mcmc", 1, 0.0), Some(1));

@@ -105,7 +105,7 @@ pub(crate) fn check(
         Some(fit),
         Some(replications),
         Some(seed),
-        Some((n, accept)),
+        Some(method),
         Some(parameters),
     ) = (
         src,
@@ -120,12 +120,17 @@ pub(crate) fn check(
         return Err(p.into_error(file));
     };
     p.refuse_if_any(file)?;
-    let candidates = match abc::draw_candidates(&parameters, n as usize, seed) {
-        Ok(c) => c,
-        Err(e) => {
-            p.field("method", e.to_string());
-            return Err(p.into_error(file));
+    let (candidates, accept, smc) = match method {
+        checks::Method::Rejection(n, accept) => {
+            match abc::draw_candidates(&parameters, n as usize, seed) {
+                Ok(c) => (c, accept, None),
+                Err(e) => {
+                    p.field("method", e.to_string());
+                    return Err(p.into_error(file));
+                }
+            }
         }
+        checks::Method::Smc(s) => (Vec::new(), 0.0, Some(s)),
     };
     let targets: Vec<Target> = chosen.iter().map(|&t| src.targets[t].clone()).collect();
     let cal = Calibration {
@@ -138,13 +143,39 @@ pub(crate) fn check(
         replications,
         seed,
         accept,
+        smc,
         parameters,
         candidates,
         identity: src.identity,
     };
-    // Every candidate must be a valid scenario: refuse the calibration before anything runs.
+    // Every candidate must be a valid scenario: refuse the calibration before anything runs. An
+    // ABC-SMC calibration draws its particles as it runs: its priors' corners (every parameter at
+    // its least, then at its greatest) are checked instead.
     for c in 0..cal.candidates.len() {
         cal.scenario(c)?;
+    }
+    if cal.smc.is_some() {
+        for (end, values) in [
+            (
+                "least",
+                cal.parameters
+                    .iter()
+                    .map(|q| q.snap(q.min))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "greatest",
+                cal.parameters.iter().map(|q| q.snap(q.max)).collect(),
+            ),
+        ] {
+            cal.scenario_with(
+                &values,
+                &format!(
+                    "{} (every parameter at its {end} value)",
+                    cal.file.display()
+                ),
+            )?;
+        }
     }
     Ok(cal)
 }

@@ -15,6 +15,7 @@ mod calibrated;
 mod checks;
 mod load;
 mod raw;
+pub(crate) mod smc;
 #[cfg(test)]
 mod tests;
 
@@ -34,8 +35,14 @@ pub(crate) use load::load;
 /// Largest number of candidates a calibration may draw.
 pub(crate) const MAX_CANDIDATES: u64 = 1_000_000;
 
-/// The only method so far.
+/// Calibration by rejection: a fixed number of prior draws, the nearest kept.
 pub(crate) const ABC_REJECTION: &str = "abc_rejection";
+
+/// Calibration by sequential Monte Carlo ABC ([`smc`]).
+pub(crate) const ABC_SMC: &str = "abc_smc";
+
+/// Largest population of an ABC-SMC calibration.
+pub(crate) const MAX_POPULATION: u64 = 100_000;
 
 /// A prior distribution over `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,15 +57,6 @@ impl Prior {
             Prior::Uniform => "uniform",
             Prior::LogUniform => "log_uniform",
         }
-    }
-
-    /// The value at quantile `u` in `[0, 1]` of the prior over `[lo, hi]`.
-    pub(crate) fn quantile(self, u: f64, lo: f64, hi: f64) -> f64 {
-        let x = match self {
-            Prior::Uniform => lo + u * (hi - lo),
-            Prior::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
-        };
-        x.clamp(lo, hi)
     }
 }
 
@@ -87,6 +85,17 @@ impl Parameter {
         }
     }
 
+    /// The parameter's coordinate in the latent space where its prior is uniform (see
+    /// [`smc::Dim`]): whole numbers get equal prior weight each.
+    pub(crate) fn dim(&self) -> smc::Dim {
+        smc::Dim::new(
+            self.min,
+            self.max,
+            self.prior == Prior::LogUniform,
+            self.is_integer(),
+        )
+    }
+
     /// `x` as a TOML value of the base value's type.
     pub(crate) fn value(&self, x: f64) -> Value {
         number_like(&self.like, self.snap(x)).unwrap_or(Value::Float(x))
@@ -106,10 +115,13 @@ pub(crate) struct Calibration {
     pub n_fit: usize,
     pub replications: u64,
     pub seed: u64,
-    /// Fraction of candidates accepted.
+    /// Fraction of candidates accepted (rejection).
     pub accept: f64,
+    /// The ABC-SMC settings; `None` for rejection.
+    pub smc: Option<smc::Settings>,
     pub parameters: Vec<Parameter>,
-    /// Per candidate, one value per parameter, as the scenario holds it.
+    /// Per candidate, one value per parameter, as the scenario holds it (rejection; none for
+    /// ABC-SMC, whose particles are drawn as it runs).
     pub candidates: Vec<Vec<f64>>,
     /// SHA-256 of the calibration file, the base scenario chain and the targets file: identifies
     /// the calibration for resume.
@@ -154,6 +166,21 @@ impl Calibration {
             &self.candidates[candidate],
             &format!("{} candidate {candidate}", self.file.display()),
         )
+    }
+
+    /// The method's name.
+    pub(crate) fn method(&self) -> &'static str {
+        if self.smc.is_some() {
+            ABC_SMC
+        } else {
+            ABC_REJECTION
+        }
+    }
+
+    /// A new ABC-SMC run of this calibration (`None` for rejection).
+    pub(crate) fn new_smc(&self) -> Option<smc::Smc> {
+        let dims = self.parameters.iter().map(Parameter::dim).collect();
+        self.smc.map(|s| smc::Smc::new(dims, s, self.seed))
     }
 
     /// The distance of a candidate to the fitted targets, from its per-target means (fitted

@@ -38,15 +38,37 @@ parts! {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMethod {
-    /// "abc_rejection".
+    /// "abc_rejection" or "abc_smc".
     pub kind: String,
-    /// Candidates drawn from the priors (a Latin hypercube in prior space).
-    pub candidates: u64,
-    /// Fraction of the candidates accepted (those nearest the fitted targets), in (0, 1].
-    pub accept: f64,
+    /// abc_rejection: candidates drawn from the priors (a Latin hypercube in prior space).
+    #[serde(default)]
+    pub candidates: Option<u64>,
+    /// abc_rejection: fraction of the candidates accepted (those nearest the fitted targets), in
+    /// (0, 1].
+    #[serde(default)]
+    pub accept: Option<f64>,
+    /// abc_smc: particles in each generation's population.
+    #[serde(default)]
+    pub population: Option<u64>,
+    /// abc_smc: the quantile of a population's distances that sets the next tolerance (default
+    /// 0.5).
+    #[serde(default)]
+    pub alpha: Option<f64>,
+    /// abc_smc: stop after a generation whose acceptance rate falls below this (default 0.05).
+    #[serde(default)]
+    pub min_acceptance: Option<f64>,
+    /// abc_smc: stop when the tolerance reaches this (default 0: never).
+    #[serde(default)]
+    pub min_tolerance: Option<f64>,
+    /// abc_smc: most generations, generation 0 included (default 20).
+    #[serde(default)]
+    pub max_generations: Option<u32>,
+    /// abc_smc: "global" (default) or "local" perturbation kernel.
+    #[serde(default)]
+    pub kernel: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

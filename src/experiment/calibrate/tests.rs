@@ -145,29 +145,42 @@ fn acceptance_takes_the_nearest_breaks_ties_by_index_and_skips_failures() {
 }
 
 #[test]
-fn distance_is_the_rms_relative_error_and_bounds_count_one_side() {
+fn distance_is_the_rms_relative_error_in_tolerances_and_bounds_count_one_side() {
     let base = baseline();
     let t = targets(&base);
-    // about 100: 110 is 10% off.
-    assert!((distance(&t[..1], &[110.0]) - 0.1).abs() < 1e-12);
+    // about 100 with a tolerance of 10%: 110 is 10% off, one tolerance.
+    assert!((distance(&t[..1], &[110.0]) - 1.0).abs() < 1e-12);
+    // A figure published with twice the tolerance weighs half as much.
+    let mut wide = t[0].clone();
+    wide.raw.tolerance = 0.2;
+    assert!((distance(&[wide], &[110.0]) - 0.5).abs() < 1e-12);
     // more_than 100: 150 meets it, 80 is 20% short; less_than 100: 80 meets it.
     assert_eq!(fit_error(&t[1], 150.0), 0.0);
     assert!((fit_error(&t[1], 80.0) + 0.2).abs() < 1e-12);
     assert_eq!(fit_error(&t[2], 80.0), 0.0);
     assert!((fit_error(&t[2], 130.0) - 0.3).abs() < 1e-12);
     let d = distance(&t, &[110.0, 80.0, 80.0]);
-    assert!((d - ((0.01 + 0.04) / 3.0f64).sqrt()).abs() < 1e-12);
+    assert!((d - ((1.0 + 4.0) / 3.0f64).sqrt()).abs() < 1e-12);
     assert_eq!(distance(&t[..1], &[f64::NAN]), f64::INFINITY);
     assert_eq!(distance(&t, &[1.0]), f64::INFINITY);
 }
 
 #[test]
 fn priors_map_the_unit_interval_onto_the_range() {
-    assert_eq!(Prior::Uniform.quantile(0.25, 2.0, 6.0), 3.0);
-    let lu = Prior::LogUniform;
-    assert!((lu.quantile(0.0, 0.1, 10.0) - 0.1).abs() < 1e-12);
-    assert!((lu.quantile(0.5, 0.1, 10.0) - 1.0).abs() < 1e-12);
-    assert!((lu.quantile(1.0, 0.1, 10.0) - 10.0).abs() < 1e-12);
+    let cal = checked(raw("")).unwrap();
+    // Log-uniform over [0.5, 4]: the midpoint is the geometric mean.
+    let lu = cal.parameters[0].dim();
+    assert!((lu.value(lu.at(0.0)) - 0.5).abs() < 1e-12);
+    assert!((lu.value(lu.at(0.5)) - 2f64.sqrt()).abs() < 1e-12);
+    assert!((lu.value(lu.at(1.0)) - 4.0).abs() < 1e-12);
+    // A whole number on [2, 20]: each of its 19 values takes 1/19 of the unit interval, the
+    // end values included (rounding a uniform draw on [2, 20] would give them half weight).
+    let n = cal.parameters[1].dim();
+    let mut counts = [0usize; 21];
+    for i in 0..1900 {
+        counts[n.value(n.at((i as f64 + 0.5) / 1900.0)) as usize] += 1;
+    }
+    assert_eq!(counts[2..], [100; 19]);
 }
 
 #[test]
@@ -229,7 +242,7 @@ fn bad_calibrations_are_refused_with_the_field() {
     r.parameters[1].path = "time.start_date".into();
     assert!(msg(r).contains("only numbers"));
     let mut r = raw("");
-    r.method.accept = 0.01;
+    r.method.accept = Some(0.01);
     assert!(msg(r).contains("fewer than 2"));
     let mut r = raw("");
     r.method.kind = "mcmc".into();

@@ -124,6 +124,12 @@ impl<'p, P: Plan> Session<'p, P> {
         })
     }
 
+    /// Keep pending only the jobs in `range` (a round of an ABC-SMC generation).
+    pub(crate) fn only(mut self, range: std::ops::Range<u64>) -> Self {
+        self.pending.retain(|j| range.contains(j));
+        self
+    }
+
     /// Jobs still to run.
     pub(crate) fn pending(&self) -> u64 {
         self.pending.len() as u64

@@ -1,0 +1,339 @@
+//! `custody-sim calibrate` with `kind = "abc_smc"`: sequential Monte Carlo ABC
+//! ([`crate::experiment::calibrate::smc`]) on the campaign engine. Each generation is a campaign
+//! in `generations/gen-GGG/` whose jobs are the generation's proposals, run in rounds of the size
+//! the algorithm asks for; every particle's per-target means are logged, so that an interrupted
+//! calibration resumes (`--resume`) by replaying the logs and goes on exactly as an uninterrupted
+//! one, whatever the thread count.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use super::calibrate::{check_folder, fit_results, write_calibrated};
+use super::outcome::{CalibrateOutcome, CommandOutcome, ParameterOutcome};
+use super::{bad_input, lock_out, progress_bar};
+use crate::cli::CalibrateArgs;
+use crate::experiment::calibrate::smc::{self, Smc};
+use crate::experiment::calibrate::{Calibration, Posterior};
+use crate::experiment::campaign::folder::{self, Info};
+use crate::experiment::campaign::log::LogSpec;
+use crate::experiment::campaign::{Plan, Session, Shard};
+use crate::output::calibrate::{self as files, CalibrationInfo};
+use crate::output::calibrate_smc as smc_files;
+use crate::output::manifest::{self, CalibrationRun};
+use crate::output::schema::{candidates, posterior, target, CALIBRATED, MANIFEST};
+use crate::runner::{run_replications, Faults, Runner};
+use crate::sim::{simulate, DailyLog};
+
+/// The folder of generation `g`'s log and population.
+pub(crate) fn generation_dir(out: &Path, g: u32) -> std::path::PathBuf {
+    out.join(smc_files::GENERATIONS_DIR)
+        .join(format!("gen-{g:03}"))
+}
+
+/// The replication stream of replication `rep` of proposal `k` of generation `g`: every
+/// particle runs on its own random numbers (the ABC posterior integrates over the model's noise),
+/// all apart from the streams 0.. of the calibrated scenario's own runs.
+fn simulation_stream(g: u32, k: u64, reps: u64, rep: u64) -> u64 {
+    ((u64::from(g) + 1) << 40) | (k * reps + rep)
+}
+
+/// One generation of an ABC-SMC calibration as a campaign: one job per proposal, one task per
+/// replication; a job's outcome is the per-target mean over its replications.
+struct Generation<'a> {
+    cal: &'a Calibration,
+    smc: &'a Smc,
+    jobs: u64,
+}
+
+impl Generation<'_> {
+    fn new<'a>(cal: &'a Calibration, smc: &'a Smc) -> Generation<'a> {
+        let s = smc.settings;
+        let jobs = if smc.generation() == 0 {
+            s.first_draws()
+        } else {
+            s.max_proposals()
+        } as u64;
+        Generation { cal, smc, jobs }
+    }
+
+    fn values(&self, k: u64) -> Vec<f64> {
+        let z = self.smc.proposals(k as usize, 1);
+        self.smc.values(&z[0])
+    }
+}
+
+impl Plan for Generation<'_> {
+    type Task = Vec<f64>;
+    type Job = Vec<f64>;
+    fn log(&self) -> LogSpec {
+        LogSpec {
+            what: "an ABC-SMC generation's candidates.csv",
+            ..files::log(self.cal)
+        }
+    }
+    fn jobs(&self) -> u64 {
+        self.jobs
+    }
+    fn tasks_per_job(&self) -> u64 {
+        self.cal.replications
+    }
+    fn run_task(&self, k: u64, rep: u64) -> Result<Vec<f64>, String> {
+        let g = self.smc.generation();
+        let sc = self
+            .cal
+            .scenario_with(
+                &self.values(k),
+                &format!("{} generation {g} particle {k}", self.cal.file.display()),
+            )
+            .map_err(|e| e.to_string())?;
+        let mut log = DailyLog::default();
+        let stream = simulation_stream(g, k, self.cal.replications, rep);
+        let summary = simulate(&sc.params, self.cal.seed, stream, &mut log);
+        Ok(self
+            .cal
+            .targets
+            .iter()
+            .map(|t| t.evaluate(&log.0, &summary))
+            .collect())
+    }
+    fn combine(&self, _: u64, reps: Vec<Result<Vec<f64>, String>>) -> Result<Vec<f64>, String> {
+        super::calibrate::mean_of(reps)
+    }
+    fn record(&self, k: u64, outcome: &Result<Vec<f64>, String>) -> Vec<String> {
+        files::record_values(self.cal, k as usize, &self.values(k), outcome)
+    }
+}
+
+/// The distance of each recorded particle (infinite for a failed one).
+fn distances(cal: &Calibration, recorded: &[files::Logged]) -> Vec<f64> {
+    recorded
+        .iter()
+        .map(|r| match r {
+            Some(Ok(means)) => cal.distance(means),
+            _ => f64::INFINITY,
+        })
+        .collect()
+}
+
+pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) -> Result<()> {
+    let info = CalibrationInfo::new(&cal);
+    let _lock = lock_out(out, "calibrate")?;
+    check_folder(out, &info, args.resume)?;
+    folder::write(out, &info)?;
+    let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
+    let threads = runner.threads();
+    let quiet = args.printing.quiet || args.printing.json;
+    let faults = Faults::from_env();
+    let mut smc = cal.new_smc().expect("an ABC-SMC calibration");
+    let started = Instant::now();
+    let mut run_now = 0u64;
+    let mut failed = 0usize;
+    // The last closed generation's recorded means, for the posterior predictive check.
+    let mut last_means: Vec<files::Logged> = Vec::new();
+    while smc.stopped.is_none() {
+        let g = smc.generation();
+        let dir = generation_dir(out, g);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        // Rounds of the sizes the algorithm asks for, each run where the log lacks it (so that a
+        // resumed calibration replays the same rounds and ends exactly as an uninterrupted one).
+        loop {
+            let from = smc.told();
+            let n = smc.round();
+            let plan = Generation::new(&cal, &smc);
+            let jobs = plan.jobs as usize;
+            let session = Session::open(&plan, &dir, Shard::WHOLE, true)
+                .map_err(bad_input)?
+                .only(from as u64..(from + n) as u64);
+            if session.pending() > 0 {
+                let bar = progress_bar(session.pending_tasks(), quiet, "runs");
+                bar.set_message(format!(
+                    "generation {g}: {} of {} accepted (tolerance {})",
+                    smc.accepted(),
+                    smc.settings.population,
+                    smc_files::show_tolerance(smc.tolerance())
+                ));
+                let ran = session.run(&runner, &faults, &|| bar.inc(1))?;
+                bar.finish_and_clear();
+                run_now += ran.done_now;
+            }
+            let recorded = files::read_log(&cal, &dir, jobs)?;
+            if recorded[from..from + n].iter().any(Option::is_none) {
+                bail!(
+                    "particles of generation {g} are missing from {}/{}; run again with --resume",
+                    dir.display(),
+                    candidates::FILE
+                );
+            }
+            let d = distances(&cal, &recorded[from..from + n]);
+            let closed = smc
+                .tell(from, &d)
+                .map_err(|e| anyhow!("generation {g} in {}: {e}", dir.display()))?;
+            if closed {
+                failed += recorded[..smc.told()]
+                    .iter()
+                    .filter(|r| matches!(r, Some(Err(_))))
+                    .count();
+                last_means = recorded;
+                break;
+            }
+        }
+        let h = *smc.history.last().expect("a generation closed");
+        if !h.abandoned {
+            let pop = smc.population.as_ref().expect("a closed generation");
+            smc_files::write_population(&dir.join(smc_files::POPULATION), &cal, &smc, pop)?;
+        }
+        smc_files::write_generations(&out.join(smc_files::GENERATIONS), &smc.history)?;
+        if !quiet {
+            eprintln!(
+                "{}",
+                smc_files::generation_line(&h, smc.settings.population)
+            );
+        }
+    }
+    let stop = smc.stopped.expect("the loop ends when the run stops");
+    let pop = smc.population.clone().expect("generation 0 closed");
+    // The population's particles as recorded: a generation abandoned keeps the one before, whose
+    // log is read again.
+    let last_closed = smc
+        .history
+        .iter()
+        .rev()
+        .find(|h| !h.abandoned)
+        .expect("generation 0 is never abandoned");
+    if smc.history.last().is_some_and(|h| h.abandoned) {
+        let dir = generation_dir(out, last_closed.generation);
+        last_means = files::read_log(&cal, &dir, last_closed.runs.max(1))?;
+    }
+    let means: Vec<Vec<f64>> = pop
+        .index
+        .iter()
+        .map(|&k| match last_means.get(k) {
+            Some(Some(Ok(m))) => Ok(m.clone()),
+            _ => Err(anyhow!(
+                "particle {k} of the last population has no recorded means"
+            )),
+        })
+        .collect::<Result<_>>()?;
+    let values: Vec<Vec<f64>> = pop.z.iter().map(|z| smc.values(z)).collect();
+    let posteriors: Vec<Posterior> = (0..cal.parameters.len())
+        .map(|j| {
+            let v: Vec<f64> = values.iter().map(|x| x[j]).collect();
+            smc::weighted_posterior(&v, &pop.w)
+        })
+        .collect();
+    let fitted = crate::experiment::calibrate::fitted(&cal, &posteriors);
+    smc_files::write_population(&out.join(smc_files::POPULATION), &cal, &smc, &pop)?;
+    files::write_posterior(
+        &out.join(posterior::FILE),
+        &cal,
+        &posteriors,
+        &fitted,
+        pop.z.len(),
+    )?;
+    smc_files::write_identification(&out.join(smc_files::IDENTIFICATION), &cal, &smc, &pop)?;
+    let start = &cal.base.loaded.raw.time.start_date;
+    smc_files::write_predictive(
+        &out.join(smc_files::PREDICTIVE),
+        &cal,
+        start,
+        &means,
+        &pop.w,
+    )?;
+    let ensemble = smc_files::write_ensemble(&out.join(smc_files::ENSEMBLE), &cal, &smc, &pop)?;
+    let fitted_sc = cal
+        .scenario_with(&fitted, &format!("{} fitted values", cal.file.display()))
+        .map_err(|e| {
+            anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
+        })?;
+    let (calibrated_path, calibrated, extends) =
+        write_calibrated(&cal, out, &fitted_sc.loaded.merged, &fitted, &posteriors)?;
+    let reps = cal.replications;
+    let bar = progress_bar(reps, quiet, "replications");
+    bar.set_message(format!("running {}", calibrated_path.display()));
+    let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let results = fit_results(&cal, &runs);
+    files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
+    let files_written = [
+        CalibrationInfo::FILE,
+        smc_files::GENERATIONS,
+        smc_files::POPULATION,
+        posterior::FILE,
+        smc_files::IDENTIFICATION,
+        smc_files::PREDICTIVE,
+        smc_files::ENSEMBLE,
+        CALIBRATED,
+        target::FIT_FILE,
+        MANIFEST,
+    ];
+    let total_runs: usize = smc.history.iter().map(|h| h.runs).sum();
+    let coverage = targets_covered(&cal, &means, &pop.w);
+    let outcome = CalibrateOutcome {
+        calibration_file: args.calibration.display().to_string(),
+        identity: info.identity,
+        run: CalibrationRun {
+            method: cal.method(),
+            seed: cal.seed,
+            replications: cal.replications,
+            candidates: total_runs,
+            candidates_run_now: run_now as usize,
+            candidates_failed: failed,
+            accepted: pop.z.len(),
+        },
+        out: out.display().to_string(),
+        calibrated_scenario: calibrated_path.display().to_string(),
+        files: files_written.map(String::from).to_vec(),
+        parameters: cal
+            .parameters
+            .iter()
+            .zip(&posteriors)
+            .zip(&fitted)
+            .map(|((p, q), &f)| ParameterOutcome {
+                path: p.path.clone(),
+                prior: p.prior.name(),
+                min: p.min,
+                max: p.max,
+                fitted: f,
+                posterior_mean: q.mean,
+                posterior_median: q.median,
+                ci95_low: q.low,
+                ci95_high: q.high,
+            })
+            .collect(),
+        targets: results,
+        distances: (
+            pop.d.iter().copied().fold(f64::INFINITY, f64::min),
+            pop.largest(),
+        ),
+        extends,
+        threads,
+        wall_candidates: started.elapsed().as_secs_f64(),
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        smc: Some(smc_files::SmcSummary {
+            generations: smc.history.clone(),
+            stop: stop.describe(),
+            ess: pop.ess(),
+            ensemble,
+            covered: coverage,
+        }),
+    };
+    manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
+    outcome.emit(args.printing.json, args.printing.quiet)?;
+    Ok(())
+}
+
+/// Per role (fitted, held out): how many targets the posterior predictive interval meets, of how
+/// many.
+fn targets_covered(cal: &Calibration, means: &[Vec<f64>], w: &[f64]) -> [(usize, usize); 2] {
+    let mut out = [(0, 0); 2];
+    for (i, t) in cal.targets.iter().enumerate() {
+        let v: Vec<f64> = means.iter().map(|m| m[i]).collect();
+        let role = usize::from(i >= cal.n_fit);
+        out[role].1 += 1;
+        out[role].0 += usize::from(t.passes(&smc_files::predictive_interval(&v, w)));
+    }
+    out
+}
