@@ -10,6 +10,8 @@ runs in Rust on all cores (``threads``) with the GIL released, so other Python t
 Bad input (a file that does not exist, an unknown field, a value out of range) raises ``ValueError``
 with the library's message, which names the file, the field and what is allowed.
 
+``AbcSmc`` is the ABC-SMC calibration of ``custody-sim calibrate`` over any model written in Python.
+
 See docs/python.md in the custody-sim repository.
 """
 
@@ -24,6 +26,7 @@ import numpy as np
 from . import _core
 
 __all__ = [
+    "AbcSmc",
     "run",
     "compare",
     "parameters",
@@ -40,6 +43,13 @@ __all__ = [
     "CAVEATS",
     "__version__",
 ]
+
+#: Sequential Monte Carlo ABC over any model, the algorithm of ``custody-sim calibrate`` with
+#: ``kind = "abc_smc"``: ``AbcSmc(parameters=[{"name", "min", "max", "prior"?, "integer"?}],
+#: population, alpha=0.5, min_acceptance=0.05, max_generations=20, kernel="global", seed=...,
+#: min_tolerance=0.0)``; loop ``while not smc.done(): smc.tell([distance(p) for p in smc.ask()])``;
+#: then ``smc.posterior()`` (values as dicts, weights) and ``smc.history()`` (per generation).
+AbcSmc = _core.AbcSmc
 
 __version__: str = _core.__version__
 #: What every result carries: the model's limits and the fact that every child is synthetic.

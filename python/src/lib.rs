@@ -231,11 +231,144 @@ fn show(v: &Value) -> String {
     }
 }
 
+
+/// Sequential Monte Carlo ABC over any model (the algorithm of `calibrate` with kind = "abc_smc"):
+/// `ask()` a round of parameter values, run the model, `tell()` their distances, until `done()`.
+#[pyclass(module = "custody_sim._core", name = "AbcSmc")]
+struct PyAbcSmc {
+    inner: api::AbcSmc,
+}
+
+/// A parameter dict: `name`, `min`, `max`, optional `prior` ("uniform" or "log_uniform") and
+/// `integer` (bool).
+fn smc_parameter(i: usize, d: &Bound<'_, PyDict>) -> PyResult<api::SmcParameter> {
+    let need = |k: &str| -> PyResult<Bound<'_, PyAny>> {
+        d.get_item(k)?.ok_or_else(|| {
+            PyValueError::new_err(format!("parameters[{i}]: missing `{k}`"))
+        })
+    };
+    let prior: String = match d.get_item("prior")? {
+        Some(p) => p.extract()?,
+        None => "uniform".into(),
+    };
+    let log = match prior.as_str() {
+        "uniform" => false,
+        "log_uniform" => true,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "parameters[{i}].prior: \"{other}\": must be \"uniform\" or \"log_uniform\""
+            )))
+        }
+    };
+    Ok(api::SmcParameter {
+        name: need("name")?.extract()?,
+        min: need("min")?.extract()?,
+        max: need("max")?.extract()?,
+        log,
+        integer: match d.get_item("integer")? {
+            Some(b) => b.extract()?,
+            None => false,
+        },
+    })
+}
+
+#[pymethods]
+impl PyAbcSmc {
+    #[new]
+    #[pyo3(signature = (parameters, population, alpha=0.5, min_acceptance=0.05, max_generations=20, kernel="global", seed=20190101, min_tolerance=0.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        parameters: Vec<Bound<'_, PyDict>>,
+        population: u64,
+        alpha: f64,
+        min_acceptance: f64,
+        max_generations: u32,
+        kernel: &str,
+        seed: u64,
+        min_tolerance: f64,
+    ) -> PyResult<Self> {
+        let params = parameters
+            .iter()
+            .enumerate()
+            .map(|(i, d)| smc_parameter(i, d))
+            .collect::<PyResult<Vec<_>>>()?;
+        let inner = api::AbcSmc::new(
+            &params,
+            population,
+            alpha,
+            min_acceptance,
+            min_tolerance,
+            max_generations,
+            kernel,
+            seed,
+        )
+        .map_err(to_py)?;
+        Ok(PyAbcSmc { inner })
+    }
+
+    /// Whether the calibration has stopped.
+    fn done(&self) -> bool {
+        self.inner.stopped().is_some()
+    }
+
+    /// Why it stopped (None while it runs).
+    fn stop_reason(&self) -> Option<&'static str> {
+        self.inner.stopped()
+    }
+
+    /// The next round of parameter values: a list of dicts name -> value.
+    fn ask<'py>(&mut self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let rows = self.inner.ask();
+        rows.iter().map(|r| self.row(py, r)).collect()
+    }
+
+    /// The distances of the round `ask()` gave, in its order (NaN for a failed run).
+    fn tell(&mut self, distances: Vec<f64>) -> PyResult<()> {
+        self.inner.tell(&distances).map_err(to_py)
+    }
+
+    /// The current population: (list of dicts name -> value, list of weights summing to 1).
+    #[allow(clippy::type_complexity)]
+    fn posterior<'py>(&self, py: Python<'py>) -> PyResult<(Vec<Bound<'py, PyDict>>, Vec<f64>)> {
+        let (rows, w) = self.inner.posterior();
+        let rows = rows.iter().map(|r| self.row(py, r)).collect::<PyResult<_>>()?;
+        Ok((rows, w))
+    }
+
+    /// Every generation so far: dicts of generation, tolerance, runs, acceptance, ess, abandoned.
+    fn history<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .history()
+            .iter()
+            .map(|h| {
+                let d = PyDict::new(py);
+                d.set_item("generation", h.generation)?;
+                d.set_item("tolerance", h.tolerance)?;
+                d.set_item("runs", h.runs)?;
+                d.set_item("acceptance", h.acceptance)?;
+                d.set_item("ess", h.ess)?;
+                d.set_item("abandoned", h.abandoned)?;
+                Ok(d)
+            })
+            .collect()
+    }
+}
+
+impl PyAbcSmc {
+    fn row<'py>(&self, py: Python<'py>, values: &[f64]) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (n, v) in self.inner.names().iter().zip(values) {
+            d.set_item(n, v)?;
+        }
+        Ok(d)
+    }
+}
+
 /// The compiled part of the custody_sim package (use `custody_sim.run` and `custody_sim.compare`).
 #[pymodule]
 mod _core {
     #[pymodule_export]
-    use super::{compare, metrics, parameters, run};
+    use super::{compare, metrics, parameters, run, PyAbcSmc};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

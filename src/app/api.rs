@@ -331,3 +331,179 @@ pub fn compare(
         wall_time_seconds: wall,
     })
 }
+
+/// One free parameter of [`AbcSmc`]: a name, a range, a prior and whether it is a whole number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmcParameter {
+    /// What the caller calls it.
+    pub name: String,
+    /// The prior's range.
+    pub min: f64,
+    /// The prior's range.
+    pub max: f64,
+    /// A log-uniform prior (`min` > 0) rather than a uniform one.
+    pub log: bool,
+    /// A whole number: each whole value in `[min, max]` has the same prior weight.
+    pub integer: bool,
+}
+
+/// What one generation of [`AbcSmc`] did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmcGeneration {
+    /// Its number, from 0 (the prior draws).
+    pub generation: u32,
+    /// The largest distance in its population.
+    pub tolerance: f64,
+    /// Particles run.
+    pub runs: usize,
+    /// The population over the proposals used.
+    pub acceptance: f64,
+    /// Effective sample size of its population.
+    pub ess: f64,
+    /// It could not reach `min_acceptance` and was abandoned.
+    pub abandoned: bool,
+}
+
+/// The ABC-SMC of `calibrate` (kind = "abc_smc") over any model, for other programs: ask for
+/// parameter values, run the model on them, tell their distances, until [`AbcSmc::done`]. The same
+/// algorithm, settings, checks and random streams as the command line.
+#[derive(Debug, Clone)]
+pub struct AbcSmc {
+    inner: crate::experiment::calibrate::smc::Smc,
+    names: Vec<String>,
+    /// The round asked for and not yet told: its first index and size.
+    asked: Option<(usize, usize)>,
+}
+
+impl AbcSmc {
+    /// A new calibration. Settings are checked as in a calibration file's `[method]` (`kernel`:
+    /// "global" or "local"); `min_tolerance` 0 means none.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        parameters: &[SmcParameter],
+        population: u64,
+        alpha: f64,
+        min_acceptance: f64,
+        min_tolerance: f64,
+        max_generations: u32,
+        kernel: &str,
+        seed: u64,
+    ) -> Result<AbcSmc> {
+        use crate::experiment::calibrate::{raw::RawMethod, smc, smc_settings, ABC_SMC};
+        let method = RawMethod {
+            kind: ABC_SMC.into(),
+            population: Some(population),
+            alpha: Some(alpha),
+            min_acceptance: Some(min_acceptance),
+            min_tolerance: Some(min_tolerance),
+            max_generations: Some(max_generations),
+            kernel: Some(kernel.into()),
+            ..RawMethod::default()
+        };
+        let settings = smc_settings(&method, Path::new("(arguments)")).map_err(BadInput)?;
+        if parameters.is_empty() {
+            return Err(bad_argument("parameters", "[]: give at least one".into()));
+        }
+        for (i, p) in parameters.iter().enumerate() {
+            let f = |k: &str| format!("parameters[{i}].{k}");
+            if !(p.min.is_finite() && p.max.is_finite() && p.min < p.max) {
+                return Err(bad_argument(
+                    &f("max"),
+                    format!("{}: must be a finite number greater than min = {}", p.max, p.min),
+                ));
+            }
+            if p.integer && p.max.floor() - p.min.ceil() < 1.0 {
+                return Err(bad_argument(
+                    &f("max"),
+                    format!("{}: [{}, {}] must hold at least two whole numbers", p.max, p.min, p.max),
+                ));
+            }
+            if p.log && p.min <= 0.0 {
+                return Err(bad_argument(
+                    &f("min"),
+                    format!("{}: a log-uniform prior needs min > 0", p.min),
+                ));
+            }
+            if parameters[..i].iter().any(|q| q.name == p.name) {
+                return Err(bad_argument(&f("name"), format!("\"{}\" is listed twice", p.name)));
+            }
+        }
+        let dims = parameters
+            .iter()
+            .map(|p| smc::Dim::new(p.min, p.max, p.log, p.integer))
+            .collect();
+        Ok(AbcSmc {
+            inner: smc::Smc::new(dims, settings, seed),
+            names: parameters.iter().map(|p| p.name.clone()).collect(),
+            asked: None,
+        })
+    }
+
+    /// The parameters' names, in the order of every row of values.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether the calibration has stopped, and why.
+    pub fn stopped(&self) -> Option<&'static str> {
+        self.inner.stopped.map(|s| s.describe())
+    }
+
+    /// The next round of parameter values to run (one row per particle), the same round again
+    /// until its distances are told; empty once stopped.
+    pub fn ask(&mut self) -> Vec<Vec<f64>> {
+        let (from, n) = match self.asked {
+            Some(a) => a,
+            None => (self.inner.told(), self.inner.round()),
+        };
+        self.asked = Some((from, n));
+        self.inner
+            .proposals(from, n)
+            .iter()
+            .map(|z| self.inner.values(z))
+            .collect()
+    }
+
+    /// The distances of the round [`AbcSmc::ask`] gave, in its order (NaN for a failed run).
+    pub fn tell(&mut self, distances: &[f64]) -> Result<()> {
+        let Some((from, n)) = self.asked else {
+            return Err(bad_argument("distances", "told before ask()".into()));
+        };
+        if distances.len() != n {
+            return Err(bad_argument(
+                "distances",
+                format!("{} distances for the {n} particles ask() gave", distances.len()),
+            ));
+        }
+        self.inner.tell(from, distances).map_err(|e| anyhow!("{e}"))?;
+        self.asked = None;
+        Ok(())
+    }
+
+    /// The current population: parameter values (one row per particle) and normalised weights.
+    pub fn posterior(&self) -> (Vec<Vec<f64>>, Vec<f64>) {
+        match &self.inner.population {
+            None => (Vec::new(), Vec::new()),
+            Some(p) => (
+                p.z.iter().map(|z| self.inner.values(z)).collect(),
+                p.w.clone(),
+            ),
+        }
+    }
+
+    /// Every generation so far.
+    pub fn history(&self) -> Vec<SmcGeneration> {
+        self.inner
+            .history
+            .iter()
+            .map(|h| SmcGeneration {
+                generation: h.generation,
+                tolerance: h.tolerance,
+                runs: h.runs,
+                acceptance: h.acceptance,
+                ess: h.ess,
+                abandoned: h.abandoned,
+            })
+            .collect()
+    }
+}

@@ -14,7 +14,7 @@ mod abc;
 mod calibrated;
 mod checks;
 mod load;
-mod raw;
+pub(crate) mod raw;
 pub(crate) mod smc;
 #[cfg(test)]
 mod tests;
@@ -187,6 +187,21 @@ impl Calibration {
     /// targets first, as in [`Calibration::targets`]).
     pub(crate) fn distance(&self, means: &[f64]) -> f64 {
         abc::distance(self.fit_targets(), &means[..self.n_fit.min(means.len())])
+    }
+}
+
+/// ABC-SMC settings from a `[method]` table's fields (kind "abc_smc"), checked as in a calibration
+/// file; every problem named, as if `file` held them (for callers without a file).
+pub(crate) fn smc_settings(
+    method: &raw::RawMethod,
+    file: &std::path::Path,
+) -> Result<smc::Settings, ScenarioError> {
+    let mut p = crate::input::Problems::default();
+    let m = checks::method(&mut p, method, Some(1));
+    p.refuse_if_any(file)?;
+    match m {
+        checks::Method::Smc(s) => Ok(s),
+        checks::Method::Rejection(..) => unreachable!("kind is abc_smc"),
     }
 }
 
