@@ -231,7 +231,6 @@ fn show(v: &Value) -> String {
     }
 }
 
-
 /// Sequential Monte Carlo ABC over any model (the algorithm of `calibrate` with kind = "abc_smc"):
 /// `ask()` a round of parameter values, run the model, `tell()` their distances, until `done()`.
 #[pyclass(module = "custody_sim._core", name = "AbcSmc")]
@@ -243,9 +242,8 @@ struct PyAbcSmc {
 /// `integer` (bool).
 fn smc_parameter(i: usize, d: &Bound<'_, PyDict>) -> PyResult<api::SmcParameter> {
     let need = |k: &str| -> PyResult<Bound<'_, PyAny>> {
-        d.get_item(k)?.ok_or_else(|| {
-            PyValueError::new_err(format!("parameters[{i}]: missing `{k}`"))
-        })
+        d.get_item(k)?
+            .ok_or_else(|| PyValueError::new_err(format!("parameters[{i}]: missing `{k}`")))
     };
     let prior: String = match d.get_item("prior")? {
         Some(p) => p.extract()?,
@@ -331,7 +329,10 @@ impl PyAbcSmc {
     #[allow(clippy::type_complexity)]
     fn posterior<'py>(&self, py: Python<'py>) -> PyResult<(Vec<Bound<'py, PyDict>>, Vec<f64>)> {
         let (rows, w) = self.inner.posterior();
-        let rows = rows.iter().map(|r| self.row(py, r)).collect::<PyResult<_>>()?;
+        let rows = rows
+            .iter()
+            .map(|r| self.row(py, r))
+            .collect::<PyResult<_>>()?;
         Ok((rows, w))
     }
 

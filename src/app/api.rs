@@ -409,13 +409,19 @@ impl AbcSmc {
             if !(p.min.is_finite() && p.max.is_finite() && p.min < p.max) {
                 return Err(bad_argument(
                     &f("max"),
-                    format!("{}: must be a finite number greater than min = {}", p.max, p.min),
+                    format!(
+                        "{}: must be a finite number greater than min = {}",
+                        p.max, p.min
+                    ),
                 ));
             }
             if p.integer && p.max.floor() - p.min.ceil() < 1.0 {
                 return Err(bad_argument(
                     &f("max"),
-                    format!("{}: [{}, {}] must hold at least two whole numbers", p.max, p.min, p.max),
+                    format!(
+                        "{}: [{}, {}] must hold at least two whole numbers",
+                        p.max, p.min, p.max
+                    ),
                 ));
             }
             if p.log && p.min <= 0.0 {
@@ -425,7 +431,10 @@ impl AbcSmc {
                 ));
             }
             if parameters[..i].iter().any(|q| q.name == p.name) {
-                return Err(bad_argument(&f("name"), format!("\"{}\" is listed twice", p.name)));
+                return Err(bad_argument(
+                    &f("name"),
+                    format!("\"{}\" is listed twice", p.name),
+                ));
             }
         }
         let dims = parameters
@@ -472,10 +481,15 @@ impl AbcSmc {
         if distances.len() != n {
             return Err(bad_argument(
                 "distances",
-                format!("{} distances for the {n} particles ask() gave", distances.len()),
+                format!(
+                    "{} distances for the {n} particles ask() gave",
+                    distances.len()
+                ),
             ));
         }
-        self.inner.tell(from, distances).map_err(|e| anyhow!("{e}"))?;
+        self.inner
+            .tell(from, distances)
+            .map_err(|e| anyhow!("{e}"))?;
         self.asked = None;
         Ok(())
     }

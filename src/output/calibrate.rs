@@ -145,11 +145,7 @@ pub(crate) type Logged = Option<Result<Vec<f64>, String>>;
 
 /// Read the log `candidates.csv` in `dir` of a campaign of `jobs` candidates or particles: per
 /// job, nothing (no complete line yet), its per-target means as recorded, or why it failed.
-pub(crate) fn read_log(
-    cal: &Calibration,
-    dir: &Path,
-    jobs: usize,
-) -> Result<Vec<Logged>> {
+pub(crate) fn read_log(cal: &Calibration, dir: &Path, jobs: usize) -> Result<Vec<Logged>> {
     let path = dir.join(candidates::FILE);
     let fields = header(cal).len();
     let k = cal.parameters.len();
