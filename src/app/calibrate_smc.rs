@@ -257,6 +257,8 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     bar.finish_and_clear();
     let results = fit_results(&cal, &runs);
     files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
+    let charts = crate::output::charts::charts_for_calibration(out, &out.join(smc_files::CHARTS))
+        .context("drawing the calibration's charts")?;
     let files_written = [
         CalibrationInfo::FILE,
         smc_files::GENERATIONS,
@@ -285,7 +287,13 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
         },
         out: out.display().to_string(),
         calibrated_scenario: calibrated_path.display().to_string(),
-        files: files_written.map(String::from).to_vec(),
+        files: files_written
+            .into_iter()
+            .map(String::from)
+            .chain(charts.iter().flat_map(|c| {
+                [&c.svg, &c.png].map(|p| p.strip_prefix(out).unwrap_or(p).display().to_string())
+            }))
+            .collect(),
         parameters: cal
             .parameters
             .iter()

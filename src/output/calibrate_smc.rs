@@ -27,6 +27,8 @@ pub(crate) const POPULATION: &str = "population.csv";
 pub(crate) const IDENTIFICATION: &str = "identification.csv";
 pub(crate) const PREDICTIVE: &str = "predictive.csv";
 pub(crate) const ENSEMBLE: &str = "ensemble.csv";
+/// The folder of its charts (posterior marginals and pairs, tolerance schedule).
+pub(crate) const CHARTS: &str = "charts";
 
 /// Draws in `ensemble.csv`: as many as the population, at most this.
 const MAX_ENSEMBLE: usize = 1000;

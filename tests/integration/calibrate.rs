@@ -288,6 +288,29 @@ fn abc_smc_recovers_known_parameters_shrinks_its_tolerance_and_resumes_identical
     );
     let (_, rows) = read_csv(&d.join("fit/ensemble.csv"));
     assert_eq!(rows.len(), 40);
+    // The charts, each listed in the manifest with every other file written.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(d.join("fit/manifest.json"))).unwrap();
+    let listed: Vec<&str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for chart in [
+        "calibration-marginals",
+        "calibration-pairs",
+        "calibration-schedule",
+    ] {
+        for ext in ["svg", "png"] {
+            let f = format!("charts/{chart}.{ext}");
+            assert!(d.join("fit").join(&f).is_file(), "{f}");
+            assert!(listed.contains(&f.as_str()), "{f} not in {listed:?}");
+        }
+    }
+    for f in &listed {
+        assert!(d.join("fit").join(f).is_file(), "{f} listed but absent");
+    }
 
     // One thread gives the same files as two.
     cmd(d)

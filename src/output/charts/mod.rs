@@ -6,6 +6,7 @@
 //! inside the `dejavu` crate, so nothing is needed from the system.
 
 mod axes;
+mod calibration;
 mod compare;
 mod data;
 mod dates;
@@ -29,6 +30,7 @@ use plotters::style::{register_font, FontStyle};
 
 use crate::output::files::write_atomic;
 
+pub use calibration::charts_for_calibration;
 pub use compare::charts_for_comparison;
 pub use discover::charts_for_discovery;
 pub use journey::{journey_chart, journey_chart_until};
