@@ -180,6 +180,21 @@ pub struct CalibrateArgs {
     /// Continue an interrupted calibration in the same folder: skip candidates already complete.
     #[arg(long)]
     pub resume: bool,
+    /// ABC-SMC on a cluster: print the open round ("round G FROM COUNT": generation G, particles
+    /// FROM..FROM+COUNT) or "done", run nothing, and stop.
+    #[arg(long, conflicts_with_all = ["shard", "emit_slurm"])]
+    pub next_round: bool,
+    /// ABC-SMC on a cluster: run only shard K of N of the open round (its particles dealt
+    /// round-robin) into the shard's own log, and stop.
+    #[arg(long, value_name = "K/N", conflicts_with = "emit_slurm")]
+    pub shard: Option<Shard>,
+    /// ABC-SMC: write Slurm scripts (each round a job array of N shards, and a driver job that
+    /// submits round after round until the calibration stops, then writes its results) and stop.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub emit_slurm: Option<u64>,
+    /// `#SBATCH` settings of the emitted scripts.
+    #[command(flatten)]
+    pub slurm: SlurmFlags,
     /// `--threads`.
     #[command(flatten)]
     pub workers: Workers,
@@ -239,24 +254,9 @@ impl std::str::FromStr for Shard {
     }
 }
 
-/// Options of `sweep`.
+/// `#SBATCH` settings of emitted Slurm scripts (with `--emit-slurm`).
 #[derive(Debug, Args)]
-pub struct SweepArgs {
-    /// Sweep file (TOML; see scenarios/sweeps/).
-    pub sweep: PathBuf,
-    /// Continue an interrupted sweep in the same folder: skip runs already complete.
-    #[arg(long)]
-    pub resume: bool,
-    /// Run only shard K of N (a deterministic partition of the runs), e.g. --shard 2/8.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<Shard>,
-    /// Also write `points_long.csv`: points.csv in long format, one row per point, metric and
-    /// statistic (remembered in sweep.json: `--resume` and `merge` write it too).
-    #[arg(long)]
-    pub long: bool,
-    /// Write a Slurm job-array script for N shards plus a dependent merge job, and stop.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub emit_slurm: Option<u64>,
+pub struct SlurmFlags {
     /// With --emit-slurm: the partition (`#SBATCH --partition`; overrides `[slurm]` in the file).
     #[arg(long, requires = "emit_slurm")]
     pub partition: Option<String>,
@@ -277,6 +277,29 @@ pub struct SweepArgs {
         allow_hyphen_values = true
     )]
     pub sbatch: Vec<String>,
+}
+
+/// Options of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML; see scenarios/sweeps/).
+    pub sweep: PathBuf,
+    /// Continue an interrupted sweep in the same folder: skip runs already complete.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (a deterministic partition of the runs), e.g. --shard 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Also write `points_long.csv`: points.csv in long format, one row per point, metric and
+    /// statistic (remembered in sweep.json: `--resume` and `merge` write it too).
+    #[arg(long)]
+    pub long: bool,
+    /// Write a Slurm job-array script for N shards plus a dependent merge job, and stop.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub emit_slurm: Option<u64>,
+    /// `#SBATCH` settings of the emitted scripts.
+    #[command(flatten)]
+    pub slurm: SlurmFlags,
     /// `--threads`.
     #[command(flatten)]
     pub workers: Workers,

@@ -116,6 +116,19 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     if cal.smc.is_some() {
         return super::calibrate_smc::calibrate_smc(cal, args, &out);
     }
+    if args.next_round || args.shard.is_some() || args.emit_slurm.is_some() {
+        return Err(BadInput(ScenarioError::Schema {
+            path: "(command line)".into(),
+            chain: String::new(),
+            field: "--next-round, --shard, --emit-slurm".into(),
+            message: format!(
+                "are steps of an ABC-SMC calibration; {} uses kind = \"{}\" (run it whole; sweeps shard a fixed design)",
+                args.calibration.display(),
+                cal.method()
+            ),
+        })
+        .into());
+    }
     let info = CalibrationInfo::new(&cal);
     let _lock = lock_out(&out, "calibrate")?;
     check_folder(&out, &info, args.resume)?;

@@ -19,8 +19,10 @@ use crate::experiment::calibrate::{Calibration, Posterior};
 use crate::experiment::campaign::folder::{self, Info};
 use crate::experiment::campaign::log::LogSpec;
 use crate::experiment::campaign::{Plan, Session, Shard};
+use crate::experiment::slurm::SlurmOptions;
 use crate::output::calibrate::{self as files, CalibrationInfo};
 use crate::output::calibrate_smc as smc_files;
+use crate::output::format::counted;
 use crate::output::manifest::{self, CalibrationRun};
 use crate::output::schema::{candidates, posterior, target, CALIBRATED, MANIFEST};
 use crate::runner::{run_replications, Faults, Runner};
@@ -117,14 +119,75 @@ fn distances(cal: &Calibration, recorded: &[files::Logged]) -> Vec<f64> {
         .collect()
 }
 
+/// What this process does of an ABC-SMC calibration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// Run it to its end (resuming what the logs hold) and write the results.
+    Whole,
+    /// Print the open round, or "done", and stop.
+    NextRound,
+    /// Run one shard of the open round into its own log, and stop.
+    Shard(Shard),
+}
+
+/// Read generation `dir`'s log and every shard's log in `dir/shards/`: per particle what one of
+/// them records (a particle's record depends only on the particle, so any of them will do).
+fn read_logs(cal: &Calibration, dir: &Path, jobs: usize) -> Result<Vec<files::Logged>> {
+    let mut all = files::read_log(cal, dir, jobs)?;
+    let shards = dir.join("shards");
+    if shards.is_dir() {
+        let mut folders: Vec<_> = std::fs::read_dir(&shards)
+            .with_context(|| format!("cannot read {}", shards.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        folders.sort();
+        for f in folders {
+            for (slot, r) in all.iter_mut().zip(files::read_log(cal, &f, jobs)?) {
+                if slot.is_none() {
+                    *slot = r;
+                }
+            }
+        }
+    }
+    Ok(all)
+}
+
 pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) -> Result<()> {
+    let mode = match (args.next_round, args.shard) {
+        (true, _) => Mode::NextRound,
+        (false, Some(s)) => Mode::Shard(Shard { k: s.k, n: s.n }),
+        (false, None) => Mode::Whole,
+    };
+    if let Some(n) = args.emit_slurm {
+        return emit_slurm(&cal, args, n, out);
+    }
     let info = CalibrationInfo::new(&cal);
-    let _lock = lock_out(out, "calibrate")?;
-    check_folder(out, &info, args.resume)?;
-    folder::write(out, &info)?;
+    // A shard locks only its own folder (shards of a round run at once); the rest lock the whole.
+    let _lock = match mode {
+        Mode::Shard(_) => None,
+        _ => Some(lock_out(out, "calibrate")?),
+    };
+    match mode {
+        Mode::Whole => check_folder(out, &info, args.resume)?,
+        // Steps of a cluster run continue the calibration in the folder: a different calibration
+        // is refused, the same one (or none yet) goes on.
+        _ => check_folder(out, &info, true)?,
+    }
+    if !matches!(mode, Mode::Shard(_)) {
+        folder::write(out, &info)?;
+    } else if !folder::holds::<CalibrationInfo>(out) {
+        bail!(
+            "{} holds no calibration yet: run `custody-sim calibrate {} --next-round --out {}` first (the emitted driver does)",
+            out.display(),
+            args.calibration.display(),
+            out.display()
+        );
+    }
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let threads = runner.threads();
     let quiet = args.printing.quiet || args.printing.json;
+    let whole = mode == Mode::Whole;
     let faults = Faults::from_env();
     let mut smc = cal.new_smc().expect("an ABC-SMC calibration");
     let started = Instant::now();
@@ -137,29 +200,60 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
         let dir = generation_dir(out, g);
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        // Rounds of the sizes the algorithm asks for, each run where the log lacks it (so that a
+        // Rounds of the sizes the algorithm asks for, each run where the logs lack it (so that a
         // resumed calibration replays the same rounds and ends exactly as an uninterrupted one).
         loop {
             let from = smc.told();
             let n = smc.round();
             let plan = Generation::new(&cal, &smc);
             let jobs = plan.jobs as usize;
-            let session = Session::open(&plan, &dir, Shard::WHOLE, true)
-                .map_err(bad_input)?
-                .only(from as u64..(from + n) as u64);
-            if session.pending() > 0 {
-                let bar = progress_bar(session.pending_tasks(), quiet, "runs");
-                bar.set_message(format!(
-                    "generation {g}: {} of {} accepted (tolerance {})",
-                    smc.accepted(),
-                    smc.settings.population,
-                    smc_files::show_tolerance(smc.tolerance())
-                ));
-                let ran = session.run(&runner, &faults, &|| bar.inc(1))?;
-                bar.finish_and_clear();
-                run_now += ran.done_now;
+            let recorded = read_logs(&cal, &dir, jobs)?;
+            let missing: Vec<u64> = (from..from + n)
+                .filter(|&j| recorded[j].is_none())
+                .map(|j| j as u64)
+                .collect();
+            if !missing.is_empty() {
+                let (log_dir, shard) = match mode {
+                    Mode::NextRound => {
+                        println!("round {g} {from} {n}");
+                        return Ok(());
+                    }
+                    Mode::Shard(s) => (s.folder(&dir), s),
+                    Mode::Whole => (dir.clone(), Shard::WHOLE),
+                };
+                let _shard_lock = match mode {
+                    Mode::Shard(_) => Some(lock_out(&log_dir, "calibrate")?),
+                    _ => None,
+                };
+                let session = Session::open(&plan, &log_dir, Shard::WHOLE, true)
+                    .map_err(bad_input)?
+                    .only(|j| missing.binary_search(&j).is_ok() && shard.owns(j));
+                if session.pending() > 0 {
+                    let bar = progress_bar(session.pending_tasks(), quiet, "runs");
+                    bar.set_message(format!(
+                        "generation {g}: {} of {} accepted (tolerance {})",
+                        smc.accepted(),
+                        smc.settings.population,
+                        smc_files::show_tolerance(smc.tolerance())
+                    ));
+                    let ran = session.run(&runner, &faults, &|| bar.inc(1))?;
+                    bar.finish_and_clear();
+                    run_now += ran.done_now;
+                }
+                if let Mode::Shard(s) = mode {
+                    if !quiet {
+                        eprintln!(
+                            "shard {}/{} of generation {g}, particles {from}..{}: {} run",
+                            s.k,
+                            s.n,
+                            from + n,
+                            counted(run_now, "particle", "particles")
+                        );
+                    }
+                    return Ok(());
+                }
             }
-            let recorded = files::read_log(&cal, &dir, jobs)?;
+            let recorded = read_logs(&cal, &dir, jobs)?;
             if recorded[from..from + n].iter().any(Option::is_none) {
                 bail!(
                     "particles of generation {g} are missing from {}/{}; run again with --resume",
@@ -181,17 +275,35 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
             }
         }
         let h = *smc.history.last().expect("a generation closed");
-        if !h.abandoned {
-            let pop = smc.population.as_ref().expect("a closed generation");
-            smc_files::write_population(&dir.join(smc_files::POPULATION), &cal, &smc, pop)?;
+        if whole {
+            if !h.abandoned {
+                let pop = smc.population.as_ref().expect("a closed generation");
+                smc_files::write_population(&dir.join(smc_files::POPULATION), &cal, &smc, pop)?;
+            }
+            smc_files::write_generations(&out.join(smc_files::GENERATIONS), &smc.history)?;
         }
-        smc_files::write_generations(&out.join(smc_files::GENERATIONS), &smc.history)?;
-        if !quiet {
+        if !quiet && whole {
             eprintln!(
                 "{}",
                 smc_files::generation_line(&h, smc.settings.population)
             );
         }
+    }
+    match mode {
+        Mode::NextRound => {
+            println!("done");
+            return Ok(());
+        }
+        Mode::Shard(s) => {
+            if !quiet {
+                eprintln!(
+                    "shard {}/{}: the calibration has stopped; nothing to run",
+                    s.k, s.n
+                );
+            }
+            return Ok(());
+        }
+        Mode::Whole => {}
     }
     let stop = smc.stopped.expect("the loop ends when the run stops");
     let pop = smc.population.clone().expect("generation 0 closed");
@@ -344,4 +456,98 @@ fn targets_covered(cal: &Calibration, means: &[Vec<f64>], w: &[f64]) -> [(usize,
         out[role].0 += usize::from(t.passes(&smc_files::predictive_interval(&v, w)));
     }
     out
+}
+
+/// Write `slurm/shard.sbatch` (one round as a job array of `n` shards), `slurm/driver.sbatch`
+/// (asks for the open round, submits the array and waits for it, round after round until the
+/// calibration stops, then writes the results in one process) and `slurm/submit.sh` (submits the
+/// driver). Paths appear only inside single-quoted shell words and, escaped, in comments.
+fn emit_slurm(cal: &Calibration, args: &CalibrateArgs, n: u64, out: &Path) -> Result<()> {
+    use super::sweep::{commented, shell_quoted};
+    let options = SlurmOptions::from_flags(&args.slurm)?.lines();
+    let exe = std::env::current_exe().context("cannot find this program's path")?;
+    let file = std::fs::canonicalize(&args.calibration)
+        .with_context(|| format!("cannot resolve {}", args.calibration.display()))?;
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(out)
+    };
+    let dir = out.join(smc_files::SLURM_DIR);
+    let (q_exe, q_file, q_out, q_dir) = (
+        shell_quoted(&exe, "this program's path")?,
+        shell_quoted(&file, "the calibration file's path")?,
+        shell_quoted(&out, "the output folder")?,
+        shell_quoted(&dir, "the output folder")?,
+    );
+    let _lock = lock_out(&out, "calibrate")?;
+    check_folder(&out, &CalibrationInfo::new(cal), true)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let threads = if args.workers.threads == 0 {
+        1
+    } else {
+        args.workers.threads
+    };
+    let shard = format!(
+        "#!/bin/bash\n# One round of ABC-SMC calibration {file}: its particles in {n} shards (a job array).\n# Submitted, round after round, by {driver}.\n#SBATCH --job-name=custody-smc-round\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=shard-%a.log\n{options}set -euo pipefail\nexec {q_exe} calibrate {q_file} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --threads {threads} --quiet --out {q_out}\n",
+        file = commented(&file),
+        driver = smc_files::SLURM_DRIVER,
+    );
+    // The driver waits for every round: no per-shard time limit for it.
+    let driver_options: String = options
+        .lines()
+        .filter(|l| !l.starts_with("#SBATCH --time"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let driver = format!(
+        "#!/bin/bash\n# Drive ABC-SMC calibration {file} to its end: ask for the open round, run it as a\n# job array of {n} shards ({shard}), and again until the calibration stops; then write its\n# results (posterior, predictive check, ensemble, calibrated scenario and its fit) in one process.\n# It waits for every round, so it gets no --time of its own: add one if your cluster needs it.\n#SBATCH --job-name=custody-smc-driver\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output=driver.log\n{driver_options}set -euo pipefail\ncd -- {q_dir}\nlast=\"\"\nwhile true; do\n    round=$({q_exe} calibrate {q_file} --next-round --quiet --out {q_out})\n    if [[ \"$round\" == done ]]; then\n        break\n    fi\n    if [[ \"$round\" == \"$last\" ]]; then\n        echo \"error: $round did not complete (see shard-*.log); fix the cause and resubmit $0\" >&2\n        exit 1\n    fi\n    last=$round\n    echo \"$round: submitting {n} shards\"\n    sbatch --wait {shard}\ndone\nexec {q_exe} calibrate {q_file} --resume --threads {threads} --quiet --out {q_out}\n",
+        file = commented(&file),
+        shard = smc_files::SLURM_SHARD,
+    );
+    let submit = format!(
+        "#!/bin/bash\n# Submit the driver of ABC-SMC calibration {file}; it submits every round itself.\nset -euo pipefail\ncd -- {q_dir}\ndriver=$(sbatch --parsable {driver})\necho \"submitted driver job $driver (its log: driver.log in this folder)\"\n",
+        file = commented(&file),
+        driver = smc_files::SLURM_DRIVER,
+    );
+    let names = [
+        smc_files::SLURM_SHARD,
+        smc_files::SLURM_DRIVER,
+        smc_files::SLURM_SUBMIT,
+    ];
+    for (name, text) in names.into_iter().zip([shard, driver, submit]) {
+        let path = dir.join(name);
+        crate::output::write_atomic_text(&path, &text)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        }
+    }
+    let files: Vec<String> = names
+        .iter()
+        .map(|f| format!("{}/{f}", smc_files::SLURM_DIR))
+        .collect();
+    if args.printing.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "command": "calibrate",
+                "calibration_file": args.calibration.display().to_string(),
+                "shards": n,
+                "out": out.display().to_string(),
+                "files": files,
+            })
+        );
+    } else if !args.printing.quiet {
+        println!(
+            "Slurm scripts for ABC-SMC calibration {}: each round as {} in {}/ ({}).\nSubmit with: bash {}/{}",
+            args.calibration.display(),
+            counted(n, "shard", "shards"),
+            dir.display(),
+            names.join(", "),
+            dir.display(),
+            smc_files::SLURM_SUBMIT
+        );
+    }
+    Ok(())
 }

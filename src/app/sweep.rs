@@ -176,7 +176,7 @@ impl Merge for Sweep {
 
 /// A path as one bash word: single-quoted, with `'` written as `'\''`. Any byte but NUL is safe
 /// inside single quotes (newlines included); a path that is not UTF-8 is refused.
-fn shell_quoted(p: &Path, what: &str) -> Result<String> {
+pub(super) fn shell_quoted(p: &Path, what: &str) -> Result<String> {
     let Some(s) = p.to_str() else {
         return Err(BadInput(ScenarioError::Outputs {
             path: p.to_path_buf(),
@@ -190,7 +190,7 @@ fn shell_quoted(p: &Path, what: &str) -> Result<String> {
 }
 
 /// A path for a comment line: escaped, so that it stays on that line.
-fn commented(p: &Path) -> String {
+pub(super) fn commented(p: &Path) -> String {
     p.to_string_lossy().escape_debug().to_string()
 }
 
@@ -199,22 +199,7 @@ fn commented(p: &Path) -> String {
 /// shell words (never in `#SBATCH` lines: logs are named relative to the folder `submit.sh`
 /// submits from) and, escaped, in comments, so any path the file system allows is safe.
 fn emit_slurm(sw: &Sweep, args: &SweepArgs, n: u64, base_out: &Path) -> Result<()> {
-    let cli = SlurmOptions {
-        partition: args.partition.clone(),
-        time: args.time.clone(),
-        mem: args.mem.clone(),
-        account: args.account.clone(),
-        extra: args.sbatch.clone(),
-    };
-    if let Some((field, value, allowed)) = cli.problems("--").into_iter().next() {
-        return Err(BadInput(ScenarioError::Schema {
-            path: "(command line)".into(),
-            chain: String::new(),
-            field,
-            message: format!("{value}: must be {allowed}"),
-        })
-        .into());
-    }
+    let cli = SlurmOptions::from_flags(&args.slurm)?;
     let options = sw.slurm.overridden_by(&cli).lines();
     let exe = std::env::current_exe().context("cannot find this program's path")?;
     let abs = |p: &Path| -> Result<PathBuf> {

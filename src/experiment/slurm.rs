@@ -30,6 +30,30 @@ pub(crate) struct SlurmOptions {
 }
 
 impl SlurmOptions {
+    /// The settings given on the command line, checked (bad input names the flag).
+    pub(crate) fn from_flags(
+        f: &crate::cli::SlurmFlags,
+    ) -> Result<SlurmOptions, crate::app::BadInput> {
+        let o = SlurmOptions {
+            partition: f.partition.clone(),
+            time: f.time.clone(),
+            mem: f.mem.clone(),
+            account: f.account.clone(),
+            extra: f.sbatch.clone(),
+        };
+        match o.problems("--").into_iter().next() {
+            None => Ok(o),
+            Some((field, value, allowed)) => {
+                Err(crate::app::BadInput(crate::error::ScenarioError::Schema {
+                    path: "(command line)".into(),
+                    chain: String::new(),
+                    field,
+                    message: format!("{value}: must be {allowed}"),
+                }))
+            }
+        }
+    }
+
     /// These settings with every one given in `over` replacing this one (extra lines are added).
     pub(crate) fn overridden_by(&self, over: &SlurmOptions) -> SlurmOptions {
         SlurmOptions {

@@ -27,6 +27,11 @@ pub(crate) const POPULATION: &str = "population.csv";
 pub(crate) const IDENTIFICATION: &str = "identification.csv";
 pub(crate) const PREDICTIVE: &str = "predictive.csv";
 pub(crate) const ENSEMBLE: &str = "ensemble.csv";
+/// The folder of emitted Slurm scripts, and the scripts.
+pub(crate) const SLURM_DIR: &str = "slurm";
+pub(crate) const SLURM_SHARD: &str = "shard.sbatch";
+pub(crate) const SLURM_DRIVER: &str = "driver.sbatch";
+pub(crate) const SLURM_SUBMIT: &str = "submit.sh";
 /// The folder of its charts (posterior marginals and pairs, tolerance schedule).
 pub(crate) const CHARTS: &str = "charts";
 

@@ -383,6 +383,127 @@ fn abc_smc_recovers_known_parameters_shrinks_its_tolerance_and_resumes_identical
 }
 
 #[test]
+fn abc_smc_run_round_by_round_in_shards_equals_one_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    truth_targets(d);
+    let c = write_calibration(d, "cal.toml", &smc_calibration(3));
+    let cal = c.to_str().unwrap();
+    cmd(d)
+        .args(["calibrate", cal, "-q", "-o", "whole"])
+        .assert()
+        .code(0);
+    // What the emitted driver does: ask for the open round, run its shards, until "done".
+    let mut rounds = Vec::new();
+    loop {
+        let out = cmd(d)
+            .args(["calibrate", cal, "--next-round", "-q", "-o", "cluster"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let round = String::from_utf8(out).unwrap().trim().to_string();
+        if round == "done" {
+            break;
+        }
+        assert!(round.starts_with("round "), "{round}");
+        assert!(
+            !rounds.contains(&round),
+            "{round} asked twice: a shard did not record it"
+        );
+        rounds.push(round);
+        for k in 1..=3 {
+            cmd(d)
+                .args([
+                    "calibrate",
+                    cal,
+                    "--shard",
+                    &format!("{k}/3"),
+                    "-q",
+                    "-t",
+                    "1",
+                ])
+                .args(["-o", "cluster"])
+                .assert()
+                .code(0);
+        }
+    }
+    assert!(rounds.len() >= 3, "{rounds:?}");
+    assert!(d
+        .join("cluster/generations/gen-001/shards/shard-2-of-3/candidates.csv")
+        .is_file());
+    cmd(d)
+        .args(["calibrate", cal, "--resume", "-q", "-o", "cluster"])
+        .assert()
+        .code(0);
+    for f in [
+        "population.csv",
+        "posterior.csv",
+        "generations.csv",
+        "predictive.csv",
+        "ensemble.csv",
+        "calibrated.toml",
+        "fit.csv",
+    ] {
+        assert!(
+            read(d.join("whole").join(f)) == read(d.join("cluster").join(f)),
+            "{f} differs"
+        );
+    }
+    // The scripts the driver and shards are.
+    cmd(d)
+        .args([
+            "calibrate",
+            cal,
+            "--emit-slurm",
+            "4",
+            "--time",
+            "01:00:00",
+            "-q",
+            "-o",
+            "cluster",
+        ])
+        .assert()
+        .code(0);
+    let shard = String::from_utf8(read(d.join("cluster/slurm/shard.sbatch"))).unwrap();
+    assert!(
+        shard.contains("#SBATCH --array=1-4")
+            && shard.contains("--shard \"${SLURM_ARRAY_TASK_ID}/4\"")
+    );
+    assert!(shard.contains("#SBATCH --time=01:00:00"));
+    let driver = String::from_utf8(read(d.join("cluster/slurm/driver.sbatch"))).unwrap();
+    assert!(driver.contains("--next-round") && driver.contains("sbatch --wait shard.sbatch"));
+    assert!(driver.contains("--resume") && !driver.contains("#SBATCH --time"));
+    // A shard before any round was asked for is refused with what to run first.
+    let err = cmd(d)
+        .args(["calibrate", cal, "--shard", "1/2", "-o", "fresh"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&err).contains("--next-round"),
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    // Rejection has no rounds to shard.
+    let r = write_calibration(d, "rej.toml", &calibration(20, 0.2));
+    cmd(d)
+        .args([
+            "calibrate",
+            r.to_str().unwrap(),
+            "--next-round",
+            "-o",
+            "rej",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn bad_abc_smc_settings_are_refused_with_the_field() {
     refused(
         "fit = [\"ntas_2019\"]\nreplications = 1\nseed = 1\n\n[method]\nkind = \"abc_smc\"\npopulation = 5\nalpha = 1.5\nmin_acceptance = 0\nmax_generations = 0\nkernel = \"wide\"\ncandidates = 10\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 0.2\nmax = 1.0\n",

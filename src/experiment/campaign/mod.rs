@@ -124,9 +124,10 @@ impl<'p, P: Plan> Session<'p, P> {
         })
     }
 
-    /// Keep pending only the jobs in `range` (a round of an ABC-SMC generation).
-    pub(crate) fn only(mut self, range: std::ops::Range<u64>) -> Self {
-        self.pending.retain(|j| range.contains(j));
+    /// Keep pending only the jobs `keep` accepts (a round of an ABC-SMC generation, or one
+    /// shard's part of it).
+    pub(crate) fn only(mut self, keep: impl Fn(u64) -> bool) -> Self {
+        self.pending.retain(|&j| keep(j));
         self
     }
 
