@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Python package's tests on a fresh machine: python3 (3.9 or later) with pip and venv, and the
+# The Python package's tests on a fresh machine: python3 (3.11 or later: the pinned test requirements need it; the package runs on 3.9) with pip and venv, and the
 # Rust toolchain. Creates a virtual environment under target/ (git-ignored), installs the pinned
 # test requirements (python/requirements-test.txt) from PyPI, builds the command line
 # (the tests compare with it) and the package (maturin develop --release), and runs pytest.

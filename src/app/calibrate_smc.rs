@@ -189,8 +189,14 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     let quiet = args.printing.quiet || args.printing.json;
     let whole = mode == Mode::Whole;
     let faults = Faults::from_env();
-    let mut smc = cal.new_smc().expect("an ABC-SMC calibration");
     let started = Instant::now();
+    let all = cal.parameters.len();
+    let cal = match cal.screen {
+        None => cal,
+        Some(_) => screen(cal, out, &runner, mode, quiet)?,
+    };
+    let screened = cal.screen.map(|_| (cal.parameters.len(), all));
+    let mut smc = cal.new_smc().expect("an ABC-SMC calibration");
     let mut run_now = 0u64;
     let mut failed = 0usize;
     // The last closed generation's recorded means, for the posterior predictive check.
@@ -371,6 +377,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
     let charts = crate::output::charts::charts_for_calibration(out, &out.join(smc_files::CHARTS))
         .context("drawing the calibration's charts")?;
+    let screen_file = cal.screen.map(|_| smc_files::SCREEN);
     let files_written = [
         CalibrationInfo::FILE,
         smc_files::GENERATIONS,
@@ -401,6 +408,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
         calibrated_scenario: calibrated_path.display().to_string(),
         files: files_written
             .into_iter()
+            .chain(screen_file)
             .map(String::from)
             .chain(charts.iter().flat_map(|c| {
                 [&c.svg, &c.png].map(|p| p.strip_prefix(out).unwrap_or(p).display().to_string())
@@ -438,6 +446,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
             ess: pop.ess(),
             ensemble,
             covered: coverage,
+            screened,
         }),
     };
     manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
@@ -550,4 +559,91 @@ fn emit_slurm(cal: &Calibration, args: &CalibrateArgs, n: u64, out: &Path) -> Re
         );
     }
     Ok(())
+}
+
+/// The one-at-a-time screen (`[screen]`): every parameter at its least and greatest value, the
+/// others at the base scenario's, `replications` each under common random numbers; the
+/// calibration goes on with the parameters that move some fitted target by at least `threshold`
+/// tolerances. Its table, `screen.csv`, is written once and read by every later step (resume,
+/// rounds and shards of a cluster run), so the screen runs once.
+fn screen(
+    cal: Calibration,
+    out: &Path,
+    runner: &Runner,
+    mode: Mode,
+    quiet: bool,
+) -> Result<Calibration> {
+    let s = cal.screen.expect("a screen was asked for");
+    let path = out.join(smc_files::SCREEN);
+    if let Some(keep) = smc_files::read_screen(&path, &cal)? {
+        return Ok(cal.restricted(&keep));
+    }
+    if let Mode::Shard(_) = mode {
+        bail!(
+            "{} is missing: run `custody-sim calibrate CALIBRATION.toml --next-round --out {}` first (the emitted driver does)",
+            path.display(),
+            out.display()
+        );
+    }
+    let points = cal.screen_points();
+    let tasks: Vec<(usize, u64)> = (0..points.len())
+        .flat_map(|i| (0..s.replications).map(move |r| (i, r)))
+        .collect();
+    let bar = progress_bar(tasks.len() as u64, quiet, "runs");
+    bar.set_message(format!(
+        "screening {} parameters one at a time",
+        cal.parameters.len()
+    ));
+    let n_fit = cal.n_fit;
+    let results = runner.map(
+        &tasks,
+        |&(i, rep)| {
+            let sc = crate::scenario::overrides::with_overrides(
+                &cal.base,
+                &points[i],
+                &format!("{} screen point {i}", cal.file.display()),
+            )
+            .map_err(|e| e.to_string())?;
+            let mut log = DailyLog::default();
+            let summary = simulate(&sc.params, cal.seed, rep, &mut log);
+            Ok(cal.targets[..n_fit]
+                .iter()
+                .map(|t| t.evaluate(&log.0, &summary))
+                .collect::<Vec<f64>>())
+        },
+        &|| bar.inc(1),
+    );
+    bar.finish_and_clear();
+    let mut means = Vec::with_capacity(points.len());
+    for chunk in results.chunks(s.replications as usize) {
+        means.push(
+            super::calibrate::mean_of(chunk.to_vec())
+                .map_err(|e| anyhow!("a screen run failed: {e}"))?,
+        );
+    }
+    let effects = cal.screen_effects(&means);
+    let keep: Vec<usize> = effects
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.iter().copied().fold(0.0, f64::max) >= s.threshold)
+        .map(|(j, _)| j)
+        .collect();
+    smc_files::write_screen(&path, &cal, &effects, s.threshold)?;
+    if keep.is_empty() {
+        bail!(
+            "no parameter moves a fitted target by {} tolerances across its prior range (see {}): nothing to calibrate",
+            s.threshold,
+            path.display()
+        );
+    }
+    if !quiet && mode == Mode::Whole {
+        eprintln!(
+            "screen: {} of {} parameters move a fitted target by at least {} tolerances ({})",
+            keep.len(),
+            cal.parameters.len(),
+            s.threshold,
+            path.display()
+        );
+    }
+    Ok(cal.restricted(&keep))
 }

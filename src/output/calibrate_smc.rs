@@ -27,6 +27,7 @@ pub(crate) const POPULATION: &str = "population.csv";
 pub(crate) const IDENTIFICATION: &str = "identification.csv";
 pub(crate) const PREDICTIVE: &str = "predictive.csv";
 pub(crate) const ENSEMBLE: &str = "ensemble.csv";
+pub(crate) const SCREEN: &str = "screen.csv";
 /// The folder of emitted Slurm scripts, and the scripts.
 pub(crate) const SLURM_DIR: &str = "slurm";
 pub(crate) const SLURM_SHARD: &str = "shard.sbatch";
@@ -49,6 +50,8 @@ pub(crate) struct SmcSummary {
     pub ensemble: usize,
     /// Per role (fitted, held out): targets whose 95% predictive interval meets them, of all.
     pub covered: [(usize, usize); 2],
+    /// With a screen: parameters calibrated, of those screened.
+    pub screened: Option<(usize, usize)>,
 }
 
 #[derive(Serialize)]
@@ -343,4 +346,71 @@ pub(crate) fn write_ensemble(
         Ok(())
     })?;
     Ok(n)
+}
+
+/// `screen.csv`: per parameter its range and reason, its largest effect on a fitted target (in
+/// tolerances, across its prior range), that target, and whether it is calibrated.
+pub(crate) fn write_screen(
+    path: &Path,
+    cal: &Calibration,
+    effects: &[Vec<f64>],
+    threshold: f64,
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "parameter",
+            "prior_min",
+            "prior_max",
+            "effect_tolerances",
+            "most_moved_target",
+            "calibrated",
+            "reason",
+        ])?;
+        for (p, e) in cal.parameters.iter().zip(effects) {
+            let (t, top) =
+                e.iter().enumerate().fold(
+                    (0, f64::NEG_INFINITY),
+                    |a, (i, &x)| if x > a.1 { (i, x) } else { a },
+                );
+            out.write_record([
+                p.path.clone(),
+                fmt_num(p.min),
+                fmt_num(p.max),
+                fmt_num(top),
+                cal.targets[t].raw.name.clone(),
+                (top >= threshold).to_string(),
+                p.reason.clone().unwrap_or_default(),
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The parameters `screen.csv` keeps (their numbers in the calibration), or `None` if there is no
+/// such file yet. A file that does not list this calibration's parameters in order is refused.
+pub(crate) fn read_screen(path: &Path, cal: &Calibration) -> Result<Option<Vec<usize>>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let mut keep = Vec::new();
+    let mut names = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| anyhow::anyhow!("{} is malformed: {e}", path.display()))?;
+        names.push(rec.get(0).unwrap_or("").to_string());
+        if rec.get(5) == Some("true") {
+            keep.push(i);
+        }
+    }
+    let want: Vec<&str> = cal.parameters.iter().map(|p| p.path.as_str()).collect();
+    if names != want {
+        anyhow::bail!(
+            "{} screens other parameters than this calibration: delete it to screen again",
+            path.display()
+        );
+    }
+    Ok(Some(keep))
 }

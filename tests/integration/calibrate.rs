@@ -55,11 +55,13 @@ const TWO_PARAMETERS: &str = r#"
 path = "ice.nta_probability"
 min = 0.2
 max = 1.0
+reason = "test: a wide range"
 
 [[parameters]]
 path = "wellbeing_calls.answer_probability_if_current"
 min = 0.4
 max = 0.99
+reason = "test: a wide range"
 "#;
 
 fn calibration(candidates: u32, accept: f64) -> String {
@@ -504,11 +506,72 @@ fn abc_smc_run_round_by_round_in_shards_equals_one_machine() {
 }
 
 #[test]
+fn the_screen_calibrates_only_parameters_that_move_a_fitted_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    truth_targets(d);
+    // A third parameter that cannot move the 2019 targets: welfare checks start in 2025.
+    let body = smc_calibration(2)
+        + "\n[[parameters]]\npath = \"welfare_checks.checks_per_team_day\"\nmin = 1.0\nmax = 4.0\nreason = \"test: no effect before 2025\"\n\n[screen]\nreplications = 1\nthreshold = 0.25\n";
+    let c = write_calibration(d, "cal.toml", &body);
+    let out = cmd(d)
+        .args(["calibrate", c.to_str().unwrap(), "-o", "fit"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("Screen: 2 of 3 parameters"), "{text}");
+    let (h, rows) = read_csv(&d.join("fit/screen.csv"));
+    let calibrated: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r[col(&h, "parameter")].as_str(),
+                r[col(&h, "calibrated")].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calibrated,
+        [
+            ("ice.nta_probability", "true"),
+            ("wellbeing_calls.answer_probability_if_current", "true"),
+            ("welfare_checks.checks_per_team_day", "false"),
+        ]
+    );
+    let effect: f64 = rows[2][col(&h, "effect_tolerances")].parse().unwrap();
+    assert_eq!(effect, 0.0, "checks in 2025 moved a 2019 target");
+    // Only the influential parameters are calibrated and written.
+    let post = posterior(&d.join("fit"));
+    assert_eq!(post.len(), 2);
+    let text = String::from_utf8(read(d.join("fit/calibrated.toml"))).unwrap();
+    assert!(!text.contains("checks_per_team_day ="), "{text}");
+    // A resumed calibration reads the screen instead of running it again.
+    let before = read(d.join("fit/screen.csv"));
+    cmd(d)
+        .args([
+            "calibrate",
+            c.to_str().unwrap(),
+            "-q",
+            "--resume",
+            "-o",
+            "fit",
+        ])
+        .assert()
+        .code(0);
+    assert!(read(d.join("fit/screen.csv")) == before);
+}
+
+#[test]
 fn bad_abc_smc_settings_are_refused_with_the_field() {
     refused(
         "fit = [\"ntas_2019\"]\nreplications = 1\nseed = 1\n\n[method]\nkind = \"abc_smc\"\npopulation = 5\nalpha = 1.5\nmin_acceptance = 0\nmax_generations = 0\nkernel = \"wide\"\ncandidates = 10\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 0.2\nmax = 1.0\n",
         &[
             "method.candidates",
+            "parameters[0].reason",
             "method.population",
             "method.alpha",
             "method.min_acceptance",

@@ -73,8 +73,9 @@ fn targets<S: Serializer>(results: &[(Role, &Target, Outcome)], s: S) -> Result<
 }
 
 /// The files as the summary names them: the results first.
-const READING_ORDER: [&str; 12] = [
+const READING_ORDER: [&str; 13] = [
     posterior::FILE,
+    smc_files::SCREEN,
     target::FIT_FILE,
     smc_files::PREDICTIVE,
     smc_files::IDENTIFICATION,
@@ -155,6 +156,11 @@ impl CalibrateOutcome<'_> {
             r.candidates_run_now,
             self.wall_time_seconds
         );
+        if let Some((kept, all)) = smc.screened {
+            s.push_str(&format!(
+                "Screen: {kept} of {all} parameters move a fitted target enough to be calibrated (screen.csv); the rest stay at the base scenario's values.\n"
+            ));
+        }
         s.push_str(&format!("Stopped because {}.\n\n", smc.stop));
         s.push_str(&smc_files::generations_table(&smc.generations));
         s.push_str(&format!(

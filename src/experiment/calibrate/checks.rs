@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
-use super::raw::{RawMethod, RawParameter};
+use super::raw::{RawMethod, RawParameter, RawScreen};
 use super::smc::{Kernel, Settings};
 use super::{
     accepted_count, Parameter, Prior, ABC_REJECTION, ABC_SMC, MAX_CANDIDATES, MAX_POPULATION,
@@ -186,6 +186,36 @@ fn rejection(p: &mut Problems, m: &RawMethod, replications: Option<u64>) -> (u64
     (n, a)
 }
 
+/// ABC-SMC's `[screen]`: 1 to 100 replications, a threshold > 0 (in tolerances); and every
+/// parameter's `reason`, which ABC-SMC requires.
+pub(super) fn smc_extras(p: &mut Problems, screen: Option<&RawScreen>, raw: &[RawParameter]) {
+    if let Some(s) = screen {
+        if !(1..=100).contains(&s.replications) {
+            p.field(
+                "screen.replications",
+                format!("{}: must be a whole number in [1, 100]", s.replications),
+            );
+        }
+        if !(s.threshold.is_finite() && s.threshold > 0.0) {
+            p.field(
+                "screen.threshold",
+                format!(
+                    "{}: must be a number of tolerances > 0 (e.g. 0.25)",
+                    s.threshold
+                ),
+            );
+        }
+    }
+    for (i, q) in raw.iter().enumerate() {
+        if q.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            p.field(
+                &format!("parameters[{i}].reason"),
+                "missing: say why this prior range (a published range, a physical bound, or \"+-x% of an assumption\")",
+            );
+        }
+    }
+}
+
 /// ABC-SMC: a population of 10 to [`MAX_POPULATION`]; `alpha` in (0, 1) keeping at least 2
 /// particles of generation 0 apart from the population; `min_acceptance` in (0, 1];
 /// `min_tolerance` >= 0; 1 to 1,000 generations; a kernel; and the most runs it may take within
@@ -359,6 +389,7 @@ pub(super) fn parameters(
                 min: lo,
                 max: hi,
                 prior,
+                reason: q.reason.clone(),
                 like,
             });
         }
@@ -419,6 +450,7 @@ mod tests {
             min,
             max,
             prior: prior.map(String::from),
+            reason: None,
         })
         .collect();
         let base: Table = toml::from_str("[a]\nx = 1.0\nn = 3\ns = \"t\"\n").unwrap();

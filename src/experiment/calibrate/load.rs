@@ -94,6 +94,21 @@ pub(crate) fn check(
         .method
         .as_ref()
         .map(|m| checks::method(&mut p, m, parts.replications));
+    let raw_screen = parts.screen.clone().flatten();
+    match (&method, &parts.parameters) {
+        (Some(checks::Method::Smc(_)), Some(raw)) => {
+            checks::smc_extras(&mut p, raw_screen.as_ref(), raw)
+        }
+        (Some(checks::Method::Rejection(..)), _) if raw_screen.is_some() => p.field(
+            "screen",
+            "a screen comes before an ABC-SMC calibration (kind = \"abc_smc\"); rejection draws every parameter",
+        ),
+        _ => {}
+    }
+    let screen = raw_screen.as_ref().map(|s| super::Screen {
+        replications: s.replications,
+        threshold: s.threshold,
+    });
     let base = src.as_ref().map(|s| &s.base.loaded.merged);
     let parameters = parts
         .parameters
@@ -144,6 +159,7 @@ pub(crate) fn check(
         seed,
         accept,
         smc,
+        screen,
         parameters,
         candidates,
         identity: src.identity,

@@ -67,6 +67,8 @@ pub(crate) struct Parameter {
     pub min: f64,
     pub max: f64,
     pub prior: Prior,
+    /// Why this prior range (required by ABC-SMC).
+    pub reason: Option<String>,
     /// The base scenario's value: gives the type (integer or float) of every value written.
     like: Value,
 }
@@ -102,6 +104,63 @@ impl Parameter {
     }
 }
 
+/// A one-at-a-time screen of the parameters before calibrating (ABC-SMC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Screen {
+    pub replications: u64,
+    /// In tolerances of a fitted target.
+    pub threshold: f64,
+}
+
+impl Calibration {
+    /// This calibration with only the parameters numbered `keep` (the others stay at the base
+    /// scenario's values).
+    pub(crate) fn restricted(&self, keep: &[usize]) -> Calibration {
+        Calibration {
+            parameters: keep.iter().map(|&i| self.parameters[i].clone()).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The scenarios of a one-at-a-time screen: every parameter at its base value, then each at
+    /// its least and at its greatest value with the others at their base values. Returns the
+    /// overrides of each (none for the first).
+    pub(crate) fn screen_points(&self) -> Vec<Vec<(String, toml::Value)>> {
+        let mut out = vec![Vec::new()];
+        for p in &self.parameters {
+            for x in [p.min, p.max] {
+                out.push(vec![(p.path.clone(), p.value(x))]);
+            }
+        }
+        out
+    }
+
+    /// Per parameter, how far moving it from its least to its greatest value moves each fitted
+    /// target, in tolerances: `|mean at max - mean at min| / (|published| x tolerance)`, from the
+    /// per-scenario target means of [`Calibration::screen_points`] (fitted targets first).
+    pub(crate) fn screen_effects(&self, means: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        (0..self.parameters.len())
+            .map(|j| {
+                let (lo, hi) = (&means[1 + 2 * j], &means[2 + 2 * j]);
+                self.fit_targets()
+                    .iter()
+                    .enumerate()
+                    .map(|(t, target)| {
+                        let scale =
+                            target.raw.value.abs().max(f64::MIN_POSITIVE) * target.raw.tolerance;
+                        let e = (hi[t] - lo[t]).abs() / scale;
+                        if e.is_nan() {
+                            f64::INFINITY
+                        } else {
+                            e
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// A checked calibration: the candidates' values, the targets, ready to run.
 #[derive(Debug, Clone)]
 pub(crate) struct Calibration {
@@ -119,6 +178,8 @@ pub(crate) struct Calibration {
     pub accept: f64,
     /// The ABC-SMC settings; `None` for rejection.
     pub smc: Option<smc::Settings>,
+    /// ABC-SMC's screen of the parameters, if asked for.
+    pub screen: Option<Screen>,
     pub parameters: Vec<Parameter>,
     /// Per candidate, one value per parameter, as the scenario holds it (rejection; none for
     /// ABC-SMC, whose particles are drawn as it runs).

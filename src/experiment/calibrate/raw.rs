@@ -22,6 +22,20 @@ pub(crate) struct RawCalibration {
     pub seed: u64,
     pub method: RawMethod,
     pub parameters: Vec<RawParameter>,
+    /// ABC-SMC: screen the parameters one at a time before calibrating; only those that move a
+    /// fitted target are calibrated.
+    #[serde(default)]
+    pub screen: Option<RawScreen>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScreen {
+    /// Replications of each screened scenario (common random numbers across them).
+    pub replications: u64,
+    /// A parameter is influential if moving it from its least to its greatest value moves some
+    /// fitted target by at least this many tolerances.
+    pub threshold: f64,
 }
 
 parts! {
@@ -35,6 +49,7 @@ parts! {
         seed: u64 => required,
         method: RawMethod => required,
         parameters: Vec<RawParameter> => required,
+        screen: Option<RawScreen> => or_default,
     }
 }
 
@@ -80,4 +95,8 @@ pub(crate) struct RawParameter {
     /// "uniform" (default) or "log_uniform" (uniform in the logarithm; needs min > 0).
     #[serde(default)]
     pub prior: Option<String>,
+    /// Why this range (a published range, a physical bound, or "+-x% of an assumption"); required
+    /// by ABC-SMC, which calibrates assumptions at scale.
+    #[serde(default)]
+    pub reason: Option<String>,
 }

@@ -291,3 +291,34 @@ fn the_calibrated_table_holds_only_the_fitted_paths_and_whole_arrays() {
     assert_eq!(back["ice"], t["ice"]);
     assert_eq!(back.len(), 3);
 }
+
+#[test]
+fn the_screen_moves_each_parameter_alone_and_measures_effects_in_tolerances() {
+    let cal = checked(raw("")).unwrap();
+    let points = cal.screen_points();
+    // The base, then each parameter at its least and greatest value alone.
+    assert_eq!(points.len(), 1 + 2 * cal.parameters.len());
+    assert!(points[0].is_empty());
+    assert_eq!(
+        points[1],
+        vec![(cal.parameters[0].path.clone(), Value::Float(0.5))]
+    );
+    assert_eq!(
+        points[4],
+        vec![(cal.parameters[1].path.clone(), Value::Integer(20))]
+    );
+    // Fitted target "a" (about 100, tolerance 10%): 90 -> 110 is 20 / (100 x 0.1) = 2
+    // tolerances; the second parameter moves nothing.
+    let fitted = cal.n_fit;
+    let m = |x: f64| vec![x; fitted];
+    let effects = cal.screen_effects(&[m(100.0), m(90.0), m(110.0), m(100.0), m(100.0)]);
+    assert!((effects[0][0] - 2.0).abs() < 1e-12, "{effects:?}");
+    assert_eq!(effects[1][0], 0.0);
+    // A target the model cannot evaluate counts as moved (never screened out by accident).
+    let effects = cal.screen_effects(&[m(1.0), m(f64::NAN), m(1.0), m(1.0), m(1.0)]);
+    assert_eq!(effects[0][0], f64::INFINITY);
+    // Restricted to the second parameter only.
+    let r = cal.restricted(&[1]);
+    assert_eq!(r.parameters.len(), 1);
+    assert_eq!(r.parameters[0].path, cal.parameters[1].path);
+}
