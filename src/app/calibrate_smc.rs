@@ -621,17 +621,22 @@ fn screen(
                 .map_err(|e| anyhow!("a screen run failed: {e}"))?,
         );
     }
-    let effects = cal.screen_effects(&means);
-    let keep: Vec<usize> = effects
+    // The base scenario's replications give each target's noise.
+    let base: Vec<Vec<f64>> = results[..s.replications as usize]
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.iter().copied().fold(0.0, f64::max) >= s.threshold)
-        .map(|(j, _)| j)
+        .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
-    smc_files::write_screen(&path, &cal, &effects, s.threshold)?;
+    let noise = cal.screen_noise(&base);
+    let effects = cal.screen_effects(&means);
+    let verdicts: Vec<(bool, usize)> = effects
+        .iter()
+        .map(|e| crate::experiment::calibrate::screen_verdict(e, &noise, s.threshold))
+        .collect();
+    let keep: Vec<usize> = (0..verdicts.len()).filter(|&j| verdicts[j].0).collect();
+    smc_files::write_screen(&path, &cal, &effects, &noise, &verdicts)?;
     if keep.is_empty() {
         bail!(
-            "no parameter moves a fitted target by {} tolerances across its prior range (see {}): nothing to calibrate",
+            "no parameter moves a fitted target by {} tolerances (and beyond its noise) across its prior range (see {}): nothing to calibrate",
             s.threshold,
             path.display()
         );

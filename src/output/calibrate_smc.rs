@@ -348,13 +348,16 @@ pub(crate) fn write_ensemble(
     Ok(n)
 }
 
-/// `screen.csv`: per parameter its range and reason, its largest effect on a fitted target (in
-/// tolerances, across its prior range), that target, and whether it is calibrated.
+/// `screen.csv`: per parameter its range, its effect on the fitted target it moves most (among
+/// those it moves beyond the threshold and the noise, if any), in tolerances, that target's noise
+/// (twice the standard error of a difference of two means; 0 with one replication), the target,
+/// whether it is calibrated, and its reason.
 pub(crate) fn write_screen(
     path: &Path,
     cal: &Calibration,
     effects: &[Vec<f64>],
-    threshold: f64,
+    noise: &[f64],
+    verdicts: &[(bool, usize)],
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut out = csv::Writer::from_writer(w);
@@ -363,23 +366,20 @@ pub(crate) fn write_screen(
             "prior_min",
             "prior_max",
             "effect_tolerances",
+            "noise_tolerances",
             "most_moved_target",
             "calibrated",
             "reason",
         ])?;
-        for (p, e) in cal.parameters.iter().zip(effects) {
-            let (t, top) =
-                e.iter().enumerate().fold(
-                    (0, f64::NEG_INFINITY),
-                    |a, (i, &x)| if x > a.1 { (i, x) } else { a },
-                );
+        for ((p, e), &(kept, t)) in cal.parameters.iter().zip(effects).zip(verdicts) {
             out.write_record([
                 p.path.clone(),
                 fmt_num(p.min),
                 fmt_num(p.max),
-                fmt_num(top),
+                fmt_num(e[t]),
+                fmt_num(noise[t]),
                 cal.targets[t].raw.name.clone(),
-                (top >= threshold).to_string(),
+                kept.to_string(),
                 p.reason.clone().unwrap_or_default(),
             ])?;
         }
@@ -401,7 +401,7 @@ pub(crate) fn read_screen(path: &Path, cal: &Calibration) -> Result<Option<Vec<u
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| anyhow::anyhow!("{} is malformed: {e}", path.display()))?;
         names.push(rec.get(0).unwrap_or("").to_string());
-        if rec.get(5) == Some("true") {
+        if rec.get(6) == Some("true") {
             keep.push(i);
         }
     }

@@ -146,9 +146,7 @@ impl Calibration {
                     .iter()
                     .enumerate()
                     .map(|(t, target)| {
-                        let scale =
-                            target.raw.value.abs().max(f64::MIN_POSITIVE) * target.raw.tolerance;
-                        let e = (hi[t] - lo[t]).abs() / scale;
+                        let e = (hi[t] - lo[t]).abs() / screen_scale(target);
                         if e.is_nan() {
                             f64::INFINITY
                         } else {
@@ -158,6 +156,53 @@ impl Calibration {
                     .collect()
             })
             .collect()
+    }
+
+    /// Per fitted target, the noise of a screen's difference of two means, in tolerances: twice
+    /// the standard error of a difference of two means of `replications` runs, from the spread of
+    /// the base scenario's runs (`base`: per replication, the fitted targets' values). Zero with
+    /// one replication (no spread to measure).
+    pub(crate) fn screen_noise(&self, base: &[Vec<f64>]) -> Vec<f64> {
+        let r = base.len();
+        self.fit_targets()
+            .iter()
+            .enumerate()
+            .map(|(t, target)| {
+                if r < 2 {
+                    return 0.0;
+                }
+                let v: Vec<f64> = base.iter().map(|x| x[t]).collect();
+                let m = v.iter().sum::<f64>() / r as f64;
+                let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (r - 1) as f64).sqrt();
+                let n = 2.0 * (2.0 / r as f64).sqrt() * sd / screen_scale(target);
+                if n.is_nan() {
+                    0.0
+                } else {
+                    n
+                }
+            })
+            .collect()
+    }
+}
+
+/// A target's tolerance in its own units: `|published| x tolerance`.
+fn screen_scale(t: &Target) -> f64 {
+    t.raw.value.abs().max(f64::MIN_POSITIVE) * t.raw.tolerance
+}
+
+/// Whether a screened parameter is calibrated: some fitted target moves by at least `threshold`
+/// tolerances and by more than its noise. Returns that, and the largest such effect's target (or
+/// the largest effect's, if none counts).
+pub(crate) fn screen_verdict(effects: &[f64], noise: &[f64], threshold: f64) -> (bool, usize) {
+    let counts = |t: usize| effects[t] >= threshold && effects[t] > noise[t];
+    let best = |keep: &dyn Fn(usize) -> bool| {
+        (0..effects.len())
+            .filter(|&t| keep(t))
+            .max_by(|&a, &b| effects[a].total_cmp(&effects[b]))
+    };
+    match best(&counts) {
+        Some(t) => (true, t),
+        None => (false, best(&|_| true).unwrap_or(0)),
     }
 }
 

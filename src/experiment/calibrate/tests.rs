@@ -317,6 +317,26 @@ fn the_screen_moves_each_parameter_alone_and_measures_effects_in_tolerances() {
     // A target the model cannot evaluate counts as moved (never screened out by accident).
     let effects = cal.screen_effects(&[m(1.0), m(f64::NAN), m(1.0), m(1.0), m(1.0)]);
     assert_eq!(effects[0][0], f64::INFINITY);
+    // Noise from the base scenario's replications: values 95 and 105 of target "a" have sd 7.07;
+    // twice the standard error of a difference of two means of 2 runs is 2 x 7.07 = 14.1, or
+    // 1.41 tolerances of 10.
+    let mut base = vec![m(100.0), m(100.0)];
+    base[0][0] = 95.0;
+    base[1][0] = 105.0;
+    let noise = cal.screen_noise(&base);
+    assert!(
+        (noise[0] - 2.0 * 50f64.sqrt() / 10.0).abs() < 1e-12,
+        "{noise:?}"
+    );
+    assert_eq!(cal.screen_noise(&base[..1])[0], 0.0);
+    // An effect counts at the threshold and beyond the noise.
+    assert_eq!(screen_verdict(&[2.0], &[1.41], 0.25), (true, 0));
+    assert_eq!(screen_verdict(&[1.0], &[1.41], 0.25), (false, 0));
+    assert_eq!(screen_verdict(&[0.2], &[0.0], 0.25), (false, 0));
+    assert_eq!(
+        screen_verdict(&[0.3, 5.0, 0.6], &[0.0, 9.0, 0.1], 0.25),
+        (true, 2)
+    );
     // Restricted to the second parameter only.
     let r = cal.restricted(&[1]);
     assert_eq!(r.parameters.len(), 1);
