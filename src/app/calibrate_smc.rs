@@ -268,14 +268,14 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
                 );
             }
             let d = distances(&cal, &recorded[from..from + n]);
+            failed += recorded[from..from + n]
+                .iter()
+                .filter(|r| matches!(r, Some(Err(_))))
+                .count();
             let closed = smc
                 .tell(from, &d)
                 .map_err(|e| anyhow!("generation {g} in {}: {e}", dir.display()))?;
             if closed {
-                failed += recorded[..smc.told()]
-                    .iter()
-                    .filter(|r| matches!(r, Some(Err(_))))
-                    .count();
                 last_means = recorded;
                 break;
             }
@@ -323,7 +323,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
         .expect("generation 0 is never abandoned");
     if smc.history.last().is_some_and(|h| h.abandoned) {
         let dir = generation_dir(out, last_closed.generation);
-        last_means = files::read_log(&cal, &dir, last_closed.runs.max(1))?;
+        last_means = read_logs(&cal, &dir, last_closed.runs.max(1))?;
     }
     let means: Vec<Vec<f64>> = pop
         .index
@@ -451,6 +451,15 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     };
     manifest::write_sorted(&out.join(MANIFEST), &outcome.manifest())?;
     outcome.emit(args.printing.json, args.printing.quiet)?;
+    if failed > 0 {
+        bail!(
+            "{} failed and were left out (their errors are in {}/{}/gen-*/{})",
+            counted(failed as u64, "particle", "particles"),
+            out.display(),
+            smc_files::GENERATIONS_DIR,
+            candidates::FILE
+        );
+    }
     Ok(())
 }
 

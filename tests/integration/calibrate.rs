@@ -566,6 +566,36 @@ fn the_screen_calibrates_only_parameters_that_move_a_fitted_target() {
 }
 
 #[test]
+fn a_failed_abc_smc_particle_is_recorded_left_out_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    write_targets(d, [1500.0, 0.25, 2400.0]);
+    let c = write_calibration(d, "cal.toml", &smc_calibration(2));
+    // Particle 3 of every generation fails.
+    let err = cmd(d)
+        .env("CUSTODY_SIM_FAIL_JOBS", "3")
+        .args(["calibrate", c.to_str().unwrap(), "-q", "-o", "out"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8_lossy(&err);
+    assert!(
+        msg.contains("2 particles failed") && msg.contains("gen-"),
+        "{msg}"
+    );
+    let (h, rows) = read_csv(&d.join("out/generations/gen-000/candidates.csv"));
+    assert_eq!(rows[3][col(&h, "status")], "failed");
+    // Left out: generation 0's population never holds it.
+    let (h, rows) = read_csv(&d.join("out/generations/gen-000/population.csv"));
+    assert_eq!(rows.len(), 40);
+    assert!(rows.iter().all(|r| r[col(&h, "particle")] != "3"));
+    assert!(d.join("out/calibrated.toml").is_file());
+}
+
+#[test]
 fn bad_abc_smc_settings_are_refused_with_the_field() {
     refused(
         "fit = [\"ntas_2019\"]\nreplications = 1\nseed = 1\n\n[method]\nkind = \"abc_smc\"\npopulation = 5\nalpha = 1.5\nmin_acceptance = 0\nmax_generations = 0\nkernel = \"wide\"\ncandidates = 10\n[[parameters]]\npath = \"ice.nta_probability\"\nmin = 0.2\nmax = 1.0\n",
