@@ -80,6 +80,55 @@ pub(crate) const HUMAN_NAMES: &[(&str, &str)] = &[
         "time.contact_window_days",
         "Contact window (days a contact keeps a child locatable)",
     ),
+    // Assumptions of the baseline's calibration (scenarios/calibration/baseline.toml).
+    (
+        "orr.cases_per_case_manager",
+        "Vetting cases per ORR case manager",
+    ),
+    (
+        "orr.release_processing_days_mean",
+        "Average days from approval to release",
+    ),
+    (
+        "vetting.home_study_days_mean",
+        "Average days per home study",
+    ),
+    (
+        "sponsors.incomplete_record_extra_days_mean",
+        "Extra days when CBP's referral record is incomplete",
+    ),
+    (
+        "cbp.processing_hours_mean",
+        "Average hours of CBP processing",
+    ),
+    (
+        "cbp.transport_hours_mean",
+        "Average hours of transport to an ORR shelter",
+    ),
+    (
+        "cbp.record_completeness_probability",
+        "Share of CBP referral records complete",
+    ),
+    (
+        "orr.influx_open_delay_days",
+        "Days to stand up influx sites",
+    ),
+    (
+        "ice.nta_probability",
+        "Chance ICE issues a Notice to Appear once it holds an address",
+    ),
+    (
+        "court.representation_probability",
+        "Share of children with a lawyer",
+    ),
+    (
+        "wellbeing_calls.reach_probability_if_stale",
+        "Chance a call reaches a household that has moved",
+    ),
+    (
+        "orr.voluntary_departure_rate_per_year",
+        "Voluntary departures from ORR care per year",
+    ),
 ];
 
 /// The human name of a metric (its label in the catalogue, [`crate::sim::metrics`]), daily
