@@ -365,7 +365,8 @@ pub struct SmcGeneration {
 }
 
 /// The ABC-SMC of `calibrate` (kind = "abc_smc") over any model, for other programs: ask for
-/// parameter values, run the model on them, tell their distances, until [`AbcSmc::done`]. The same
+/// parameter values, run the model on them, tell their distances, until [`AbcSmc::stopped`] says
+/// why it stopped. The same
 /// algorithm, settings, checks and random streams as the command line.
 #[derive(Debug, Clone)]
 pub struct AbcSmc {
