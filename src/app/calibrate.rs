@@ -85,6 +85,30 @@ pub(super) fn mean_of(reps: Vec<Result<Vec<f64>, String>>) -> Result<Vec<f64>, S
     Ok(sum.into_iter().map(|s| s / n).collect())
 }
 
+/// Every parameter's prior, posterior summary and fitted value, for the summary and `--json`.
+pub(super) fn parameter_outcomes(
+    cal: &Calibration,
+    posteriors: &[calibrate::Posterior],
+    fitted: &[f64],
+) -> Vec<ParameterOutcome> {
+    cal.parameters
+        .iter()
+        .zip(posteriors)
+        .zip(fitted)
+        .map(|((p, q), &f)| ParameterOutcome {
+            path: p.path.clone(),
+            prior: p.prior.name(),
+            min: p.min,
+            max: p.max,
+            fitted: f,
+            posterior_mean: q.mean,
+            posterior_median: q.median,
+            ci95_low: q.low,
+            ci95_high: q.high,
+        })
+        .collect()
+}
+
 /// `to` as a path relative to the folder `from` (both made absolute), with `/` separators; the
 /// absolute path if they share no root.
 fn relative_to(from: &Path, to: &Path) -> Result<String> {
@@ -235,23 +259,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         out: out.display().to_string(),
         calibrated_scenario: calibrated_path.display().to_string(),
         files: files.map(String::from).to_vec(),
-        parameters: cal
-            .parameters
-            .iter()
-            .zip(&posteriors)
-            .zip(&fitted)
-            .map(|((p, q), &f)| ParameterOutcome {
-                path: p.path.clone(),
-                prior: p.prior.name(),
-                min: p.min,
-                max: p.max,
-                fitted: f,
-                posterior_mean: q.mean,
-                posterior_median: q.median,
-                ci95_low: q.low,
-                ci95_high: q.high,
-            })
-            .collect(),
+        parameters: parameter_outcomes(&cal, &posteriors, &fitted),
         targets: results,
         distances: (d(accepted[0]), d(accepted[accepted.len() - 1])),
         extends,

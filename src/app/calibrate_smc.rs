@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use super::calibrate::{check_folder, fit_results, write_calibrated};
-use super::outcome::{CalibrateOutcome, CommandOutcome, ParameterOutcome};
+use super::calibrate::{check_folder, fit_results, parameter_outcomes, write_calibrated};
+use super::outcome::{CalibrateOutcome, CommandOutcome};
 use super::{bad_input, lock_out, progress_bar};
 use crate::cli::CalibrateArgs;
 use crate::experiment::calibrate::smc::{self, Smc};
@@ -414,23 +414,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
                 [&c.svg, &c.png].map(|p| p.strip_prefix(out).unwrap_or(p).display().to_string())
             }))
             .collect(),
-        parameters: cal
-            .parameters
-            .iter()
-            .zip(&posteriors)
-            .zip(&fitted)
-            .map(|((p, q), &f)| ParameterOutcome {
-                path: p.path.clone(),
-                prior: p.prior.name(),
-                min: p.min,
-                max: p.max,
-                fitted: f,
-                posterior_mean: q.mean,
-                posterior_median: q.median,
-                ci95_low: q.low,
-                ci95_high: q.high,
-            })
-            .collect(),
+        parameters: parameter_outcomes(&cal, &posteriors, &fitted),
         targets: results,
         distances: (
             pop.d.iter().copied().fold(f64::INFINITY, f64::min),

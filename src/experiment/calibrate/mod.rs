@@ -18,6 +18,7 @@ pub(crate) mod raw;
 pub(crate) mod smc;
 #[cfg(test)]
 mod tests;
+mod weighted;
 
 use std::path::PathBuf;
 

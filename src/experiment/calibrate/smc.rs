@@ -36,58 +36,12 @@ use rand_distr::StandardNormal;
 
 use crate::rng::{self, Stream};
 
-/// One coordinate of the latent space, where the prior is uniform on `[lo, hi]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Dim {
-    pub lo: f64,
-    pub hi: f64,
-    /// The parameter is the exponential of the coordinate (a log-uniform prior).
-    pub log: bool,
-    /// The parameter is a whole number in `[min, max]`: the coordinate rounded.
-    pub integer: bool,
-    min: f64,
-    max: f64,
-}
-
-impl Dim {
-    /// The latent coordinate of a parameter with range `[min, max]` (`min` > 0 if `log`; for a
-    /// whole number, `min` - 1/2 > 0 if `log`).
-    pub(crate) fn new(min: f64, max: f64, log: bool, integer: bool) -> Dim {
-        let (a, b) = if integer {
-            (min.ceil() - 0.5, max.floor() + 0.5)
-        } else {
-            (min, max)
-        };
-        let (lo, hi) = if log { (a.ln(), b.ln()) } else { (a, b) };
-        Dim {
-            lo,
-            hi,
-            log,
-            integer,
-            min,
-            max,
-        }
-    }
-
-    /// The parameter's value at coordinate `z`.
-    pub(crate) fn value(&self, z: f64) -> f64 {
-        let x = if self.log { z.exp() } else { z };
-        if self.integer {
-            x.round().clamp(self.min.ceil(), self.max.floor())
-        } else {
-            x.clamp(self.min, self.max)
-        }
-    }
-
-    /// The coordinate at quantile `u` in `[0, 1]` of the prior.
-    pub(crate) fn at(&self, u: f64) -> f64 {
-        self.lo + u * (self.hi - self.lo)
-    }
-
-    fn inside(&self, z: f64) -> bool {
-        z >= self.lo && z <= self.hi
-    }
-}
+mod space;
+use super::weighted::log_sum_exp;
+pub(crate) use super::weighted::{
+    weighted_correlation, weighted_mean_sd, weighted_posterior, weighted_quantile,
+};
+pub(crate) use space::Dim;
 
 /// How new particles are moved from their ancestors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -703,93 +657,6 @@ impl Smc {
         } else {
             None
         }
-    }
-}
-
-/// `ln(sum(exp(x)))` without overflow.
-fn log_sum_exp(x: &[f64]) -> f64 {
-    let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !m.is_finite() {
-        return m;
-    }
-    m + x.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
-}
-
-/// The `p` quantile of `values` with `weights` (summing to 1): the smallest value whose
-/// cumulative weight reaches `p`, interpolated between neighbours at the midpoints of their
-/// weights (so that equal weights give the usual median). Values of weight 0 are left out.
-pub(crate) fn weighted_quantile(values: &[f64], weights: &[f64], p: f64) -> f64 {
-    let mut v: Vec<(f64, f64)> = values
-        .iter()
-        .copied()
-        .zip(weights.iter().copied())
-        .filter(|x| x.1 > 0.0)
-        .collect();
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let total: f64 = v.iter().map(|x| x.1).sum();
-    // Midpoint of each value's share of the cumulative weight.
-    let mut mids = Vec::with_capacity(v.len());
-    let mut c = 0.0;
-    for (_, w) in &v {
-        mids.push((c + w / 2.0) / total);
-        c += w;
-    }
-    if p <= mids[0] {
-        return v[0].0;
-    }
-    if p >= mids[mids.len() - 1] {
-        return v[v.len() - 1].0;
-    }
-    let i = mids.partition_point(|&m| m <= p);
-    let (a, b) = (mids[i - 1], mids[i]);
-    let t = if b > a { (p - a) / (b - a) } else { 0.0 };
-    v[i - 1].0 + t * (v[i].0 - v[i - 1].0)
-}
-
-/// The weighted posterior summary of one parameter: weighted mean, median and 95% interval (the
-/// 2.5% and 97.5% weighted quantiles).
-pub(crate) fn weighted_posterior(values: &[f64], weights: &[f64]) -> super::Posterior {
-    let total: f64 = weights.iter().sum();
-    super::Posterior {
-        mean: values.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>() / total,
-        median: weighted_quantile(values, weights, 0.5),
-        low: weighted_quantile(values, weights, 0.025),
-        high: weighted_quantile(values, weights, 0.975),
-    }
-}
-
-/// Weighted mean and standard deviation.
-pub(crate) fn weighted_mean_sd(x: &[f64], w: &[f64]) -> (f64, f64) {
-    let total: f64 = w.iter().sum();
-    let m = x.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / total;
-    let v = x
-        .iter()
-        .zip(w)
-        .map(|(x, w)| w * (x - m).powi(2))
-        .sum::<f64>()
-        / total;
-    (m, v.sqrt())
-}
-
-/// Weighted Pearson correlation of `x` and `y` (NaN if either does not vary).
-pub(crate) fn weighted_correlation(x: &[f64], y: &[f64], w: &[f64]) -> f64 {
-    let (mx, sx) = weighted_mean_sd(x, w);
-    let (my, sy) = weighted_mean_sd(y, w);
-    let total: f64 = w.iter().sum();
-    let c = x
-        .iter()
-        .zip(y)
-        .zip(w)
-        .map(|((a, b), w)| w * (a - mx) * (b - my))
-        .sum::<f64>()
-        / total;
-    if sx > 0.0 && sy > 0.0 {
-        c / (sx * sy)
-    } else {
-        f64::NAN
     }
 }
 
