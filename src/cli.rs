@@ -220,6 +220,11 @@ pub struct ValidateArgs {
     /// Master seed.
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
+    /// Share of the cohort simulated (0.001 to 1): arrivals and every capacity are multiplied by
+    /// it, as `run --scale` does; targets that count children or events are compared per whole
+    /// cohort (the model's count divided by the share), shares and means as they are.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
     /// `--threads`.
     #[command(flatten)]
     pub workers: Workers,

@@ -206,7 +206,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let posteriors = calibrate::posteriors(&cal, &accepted);
     let fitted = calibrate::fitted(&cal, &posteriors);
     let fitted_sc = cal
-        .scenario_with(&fitted, &format!("{} fitted values", cal.file.display()))
+        .written_scenario(&fitted, &format!("{} fitted values", cal.file.display()))
         .map_err(|e| {
             anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
         })?;
@@ -229,7 +229,10 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         "replications",
     );
     bar.set_message(format!("running {}", calibrated_path.display()));
-    let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
+    let at_scale = cal
+        .at_scale(&calibrated, &calibrated_path.display().to_string())
+        .map_err(BadInput)?;
+    let runs = run_replications(&runner, &at_scale.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let results = fit_results(&cal, &runs);
     let start = &cal.base.loaded.raw.time.start_date;
@@ -255,6 +258,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
             candidates_run_now: pending,
             candidates_failed: failed,
             accepted: accepted.len(),
+            scale: (cal.scale != 1.0).then_some(cal.scale),
         },
         out: out.display().to_string(),
         calibrated_scenario: calibrated_path.display().to_string(),

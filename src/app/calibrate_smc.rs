@@ -12,6 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::calibrate::{check_folder, fit_results, parameter_outcomes, write_calibrated};
 use super::outcome::{CalibrateOutcome, CommandOutcome};
+use super::BadInput;
 use super::{bad_input, lock_out, progress_bar};
 use crate::cli::CalibrateArgs;
 use crate::experiment::calibrate::smc::{self, Smc};
@@ -362,7 +363,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     )?;
     let ensemble = smc_files::write_ensemble(&out.join(smc_files::ENSEMBLE), &cal, &smc, &pop)?;
     let fitted_sc = cal
-        .scenario_with(&fitted, &format!("{} fitted values", cal.file.display()))
+        .written_scenario(&fitted, &format!("{} fitted values", cal.file.display()))
         .map_err(|e| {
             anyhow!("the fitted values (posterior medians) do not make a valid scenario: {e}")
         })?;
@@ -371,7 +372,10 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
     let reps = cal.replications;
     let bar = progress_bar(reps, quiet, "replications");
     bar.set_message(format!("running {}", calibrated_path.display()));
-    let runs = run_replications(&runner, &calibrated.params, cal.seed, reps, &|| bar.inc(1))?;
+    let at_scale = cal
+        .at_scale(&calibrated, &calibrated_path.display().to_string())
+        .map_err(BadInput)?;
+    let runs = run_replications(&runner, &at_scale.params, cal.seed, reps, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let results = fit_results(&cal, &runs);
     files::write_fit(&out.join(target::FIT_FILE), start, &results)?;
@@ -403,6 +407,7 @@ pub(super) fn calibrate_smc(cal: Calibration, args: &CalibrateArgs, out: &Path) 
             candidates_run_now: run_now as usize,
             candidates_failed: failed,
             accepted: pop.z.len(),
+            scale: (cal.scale != 1.0).then_some(cal.scale),
         },
         out: out.display().to_string(),
         calibrated_scenario: calibrated_path.display().to_string(),
@@ -591,12 +596,12 @@ fn screen(
     let results = runner.map(
         &tasks,
         |&(i, rep)| {
-            let sc = crate::scenario::overrides::with_overrides(
-                &cal.base,
-                &points[i],
-                &format!("{} screen point {i}", cal.file.display()),
-            )
-            .map_err(|e| e.to_string())?;
+            let sc = cal
+                .scenario_from(
+                    &points[i],
+                    &format!("{} screen point {i}", cal.file.display()),
+                )
+                .map_err(|e| e.to_string())?;
             let mut log = DailyLog::default();
             let summary = simulate(&sc.params, cal.seed, rep, &mut log);
             Ok(cal.targets[..n_fit]

@@ -18,8 +18,13 @@ use crate::scenario;
 
 pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let sc = scenario::load(&args.scenario).map_err(BadInput)?;
+    let sc = super::explorer::at_scale_arg(sc, args.scale, &args.scenario)?;
     let start = sc.loaded.raw.time.start_date.clone();
-    let targets = targets::load(&args.targets, &start, sc.params.horizon_days).map_err(BadInput)?;
+    let targets: Vec<Target> = targets::load(&args.targets, &start, sc.params.horizon_days)
+        .map_err(BadInput)?
+        .into_iter()
+        .map(|t| t.at_cohort_share(args.scale))
+        .collect();
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let stem = args
             .scenario
@@ -67,6 +72,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
         targets_file: args.targets.display().to_string(),
         seed: args.seed,
         replications: args.replications,
+        scale: args.scale,
         out: out_dir.display().to_string(),
         files: [VALIDATION_FILE, MANIFEST].map(String::from).to_vec(),
         targets_total: results.len(),

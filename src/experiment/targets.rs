@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::input::{self, parts, Problems};
-use crate::sim::series_names;
+use crate::sim::{series_grows_with_cohort, series_names};
 use crate::sim::{DaySnapshot, RunSummary};
 use crate::stats::{interval, Interval};
 
@@ -118,12 +118,35 @@ pub(crate) struct Target {
     pub qualifier: Qualifier,
     pub role: Role,
     scale: f64,
+    /// How the value grows with the cohort: 1 for a count or a total, 0 for a share, a mean or a
+    /// ratio of two counts (see [`Target::cohort_power`]).
+    cohort_power: i32,
+    /// The share of the cohort the runs simulate ([`Target::at_cohort_share`]); 1 by default.
+    cohort_share: f64,
 }
 
 impl Target {
+    /// How the target's value grows with the size of the cohort: the power of the cohort share
+    /// it is proportional to. A count or a total (children, events, care-days, child-years) is 1;
+    /// a share, a mean or a day is 0; `per` subtracts the power of its series (released per
+    /// transferred is 1 - 1 = 0).
+    #[cfg(test)]
+    pub(crate) fn cohort_power(&self) -> i32 {
+        self.cohort_power
+    }
+
+    /// This target for runs that simulate `share` of the cohort (`run --scale`, arrivals and
+    /// every capacity scaled alike): its model values are divided by `share` to the power of
+    /// [`Target::cohort_power`], so a count is compared with the published figure as if for the
+    /// whole cohort and a share or a mean as it is. Setting it again replaces the last share.
+    pub(crate) fn at_cohort_share(mut self, share: f64) -> Target {
+        self.cohort_share = share;
+        self
+    }
+
     /// The model's value in one replication.
     pub(crate) fn evaluate(&self, days: &[DaySnapshot], summary: &RunSummary) -> f64 {
-        let scale = self.scale;
+        let scale = self.scale / self.cohort_share.powi(self.cohort_power);
         if self.aggregate == Aggregate::Run {
             return summary.metrics()[self.metric].1 * scale;
         }
@@ -390,6 +413,14 @@ fn target(
     let scale = numbers(p, &f, t);
     let (aggregate, (metric, minus, per), qualifier, role, scale) =
         (aggregate?, metrics?, qualifier?, role?, scale?);
+    let grows = |i: usize| -> i32 {
+        let g = if aggregate == Aggregate::Run {
+            crate::sim::metrics::catalogue()[i].grows_with_cohort()
+        } else {
+            series_grows_with_cohort(names.series[i])
+        };
+        i32::from(g)
+    };
     Some(Target {
         raw: t.clone(),
         metric,
@@ -399,6 +430,8 @@ fn target(
         qualifier,
         role,
         scale,
+        cohort_power: grows(metric) - per.map(grows).unwrap_or(0),
+        cohort_share: 1.0,
     })
 }
 
@@ -615,5 +648,58 @@ mod tests {
         };
         assert!(check(&mut p, &[None], bad_start).is_none());
         assert_eq!(fields(&p), ["targets", "(scenario) time.start_date"]);
+    }
+    /// A target of `metric` (with `extra` fields), checked.
+    fn checked(metric: &str, extra: &str) -> Target {
+        let mut t = raw(extra);
+        t.metric = metric.into();
+        let mut p = Problems::default();
+        let got = check(&mut p, &[Some(t)], CALENDAR);
+        assert!(p.is_empty(), "{:?}", p.problems);
+        got.unwrap().remove(0)
+    }
+
+    #[test]
+    fn counts_grow_with_the_cohort_and_shares_and_means_do_not() {
+        let day = "aggregate = \"at_date\"\ndate = \"2018-10-02\"";
+        let run = "aggregate = \"run\"";
+        let power = |metric: &str, extra: &str| checked(metric, extra).cohort_power();
+        assert_eq!(power("released", day), 1);
+        assert_eq!(power("orr_discharge_care_days_cum", day), 1);
+        assert_eq!(power("accurate_share_ice", day), 0);
+        assert_eq!(power("released", &format!("{day}\nper = \"arrived\"")), 0);
+        assert_eq!(power("released", &format!("{day}\nminus = \"arrived\"")), 1);
+        assert_eq!(power("released", run), 1);
+        assert_eq!(power("unlocatable_by_ice_child_years", run), 1);
+        assert_eq!(power("cbp_hours_mean", run), 0);
+        assert_eq!(power("care_days_mean", run), 0);
+        assert_eq!(power("over_72h_share", run), 0);
+    }
+
+    #[test]
+    fn a_run_at_a_share_of_the_cohort_is_compared_as_the_whole_cohort() {
+        let day = "aggregate = \"at_date\"\ndate = \"2018-10-02\"";
+        let mut snap = DaySnapshot {
+            released: 30,
+            arrived: 60,
+            ..DaySnapshot::default()
+        };
+        snap.accurate[crate::sim::Agency::Ice as usize] = 12;
+        let days = vec![snap.clone(), snap.clone()];
+        let summary = RunSummary::default();
+        let eval = |t: Target| t.evaluate(&days, &summary);
+        let released = checked("released", day);
+        assert_eq!(eval(released.clone()), 30.0);
+        assert_eq!(eval(released.clone().at_cohort_share(0.1)), 300.0);
+        // Set again, the last share counts (not the product of the two).
+        assert_eq!(
+            eval(released.at_cohort_share(0.1).at_cohort_share(0.5)),
+            60.0
+        );
+        let share = checked("released", &format!("{day}\nper = \"arrived\""));
+        assert_eq!(eval(share.clone()), 0.5);
+        assert_eq!(eval(share.at_cohort_share(0.1)), 0.5);
+        let accurate = checked("accurate_share_ice", day);
+        assert_eq!(eval(accurate.clone().at_cohort_share(0.25)), eval(accurate));
     }
 }

@@ -124,6 +124,9 @@ pub(crate) struct ValidateManifest {
     pub targets_total: usize,
     pub targets_failed: usize,
     pub outputs: Vec<String>,
+    /// Share of the cohort simulated (`validate --scale`), when not the whole cohort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
 }
 
 /// `journey`'s `manifest.json`.
@@ -158,6 +161,9 @@ pub(crate) struct CalibrationRun {
     pub candidates_failed: usize,
     /// Candidates accepted.
     pub accepted: usize,
+    /// Share of the cohort simulated (the calibration file's `scale`), when not the whole cohort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
 }
 
 /// `calibrate`'s `manifest.json`.

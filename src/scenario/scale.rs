@@ -33,6 +33,21 @@ pub(crate) const SCALED_COUNTS: &[&str] = &[
 /// Fields of every targeted operation (`recovery.operations.<key>`) scaled with the cohort.
 const SCALED_OPERATION_FIELDS: &[&str] = &["capacity_per_day", "partner_capacity_per_day"];
 
+/// The smallest share of the cohort that may be simulated.
+pub(crate) const MIN_SCALE: f64 = 0.001;
+
+/// Why `scale` is not a share of the cohort that may be simulated (`None` if it is): a number in
+/// [[`MIN_SCALE`], 1].
+pub(crate) fn scale_problem(scale: f64) -> Option<String> {
+    if scale.is_finite() && (MIN_SCALE..=1.0).contains(&scale) {
+        None
+    } else {
+        Some(format!(
+            "{scale}: must be a share of the cohort between {MIN_SCALE} and 1 (e.g. 0.1 for 10%)"
+        ))
+    }
+}
+
 /// A count scaled by `f`: rounded to a whole number, never below 1 if it was at least 1 (a
 /// capacity never vanishes, and the scenario refuses zero capacities).
 fn scaled_count(v: i64, f: f64) -> i64 {

@@ -18,7 +18,8 @@ pub use self::core::locate::{
 pub use self::core::metrics;
 pub use self::core::observer::{ChildEvent, DailyLog, NoObserver, Observer};
 pub use self::core::snapshot::{
-    flow_columns, series_names, CumulativeColumn, DaySnapshot, CUMULATIVE, N_CUMULATIVE,
+    flow_columns, series_grows_with_cohort, series_names, CumulativeColumn, DaySnapshot,
+    CUMULATIVE, N_CUMULATIVE,
 };
 pub use self::core::summary::RunSummary;
 pub use engine::{simulate, simulate_verified};

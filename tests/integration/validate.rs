@@ -242,3 +242,81 @@ fn bad_targets_are_refused() {
     // An unknown key.
     refused(&format!("{ok}\nweight = 2\n"), &["weight"]);
 }
+
+#[test]
+fn validate_at_a_share_of_the_cohort_compares_counts_per_whole_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = small(dir.path());
+    let t = targets(
+        dir.path(),
+        r#"
+[[targets]]
+name = "released"
+metric = "released"
+aggregate = "run"
+value = 1000
+qualifier = "about"
+tolerance = 0.5
+definition = "test"
+source = "test"
+
+[[targets]]
+name = "care_days"
+metric = "care_days_mean"
+aggregate = "run"
+value = 40
+qualifier = "about"
+tolerance = 0.5
+definition = "test"
+source = "test"
+"#,
+    );
+    let s = s.to_str().unwrap();
+    let run = json_of(
+        dir.path(),
+        &["run", s, "--scale", "0.5", "-r", "2", "--json", "-o", "r"],
+    );
+    let mean = |m: &str| run["metrics"][m]["mean"].as_f64().unwrap();
+    let out = cmd(dir.path())
+        .args([
+            "validate",
+            s,
+            "--targets",
+            t.to_str().unwrap(),
+            "--scale",
+            "0.5",
+            "-r",
+            "2",
+            "-o",
+            "v",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("at 0.5 of the cohort (counts compared per whole cohort)"),
+        "{text}"
+    );
+    let (h, rows) = read_csv(&dir.path().join("v/validation.csv"));
+    let model = |i: usize| -> f64 { rows[i][col(&h, "model_mean")].parse().unwrap() };
+    // The same runs as `run --scale 0.5`: a count doubled, a mean as it is.
+    assert_eq!(model(0), 2.0 * mean("released"));
+    assert_eq!(model(1), mean("care_days_mean"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("v/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["scale"], 0.5);
+
+    let bad = cmd(dir.path())
+        .args(["validate", s, "--targets", t.to_str().unwrap()])
+        .args(["--scale", "2", "-o", "bad"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--scale") && err.contains("between 0.001 and 1"),
+        "{err}"
+    );
+    assert!(!dir.path().join("bad").exists());
+}

@@ -23,30 +23,27 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 
 pub(super) use self::load::load;
-use self::types::{lever_views, MIN_SCALE};
+use self::types::lever_views;
 use super::{progress_bar, BadInput};
 use crate::cli::ExplorerArgs;
 use crate::error::ScenarioError;
 use crate::output::explorer::{self as page, CellRuns, Month, PageInput, RunDigest};
 use crate::runner::Runner;
 use crate::scenario::overrides::show;
-use crate::scenario::scale::{at_scale, scale_overrides};
+use crate::scenario::scale::{at_scale, scale_overrides, scale_problem};
 use crate::scenario::{self, Scenario};
 use crate::sim::{series_names, simulate, DaySnapshot, Observer};
 
 /// Check a `--scale` given on the command line.
-fn check_scale(scale: f64) -> Result<(), ScenarioError> {
-    if scale.is_finite() && (MIN_SCALE..=1.0).contains(&scale) {
-        Ok(())
-    } else {
-        Err(ScenarioError::Schema {
+pub(super) fn check_scale(scale: f64) -> Result<(), ScenarioError> {
+    match scale_problem(scale) {
+        None => Ok(()),
+        Some(message) => Err(ScenarioError::Schema {
             path: "(command line)".into(),
             chain: String::new(),
             field: "--scale".into(),
-            message: format!(
-                "{scale}: must be a share of the cohort between {MIN_SCALE} and 1 (e.g. 0.1 for 10%)"
-            ),
-        })
+            message,
+        }),
     }
 }
 

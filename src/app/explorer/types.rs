@@ -22,8 +22,6 @@ pub(crate) const LEVELS: (usize, usize) = (2, 5);
 pub(crate) const MAX_CELLS: usize = 256;
 /// Most steps of the teacher's mode.
 pub(crate) const MAX_STEPS: usize = 8;
-/// The smallest share of the cohort that may be simulated.
-pub(crate) const MIN_SCALE: f64 = 0.001;
 
 /// One lever, checked.
 #[derive(Debug, Clone)]

@@ -20,6 +20,8 @@ pub(crate) struct ValidateOutcome<'a> {
     pub targets_file: String,
     pub seed: u64,
     pub replications: u64,
+    /// The share of the cohort simulated (`--scale`).
+    pub scale: f64,
     /// The output folder.
     pub out: String,
     /// Every file written, relative to `out`.
@@ -53,6 +55,7 @@ impl ValidateOutcome<'_> {
             targets_total: self.targets_total,
             targets_failed: self.targets_failed,
             outputs: self.files.clone(),
+            scale: (self.scale != 1.0).then_some(self.scale),
         }
     }
 }
@@ -63,8 +66,16 @@ impl CommandOutcome for ValidateOutcome<'_> {
     }
 
     fn summary(&self) -> String {
+        let cohort = if self.scale == 1.0 {
+            String::new()
+        } else {
+            format!(
+                " at {} of the cohort (counts compared per whole cohort)",
+                self.scale
+            )
+        };
         let mut s = format!(
-            "Validation of \"{}\" against {}: {} replications, seed {}, {:.1} s\n",
+            "Validation of \"{}\" against {}{cohort}: {} replications, seed {}, {:.1} s\n",
             self.scenario, self.targets_file, self.replications, self.seed, self.wall_time_seconds
         );
         s.push_str(&output::validation_table(&self.targets));

@@ -90,6 +90,10 @@ pub(crate) fn check(
     if let Some(r) = parts.replications {
         shared::replications(&mut p, r);
     }
+    let scale = parts.scale.flatten().unwrap_or(1.0);
+    if let Some(message) = crate::scenario::scale::scale_problem(scale) {
+        p.field("scale", message);
+    }
     let method = parts
         .method
         .as_ref()
@@ -147,7 +151,10 @@ pub(crate) fn check(
         }
         checks::Method::Smc(s) => (Vec::new(), 0.0, Some(s)),
     };
-    let targets: Vec<Target> = chosen.iter().map(|&t| src.targets[t].clone()).collect();
+    let targets: Vec<Target> = chosen
+        .iter()
+        .map(|&t| src.targets[t].clone().at_cohort_share(scale))
+        .collect();
     let cal = Calibration {
         file: file.to_path_buf(),
         base_path: src.base_path,
@@ -162,6 +169,7 @@ pub(crate) fn check(
         screen,
         parameters,
         candidates,
+        scale,
         identity: src.identity,
     };
     // Every candidate must be a valid scenario: refuse the calibration before anything runs. An

@@ -230,6 +230,9 @@ pub(crate) struct Calibration {
     /// Per candidate, one value per parameter, as the scenario holds it (rejection; none for
     /// ABC-SMC, whose particles are drawn as it runs).
     pub candidates: Vec<Vec<f64>>,
+    /// The share of the cohort every run simulates (1: the whole cohort); the targets compare
+    /// counts per whole cohort ([`Target::at_cohort_share`]).
+    pub scale: f64,
     /// SHA-256 of the calibration file, the base scenario chain and the targets file: identifies
     /// the calibration for resume.
     pub identity: String,
@@ -258,13 +261,40 @@ impl Calibration {
             .collect()
     }
 
-    /// The base scenario with the parameters set to `values`, checked. `label` names it in errors.
+    /// The base scenario with the parameters set to `values`, checked, at the calibration's
+    /// share of the cohort. `label` names it in errors.
     pub(crate) fn scenario_with(
         &self,
         values: &[f64],
         label: &str,
     ) -> Result<Scenario, ScenarioError> {
+        self.scenario_from(&self.overrides(values), label)
+    }
+
+    /// The base scenario with `overrides`, checked, then at the calibration's share of the cohort
+    /// (the overrides first, so that a calibrated capacity is scaled like the others).
+    pub(crate) fn scenario_from(
+        &self,
+        overrides: &[(String, Value)],
+        label: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let sc = overrides::with_overrides(&self.base, overrides, label)?;
+        self.at_scale(&sc, label)
+    }
+
+    /// The scenario a calibration writes: the base with the parameters at `values`, for the
+    /// whole cohort (not scaled; [`Calibration::at_scale`] scales it for the calibration's runs).
+    pub(crate) fn written_scenario(
+        &self,
+        values: &[f64],
+        label: &str,
+    ) -> Result<Scenario, ScenarioError> {
         overrides::with_overrides(&self.base, &self.overrides(values), label)
+    }
+
+    /// `sc` at the calibration's share of the cohort (itself at 1).
+    pub(crate) fn at_scale(&self, sc: &Scenario, label: &str) -> Result<Scenario, ScenarioError> {
+        crate::scenario::scale::at_scale(sc, self.scale, label)
     }
 
     /// The scenario of one candidate.

@@ -26,6 +26,11 @@ pub(crate) struct RawCalibration {
     /// fitted target are calibrated.
     #[serde(default)]
     pub screen: Option<RawScreen>,
+    /// The share of the cohort every run simulates (default 1): arrivals and every capacity
+    /// scaled alike, as `run --scale` does; targets that count children are compared per whole
+    /// cohort (the model's count divided by the share).
+    #[serde(default)]
+    pub scale: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -50,6 +55,7 @@ parts! {
         method: RawMethod => required,
         parameters: Vec<RawParameter> => required,
         screen: Option<RawScreen> => or_default,
+        scale: Option<f64> => or_default,
     }
 }
 

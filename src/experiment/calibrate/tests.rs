@@ -293,6 +293,61 @@ fn the_calibrated_table_holds_only_the_fitted_paths_and_whole_arrays() {
 }
 
 #[test]
+fn a_calibration_at_a_share_of_the_cohort_runs_scaled_and_writes_the_whole_cohort() {
+    let mut r = raw("");
+    r.parameters[1].path = "ice.nta_officers[0].value".into();
+    r.parameters[1].min = 10.0;
+    r.parameters[1].max = 90.0;
+    r.scale = Some(0.5);
+    let cal = checked(r).unwrap();
+    assert_eq!(cal.scale, 0.5);
+    let get = |sc: &Scenario, path: &str| overrides::get(&sc.loaded.merged, path).cloned();
+    let children = "arrivals.fiscal_years[0].children";
+    let full = crate::experiment::explore::value_number(&get(&cal.base, children).unwrap());
+    // The runs: the particle's values first, then arrivals and every capacity at half, the
+    // calibrated capacity (70 officers) too.
+    let run = cal.scenario_with(&[2.0, 70.0], "run").unwrap();
+    assert_eq!(get(&run, children), Some(Value::Float(full * 0.5)));
+    assert_eq!(
+        get(&run, "ice.nta_officers[0].value"),
+        Some(Value::Integer(35))
+    );
+    assert_eq!(
+        get(&run, "ice.ntas_per_officer_day"),
+        Some(Value::Float(2.0))
+    );
+    // The scenario it writes is for the whole cohort, with the fitted values as drawn.
+    let written = cal.written_scenario(&[2.0, 70.0], "written").unwrap();
+    assert_eq!(get(&written, children), get(&cal.base, children));
+    let t = fitted_table(&cal, &written.loaded.merged);
+    assert_eq!(t["ice"]["nta_officers"][0]["value"], Value::Integer(70));
+    // Its targets count per whole cohort: 10 children released in a half-cohort run are 20.
+    let summary = crate::sim::RunSummary {
+        released: 10,
+        ..Default::default()
+    };
+    assert!(cal
+        .targets
+        .iter()
+        .all(|t| t.evaluate(&[], &summary) == 20.0));
+    let whole = checked(raw("")).unwrap();
+    assert!(whole
+        .targets
+        .iter()
+        .all(|t| t.evaluate(&[], &summary) == 10.0));
+    // A share that cannot be simulated is refused with the field and the range.
+    for bad in [0.0, 1.5, f64::NAN] {
+        let mut r = raw("");
+        r.scale = Some(bad);
+        let m = checked(r).unwrap_err().to_string();
+        assert!(
+            m.contains("scale") && m.contains("between 0.001 and 1"),
+            "{m}"
+        );
+    }
+}
+
+#[test]
 fn the_screen_moves_each_parameter_alone_and_measures_effects_in_tolerances() {
     let cal = checked(raw("")).unwrap();
     let points = cal.screen_points();

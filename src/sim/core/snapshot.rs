@@ -103,6 +103,15 @@ pub fn series_names() -> Vec<&'static str> {
     v
 }
 
+/// Whether the daily series named `name` ([`series_names`]) grows in proportion to the cohort:
+/// every series is a count or a running total (of children, events or care-days) except the
+/// agencies' shares of accurate records.
+pub fn series_grows_with_cohort(name: &str) -> bool {
+    !Agency::ALL
+        .iter()
+        .any(|a| a.accurate_share_column() == name)
+}
+
 impl DaySnapshot {
     /// Followed released children (with the sponsor, left the sponsor, or exploited).
     pub fn followed(&self) -> u32 {

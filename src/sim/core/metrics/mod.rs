@@ -119,6 +119,13 @@ impl Metric {
     pub fn counts_children(&self) -> bool {
         self.kind == Kind::Count && self.unit == CHILDREN
     }
+
+    /// Whether it grows in proportion to the cohort (a count, or a total such as child-years),
+    /// rather than staying the same at any cohort size (a share, a mean duration, a day): what a
+    /// run at a share of the cohort must divide by that share to compare with a published figure.
+    pub fn grows_with_cohort(&self) -> bool {
+        self.kind == Kind::Count || self.unit == CHILD_YEARS
+    }
 }
 
 // Units.
