@@ -8,7 +8,11 @@
 #      sweep as a 4-shard Slurm job array (--emit-slurm 4), submits it with the emitted submit.sh,
 #      waits for the array and the merge, and checks the merged runs.csv and points.csv equal the
 #      single-machine ones byte for byte;
-#   4. on exit stops the daemons it started (by PID) and restores any slurm.conf it replaced.
+#   4. runs a small ABC-SMC calibration (at half the cohort) on this machine, emits it for Slurm
+#      (--emit-slurm 2: a driver job that submits each round as a 2-shard job array and waits for
+#      it), submits the driver, waits for it, and checks the cluster's posterior, populations,
+#      predictive check, ensemble, fit and calibrated scenario equal the single machine's;
+#   5. on exit stops the daemons it started (by PID) and restores any slurm.conf it replaced.
 # Re-runnable: daemons left over by an earlier run of this script (killed before its cleanup) are
 # stopped first, and Slurm's state is started afresh each time.
 #
@@ -138,7 +142,7 @@ cleanup() {
     fi
     echo "total time: $(elapsed "$t0") s"
     if [[ $rc -eq 0 && $passed -eq 1 ]]; then
-        echo "PASS: slurm smoke test (the $shards-shard Slurm array + merge equals the single-machine sweep byte for byte)"
+        echo "PASS: slurm smoke test (the $shards-shard sweep array + merge and the ABC-SMC driver with its round arrays equal the single machine byte for byte)"
     else
         [[ $rc -ne 0 ]] || rc=1
         echo "FAIL: slurm smoke test (exit status $rc)"
@@ -444,5 +448,124 @@ else
     fail "cluster/sweep.json differs from single/sweep.json beyond the sweep file's path"
 fi
 
-section "4. done"
+# --- 4. an ABC-SMC calibration, single machine and cluster (driver + rounds of job arrays) -----
+section "4a. small ABC-SMC calibration on this machine"
+cat >"$work/targets.toml" <<'EOF'
+# Smoke-test targets: two figures that respond to the two calibrated parameters.
+[[targets]]
+name = "ntas_2019"
+metric = "ntas_issued_cum"
+aggregate = "at_date"
+date = "2019-12-31"
+value = 900
+qualifier = "about"
+tolerance = 0.1
+definition = "smoke"
+source = "smoke"
+
+[[targets]]
+name = "calls_not_reached"
+metric = "wellbeing_calls_not_reached_cum"
+per = "wellbeing_calls_due_cum"
+aggregate = "change"
+from = "2018-10-01"
+to = "2019-09-30"
+value = 0.2
+qualifier = "about"
+tolerance = 0.1
+definition = "smoke"
+source = "smoke"
+EOF
+cat >"$work/calibration.toml" <<'EOF'
+# Slurm smoke test: ABC-SMC over two parameters, 12 particles, 3 generations, at half the cohort.
+base = "base.toml"
+targets = "targets.toml"
+fit = ["ntas_2019", "calls_not_reached"]
+replications = 1
+seed = 7
+scale = 0.5
+
+[method]
+kind = "abc_smc"
+population = 12
+min_acceptance = 0.05
+max_generations = 3
+
+[[parameters]]
+path = "ice.nta_probability"
+min = 0.2
+max = 1.0
+reason = "smoke: a wide range"
+
+[[parameters]]
+path = "wellbeing_calls.answer_probability_if_current"
+min = 0.4
+max = 0.99
+reason = "smoke: a wide range"
+EOF
+"$bin" calibrate calibration.toml --out single-cal --quiet
+smc_files=(population.csv posterior.csv generations.csv predictive.csv ensemble.csv fit.csv)
+for f in "${smc_files[@]}" calibrated.toml; do
+    [[ -s "single-cal/$f" ]] || fail "single-cal/$f is missing or empty"
+done
+log "single machine: $(($(wc -l <single-cal/generations.csv) - 1)) generations"
+
+section "4b. emit the calibration's driver and round array (2 shards) and submit the driver"
+"$bin" calibrate calibration.toml --emit-slurm 2 --threads 1 --out cluster-cal | sed 's/^/    /'
+for f in shard.sbatch driver.sbatch submit.sh; do
+    [[ -s "cluster-cal/slurm/$f" ]] || fail "cluster-cal/slurm/$f was not emitted"
+done
+submitted="$(bash cluster-cal/slurm/submit.sh)" || fail "the calibration's submit.sh failed: $submitted"
+log "$submitted"
+driver_id="$(sed -n 's/^submitted driver job \([0-9]*\).*$/\1/p' <<<"$submitted")"
+[[ -n "$driver_id" ]] || fail "cannot read the driver's job id from: $submitted"
+
+section "4c. wait for the driver ($driver_id), which submits every round itself"
+wait_t0=$(date +%s)
+last=""
+while :; do
+    live="$(squeue -h -t PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED,REQUEUED,RESIZING -o '%i %j %T' 2>&1)" ||
+        fail "squeue failed: $live"
+    grep -q "^$driver_id " <<<"$live" || break
+    now="$(tr '\n' ';' <<<"$live")"
+    if [[ "$now" != "$last" ]]; then
+        log "[$(($(date +%s) - wait_t0)) s] ${now%;}"
+        last="$now"
+    fi
+    if (($(date +%s) - wait_t0 > job_timeout)); then
+        fail "the calibration's driver did not finish within $job_timeout s"
+    fi
+    sleep 0.5
+done
+log "the driver left the queue after $(($(date +%s) - wait_t0)) s"
+driver_line="$(scontrol -o show job "$driver_id" 2>/dev/null || true)"
+st="$(grep -o 'JobState=[^ ]*' <<<"$driver_line" || true)"
+ec="$(grep -o ' ExitCode=[^ ]*' <<<"$driver_line" | tr -d ' ' || true)"
+log "driver $driver_id: $st $ec"
+sed 's/^/    driver.log: /' cluster-cal/slurm/driver.log || true
+[[ "$st" == JobState=COMPLETED && "$ec" == ExitCode=0:0 ]] ||
+    fail "the calibration's driver did not complete successfully"
+rounds="$(grep -c 'submitting 2 shards' cluster-cal/slurm/driver.log || true)"
+[[ "$rounds" -ge 3 ]] || fail "the driver ran $rounds rounds; expected at least 3 (one per generation)"
+[[ -s cluster-cal/generations/gen-001/shards/shard-2-of-2/candidates.csv ]] ||
+    fail "no shard log in cluster-cal/generations/gen-001/shards/shard-2-of-2/"
+
+section "4d. check the cluster's calibration equals the single machine's"
+for f in "${smc_files[@]}"; do
+    if cmp "single-cal/$f" "cluster-cal/$f"; then
+        log "identical: single-cal/$f == cluster-cal/$f ($(wc -c <"single-cal/$f") bytes)"
+    else
+        diff <(head -n 5 "single-cal/$f") <(head -n 5 "cluster-cal/$f") | head -n 20 || true
+        fail "cluster-cal/$f differs from single-cal/$f"
+    fi
+done
+# calibrated.toml's header comment names the calibration file as given (its absolute path in the jobs).
+if cmp -s <(grep -v '^#' single-cal/calibrated.toml) <(grep -v '^#' cluster-cal/calibrated.toml); then
+    log "identical but for the header comment: single-cal/calibrated.toml == cluster-cal/calibrated.toml"
+else
+    diff single-cal/calibrated.toml cluster-cal/calibrated.toml || true
+    fail "cluster-cal/calibrated.toml differs from single-cal/calibrated.toml beyond its header"
+fi
+
+section "5. done"
 passed=1

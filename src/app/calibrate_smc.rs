@@ -619,12 +619,12 @@ fn screen(
                 .map_err(|e| anyhow!("a screen run failed: {e}"))?,
         );
     }
-    // The base scenario's replications give each target's noise.
-    let base: Vec<Vec<f64>> = results[..s.replications as usize]
-        .iter()
-        .filter_map(|r| r.as_ref().ok().cloned())
+    // Every screened scenario's replications give each target's noise (a pooled spread).
+    let runs: Vec<Vec<Vec<f64>>> = results
+        .chunks(s.replications as usize)
+        .map(|c| c.iter().filter_map(|r| r.as_ref().ok().cloned()).collect())
         .collect();
-    let noise = cal.screen_noise(&base);
+    let noise = cal.screen_noise(&runs);
     let effects = cal.screen_effects(&means);
     let verdicts: Vec<(bool, usize)> = effects
         .iter()

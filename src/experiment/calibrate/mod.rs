@@ -160,21 +160,29 @@ impl Calibration {
     }
 
     /// Per fitted target, the noise of a screen's difference of two means, in tolerances: twice
-    /// the standard error of a difference of two means of `replications` runs, from the spread of
-    /// the base scenario's runs (`base`: per replication, the fitted targets' values). Zero with
-    /// one replication (no spread to measure).
-    pub(crate) fn screen_noise(&self, base: &[Vec<f64>]) -> Vec<f64> {
-        let r = base.len();
+    /// the standard error of a difference of two means of `replications` runs. The spread of one
+    /// run is pooled over every screened scenario (`runs`: per scenario of
+    /// [`Calibration::screen_points`], per replication, the fitted targets' values): the
+    /// within-scenario variance with sum(R - 1) degrees of freedom, not the base scenario's
+    /// alone, whose R - 1 (1 with 2 replications) can put the noise far too low. Zero with one
+    /// replication (no spread to measure).
+    pub(crate) fn screen_noise(&self, runs: &[Vec<Vec<f64>>]) -> Vec<f64> {
+        let r = runs.iter().map(Vec::len).max().unwrap_or(0);
         self.fit_targets()
             .iter()
             .enumerate()
             .map(|(t, target)| {
-                if r < 2 {
+                let (mut squares, mut df) = (0.0, 0usize);
+                for point in runs.iter().filter(|p| p.len() >= 2) {
+                    let v: Vec<f64> = point.iter().map(|x| x[t]).collect();
+                    let m = v.iter().sum::<f64>() / v.len() as f64;
+                    squares += v.iter().map(|x| (x - m).powi(2)).sum::<f64>();
+                    df += v.len() - 1;
+                }
+                if df == 0 {
                     return 0.0;
                 }
-                let v: Vec<f64> = base.iter().map(|x| x[t]).collect();
-                let m = v.iter().sum::<f64>() / r as f64;
-                let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (r - 1) as f64).sqrt();
+                let sd = (squares / df as f64).sqrt();
                 let n = 2.0 * (2.0 / r as f64).sqrt() * sd / screen_scale(target);
                 if n.is_nan() {
                     0.0

@@ -372,18 +372,27 @@ fn the_screen_moves_each_parameter_alone_and_measures_effects_in_tolerances() {
     // A target the model cannot evaluate counts as moved (never screened out by accident).
     let effects = cal.screen_effects(&[m(1.0), m(f64::NAN), m(1.0), m(1.0), m(1.0)]);
     assert_eq!(effects[0][0], f64::INFINITY);
-    // Noise from the base scenario's replications: values 95 and 105 of target "a" have sd 7.07;
-    // twice the standard error of a difference of two means of 2 runs is 2 x 7.07 = 14.1, or
-    // 1.41 tolerances of 10.
+    // Noise from the replications: values 95 and 105 of target "a" have sd 7.07; twice the
+    // standard error of a difference of two means of 2 runs is 2 x 7.07 = 14.1, or 1.41
+    // tolerances of 10.
     let mut base = vec![m(100.0), m(100.0)];
     base[0][0] = 95.0;
     base[1][0] = 105.0;
-    let noise = cal.screen_noise(&base);
+    let noise = cal.screen_noise(&[base.clone()]);
     assert!(
         (noise[0] - 2.0 * 50f64.sqrt() / 10.0).abs() < 1e-12,
         "{noise:?}"
     );
-    assert_eq!(cal.screen_noise(&base[..1])[0], 0.0);
+    assert_eq!(cal.screen_noise(&[base[..1].to_vec()])[0], 0.0);
+    // The spread is pooled over every screened scenario, not taken from the base alone: the
+    // base's two runs agree (a spread of 0 from one degree of freedom), the others' do not.
+    // Squares 0 + 50 + 50 + 0 + 0 over 5 degrees of freedom: sd sqrt(20), noise 2 sqrt(20) / 10.
+    let same = vec![m(100.0), m(100.0)];
+    let noise = cal.screen_noise(&[same.clone(), base.clone(), base.clone(), same.clone(), same]);
+    assert!(
+        (noise[0] - 2.0 * 20f64.sqrt() / 10.0).abs() < 1e-12,
+        "{noise:?}"
+    );
     // An effect counts at the threshold and beyond the noise.
     assert_eq!(screen_verdict(&[2.0], &[1.41], 0.25), (true, 0));
     assert_eq!(screen_verdict(&[1.0], &[1.41], 0.25), (false, 0));
