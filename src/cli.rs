@@ -426,8 +426,20 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub workers: Workers,
     /// Keep adding replications until every headline difference's 95% half-width is below W.
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", conflicts_with = "posterior")]
     pub target_ci: Option<f64>,
+    /// A calibrated posterior: a calibration's output folder (its `ensemble.csv`) or the file.
+    /// Every reform against the baseline at each of --draws draws (paired within a draw), with
+    /// the assumptions' interval beside the random draws'; -r is then replications per draw.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
+    /// With --posterior: how many draws, spread evenly over the ensemble (1 to 100000).
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "posterior", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub draws: u64,
+    /// Share of the cohort simulated (0.001 to 1): arrivals and every capacity are multiplied by
+    /// it, as `run --scale` does (after a posterior draw's values).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
     /// Cap on replications per scenario with --target-ci.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub max_replications: u64,

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 
-use super::outcome::{CommandOutcome, CompareOutcome, ReformOutcome};
+use super::compare_posterior;
+use super::outcome::{CommandOutcome, CompareOutcome, PosteriorOutcome, ReformOutcome};
 use super::{progress_bar, BadInput};
 use crate::cli::CompareArgs;
 use crate::output;
@@ -22,6 +23,12 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .iter()
         .map(|p| scenario::load(p).map_err(BadInput))
         .collect::<Result<Vec<_>, _>>()?;
+    super::explorer::check_scale(args.scale).map_err(BadInput)?;
+    let ensemble = args
+        .posterior
+        .as_deref()
+        .map(compare_posterior::load_ensemble)
+        .transpose()?;
     if let Some(w) = args.target_ci {
         if !(w.is_finite() && w > 0.0) {
             return Err(BadInput(crate::error::ScenarioError::Schema {
@@ -76,28 +83,54 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         print!("{diff_text}");
     }
 
-    let params: Vec<&crate::sim::Params> = std::iter::once(&base.params)
-        .chain(reforms.iter().map(|r| &r.params))
-        .collect();
     let started = Instant::now();
     let bar = progress_bar(0, quiet, "runs");
-    let Replicated {
-        per_scenario,
-        replications: n,
-        stop_reason,
-    } = replicate(
-        &runner,
-        &params,
-        &names,
-        args.seed,
-        (args.replications, args.target_ci, args.max_replications),
-        &mut |reps| {
-            bar.set_length((reps.end - reps.start) * params.len() as u64);
-            bar.set_position(0);
-            bar.set_message(format!("replications {}..{}", reps.start, reps.end));
-        },
-        &|| bar.inc(1),
-    )?;
+    let (per_scenario, n, stop_reason, posterior) = match ensemble {
+        Some(ensemble) => {
+            let draws = (args.draws as usize).min(ensemble.draws.len());
+            bar.set_length(draws as u64 * args.replications * (1 + reforms.len()) as u64);
+            let runs = compare_posterior::run(
+                &runner,
+                (&base, &reforms),
+                &names,
+                ensemble,
+                draws,
+                (args.seed, args.replications, args.scale),
+                &mut |k| bar.set_message(format!("posterior draw {} of {draws}", k + 1)),
+                &|| bar.inc(1),
+            )?;
+            let flat = runs.flat();
+            let n = flat[0].len() as u64;
+            (flat, n, None, Some(runs))
+        }
+        None => {
+            let scaled = |s: &Scenario, file: &std::path::Path| -> Result<Scenario> {
+                super::explorer::at_scale_arg(s.clone(), args.scale, file)
+            };
+            let all: Vec<Scenario> = std::iter::once(scaled(&base, &args.baseline))
+                .chain(reforms.iter().zip(&args.reforms).map(|(r, f)| scaled(r, f)))
+                .collect::<Result<_>>()?;
+            let params: Vec<&crate::sim::Params> = all.iter().map(|s| &s.params).collect();
+            let Replicated {
+                per_scenario,
+                replications,
+                stop_reason,
+            } = replicate(
+                &runner,
+                &params,
+                &names,
+                args.seed,
+                (args.replications, args.target_ci, args.max_replications),
+                &mut |reps| {
+                    bar.set_length((reps.end - reps.start) * params.len() as u64);
+                    bar.set_position(0);
+                    bar.set_message(format!("replications {}..{}", reps.start, reps.end));
+                },
+                &|| bar.inc(1),
+            )?;
+            (per_scenario, replications, stop_reason, None)
+        }
+    };
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
 
@@ -113,6 +146,28 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .collect();
     output::write_comparison(&out_dir.join(comparison::FILE), &names[0], &diffs)?;
     output::write_atomic_text(&out_dir.join(SCENARIO_DIFF), &diff_text)?;
+    let mut files: Vec<String> = [comparison::FILE, SCENARIO_DIFF, MANIFEST]
+        .map(String::from)
+        .to_vec();
+    let posterior = match posterior {
+        Some(runs) => {
+            let effects = runs.effects(&names);
+            output::posterior::write_posterior_effects(
+                &out_dir.join(output::posterior::FILE),
+                &names[0],
+                &effects,
+            )?;
+            files.insert(1, output::posterior::FILE.to_string());
+            Some(PosteriorOutcome {
+                ensemble: runs.ensemble_file.display().to_string(),
+                draws: runs.draws,
+                replications_per_draw: args.replications,
+                point: runs.point,
+                effects,
+            })
+        }
+        None => None,
+    };
     let scenario_files = scenario_files(std::iter::once(&base).chain(&reforms));
     let mut outcome = CompareOutcome {
         baseline: names[0].clone(),
@@ -122,9 +177,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         replications: n,
         stop_reason,
         out: out_dir.display().to_string(),
-        files: [comparison::FILE, SCENARIO_DIFF, MANIFEST]
-            .map(String::from)
-            .to_vec(),
+        files,
         report: None,
         headline: crate::sim::metrics::HEADLINE.to_vec(),
         reforms: diffs
@@ -139,6 +192,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             .collect(),
         scenario_files,
         target_ci: args.target_ci,
+        posterior,
+        scale: args.scale,
         threads,
         wall_time_seconds: wall,
     };

@@ -4,6 +4,7 @@ pub mod api;
 mod calibrate;
 mod calibrate_smc;
 mod compare;
+mod compare_posterior;
 mod discover;
 mod explore;
 mod explorer;

@@ -8,6 +8,7 @@ pub(crate) mod compare;
 pub(crate) mod design;
 pub(crate) mod design_csv;
 pub(crate) mod explore;
+pub(crate) mod posterior;
 pub(crate) mod prim;
 pub(crate) mod slurm;
 pub(crate) mod sobol;

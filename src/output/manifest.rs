@@ -103,9 +103,24 @@ pub(crate) struct CompareManifest {
     pub replications: u64,
     pub target_ci: Option<f64>,
     pub stop_reason: Option<String>,
+    /// With `--posterior`: the ensemble and how many draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorManifest>,
+    /// Share of the cohort simulated (`--scale`), when not the whole cohort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
     pub threads: usize,
     pub wall_time_seconds: f64,
     pub outputs: Vec<String>,
+}
+
+/// The posterior a comparison ran over.
+#[derive(Debug, Serialize)]
+pub(crate) struct PosteriorManifest {
+    /// The ensemble file read.
+    pub ensemble: String,
+    pub draws: usize,
+    pub replications_per_draw: u64,
 }
 
 /// `validate`'s `manifest.json`.

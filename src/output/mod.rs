@@ -12,6 +12,7 @@ pub(crate) mod files;
 pub mod format;
 pub(crate) mod lock;
 pub(crate) mod manifest;
+pub(crate) mod posterior;
 pub(crate) mod report;
 pub mod schema;
 pub(crate) mod sweep;
@@ -291,7 +292,7 @@ pub(crate) fn table(summary: &[(&'static str, Interval)]) -> String {
 
 /// A plain-text table: a first column of labels as wide as the longest, then right-aligned
 /// columns as wide as their widest cell or heading.
-fn columns(title: &str, headings: &[&str], rows: &[(String, Vec<String>)]) -> String {
+pub(crate) fn columns(title: &str, headings: &[&str], rows: &[(String, Vec<String>)]) -> String {
     let first = rows
         .iter()
         .map(|r| r.0.chars().count())

@@ -11,6 +11,7 @@ mod golden;
 mod hardening;
 mod input_files;
 mod outcomes;
+mod posterior;
 mod readme;
 mod report;
 mod run;

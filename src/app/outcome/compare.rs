@@ -4,9 +4,10 @@ use serde::{Serialize, Serializer};
 
 use super::{caveats, listed, CommandOutcome, IntervalOut};
 use crate::experiment::compare::Difference;
+use crate::experiment::posterior::PosteriorEffect;
 use crate::output;
 use crate::output::format::counted;
-use crate::output::manifest::{CompareManifest, Head, ScenarioFile};
+use crate::output::manifest::{CompareManifest, Head, PosteriorManifest, ScenarioFile};
 
 /// Reforms against a baseline under common random numbers: per reform and metric, the paired
 /// difference.
@@ -36,10 +37,77 @@ pub(crate) struct CompareOutcome {
     pub scenario_files: Vec<ScenarioFile>,
     #[serde(skip)]
     pub target_ci: Option<f64>,
+    /// With `--posterior`: the effects over the calibrated posterior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorOutcome>,
+    /// The share of the cohort simulated (`--scale`).
+    #[serde(skip_serializing_if = "is_whole")]
+    pub scale: f64,
     #[serde(skip)]
     pub threads: usize,
     #[serde(skip)]
     pub wall_time_seconds: f64,
+}
+
+fn is_whole(scale: &f64) -> bool {
+    *scale == 1.0
+}
+
+/// A comparison over a calibrated posterior (`--posterior`).
+#[derive(Debug, Serialize)]
+pub(crate) struct PosteriorOutcome {
+    /// The ensemble file read.
+    pub ensemble: String,
+    /// The draws used (rows of the ensemble, from 0).
+    pub draws: Vec<usize>,
+    pub replications_per_draw: u64,
+    /// Whether the draws are all the same point (then both intervals are the paired one).
+    pub point: bool,
+    /// Per reform: its name, the calibrated paths it sets itself, every metric's effect.
+    #[serde(rename = "reforms", serialize_with = "posterior_effects")]
+    pub effects: Vec<(String, Vec<String>, Vec<PosteriorEffect>)>,
+}
+
+/// A metric's effect over the posterior, as `--json` writes it.
+#[derive(Serialize)]
+struct PosteriorEffectOut {
+    mean: f64,
+    with_assumptions: [f64; 2],
+    draws_only: [f64; 2],
+    share_from_assumptions: f64,
+    probability_better: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct PosteriorReformOut<'a> {
+    sets: &'a [String],
+    metrics: std::collections::BTreeMap<&'static str, PosteriorEffectOut>,
+}
+
+fn posterior_effects<S: Serializer>(
+    effects: &[(String, Vec<String>, Vec<PosteriorEffect>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(effects.iter().map(|(reform, sets, es)| {
+        let metrics = es
+            .iter()
+            .map(|e| {
+                let p = &e.spread;
+                (
+                    e.metric,
+                    PosteriorEffectOut {
+                        mean: p.mean,
+                        with_assumptions: [p.with_assumptions.0, p.with_assumptions.1],
+                        draws_only: [p.draws_only.0, p.draws_only.1],
+                        share_from_assumptions: p.share_from_assumptions,
+                        probability_better: (!e.probability_better.is_nan())
+                            .then_some(e.probability_better),
+                    },
+                )
+            })
+            .collect();
+        (reform, PosteriorReformOut { sets, metrics })
+    }))
 }
 
 /// One reform against the baseline.
@@ -96,6 +164,12 @@ impl CompareOutcome {
             replications: self.replications,
             target_ci: self.target_ci,
             stop_reason: self.stop_reason.clone(),
+            posterior: self.posterior.as_ref().map(|p| PosteriorManifest {
+                ensemble: p.ensemble.clone(),
+                draws: p.draws.len(),
+                replications_per_draw: p.replications_per_draw,
+            }),
+            scale: (self.scale != 1.0).then_some(self.scale),
             threads: self.threads,
             wall_time_seconds: self.wall_time_seconds,
             outputs: self.files.clone(),
@@ -126,7 +200,27 @@ impl CommandOutcome for CompareOutcome {
             .iter()
             .map(|r| (r.reform.clone(), r.metrics.clone()))
             .collect();
-        s.push_str(&output::comparison_table(&diffs));
+        match &self.posterior {
+            Some(p) => {
+                s.push_str(&format!(
+                    "Over {} of the calibrated posterior ({}), {} each{}:\n",
+                    counted(p.draws.len(), "draw", "draws"),
+                    p.ensemble,
+                    counted(
+                        p.replications_per_draw,
+                        "paired replication",
+                        "paired replications"
+                    ),
+                    if p.point {
+                        "; the draws are one point, so both intervals are the paired one"
+                    } else {
+                        ""
+                    }
+                ));
+                s.push_str(&output::posterior::posterior_table(&p.effects));
+            }
+            None => s.push_str(&output::comparison_table(&diffs)),
+        }
         if let Some(r) = &self.stop_reason {
             s.push_str(&format!("{r}\n"));
         }

@@ -1,0 +1,128 @@
+//! `compare --posterior`'s outputs: `posterior_effects.csv` (every reform and metric over the
+//! calibrated posterior, with both intervals side by side) and its printed table.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::files::write_atomic;
+use super::format::{fmt_num, unsigned_zero};
+use super::{columns, printed_label};
+use crate::experiment::posterior::PosteriorEffect;
+use crate::sim::metrics;
+
+/// The file.
+pub(crate) const FILE: &str = "posterior_effects.csv";
+
+/// Its columns, in order.
+pub(crate) const COLUMNS: [&str; 14] = [
+    "baseline",
+    "reform",
+    "metric",
+    "better",
+    "draws",
+    "replications_per_draw",
+    "effect_mean",
+    "with_assumptions_ci95_low",
+    "with_assumptions_ci95_high",
+    "draws_only_ci95_low",
+    "draws_only_ci95_high",
+    "share_from_assumptions",
+    "probability_better",
+    "reform_sets",
+];
+
+/// Write `posterior_effects.csv`: per reform (with the calibrated paths it sets itself, which the
+/// draws leave alone) and metric, the effect over the posterior.
+pub(crate) fn write_posterior_effects(
+    path: &Path,
+    baseline: &str,
+    reforms: &[(String, Vec<String>, Vec<PosteriorEffect>)],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(COLUMNS)?;
+        for (reform, sets, effects) in reforms {
+            for e in effects {
+                let s = &e.spread;
+                let row: [String; COLUMNS.len()] = [
+                    baseline.to_string(),
+                    reform.clone(),
+                    e.metric.to_string(),
+                    e.better.name().to_string(),
+                    e.draws.to_string(),
+                    e.replications.to_string(),
+                    fmt_num(s.mean),
+                    fmt_num(s.with_assumptions.0),
+                    fmt_num(s.with_assumptions.1),
+                    fmt_num(s.draws_only.0),
+                    fmt_num(s.draws_only.1),
+                    fmt_num(s.share_from_assumptions),
+                    fmt_num(e.probability_better),
+                    sets.join(" "),
+                ];
+                out.write_record(row)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The printed table: per reform, the headline metrics' effect with the random draws' interval
+/// and the assumptions' beside it, the share of the variance from the assumptions, and the
+/// probability that the reform improves the metric.
+pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffect>)]) -> String {
+    let whole = |x: f64| unsigned_zero(format!("{x:.0}"));
+    let pair = |(a, b): (f64, f64)| {
+        if a.is_nan() {
+            String::new()
+        } else {
+            format!("[{}, {}]", whole(a), whole(b))
+        }
+    };
+    let mut s = String::new();
+    for (reform, sets, effects) in reforms {
+        let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
+            .iter()
+            .filter_map(|&key| {
+                let e = effects.iter().find(|e| e.metric == key)?;
+                let p = if e.probability_better.is_nan() {
+                    "-".to_string()
+                } else {
+                    format!("{:.0}%", 100.0 * e.probability_better)
+                };
+                Some((
+                    printed_label(key).to_string(),
+                    vec![
+                        unsigned_zero(format!("{:+.0}", e.spread.mean)),
+                        pair(e.spread.draws_only),
+                        pair(e.spread.with_assumptions),
+                        format!("{:.0}%", 100.0 * e.spread.share_from_assumptions),
+                        p,
+                    ],
+                ))
+            })
+            .collect();
+        s.push('\n');
+        s.push_str(&columns(
+            reform,
+            &[
+                "effect",
+                "95%: random draws only",
+                "95%: with the assumptions",
+                "from assumptions",
+                "P(better)",
+            ],
+            &rows,
+        ));
+        if !sets.is_empty() {
+            s.push_str(&format!(
+                "  (the reform sets {} itself: the draws leave it at the reform's value)\n",
+                sets.join(", ")
+            ));
+        }
+    }
+    s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: where the effect lies for assumptions drawn from the calibrated posterior; from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction.\n");
+    s
+}

@@ -1,0 +1,189 @@
+//! `compare --posterior`: reform effects over the draws of a calibrated ensemble, with the
+//! assumptions' interval beside the random draws'.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// A reform of the small scenario: every release record reaches ICE.
+fn reform(dir: &Path) -> PathBuf {
+    let p = dir.join("reform.toml");
+    std::fs::write(
+        &p,
+        "extends = \"small.toml\"\n\n[meta]\nname = \"reform\"\ndescription = \"test\"\n\n[data_sharing]\norr_to_ice_probability = 1.0\n",
+    )
+    .unwrap();
+    p
+}
+
+fn ensemble(dir: &Path, name: &str, rows: &[(f64, f64, f64)]) -> PathBuf {
+    let p = dir.join(name);
+    let mut text = String::from(
+        "draw,life.move_rate_per_year,ice.nta_probability,data_sharing.orr_to_ice_probability\n",
+    );
+    for (i, (a, b, c)) in rows.iter().enumerate() {
+        text.push_str(&format!("{i},{a},{b},{c}\n"));
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn compare(dir: &Path, extra: &[&str]) -> std::process::Output {
+    cmd(dir)
+        .args(["compare", "small.toml", "reform.toml", "-q"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn rows_of(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    read_csv(path)
+}
+
+#[test]
+fn a_point_posterior_reduces_to_the_paired_comparison_of_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    // Two draws, both the baseline's own values: the streams and the interval of `-r 4`.
+    let e = ensemble(d, "point.csv", &[(0.35, 0.9, 0.85), (0.35, 0.9, 0.85)]);
+    let out = compare(
+        d,
+        &[
+            "--posterior",
+            e.to_str().unwrap(),
+            "--draws",
+            "2",
+            "-r",
+            "2",
+            "-o",
+            "p",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = compare(d, &["-r", "4", "-o", "plain"]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::read(d.join("p/comparison.csv")).unwrap()
+            == std::fs::read(d.join("plain/comparison.csv")).unwrap(),
+        "comparison.csv differs from compare -r 4"
+    );
+    let (h, rows) = rows_of(&d.join("p/posterior_effects.csv"));
+    let (hc, plain) = rows_of(&d.join("plain/comparison.csv"));
+    assert_eq!(rows.len(), plain.len());
+    for (r, c) in rows.iter().zip(&plain) {
+        assert_eq!(r[col(&h, "metric")], c[col(&hc, "metric")]);
+        for side in ["low", "high"] {
+            let paired = &c[col(&hc, &format!("difference_ci95_{side}"))];
+            assert_eq!(
+                &r[col(&h, &format!("with_assumptions_ci95_{side}"))],
+                paired
+            );
+            assert_eq!(&r[col(&h, &format!("draws_only_ci95_{side}"))], paired);
+        }
+        assert_eq!(r[col(&h, "share_from_assumptions")], "0");
+        // The reform sets the sharing probability itself: the draws leave it alone.
+        assert_eq!(
+            r[col(&h, "reform_sets")],
+            "data_sharing.orr_to_ice_probability"
+        );
+    }
+}
+
+#[test]
+fn draws_that_differ_widen_the_interval_and_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    let e = ensemble(
+        d,
+        "wide.csv",
+        &[
+            (0.1, 0.6, 0.5),
+            (0.3, 0.8, 0.7),
+            (0.5, 0.95, 0.9),
+            (0.7, 0.7, 0.6),
+        ],
+    );
+    let json = json_of(
+        d,
+        &[
+            "compare",
+            "small.toml",
+            "reform.toml",
+            "--posterior",
+            e.to_str().unwrap(),
+            "--draws",
+            "4",
+            "-r",
+            "2",
+            "--json",
+            "-o",
+            "w",
+        ],
+    );
+    let ice = &json["posterior"]["reforms"]["reform"]["metrics"]["unlocatable_by_ice_child_years"];
+    let width = |k: &str| ice[k][1].as_f64().unwrap() - ice[k][0].as_f64().unwrap();
+    // Moves and ICE's share of records differ by draw: the effect of complete sharing does too.
+    assert!(
+        width("with_assumptions") > 2.0 * width("draws_only"),
+        "{ice}"
+    );
+    assert!(
+        ice["share_from_assumptions"].as_f64().unwrap() > 0.5,
+        "{ice}"
+    );
+    assert_eq!(ice["probability_better"].as_f64().unwrap(), 1.0, "{ice}");
+    assert_eq!(json["posterior"]["draws"].as_array().unwrap().len(), 4);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("w/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["posterior"]["draws"], 4);
+    assert_eq!(manifest["posterior"]["replications_per_draw"], 2);
+    assert!(manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "posterior_effects.csv"));
+}
+
+#[test]
+fn a_bad_posterior_is_refused_with_the_file_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    let refused = |extra: &[&str], expect: &[&str]| {
+        let out = compare(d, extra);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in expect {
+            assert!(err.contains(e), "{extra:?}: {err}");
+        }
+    };
+    refused(
+        &["--posterior", "nowhere", "-o", "x"],
+        &["nowhere", "--posterior", "ensemble.csv"],
+    );
+    std::fs::write(d.join("text.csv"), "draw,time.start_date\n0,1\n").unwrap();
+    refused(
+        &["--posterior", "text.csv", "-o", "x"],
+        &["text.csv", "time.start_date", "not a number"],
+    );
+    std::fs::write(d.join("nan.csv"), "draw,life.move_rate_per_year\n0,abc\n").unwrap();
+    refused(
+        &["--posterior", "nan.csv", "-o", "x"],
+        &["nan.csv", "row 1", "finite number"],
+    );
+    refused(&["--draws", "3", "-o", "x"], &["--posterior"]);
+    refused(
+        &["--scale", "0", "-o", "x"],
+        &["--scale", "between 0.001 and 1"],
+    );
+    assert!(!d.join("x").exists());
+}
