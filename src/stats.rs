@@ -24,6 +24,21 @@ pub(crate) fn t95(n: usize) -> f64 {
     }
 }
 
+/// The `p` quantile of sorted values, interpolating linearly between order statistics
+/// (Hyndman and Fan's type 7, the default of R and NumPy). NaN for no values.
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
 /// Summarise values in the order given (the sum is taken serially, so it is reproducible).
 pub(crate) fn interval(values: &[f64]) -> Interval {
     let n = values.len();

@@ -15,7 +15,7 @@ use crate::error::ScenarioError;
 use crate::scenario::overrides::{self, number_like};
 use crate::scenario::Scenario;
 use crate::sim::metrics::Better;
-use crate::stats::{interval, t95};
+use crate::stats::{interval, quantile, t95};
 
 /// The file of draws a calibration writes, and that `--posterior` reads.
 pub(crate) const ENSEMBLE_FILE: &str = "ensemble.csv";
@@ -155,9 +155,11 @@ impl Ensemble {
 pub(crate) struct Spread {
     /// The mean over every draw and replication.
     pub mean: f64,
-    /// 95% interval with the assumptions' uncertainty: where the effect lies for a parameter
-    /// drawn from the posterior (its spread over the draws, the Monte Carlo error of the mean
-    /// added).
+    /// 95% interval with the assumptions' uncertainty: where the effect lies for assumptions
+    /// drawn from the posterior: the 2.5% and 97.5% quantiles of the draws' mean effects (each
+    /// over its R replications, so a little wider than the effects themselves). Quantiles, not a
+    /// normal interval: an effect bounded by a parameter's range (a reform that closes a gap of
+    /// 1 - p does nothing at p near 1) is skewed.
     pub with_assumptions: (f64, f64),
     /// 95% interval with the random draws' uncertainty only: the paired interval of the mean,
     /// as if the assumptions were known.
@@ -205,14 +207,12 @@ pub(crate) fn spread(x: &[Vec<f64>], point: bool) -> Spread {
         r as f64 * means.iter().map(|m| (m - grand).powi(2)).sum::<f64>() / (d - 1) as f64;
     let var_assumptions = ((between - within) / r as f64).max(0.0);
     let half_draws = t95(n) * (within / n as f64).sqrt();
-    // The Monte Carlo error of the mean: the between-draw mean square over the runs, never below
-    // the within-draw one (a smaller one is chance, and would make this interval narrower than the
-    // random draws' alone).
-    let half_all = t95(d) * (var_assumptions + between.max(within) / n as f64).sqrt();
+    let mut sorted = means.clone();
+    sorted.sort_by(f64::total_cmp);
     let total = var_assumptions + within;
     Spread {
         mean: grand,
-        with_assumptions: (grand - half_all, grand + half_all),
+        with_assumptions: (quantile(&sorted, 0.025), quantile(&sorted, 0.975)),
         draws_only: (grand - half_draws, grand + half_draws),
         share_from_assumptions: if total > 0.0 {
             var_assumptions / total
@@ -433,8 +433,8 @@ mod tests {
         assert!((s.var_draws - 2.0).abs() < 1e-12);
         assert!((s.var_assumptions - 49.0).abs() < 1e-12);
         assert!((s.share_from_assumptions - 49.0 / 51.0).abs() < 1e-12);
-        let half = t95(2) * (49.0f64 + 100.0 / 4.0).sqrt();
-        assert!((s.with_assumptions.1 - 5.0 - half).abs() < 1e-9);
+        // The draws' mean effects are 0 and 10: their 2.5% and 97.5% quantiles.
+        assert_eq!(s.with_assumptions, (0.25, 9.75));
         let half = t95(4) * (2.0f64 / 4.0).sqrt();
         assert!((s.draws_only.1 - 5.0 - half).abs() < 1e-9);
         // No spread between draws beyond the random draws': no share from the assumptions.
@@ -458,29 +458,42 @@ mod tests {
     /// A known answer: the assumption theta ~ N(0, 1) under the posterior, the effect at theta is
     /// 1 + 2 theta, each run adds N(0, 0.5^2). Over many trials, the interval with the
     /// assumptions covers the effect at a theta drawn from the same posterior at about 95%; the
-    /// random draws' interval alone covers it far less often.
+    /// random draws' interval alone covers it far less often. The same with a skewed effect,
+    /// exp(theta): a normal interval would reach below 0, where no effect lies.
     #[test]
     fn the_interval_with_the_assumptions_covers_an_effect_at_the_nominal_rate() {
-        let trials = 400;
-        let (mut with, mut only) = (0, 0);
-        for trial in 0..trials {
-            let mut g = rng::stream(99, trial, 0, rng::Purpose::PreRelease);
-            let mut normal = || -> f64 { StandardNormal.sample(&mut g) };
-            let effect = |theta: f64| 1.0 + 2.0 * theta;
-            let x: Vec<Vec<f64>> = (0..40)
-                .map(|_| {
-                    let theta = normal();
-                    (0..3).map(|_| effect(theta) + 0.5 * normal()).collect()
-                })
-                .collect();
-            let truth = effect(normal());
-            let s = spread(&x, false);
-            with += usize::from(s.with_assumptions.0 <= truth && truth <= s.with_assumptions.1);
-            only += usize::from(s.draws_only.0 <= truth && truth <= s.draws_only.1);
+        let linear = |theta: f64| 1.0 + 2.0 * theta;
+        let skewed = |theta: f64| theta.exp();
+        for (name, effect) in [
+            ("linear", &linear as &dyn Fn(f64) -> f64),
+            ("skewed", &skewed),
+        ] {
+            let trials = 400;
+            let (mut with, mut only) = (0, 0);
+            for trial in 0..trials {
+                let mut g = rng::stream(99, trial, 0, rng::Purpose::PreRelease);
+                let mut normal = || -> f64 { StandardNormal.sample(&mut g) };
+                let x: Vec<Vec<f64>> = (0..100)
+                    .map(|_| {
+                        let theta = normal();
+                        (0..3).map(|_| effect(theta) + 0.1 * normal()).collect()
+                    })
+                    .collect();
+                let truth = effect(normal());
+                let s = spread(&x, false);
+                with += usize::from(s.with_assumptions.0 <= truth && truth <= s.with_assumptions.1);
+                only += usize::from(s.draws_only.0 <= truth && truth <= s.draws_only.1);
+                if name == "skewed" {
+                    assert!(s.with_assumptions.0 > 0.0, "{s:?}");
+                }
+            }
+            let rate = with as f64 / trials as f64;
+            // 400 trials: the binomial sd at 95% is 1.1 points.
+            assert!((0.92..=0.98).contains(&rate), "{name}: coverage {rate}");
+            assert!(
+                (only as f64 / trials as f64) < 0.5,
+                "{name}: draws only {only}"
+            );
         }
-        let rate = with as f64 / trials as f64;
-        // 400 trials: the binomial sd at 95% is 1.1 points.
-        assert!((0.92..=0.98).contains(&rate), "coverage {rate}");
-        assert!((only as f64 / trials as f64) < 0.5, "draws only {only}");
     }
 }

@@ -106,6 +106,10 @@ pub(crate) struct ExploreInfo {
     /// Assumptions of the baseline left fixed because a reform changes them: (path, reform).
     pub held_by_reforms: Vec<(String, String)>,
     pub design_csv: Option<String>,
+    /// Whether the futures are a calibrated posterior's draws (`futures.posterior`; then
+    /// `design_csv` is its ensemble and `held_by_reforms` the parameters a reform sets itself).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub posterior: bool,
     pub futures: u64,
     pub replications: u64,
     pub runs_total: u64,
@@ -144,6 +148,7 @@ impl ExploreInfo {
             uncertain: e.uncertain.clone(),
             held_by_reforms: e.held_by_reforms.clone(),
             design_csv: e.design_csv.as_deref().map(absolute),
+            posterior: e.posterior,
             futures: e.futures.len() as u64,
             replications: e.replications,
             runs_total: e.runs(),

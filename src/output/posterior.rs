@@ -123,6 +123,6 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
             ));
         }
     }
-    s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: where the effect lies for assumptions drawn from the calibrated posterior; from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction.\n");
+    s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects (where the effect lies for assumptions drawn from the calibrated posterior); from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction.\n");
     s
 }

@@ -287,7 +287,11 @@ fn listing(e: &Explore) -> String {
         ));
     }
     if !e.held_by_reforms.is_empty() {
-        s.push_str("Assumptions held fixed because a reform changes them:\n");
+        if e.posterior {
+            s.push_str("Calibrated parameters a reform sets itself (its runs keep the reform's value; the others take the draw's):\n");
+        } else {
+            s.push_str("Assumptions held fixed because a reform changes them:\n");
+        }
         for (p, r) in &e.held_by_reforms {
             s.push_str(&format!("  {p:<58} changed by {r}\n"));
         }

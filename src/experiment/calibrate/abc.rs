@@ -93,20 +93,7 @@ pub(crate) struct Posterior {
     pub high: f64,
 }
 
-/// The `p` quantile of sorted values, interpolating linearly between order statistics
-/// (Hyndman and Fan's type 7, the default of R and NumPy). NaN for no values.
-pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
-    }
-}
+pub(crate) use crate::stats::quantile;
 
 /// Mean, median and 95% interval of `values` (the sum is taken in the order given).
 pub(crate) fn posterior(values: &[f64]) -> Posterior {

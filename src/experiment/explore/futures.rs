@@ -11,6 +11,7 @@ use super::assumptions::{assumption_keys, default_range, furthest_accepted, nume
 use super::raw::{RawFutures, RawUncertainties};
 use super::{value_number, Origin, Policy, Uncertain, DEFAULT_SPREAD};
 use crate::experiment::checks::HARD_MAX_RUNS;
+use crate::experiment::posterior::{Ensemble, ENSEMBLE_FILE};
 use crate::experiment::{design, design_csv};
 use crate::input::Problems;
 use crate::rng::{self, Stream};
@@ -49,38 +50,54 @@ impl Levers {
 
     /// The first reform that changes `path`, a value inside it or a table holding it.
     pub(super) fn held_by(&self, path: &str) -> Option<String> {
-        self.reforms.iter().find_map(|(name, levers)| {
-            levers
-                .iter()
-                .any(|l| {
+        self.all_holding(path).into_iter().next()
+    }
+
+    /// Every reform that changes `path`, a value inside it or a table holding it, in order.
+    pub(super) fn all_holding(&self, path: &str) -> Vec<String> {
+        self.reforms
+            .iter()
+            .filter(|(_, levers)| {
+                levers.iter().any(|l| {
                     l == path
                         || l.starts_with(&format!("{path}."))
                         || l.starts_with(&format!("{path}["))
                         || path.starts_with(&format!("{l}."))
                         || path.starts_with(&format!("{l}["))
                 })
-                .then(|| name.clone())
-        })
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 }
 
 /// `[futures]` gives `samples` or `design`, not both; a design takes no `[uncertainties]`.
 /// Whether the section is sound.
 fn shape(p: &mut Problems, futures: &RawFutures, uncertainties: bool) -> bool {
-    match (&futures.samples, &futures.design) {
-        (Some(_), Some(_)) => {
-            p.field("futures", "both `samples` and `design` are given: use `samples` for a Latin hypercube, or `design` for the rows of a CSV file");
+    let given: Vec<&str> = [
+        ("samples", futures.samples.is_some()),
+        ("design", futures.design.is_some()),
+        ("posterior", futures.posterior.is_some()),
+    ]
+    .into_iter()
+    .filter(|g| g.1)
+    .map(|g| g.0)
+    .collect();
+    match given.as_slice() {
+        [] => {
+            p.field("futures", "missing: give `samples` (a Latin hypercube of that many futures), `design` (a CSV of parameter values, one row per future) or `posterior` (a calibration's folder: its draws are the futures)");
             false
         }
-        (None, None) => {
-            p.field("futures", "missing: give `samples` (a Latin hypercube of that many futures) or `design` (a CSV of parameter values, one row per future)");
+        ["samples"] => true,
+        [one] if uncertainties => {
+            p.field("uncertainties", format!("with futures.{one} the file's columns name the uncertain parameters: remove [uncertainties]"));
             false
         }
-        (None, Some(_)) if uncertainties => {
-            p.field("uncertainties", "with futures.design the CSV's header names the uncertain parameters: remove [uncertainties]");
+        [_] => true,
+        many => {
+            p.field("futures", format!("{} are given: use one of `samples` (a Latin hypercube), `design` (the rows of a CSV file) or `posterior` (a calibration's draws)", many.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(" and ")));
             false
         }
-        _ => true,
     }
 }
 
@@ -109,6 +126,10 @@ pub(super) fn check(
 ) -> Option<Plan> {
     if !shape(p, f, u.is_some()) {
         return None;
+    }
+    if let Some(written) = &f.posterior {
+        let (base, levers) = base?;
+        return from_posterior(p, dir, written, base, levers).map(Plan::Csv);
     }
     match (&f.design, f.samples) {
         (Some(written), _) => {
@@ -161,6 +182,7 @@ pub(super) fn draw(
                 held_by_reforms,
                 futures,
                 design_csv: None,
+                posterior: false,
             })
         }
     }
@@ -176,6 +198,9 @@ pub(super) struct Futures {
     pub futures: Vec<Vec<Value>>,
     /// The design CSV the futures come from, and its bytes.
     pub design_csv: Option<(PathBuf, Vec<u8>)>,
+    /// Whether the futures are a calibrated posterior's draws (then `held_by_reforms` lists the
+    /// parameters a reform sets itself, kept at the reform's value in its runs).
+    pub posterior: bool,
 }
 
 /// The futures of the design CSV `futures.design` (written `written`, relative to `dir`): its
@@ -225,6 +250,105 @@ fn from_csv(
         held_by_reforms: Vec::new(),
         futures: design_csv::values(&d, base),
         design_csv: Some((path, bytes)),
+        posterior: false,
+    })
+}
+
+/// The futures of a calibrated posterior `futures.posterior` (written `written`, relative to
+/// `dir`: a calibration's output folder or its `ensemble.csv`): each draw a future, each column a
+/// number of `base`. A parameter a reform changes stays uncertain in the baseline and the other
+/// reforms; that reform's runs keep its own value (listed in `held_by_reforms`).
+fn from_posterior(
+    p: &mut Problems,
+    dir: &Path,
+    written: &str,
+    base: &Table,
+    levers: &Levers,
+) -> Option<Futures> {
+    let mut path = dir.join(written);
+    if path.is_dir() {
+        path = path.join(ENSEMBLE_FILE);
+    }
+    if !p.reference("futures.posterior", written, &path, "calibrated ensemble") {
+        return None;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            p.field(
+                "futures.posterior",
+                format!("cannot read {}: {e}", path.display()),
+            );
+            return None;
+        }
+    };
+    let ensemble = match Ensemble::parse(&String::from_utf8_lossy(&bytes), &path) {
+        Ok(e) => e,
+        Err(e) => {
+            p.error("futures.posterior", e);
+            return None;
+        }
+    };
+    let mut bad = Problems::default();
+    let likes: Vec<Value> = ensemble
+        .paths
+        .iter()
+        .map(|q| match overrides::get(base, q) {
+            Some(v @ (Value::Integer(_) | Value::Float(_))) => v.clone(),
+            _ => {
+                bad.field(q, "not a number of the baseline: the ensemble's columns must be paths of numbers (the calibration's parameters)");
+                Value::Float(0.0)
+            }
+        })
+        .collect();
+    if let Err(e) = bad.finish(&path) {
+        p.error("futures.posterior", e);
+        return None;
+    }
+    let uncertain = ensemble
+        .paths
+        .iter()
+        .zip(&likes)
+        .enumerate()
+        .map(|(i, (q, like))| {
+            let col = ensemble.draws.iter().map(|d| d[i]);
+            Uncertain {
+                path: q.clone(),
+                baseline: value_number(like),
+                min: col.clone().fold(f64::INFINITY, f64::min),
+                max: col.fold(f64::NEG_INFINITY, f64::max),
+                origin: Origin::Posterior,
+                clipped: false,
+                integer: like.is_integer(),
+            }
+        })
+        .collect();
+    let futures = ensemble
+        .draws
+        .iter()
+        .map(|d| {
+            d.iter()
+                .zip(&likes)
+                .map(|(&x, like)| number_like(like, x).unwrap_or(Value::Float(x)))
+                .collect()
+        })
+        .collect();
+    let held_by_reforms = ensemble
+        .paths
+        .iter()
+        .flat_map(|q| {
+            levers
+                .all_holding(q)
+                .into_iter()
+                .map(move |r| (q.clone(), r))
+        })
+        .collect();
+    Some(Futures {
+        uncertain,
+        held_by_reforms,
+        futures,
+        design_csv: Some((path, bytes)),
+        posterior: true,
     })
 }
 
@@ -479,6 +603,7 @@ mod tests {
         let f = |s: Option<u64>, d: Option<&str>| RawFutures {
             samples: s,
             design: d.map(String::from),
+            posterior: None,
         };
         let mut p = Problems::default();
         assert!(shape(&mut p, &f(Some(3), None), true));
@@ -487,6 +612,81 @@ mod tests {
         assert!(!shape(&mut p, &f(None, None), false));
         assert!(!shape(&mut p, &f(None, Some("d.csv")), true));
         assert_eq!(fields(&p), ["futures", "futures", "uncertainties"]);
+        // A posterior alone, never with samples or [uncertainties].
+        let post = |s: Option<u64>| RawFutures {
+            samples: s,
+            design: None,
+            posterior: Some("cal".into()),
+        };
+        let mut p = Problems::default();
+        assert!(shape(&mut p, &post(None), false));
+        assert!(!shape(&mut p, &post(Some(3)), false));
+        assert!(!shape(&mut p, &post(None), true));
+        assert_eq!(fields(&p), ["futures", "uncertainties"]);
+        assert!(p.problems[0].allowed.contains("`samples` and `posterior`"));
+    }
+
+    #[test]
+    fn a_posteriors_draws_are_the_futures_and_a_reform_keeps_its_own_levers() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let base = root.join("scenarios/baseline.toml");
+        std::fs::write(
+            d.join("reform.toml"),
+            format!("extends = {:?}\n[meta]\nname = \"reform\"\ndescription = \"t\"\n[data_sharing]\norr_to_ice_probability = 1.0\n", base.display().to_string()),
+        )
+        .unwrap();
+        std::fs::create_dir(d.join("cal")).unwrap();
+        std::fs::write(
+            d.join("cal/ensemble.csv"),
+            "draw,data_sharing.orr_to_ice_probability,orr.influx_open_delay_days\n0,0.6,9.4\n1,0.7,20\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("explore.toml"),
+            format!("baseline = {:?}\nreforms = [\"reform.toml\"]\nreplications = 1\nseed = 1\nscale = 0.02\n[futures]\nposterior = \"cal\"\n", base.display().to_string()),
+        )
+        .unwrap();
+        let e = crate::experiment::explore::load(&d.join("explore.toml")).unwrap();
+        assert!(e.posterior);
+        assert_eq!(e.futures.len(), 2);
+        assert_eq!(e.uncertain[1].origin, Origin::Posterior);
+        assert!(e.uncertain[1].integer);
+        assert_eq!((e.uncertain[0].min, e.uncertain[0].max), (0.6, 0.7));
+        assert_eq!(
+            e.held_by_reforms,
+            [(
+                "data_sharing.orr_to_ice_probability".to_string(),
+                "reform".to_string()
+            )]
+        );
+        let get = |f: usize, p: usize, path: &str| {
+            overrides::get(&e.scenario(f, p).unwrap().loaded.merged, path)
+                .cloned()
+                .unwrap()
+        };
+        // The baseline takes the draw's values; the reform keeps its own sharing probability and
+        // takes the draw's other value.
+        assert_eq!(
+            get(0, 0, "data_sharing.orr_to_ice_probability"),
+            Value::Float(0.6)
+        );
+        assert_eq!(get(1, 0, "orr.influx_open_delay_days"), Value::Integer(20));
+        assert_eq!(
+            value_number(&get(0, 1, "data_sharing.orr_to_ice_probability")),
+            1.0
+        );
+        assert_eq!(get(0, 1, "orr.influx_open_delay_days"), Value::Integer(9));
+        // A column that is not a number of the baseline is refused, naming the file.
+        std::fs::write(d.join("cal/ensemble.csv"), "draw,time.start_date\n0,1\n").unwrap();
+        let m = crate::experiment::explore::load(&d.join("explore.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("ensemble.csv") && m.contains("time.start_date"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub(crate) fn load(file: &Path) -> Result<Explore, ScenarioError> {
         held_by_reforms,
         futures,
         design_csv,
+        posterior,
     }) = drawn
     else {
         return Err(p.into_error(file));
@@ -128,6 +129,7 @@ pub(crate) fn load(file: &Path) -> Result<Explore, ScenarioError> {
         held_by_reforms,
         futures,
         design_csv,
+        posterior,
         metrics,
         directions,
         thresholds,

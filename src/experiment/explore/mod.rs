@@ -49,6 +49,8 @@ pub(crate) enum Origin {
     ExploreFile,
     /// A column of the design CSV.
     DesignCsv,
+    /// A parameter of a calibrated posterior's draws (`futures.posterior`).
+    Posterior,
 }
 
 impl Origin {
@@ -57,6 +59,7 @@ impl Origin {
             Origin::Assumption => "assumption",
             Origin::ExploreFile => "explore file",
             Origin::DesignCsv => "design csv",
+            Origin::Posterior => "calibrated posterior",
         }
     }
 }
@@ -101,6 +104,9 @@ pub(crate) struct Explore {
     pub futures: Vec<Vec<Value>>,
     /// The design CSV the futures come from (its rows are the futures, row 0 first).
     pub design_csv: Option<PathBuf>,
+    /// Whether the futures are a calibrated posterior's draws: a reform's runs keep its own
+    /// value of a parameter it changes (`held_by_reforms`), as `compare --posterior` does.
+    pub posterior: bool,
     pub metrics: Vec<String>,
     pub directions: Vec<Direction>,
     pub thresholds: Vec<f64>,
@@ -132,13 +138,20 @@ impl Explore {
     }
     /// The scenario of one policy in one future, with the cohort and every capacity scaled.
     pub(crate) fn scenario(&self, future: usize, policy: usize) -> Result<Scenario, ScenarioError> {
+        let p = &self.policies[policy];
+        let base = &self.policies[0].scenario.loaded.merged;
         let overrides: Vec<(String, Value)> = self
             .uncertain
             .iter()
             .map(|u| u.path.clone())
             .zip(self.futures[future].iter().cloned())
+            .filter(|(path, _)| {
+                !(self.posterior
+                    && policy > 0
+                    && overrides::get(&p.scenario.loaded.merged, path)
+                        != overrides::get(base, path))
+            })
             .collect();
-        let p = &self.policies[policy];
         let sc = overrides::with_overrides(
             &p.scenario,
             &overrides,

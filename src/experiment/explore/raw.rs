@@ -59,6 +59,11 @@ pub(crate) struct RawFutures {
     /// Or: a design CSV (header = dotted paths, one row per future), relative to this file.
     #[serde(default)]
     pub design: Option<String>,
+    /// Or: a calibrated posterior, relative to this file: a calibration's output folder (its
+    /// `ensemble.csv`) or the file. Each draw is a future; a reform's own levers keep the
+    /// reform's value.
+    #[serde(default)]
+    pub posterior: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
