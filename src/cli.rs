@@ -475,6 +475,14 @@ pub struct RunArgs {
     /// it, as `explorer` does.
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// A calibrated posterior: a calibration's output folder (its `ensemble.csv`) or the file.
+    /// Runs the scenario at each of --draws draws (-r replications each) and reports every
+    /// metric with the assumptions' interval beside the random draws' (`posterior_metrics.csv`).
+    #[arg(long, value_name = "DIR", conflicts_with = "report")]
+    pub posterior: Option<PathBuf>,
+    /// With --posterior: how many draws, spread evenly over the ensemble (1 to 100000).
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "posterior", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub draws: u64,
     /// Also write `report.html` (self-contained, with charts) into the output folder.
     #[arg(long)]
     pub report: bool,

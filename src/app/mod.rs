@@ -172,6 +172,9 @@ pub(crate) fn default_out(scenario: &Path) -> PathBuf {
 const RUN_OUTPUTS: [&str; 4] = [summary::FILE, headline::FILE, timeseries::FILE, MANIFEST];
 
 fn run_scenario(args: &RunArgs) -> Result<()> {
+    if args.posterior.is_some() {
+        return compare_posterior::run_over_posterior(args);
+    }
     let scenario = scenario::load(&args.scenario).map_err(BadInput)?;
     let scenario = explorer::at_scale_arg(scenario, args.scale, &args.scenario)?;
     let out_dir = args

@@ -260,35 +260,29 @@ pub(crate) struct PosteriorEffect {
     pub replications: usize,
 }
 
-/// Every metric's effect of `reform` over `base` (per draw, per replication, the same streams).
-pub(crate) fn effects(
-    base: &[Vec<crate::sim::RunSummary>],
-    reform: &[Vec<crate::sim::RunSummary>],
+/// Per draw, per replication, every metric's value.
+type Values = Vec<Vec<Vec<(&'static str, f64)>>>;
+
+fn values(runs: &[Vec<crate::sim::RunSummary>]) -> Values {
+    runs.iter()
+        .map(|d| d.iter().map(|s| s.metrics()).collect())
+        .collect()
+}
+
+/// Per metric (in the catalogue's order), its spread over the draws of `x(metric index)`, and,
+/// with `probability`, the probability that it is on the better side of zero.
+fn per_metric(
+    names: &[(&'static str, f64)],
     point: bool,
+    probability: bool,
+    x: impl Fn(usize) -> Vec<Vec<f64>>,
 ) -> Vec<PosteriorEffect> {
     let catalogue = crate::sim::metrics::catalogue();
-    let m = |s: &crate::sim::RunSummary| s.metrics();
-    let b: Vec<Vec<Vec<(&'static str, f64)>>> =
-        base.iter().map(|d| d.iter().map(m).collect()).collect();
-    let f: Vec<Vec<Vec<(&'static str, f64)>>> =
-        reform.iter().map(|d| d.iter().map(m).collect()).collect();
-    let Some(names) = b.first().and_then(|d| d.first()) else {
-        return Vec::new();
-    };
     names
         .iter()
         .enumerate()
         .map(|(i, &(metric, _))| {
-            let x: Vec<Vec<f64>> = b
-                .iter()
-                .zip(&f)
-                .map(|(db, df)| {
-                    db.iter()
-                        .zip(df)
-                        .map(|(vb, vf)| vf[i].1 - vb[i].1)
-                        .collect()
-                })
-                .collect();
+            let x = x(i);
             let better = catalogue
                 .iter()
                 .find(|c| c.key == metric)
@@ -297,12 +291,53 @@ pub(crate) fn effects(
                 metric,
                 better,
                 spread: spread(&x, point),
-                probability_better: probability_better(&x, better),
+                probability_better: if probability {
+                    probability_better(&x, better)
+                } else {
+                    f64::NAN
+                },
                 draws: x.len(),
                 replications: x.first().map_or(0, Vec::len),
             }
         })
         .collect()
+}
+
+/// Every metric's effect of `reform` over `base` (per draw, per replication, the same streams).
+pub(crate) fn effects(
+    base: &[Vec<crate::sim::RunSummary>],
+    reform: &[Vec<crate::sim::RunSummary>],
+    point: bool,
+) -> Vec<PosteriorEffect> {
+    let (b, f) = (values(base), values(reform));
+    let Some(names) = b.first().and_then(|d| d.first()) else {
+        return Vec::new();
+    };
+    per_metric(names, point, true, |i| {
+        b.iter()
+            .zip(&f)
+            .map(|(db, df)| {
+                db.iter()
+                    .zip(df)
+                    .map(|(vb, vf)| vf[i].1 - vb[i].1)
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// Every metric's value in one scenario over the posterior (per draw, per replication): its mean
+/// and both intervals (no probability: a level has no better side of zero).
+pub(crate) fn levels(runs: &[Vec<crate::sim::RunSummary>], point: bool) -> Vec<PosteriorEffect> {
+    let v = values(runs);
+    let Some(names) = v.first().and_then(|d| d.first()) else {
+        return Vec::new();
+    };
+    per_metric(names, point, false, |i| {
+        v.iter()
+            .map(|d| d.iter().map(|m| m[i].1).collect())
+            .collect()
+    })
 }
 
 /// A value as the ensemble's columns hold it (for tests and messages).

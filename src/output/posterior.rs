@@ -69,6 +69,90 @@ pub(crate) fn write_posterior_effects(
     })
 }
 
+/// The file of `run --posterior`.
+pub(crate) const LEVELS_FILE: &str = "posterior_metrics.csv";
+
+/// Its columns, in order.
+pub(crate) const LEVEL_COLUMNS: [&str; 10] = [
+    "scenario",
+    "metric",
+    "draws",
+    "replications_per_draw",
+    "mean",
+    "with_assumptions_ci95_low",
+    "with_assumptions_ci95_high",
+    "draws_only_ci95_low",
+    "draws_only_ci95_high",
+    "share_from_assumptions",
+];
+
+/// Write `posterior_metrics.csv`: every metric of one scenario over the posterior.
+pub(crate) fn write_posterior_levels(
+    path: &Path,
+    scenario: &str,
+    levels: &[PosteriorEffect],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(LEVEL_COLUMNS)?;
+        for e in levels {
+            let s = &e.spread;
+            let row: [String; LEVEL_COLUMNS.len()] = [
+                scenario.to_string(),
+                e.metric.to_string(),
+                e.draws.to_string(),
+                e.replications.to_string(),
+                fmt_num(s.mean),
+                fmt_num(s.with_assumptions.0),
+                fmt_num(s.with_assumptions.1),
+                fmt_num(s.draws_only.0),
+                fmt_num(s.draws_only.1),
+                fmt_num(s.share_from_assumptions),
+            ];
+            out.write_record(row)?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The printed table of `run --posterior`: the headline metrics with both intervals.
+pub(crate) fn levels_table(scenario: &str, levels: &[PosteriorEffect]) -> String {
+    let whole = |x: f64| unsigned_zero(format!("{x:.0}"));
+    let rows: Vec<(String, Vec<String>)> = metrics::HEADLINE
+        .iter()
+        .filter_map(|&key| {
+            let e = levels.iter().find(|e| e.metric == key)?;
+            let s = &e.spread;
+            Some((
+                printed_label(key).to_string(),
+                vec![
+                    whole(s.mean),
+                    format!("[{}, {}]", whole(s.draws_only.0), whole(s.draws_only.1)),
+                    format!(
+                        "[{}, {}]",
+                        whole(s.with_assumptions.0),
+                        whole(s.with_assumptions.1)
+                    ),
+                    format!("{:.0}%", 100.0 * s.share_from_assumptions),
+                ],
+            ))
+        })
+        .collect();
+    let mut s = columns(
+        scenario,
+        &[
+            "mean",
+            "95%: random draws only",
+            "95%: with the assumptions",
+            "from assumptions",
+        ],
+        &rows,
+    );
+    s.push_str("random draws only: the interval of the mean at known assumptions; with the assumptions: the 2.5% to 97.5% quantiles of the draws' means; from assumptions: the share of one run's variance from the assumptions.\n");
+    s
+}
+
 /// The printed table: per reform, the headline metrics' effect with the random draws' interval
 /// and the assumptions' beside it, the share of the variance from the assumptions, and the
 /// probability that the reform improves the metric.

@@ -187,3 +187,46 @@ fn a_bad_posterior_is_refused_with_the_file_and_the_field() {
     );
     assert!(!d.join("x").exists());
 }
+
+#[test]
+fn run_over_a_point_posterior_is_the_run_of_every_replication() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    let e = ensemble(d, "point.csv", &[(0.35, 0.9, 0.85), (0.35, 0.9, 0.85)]);
+    let out = cmd(d)
+        .args(["run", "small.toml", "--posterior", e.to_str().unwrap()])
+        .args(["--draws", "2", "-r", "2", "-q", "-o", "p"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plain = json_of(
+        d,
+        &["run", "small.toml", "-r", "4", "--json", "-o", "plain"],
+    );
+    let (h, rows) = rows_of(&d.join("p/posterior_metrics.csv"));
+    let row = rows
+        .iter()
+        .find(|r| r[col(&h, "metric")] == "unlocatable_by_ice_at_horizon")
+        .unwrap();
+    let m = &plain["metrics"]["unlocatable_by_ice_at_horizon"];
+    let num = |c: &str| -> f64 { row[col(&h, c)].parse().unwrap() };
+    assert_eq!(num("mean"), m["mean"].as_f64().unwrap());
+    assert_eq!(num("draws_only_ci95_low"), m["ci95_low"].as_f64().unwrap());
+    assert_eq!(
+        num("with_assumptions_ci95_high"),
+        m["ci95_high"].as_f64().unwrap()
+    );
+    assert_eq!(num("share_from_assumptions"), 0.0);
+    // --posterior and --report do not go together; --draws needs --posterior.
+    for bad in [
+        vec!["run", "small.toml", "--posterior", "point.csv", "--report"],
+        vec!["run", "small.toml", "--draws", "2"],
+    ] {
+        assert_eq!(cmd(d).args(&bad).output().unwrap().status.code(), Some(2));
+    }
+}
