@@ -42,17 +42,16 @@ impl PosteriorRuns {
         &self,
         names: &[String],
     ) -> Vec<(String, Vec<String>, Vec<PosteriorEffect>)> {
-        self.per_scenario[1..]
+        let mut effects: Vec<Vec<PosteriorEffect>> = self.per_scenario[1..]
             .iter()
-            .zip(&names[1..])
+            .map(|r| posterior::effects(&self.per_scenario[0], r, self.point))
+            .collect();
+        posterior::rank(&mut effects);
+        names[1..]
+            .iter()
             .zip(&self.sets)
-            .map(|((r, name), sets)| {
-                (
-                    name.clone(),
-                    sets.clone(),
-                    posterior::effects(&self.per_scenario[0], r, self.point),
-                )
-            })
+            .zip(effects)
+            .map(|((name, sets), e)| (name.clone(), sets.clone(), e))
             .collect()
     }
 }

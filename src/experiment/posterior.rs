@@ -256,8 +256,51 @@ pub(crate) struct PosteriorEffect {
     pub better: Better,
     pub spread: Spread,
     pub probability_better: f64,
+    /// The share of draws in which this reform's mean effect is the best of all the reforms
+    /// compared (ties shared); NaN for a level, or when neither direction is better.
+    pub probability_best: f64,
+    /// Per draw, the mean effect over its replications (for rankings across reforms).
+    pub draw_means: Vec<f64>,
     pub draws: usize,
     pub replications: usize,
+}
+
+/// Fill every reform's [`PosteriorEffect::probability_best`]: per metric and draw, the reform
+/// with the best mean effect (lowest where lower is better, highest where higher is) scores 1,
+/// shared equally among ties; averaged over the draws. `reforms[k][m]` is reform k's metric m.
+pub(crate) fn rank(reforms: &mut [Vec<PosteriorEffect>]) {
+    let Some(first) = reforms.first() else {
+        return;
+    };
+    let (metrics, draws) = (first.len(), first.first().map_or(0, |e| e.draw_means.len()));
+    for m in 0..metrics {
+        let sign = match reforms[0][m].better {
+            Better::Lower => -1.0,
+            Better::Higher => 1.0,
+            Better::Neither => {
+                for r in reforms.iter_mut() {
+                    r[m].probability_best = f64::NAN;
+                }
+                continue;
+            }
+        };
+        let mut score = vec![0.0; reforms.len()];
+        for d in 0..draws {
+            let v: Vec<f64> = reforms.iter().map(|r| sign * r[m].draw_means[d]).collect();
+            let best = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let winners: Vec<usize> = (0..v.len()).filter(|&k| v[k] == best).collect();
+            for &k in &winners {
+                score[k] += 1.0 / winners.len() as f64;
+            }
+        }
+        for (r, s) in reforms.iter_mut().zip(score) {
+            r[m].probability_best = if draws == 0 {
+                f64::NAN
+            } else {
+                s / draws as f64
+            };
+        }
+    }
 }
 
 /// Per draw, per replication, every metric's value.
@@ -296,6 +339,11 @@ fn per_metric(
                 } else {
                     f64::NAN
                 },
+                probability_best: f64::NAN,
+                draw_means: x
+                    .iter()
+                    .map(|v| v.iter().sum::<f64>() / v.len() as f64)
+                    .collect(),
                 draws: x.len(),
                 replications: x.first().map_or(0, Vec::len),
             }
@@ -475,6 +523,39 @@ mod tests {
         // No spread between draws beyond the random draws': no share from the assumptions.
         let flat = vec![vec![-1.0, 1.0], vec![1.0, -1.0]];
         assert_eq!(spread(&flat, false).share_from_assumptions, 0.0);
+    }
+
+    #[test]
+    fn the_best_reform_of_each_draw_scores_and_ties_share() {
+        let effect = |better: Better, draw_means: Vec<f64>| PosteriorEffect {
+            metric: "m",
+            better,
+            spread: spread(&[vec![0.0]], true),
+            probability_better: f64::NAN,
+            probability_best: f64::NAN,
+            draws: draw_means.len(),
+            draw_means,
+            replications: 1,
+        };
+        // Lower is better: draw 0 reform a (-5), draw 1 reform b (-7), draw 2 a tie (-4, -4).
+        let mut r = vec![
+            vec![effect(Better::Lower, vec![-5.0, -1.0, -4.0])],
+            vec![effect(Better::Lower, vec![-3.0, -7.0, -4.0])],
+            vec![effect(Better::Lower, vec![2.0, 0.0, 1.0])],
+        ];
+        rank(&mut r);
+        let p: Vec<f64> = r.iter().map(|x| x[0].probability_best).collect();
+        assert_eq!(p, [1.5 / 3.0, 1.5 / 3.0, 0.0]);
+        // Higher is better: the other end wins.
+        let mut r = vec![
+            vec![effect(Better::Higher, vec![1.0])],
+            vec![effect(Better::Higher, vec![2.0])],
+        ];
+        rank(&mut r);
+        assert_eq!(r[1][0].probability_best, 1.0);
+        let mut r = vec![vec![effect(Better::Neither, vec![1.0])]];
+        rank(&mut r);
+        assert!(r[0][0].probability_best.is_nan());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::sim::metrics;
 pub(crate) const FILE: &str = "posterior_effects.csv";
 
 /// Its columns, in order.
-pub(crate) const COLUMNS: [&str; 14] = [
+pub(crate) const COLUMNS: [&str; 15] = [
     "baseline",
     "reform",
     "metric",
@@ -29,6 +29,7 @@ pub(crate) const COLUMNS: [&str; 14] = [
     "draws_only_ci95_high",
     "share_from_assumptions",
     "probability_better",
+    "probability_best",
     "reform_sets",
 ];
 
@@ -59,6 +60,7 @@ pub(crate) fn write_posterior_effects(
                     fmt_num(s.draws_only.1),
                     fmt_num(s.share_from_assumptions),
                     fmt_num(e.probability_better),
+                    fmt_num(e.probability_best),
                     sets.join(" "),
                 ];
                 out.write_record(row)?;
@@ -171,10 +173,12 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
             .iter()
             .filter_map(|&key| {
                 let e = effects.iter().find(|e| e.metric == key)?;
-                let p = if e.probability_better.is_nan() {
-                    "-".to_string()
-                } else {
-                    format!("{:.0}%", 100.0 * e.probability_better)
+                let percent = |x: f64| {
+                    if x.is_nan() {
+                        "-".to_string()
+                    } else {
+                        format!("{:.0}%", 100.0 * x)
+                    }
                 };
                 Some((
                     printed_label(key).to_string(),
@@ -183,7 +187,8 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
                         pair(e.spread.draws_only),
                         pair(e.spread.with_assumptions),
                         format!("{:.0}%", 100.0 * e.spread.share_from_assumptions),
-                        p,
+                        percent(e.probability_better),
+                        percent(e.probability_best),
                     ],
                 ))
             })
@@ -197,6 +202,7 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
                 "95%: with the assumptions",
                 "from assumptions",
                 "P(better)",
+                "P(best)",
             ],
             &rows,
         ));
@@ -207,6 +213,6 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
             ));
         }
     }
-    s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects (where the effect lies for assumptions drawn from the calibrated posterior); from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction.\n");
+    s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects (where the effect lies for assumptions drawn from the calibrated posterior); from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction; P(best): the share of draws in which it is the best of the reforms compared.\n");
     s
 }

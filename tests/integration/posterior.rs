@@ -140,6 +140,8 @@ fn draws_that_differ_widen_the_interval_and_are_recorded() {
         "{ice}"
     );
     assert_eq!(ice["probability_better"].as_f64().unwrap(), 1.0, "{ice}");
+    // The only reform is the best one in every draw.
+    assert_eq!(ice["probability_best"].as_f64().unwrap(), 1.0, "{ice}");
     assert_eq!(json["posterior"]["draws"].as_array().unwrap().len(), 4);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("w/manifest.json")).unwrap()).unwrap();

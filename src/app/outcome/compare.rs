@@ -76,6 +76,7 @@ struct PosteriorEffectOut {
     draws_only: [f64; 2],
     share_from_assumptions: f64,
     probability_better: Option<f64>,
+    probability_best: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +103,8 @@ fn posterior_effects<S: Serializer>(
                         share_from_assumptions: p.share_from_assumptions,
                         probability_better: (!e.probability_better.is_nan())
                             .then_some(e.probability_better),
+                        probability_best: (!e.probability_best.is_nan())
+                            .then_some(e.probability_best),
                     },
                 )
             })
