@@ -29,6 +29,9 @@ __all__ = [
     "AbcSmc",
     "run",
     "compare",
+    "compare_posterior",
+    "PosteriorCompareResult",
+    "POSTERIOR_COLUMNS",
     "parameters",
     "metrics",
     "metric",
@@ -62,6 +65,8 @@ DEFAULT_REPLICATIONS = 10
 HEADLINE_COLUMNS: tuple = tuple(_core.HEADLINE_COLUMNS)
 #: The columns of ``CompareResult.comparison`` (``comparison.csv`` after ``baseline, reform, metric``).
 COMPARISON_COLUMNS: tuple = tuple(_core.COMPARISON_COLUMNS)
+#: The columns of :attr:`PosteriorCompareResult.effects` (``posterior_effects.csv``'s numbers).
+POSTERIOR_COLUMNS: tuple = tuple(_core.POSTERIOR_COLUMNS)
 #: The headline metrics, in order: unlocatable by ICE (the acting agency) and by every agency
 #: (pooled) first, then the pipeline's counts (the command line's printed tables).
 HEADLINE_METRICS: tuple = tuple(_core.HEADLINE_METRICS)
@@ -451,6 +456,85 @@ def compare(
         max_replications,
     )
     return CompareResult(raw, seed, float(scale))
+
+
+class PosteriorCompareResult:
+    """The numbers of one ``compare --posterior``: every reform's effects over the draws of a
+    calibrated posterior, with the random draws' interval beside the assumptions'.
+
+    Attributes:
+        names: the scenarios' names, the baseline first; baseline, reforms as in CompareResult.
+        metric_names: the metrics, in order.
+        effects: ``(reforms, metrics, 8)`` float64 array, columns ``POSTERIOR_COLUMNS``.
+        sets: per reform, the calibrated paths it sets itself (the draws leave them alone).
+        draws: the ensemble's rows used as draws.
+    """
+
+    def __init__(self, raw: dict, seed: int, scale: float, replications: int):
+        self.names: tuple = tuple(raw["names"])
+        self.baseline: str = self.names[0]
+        self.reforms: tuple = self.names[1:]
+        self.seed = seed
+        self.scale = scale
+        self.replications_per_draw = replications
+        self.metric_names: tuple = tuple(raw["metrics"])
+        m = len(self.metric_names)
+        self.effects = _f64(raw["posterior"], (len(self.reforms), m, len(POSTERIOR_COLUMNS)))
+        self.sets: dict = {r: list(s) for r, s in zip(self.reforms, raw["sets"])}
+        self.draws: tuple = tuple(raw["draws"])
+        self.threads: int = raw["threads"]
+        self.wall_time_seconds: float = raw["wall_time_seconds"]
+
+    def __repr__(self) -> str:
+        return (
+            f"<custody_sim.PosteriorCompareResult {self.baseline!r} against {', '.join(map(repr, self.reforms))}: "
+            f"{len(self.draws)} draws x {self.replications_per_draw} paired replications, seed {self.seed}, scale {self.scale}>"
+        )
+
+    def effect(self, reform: str, metric: str) -> dict:
+        """One reform's effect on one metric, as ``{column: value}`` over ``POSTERIOR_COLUMNS``."""
+        row = self.effects[self.reforms.index(reform), self.metric_names.index(metric)]
+        return dict(zip(POSTERIOR_COLUMNS, map(float, row)))
+
+
+def compare_posterior(
+    baseline: PathLike,
+    reforms: Any,
+    posterior: PathLike,
+    draws: int = 20,
+    overrides: Overrides = None,
+    seed: int | None = None,
+    replications: int | None = None,
+    threads: int = 0,
+    scale: float = 1.0,
+) -> PosteriorCompareResult:
+    """Reforms against a baseline over draws of a calibrated posterior, as ``custody-sim compare
+    --posterior``: ``posterior`` is a calibration's output folder (its ``ensemble.csv``) or the
+    file; ``draws`` draws spread over it, ``replications`` paired replications per draw (draw k,
+    replication r on stream k x replications + r). Other arguments as :func:`compare`.
+
+    Returns:
+        a :class:`PosteriorCompareResult` (the numbers of ``posterior_effects.csv``).
+    """
+    seed = _count("seed", seed, DEFAULT_SEED)
+    replications = _count("replications", replications, DEFAULT_REPLICATIONS)
+    threads = _count("threads", threads, 0)
+    draws = _count("draws", draws, 20)
+    common = _overrides(overrides)
+    base = os.fspath(baseline)
+    specs = [(_stem(base), base, common)] + _reform_specs(baseline, reforms, common)
+    raw = _core.compare(
+        specs,
+        seed,
+        replications,
+        threads,
+        float(scale),
+        None,
+        200,
+        os.fspath(posterior),
+        draws,
+    )
+    return PosteriorCompareResult(raw, seed, float(scale), replications)
 
 
 def parameters(scenario: PathLike) -> dict:

@@ -119,7 +119,7 @@ fn run<'py>(
 /// Compare scenarios with common random numbers: the numbers `custody-sim compare` writes.
 /// `scenarios` holds (name, scenario file, overrides) per scenario, the baseline first.
 #[pyfunction]
-#[pyo3(signature = (scenarios, seed=20190101, replications=10, threads=0, scale=1.0, target_ci=None, max_replications=200))]
+#[pyo3(signature = (scenarios, seed=20190101, replications=10, threads=0, scale=1.0, target_ci=None, max_replications=200, posterior=None, draws=20))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn compare<'py>(
     py: Python<'py>,
@@ -130,6 +130,8 @@ fn compare<'py>(
     scale: f64,
     target_ci: Option<f64>,
     max_replications: u64,
+    posterior: Option<PathBuf>,
+    draws: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut names = Vec::new();
     let mut specs = Vec::new();
@@ -144,6 +146,33 @@ fn compare<'py>(
         target_ci,
         max_replications,
     };
+    if let Some(ensemble) = posterior {
+        let out = py
+            .detach(|| {
+                // Whole-cohort scenarios: a draw's values go in before the scale.
+                let loaded: Vec<Scenario> = specs
+                    .iter()
+                    .map(|(p, o)| api::load(p, o, 1.0))
+                    .collect::<anyhow::Result<_>>()?;
+                let (base, reforms) = loaded
+                    .split_first()
+                    .ok_or_else(|| anyhow::anyhow!("no baseline given"))?;
+                api::compare_posterior(base, reforms, &names, &options, (&ensemble, draws, scale))
+            })
+            .map_err(to_py)?;
+        let d = PyDict::new(py);
+        d.set_item("names", &names)?;
+        d.set_item("metrics", &out.metrics)?;
+        d.set_item(
+            "posterior",
+            bytes(py, out.rows.iter().flatten().flatten().copied()),
+        )?;
+        d.set_item("sets", &out.sets)?;
+        d.set_item("draws", &out.draws)?;
+        d.set_item("threads", out.threads)?;
+        d.set_item("wall_time_seconds", out.wall_time_seconds)?;
+        return Ok(d);
+    }
     let out = py
         .detach(|| {
             let loaded: Vec<Scenario> = specs
@@ -387,6 +416,10 @@ mod _core {
         m.add(
             "COMPARISON_COLUMNS",
             custody_sim::output::schema::comparison::COLUMNS[3..].to_vec(),
+        )?;
+        m.add(
+            "POSTERIOR_COLUMNS",
+            custody_sim::app::api::POSTERIOR_COLUMNS.to_vec(),
         )?;
         Ok(())
     }

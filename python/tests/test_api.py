@@ -111,3 +111,25 @@ def test_a_bad_file_gives_the_command_lines_message(tmp_path):
     assert p.stderr.strip() == f"error: {e.value}"
     assert "2 invalid value(s)" in str(e.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_compare_over_a_point_posterior_is_the_paired_comparison(tmp_path):
+    # Two draws at the baseline's own values: the streams and intervals of 4 paired replications.
+    ens = tmp_path / "ensemble.csv"
+    ens.write_text("draw,life.move_rate_per_year,ice.nta_probability\n0,0.35,0.9\n1,0.35,0.9\n")
+    reform = ("share", {"data_sharing.orr_to_ice_probability": 1.0})
+    post = custody_sim.compare_posterior(
+        BASELINE, [reform], tmp_path, draws=2, replications=2, scale=0.01, seed=5
+    )
+    plain = custody_sim.compare(BASELINE, [reform], replications=4, scale=0.01, seed=5)
+    assert post.effects.shape == (1, len(post.metric_names), len(custody_sim.POSTERIOR_COLUMNS))
+    assert post.draws == (0, 1)
+    m = "unlocatable_by_ice_at_horizon"
+    e = post.effect("share", m)
+    d = plain.difference("share", m)
+    assert e["effect_mean"] == d["difference_mean"]
+    assert e["draws_only_ci95_low"] == d["difference_ci95_low"]
+    assert e["with_assumptions_ci95_high"] == d["difference_ci95_high"]
+    assert e["share_from_assumptions"] == 0.0
+    with pytest.raises(ValueError, match="ensemble.csv"):
+        custody_sim.compare_posterior(BASELINE, [reform], tmp_path / "nowhere", scale=0.01)

@@ -522,3 +522,97 @@ impl AbcSmc {
             .collect()
     }
 }
+
+/// The columns of [`PosteriorCompareOutput::rows`], in order.
+pub const POSTERIOR_COLUMNS: [&str; 8] = [
+    "effect_mean",
+    "draws_only_ci95_low",
+    "draws_only_ci95_high",
+    "with_assumptions_ci95_low",
+    "with_assumptions_ci95_high",
+    "share_from_assumptions",
+    "probability_better",
+    "probability_best",
+];
+
+/// The numbers of `custody-sim compare --posterior` (its `posterior_effects.csv`).
+#[derive(Debug, Clone)]
+pub struct PosteriorCompareOutput {
+    /// The metrics, in the engine's order.
+    pub metrics: Vec<&'static str>,
+    /// Per reform, per metric, the values of [`POSTERIOR_COLUMNS`].
+    pub rows: Vec<Vec<[f64; 8]>>,
+    /// Per reform, the calibrated paths it sets itself (the draws leave them alone).
+    pub sets: Vec<Vec<String>>,
+    /// The ensemble's rows used as draws.
+    pub draws: Vec<usize>,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time of the runs, in seconds.
+    pub wall_time_seconds: f64,
+}
+
+/// `custody-sim compare --posterior`: every reform against the baseline at `draws` draws of the
+/// calibrated ensemble at `posterior` (a calibration's folder or its `ensemble.csv`),
+/// `o.replications` paired replications per draw, at `scale` of the cohort. `base` and `reforms`
+/// are whole-cohort scenarios (the draws are applied before the scale).
+pub fn compare_posterior(
+    base: &Scenario,
+    reforms: &[Scenario],
+    names: &[String],
+    o: &CompareOptions,
+    (posterior, draws, scale): (&Path, u64, f64),
+) -> Result<PosteriorCompareOutput> {
+    check_range("replications", o.replications, 2, 100_000)?;
+    check_range("threads", o.threads, 0, 1024)?;
+    check_range("draws", draws, 1, 100_000)?;
+    if reforms.is_empty() {
+        return Err(bad_argument(
+            "reforms",
+            "none given: compare needs one reform or more".into(),
+        ));
+    }
+    super::explorer::check_scale(scale).map_err(BadInput)?;
+    let ensemble = super::compare_posterior::load_ensemble(posterior)?;
+    let runner = Runner::new(o.threads).context("cannot start worker threads")?;
+    let started = Instant::now();
+    let draws = (draws as usize).min(ensemble.draws.len());
+    let runs = super::compare_posterior::run(
+        &runner,
+        (base, reforms),
+        names,
+        ensemble,
+        draws,
+        (o.seed, o.replications, scale),
+        &mut |_| {},
+        &|| {},
+    )?;
+    let effects = runs.effects(names);
+    Ok(PosteriorCompareOutput {
+        metrics: output::schema::metric_names(),
+        rows: effects
+            .iter()
+            .map(|(_, _, es)| {
+                es.iter()
+                    .map(|e| {
+                        let s = &e.spread;
+                        [
+                            s.mean,
+                            s.draws_only.0,
+                            s.draws_only.1,
+                            s.with_assumptions.0,
+                            s.with_assumptions.1,
+                            s.share_from_assumptions,
+                            e.probability_better,
+                            e.probability_best,
+                        ]
+                    })
+                    .collect()
+            })
+            .collect(),
+        sets: effects.into_iter().map(|(_, sets, _)| sets).collect(),
+        draws: runs.draws,
+        threads: runner.threads(),
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+    })
+}
