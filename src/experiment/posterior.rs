@@ -139,7 +139,7 @@ impl Ensemble {
                     format!("not a number of the scenario {label}: the ensemble's columns must be paths of numbers (the calibration's parameters)"),
                 ));
             };
-            if here != overrides::get(&base.loaded.merged, path) {
+            if set_by_scenario(base, sc, path) {
                 kept.push(path.clone());
             } else {
                 set.push((path.clone(), v));
@@ -148,6 +148,13 @@ impl Ensemble {
         let sc = overrides::with_overrides(sc, &set, &format!("{label}, posterior draw {draw}"))?;
         Ok((sc, kept))
     }
+}
+
+/// Whether scenario `sc` sets `path` itself: its value there differs from `base`'s. A posterior
+/// draw leaves such a path at `sc`'s value (a reform's own lever), in `compare --posterior` and in
+/// explore's posterior futures alike.
+pub(crate) fn set_by_scenario(base: &Scenario, sc: &Scenario, path: &str) -> bool {
+    overrides::get(&sc.loaded.merged, path) != overrides::get(&base.loaded.merged, path)
 }
 
 /// An effect (reform minus baseline) over the posterior: per draw, per replication.

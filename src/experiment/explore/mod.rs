@@ -139,7 +139,7 @@ impl Explore {
     /// The scenario of one policy in one future, with the cohort and every capacity scaled.
     pub(crate) fn scenario(&self, future: usize, policy: usize) -> Result<Scenario, ScenarioError> {
         let p = &self.policies[policy];
-        let base = &self.policies[0].scenario.loaded.merged;
+        let base = &self.policies[0].scenario;
         let overrides: Vec<(String, Value)> = self
             .uncertain
             .iter()
@@ -148,8 +148,7 @@ impl Explore {
             .filter(|(path, _)| {
                 !(self.posterior
                     && policy > 0
-                    && overrides::get(&p.scenario.loaded.merged, path)
-                        != overrides::get(base, path))
+                    && crate::experiment::posterior::set_by_scenario(base, &p.scenario, path))
             })
             .collect();
         let sc = overrides::with_overrides(
