@@ -158,7 +158,57 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 &effects,
             )?;
             files.insert(1, output::posterior::FILE.to_string());
+            let per_reform: Vec<&[crate::experiment::posterior::PosteriorEffect]> =
+                effects.iter().map(|(_, _, e)| e.as_slice()).collect();
+            let (drivers, choices) = crate::experiment::posterior::attribution::analyse(
+                &per_reform,
+                &runs.values,
+                &crate::sim::metrics::HEADLINE,
+                crate::rng::mix(args.seed ^ 0xD21E_5E25),
+            );
+            output::posterior::write_drivers(
+                &out_dir.join(output::posterior::DRIVERS_FILE),
+                &names[0],
+                &names[1..],
+                &runs.paths,
+                &drivers,
+                runs.draws.len(),
+            )?;
+            output::posterior::write_information(
+                &out_dir.join(output::posterior::INFORMATION_FILE),
+                &names,
+                &runs.paths,
+                &choices,
+                runs.draws.len(),
+            )?;
+            let conditions = crate::experiment::posterior::attribution::conditions(
+                &per_reform,
+                &drivers,
+                &runs.values,
+            );
+            output::posterior::write_conditions(
+                &out_dir.join(output::posterior::CONDITIONS_FILE),
+                &names[0],
+                &names[1..],
+                &runs.paths,
+                &conditions,
+            )?;
+            files.insert(2, output::posterior::DRIVERS_FILE.to_string());
+            files.insert(3, output::posterior::INFORMATION_FILE.to_string());
+            files.insert(4, output::posterior::CONDITIONS_FILE.to_string());
             Some(PosteriorOutcome {
+                hangs_on: super::outcome::HangsOn::new(
+                    &names,
+                    &runs.paths,
+                    &drivers,
+                    &choices,
+                    &conditions,
+                ),
+                conditions,
+                values: runs.values,
+                paths: runs.paths,
+                drivers,
+                choices,
                 ensemble: runs.ensemble_file.display().to_string(),
                 draws: runs.draws,
                 replications_per_draw: args.replications,

@@ -24,6 +24,10 @@ pub(super) struct PosteriorRuns {
     pub ensemble_file: PathBuf,
     /// The draws used (rows of the ensemble).
     pub draws: Vec<usize>,
+    /// The calibrated parameters' paths (the ensemble's columns).
+    pub paths: Vec<String>,
+    /// Per draw used, every parameter's value.
+    pub values: Vec<Vec<f64>>,
     /// Whether those draws are all the same point.
     pub point: bool,
 }
@@ -134,6 +138,8 @@ pub(super) fn run(
     Ok(PosteriorRuns {
         per_scenario,
         sets,
+        values: chosen.iter().map(|&d| ensemble.draws[d].clone()).collect(),
+        paths: ensemble.paths,
         ensemble_file: ensemble.file,
         draws: chosen,
         point,

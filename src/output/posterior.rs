@@ -8,6 +8,9 @@ use anyhow::Result;
 use super::files::write_atomic;
 use super::format::{fmt_num, unsigned_zero};
 use super::{columns, printed_label};
+use crate::experiment::posterior::attribution::{
+    Condition, EffectDrivers, Information, Limit, MetricChoice,
+};
 use crate::experiment::posterior::PosteriorEffect;
 use crate::sim::metrics;
 
@@ -215,4 +218,304 @@ pub(crate) fn posterior_table(reforms: &[(String, Vec<String>, Vec<PosteriorEffe
     }
     s.push_str("random draws only: the interval at known assumptions (the paired replications); with the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects (where the effect lies for assumptions drawn from the calibrated posterior); from assumptions: the share of one run's variance from the assumptions; P(better): the share of draws whose mean effect is in the better direction; P(best): the share of draws in which it is the best of the reforms compared.\n");
     s
+}
+
+/// What each reform's effect hangs on (`compare --posterior`).
+pub(crate) const DRIVERS_FILE: &str = "posterior_drivers.csv";
+
+/// Its columns, in order.
+pub(crate) const DRIVER_COLUMNS: [&str; 10] = [
+    "baseline",
+    "reform",
+    "metric",
+    "rank",
+    "parameter",
+    "share_of_spread",
+    "noise_95",
+    "effect_with_parameter",
+    "degree",
+    "draws",
+];
+
+/// Write `posterior_drivers.csv`: per reform and headline metric, every calibrated parameter's
+/// first-order share of the spread of the effect over the draws, the largest first.
+pub(crate) fn write_drivers(
+    path: &Path,
+    baseline: &str,
+    reforms: &[String],
+    paths: &[String],
+    drivers: &[EffectDrivers],
+    draws: usize,
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(DRIVER_COLUMNS)?;
+        for e in drivers {
+            for (rank, d) in e.drivers.iter().enumerate() {
+                let row: [String; DRIVER_COLUMNS.len()] = [
+                    baseline.to_string(),
+                    reforms[e.reform].clone(),
+                    e.metric.to_string(),
+                    (rank + 1).to_string(),
+                    paths[d.parameter].clone(),
+                    fmt_num(d.share),
+                    fmt_num(d.noise_95),
+                    direction(d.direction).to_string(),
+                    d.degree.to_string(),
+                    draws.to_string(),
+                ];
+                out.write_record(row)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// How an effect moves with a parameter, in the drivers file's words.
+pub(crate) fn direction(sign: f64) -> &'static str {
+    if sign > 0.0 {
+        "rises"
+    } else if sign < 0.0 {
+        "falls"
+    } else {
+        "flat"
+    }
+}
+
+/// The value of information of the choice among the reforms (`compare --posterior`).
+pub(crate) const INFORMATION_FILE: &str = "posterior_value_of_information.csv";
+
+/// Its columns, in order.
+pub(crate) const INFORMATION_COLUMNS: [&str; 11] = [
+    "metric",
+    "better",
+    "choice_now",
+    "probability_choice_best",
+    "evpi",
+    "rank",
+    "parameter",
+    "evppi",
+    "share_of_evpi",
+    "degree",
+    "draws",
+];
+
+/// Write `posterior_value_of_information.csv`: per headline metric with a better direction, the
+/// choice now among the baseline and the reforms, the expected value of perfect information on
+/// everything (EVPI) and on each parameter alone (EVPPI), the most valuable first; in the metric's
+/// units.
+pub(crate) fn write_information(
+    path: &Path,
+    options: &[String],
+    paths: &[String],
+    choices: &[MetricChoice],
+    draws: usize,
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(INFORMATION_COLUMNS)?;
+        for c in choices {
+            let i = &c.information;
+            for (rank, (j, (value, degree))) in ranked_evppi(i).into_iter().enumerate() {
+                let row: [String; INFORMATION_COLUMNS.len()] = [
+                    c.metric.to_string(),
+                    c.better.name().to_string(),
+                    options[i.choice_now].clone(),
+                    fmt_num(i.probability_choice_best),
+                    fmt_num(i.evpi),
+                    (rank + 1).to_string(),
+                    paths[j].clone(),
+                    fmt_num(value),
+                    fmt_num(if i.evpi > 0.0 { value / i.evpi } else { 0.0 }),
+                    degree.to_string(),
+                    draws.to_string(),
+                ];
+                out.write_record(row)?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// Every parameter's (column, (EVPPI, degree)), the most valuable first (ties by column).
+pub(crate) fn ranked_evppi(i: &Information) -> Vec<(usize, (f64, usize))> {
+    let mut v: Vec<(usize, (f64, usize))> = i.evppi.iter().copied().enumerate().collect();
+    v.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// The printed lines under the posterior table: per reform, what its effect on the first headline
+/// metric hangs on; then which research would change the choice on it.
+pub(crate) fn hangs_on_text(
+    options: &[String],
+    paths: &[String],
+    drivers: &[EffectDrivers],
+    choices: &[MetricChoice],
+    conditions: &[Condition],
+    x_range: &dyn Fn(usize) -> (f64, f64),
+) -> String {
+    let name = super::report::human_name;
+    let Some(first) = metrics::HEADLINE.first() else {
+        return String::new();
+    };
+    let label = printed_label(first);
+    let mut s = format!("\nWhat the effect on {label} hangs on: each assumption's first-order share of the effect's spread over the draws, one at a time (correlated assumptions share credit, so shares can add to more than 100%; posterior_drivers.csv):\n");
+    for e in drivers.iter().filter(|e| e.metric == *first) {
+        let mean = e.mean;
+        let top: Vec<String> = e
+            .drivers
+            .iter()
+            .filter(|d| d.share > d.noise_95 && d.share >= 0.1)
+            .take(3)
+            .map(|d| {
+                format!(
+                    "{} ({:.0}%; the effect is {} where it is higher)",
+                    name(&paths[d.parameter]),
+                    100.0 * d.share,
+                    if d.direction * mean.signum() > 0.0 {
+                        "larger"
+                    } else {
+                        "smaller"
+                    }
+                )
+            })
+            .collect();
+        s.push_str(&format!(
+            "  {}: {}\n",
+            options[e.reform + 1],
+            if top.is_empty() {
+                "no one assumption explains 10% or more beyond chance".to_string()
+            } else {
+                top.join("; ")
+            }
+        ));
+    }
+    for c in conditions
+        .iter()
+        .filter(|c| c.metric == *first && c.not_better > 0)
+    {
+        s.push_str(&format!(
+            "  {} does not help in {}{}\n",
+            options[c.reform + 1],
+            if c.not_better == c.draws {
+                format!("any of the {} draws", c.draws)
+            } else {
+                format!("{} of {} draws", c.not_better, c.draws)
+            },
+            match &c.found {
+                Some((limits, stats)) => format!(
+                    ", mostly where {} ({:.0}% of those draws are there; it fails in {:.0}% of the draws there)",
+                    limits
+                        .iter()
+                        .map(|&(j, lo, hi)| format!(
+                            "{} is {}",
+                            name(&paths[j]),
+                            range_words(lo, hi, &x_range(j))
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    100.0 * stats.coverage,
+                    100.0 * stats.density
+                ),
+                None => String::new(),
+            }
+        ));
+    }
+    if let Some(c) = choices.iter().find(|c| c.metric == *first) {
+        let i = &c.information;
+        let worth: Vec<String> = ranked_evppi(i)
+            .into_iter()
+            .take(3)
+            .filter(|(_, (v, _))| *v > 0.0)
+            .map(|(j, (v, _))| {
+                format!("{} ({})", name(&paths[j]), unsigned_zero(format!("{v:.0}")))
+            })
+            .collect();
+        s.push_str(&format!(
+            "Choosing on {label}: {} is best on what is known now (best in {:.0}% of draws); knowing every assumption before choosing would gain at most {} in expectation; worth measuring first: {} (posterior_value_of_information.csv).\n",
+            options[i.choice_now],
+            100.0 * i.probability_choice_best,
+            unsigned_zero(format!("{:.0}", i.evpi)),
+            if worth.is_empty() { "none would change the choice".to_string() } else { worth.join(", ") }
+        ));
+    }
+    s
+}
+
+/// Where each reform stops helping (`compare --posterior`).
+pub(crate) const CONDITIONS_FILE: &str = "posterior_conditions.csv";
+
+/// Its columns, in order.
+pub(crate) const CONDITION_COLUMNS: [&str; 9] = [
+    "baseline",
+    "reform",
+    "metric",
+    "draws",
+    "draws_not_better",
+    "box_coverage",
+    "box_density",
+    "box_draws",
+    "where",
+];
+
+/// The box of a condition in words: `path in [lo, hi]` per restriction, joined by ` and `.
+pub(crate) fn condition_text(paths: &[String], limits: &[Limit]) -> String {
+    limits
+        .iter()
+        .map(|&(j, lo, hi)| format!("{} in [{}, {}]", paths[j], fmt_num(lo), fmt_num(hi)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// Write `posterior_conditions.csv`: per reform and headline metric with a better direction, the
+/// draws where the reform does not help and the box of the assumptions where that happens (empty
+/// when it helps in every draw, in none, or no box over its drivers beyond chance is found).
+pub(crate) fn write_conditions(
+    path: &Path,
+    baseline: &str,
+    reforms: &[String],
+    paths: &[String],
+    conditions: &[Condition],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(CONDITION_COLUMNS)?;
+        for c in conditions {
+            let (coverage, density, points, text) = match &c.found {
+                Some((limits, stats)) => (
+                    fmt_num(stats.coverage),
+                    fmt_num(stats.density),
+                    stats.points.to_string(),
+                    condition_text(paths, limits),
+                ),
+                None => Default::default(),
+            };
+            out.write_record([
+                baseline.to_string(),
+                reforms[c.reform].clone(),
+                c.metric.to_string(),
+                c.draws.to_string(),
+                c.not_better.to_string(),
+                coverage,
+                density,
+                points,
+                text,
+            ])?;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// A box's limits on one parameter in words, against the draws' range `(min, max)`.
+fn range_words(lo: f64, hi: f64, &(min, max): &(f64, f64)) -> String {
+    let n = |v: f64| fmt_num((v * 1e4).round() / 1e4);
+    match (lo > min, hi < max) {
+        (true, true) => format!("between {} and {}", n(lo), n(hi)),
+        (true, false) => format!("at least {}", n(lo)),
+        (false, true) => format!("at most {}", n(hi)),
+        (false, false) => "anything".to_string(),
+    }
 }

@@ -232,3 +232,91 @@ fn run_over_a_point_posterior_is_the_run_of_every_replication() {
         assert_eq!(cmd(d).args(&bad).output().unwrap().status.code(), Some(2));
     }
 }
+
+/// What an effect hangs on, end to end: in an ensemble where only the household move rate
+/// differs between draws, the reform's effect on children unlocatable by ICE is put on it, the
+/// parameters that do not vary explain nothing, and the choice and the conditions are written.
+#[test]
+fn the_drivers_of_an_effect_are_the_parameters_that_vary() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    let rows: Vec<(f64, f64, f64)> = (0..8).map(|k| (0.1 + 0.1 * k as f64, 0.9, 0.85)).collect();
+    let e = ensemble(d, "moves.csv", &rows);
+    let json = json_of(
+        d,
+        &[
+            "compare",
+            "small.toml",
+            "reform.toml",
+            "--posterior",
+            e.to_str().unwrap(),
+            "--draws",
+            "8",
+            "-r",
+            "2",
+            "--json",
+            "-o",
+            "m",
+        ],
+    );
+    let (h, rows) = rows_of(&d.join("m/posterior_drivers.csv"));
+    let of = |metric: &str| -> Vec<&Vec<String>> {
+        rows.iter()
+            .filter(|r| r[col(&h, "metric")] == metric)
+            .collect()
+    };
+    let ice = of("unlocatable_by_ice_at_horizon");
+    assert_eq!(ice.len(), 3);
+    let top = ice[0];
+    assert_eq!(top[col(&h, "rank")], "1");
+    assert_eq!(top[col(&h, "parameter")], "life.move_rate_per_year");
+    let share: f64 = top[col(&h, "share_of_spread")].parse().unwrap();
+    let noise: f64 = top[col(&h, "noise_95")].parse().unwrap();
+    assert!(share > 0.5 && share > noise, "{top:?}");
+    for other in &ice[1..] {
+        assert_eq!(other[col(&h, "share_of_spread")], "0", "{other:?}");
+        assert_eq!(other[col(&h, "effect_with_parameter")], "flat");
+    }
+    // Every headline metric of the one reform, every parameter.
+    assert_eq!(rows.len(), 14 * 3);
+    let drivers =
+        &json["posterior"]["hangs_on"]["drivers"]["reform"]["unlocatable_by_ice_at_horizon"];
+    assert_eq!(drivers[0]["parameter"], "life.move_rate_per_year");
+    // The value of information: per headline metric with a better direction, one row per
+    // parameter; a parameter that never varies is worth nothing.
+    let (hv, voi) = rows_of(&d.join("m/posterior_value_of_information.csv"));
+    assert!(!voi.is_empty() && voi.len() % 3 == 0);
+    for r in &voi {
+        let v: f64 = r[col(&hv, "evppi")].parse().unwrap();
+        let evpi: f64 = r[col(&hv, "evpi")].parse().unwrap();
+        assert!(v >= 0.0 && v <= evpi + 1e-9, "{r:?}");
+        if r[col(&hv, "parameter")] != "life.move_rate_per_year" {
+            assert_eq!(v, 0.0, "{r:?}");
+        }
+        assert!(["small", "reform"].contains(&r[col(&hv, "choice_now")].as_str()));
+    }
+    let (hc, cond) = rows_of(&d.join("m/posterior_conditions.csv"));
+    assert_eq!(cond.len(), voi.len() / 3);
+    for r in &cond {
+        let not: usize = r[col(&hc, "draws_not_better")].parse().unwrap();
+        assert!(not <= 8);
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("m/manifest.json")).unwrap()).unwrap();
+    for f in [
+        "posterior_drivers.csv",
+        "posterior_value_of_information.csv",
+        "posterior_conditions.csv",
+    ] {
+        assert!(
+            manifest["outputs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x == f),
+            "{f}"
+        );
+    }
+}

@@ -4,6 +4,7 @@ use serde::{Serialize, Serializer};
 
 use super::{caveats, listed, CommandOutcome, IntervalOut};
 use crate::experiment::compare::Difference;
+use crate::experiment::posterior::attribution::{Condition, EffectDrivers, MetricChoice};
 use crate::experiment::posterior::PosteriorEffect;
 use crate::output;
 use crate::output::format::counted;
@@ -66,6 +67,133 @@ pub(crate) struct PosteriorOutcome {
     /// Per reform: its name, the calibrated paths it sets itself, every metric's effect.
     #[serde(rename = "reforms", serialize_with = "posterior_effects")]
     pub effects: Vec<(String, Vec<String>, Vec<PosteriorEffect>)>,
+    /// The calibrated parameters' paths.
+    #[serde(skip)]
+    pub paths: Vec<String>,
+    /// Per reform and headline metric, what its effect hangs on.
+    #[serde(skip)]
+    pub drivers: Vec<EffectDrivers>,
+    /// Per headline metric, the value of information of the choice among the reforms.
+    #[serde(skip)]
+    pub choices: Vec<MetricChoice>,
+    /// Per reform and headline metric, where it stops helping.
+    #[serde(skip)]
+    pub conditions: Vec<Condition>,
+    /// Per draw used, every parameter's value.
+    #[serde(skip)]
+    pub values: Vec<Vec<f64>>,
+    /// `drivers` and `choices` as `--json` writes them.
+    #[serde(rename = "hangs_on")]
+    pub hangs_on: HangsOn,
+}
+
+/// What the effects hang on, as `--json` writes it: per reform and metric, the parameters with
+/// their first-order share of the effect's spread over the draws (largest first); per metric, the
+/// choice now, EVPI and each parameter's EVPPI (largest first).
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct HangsOn {
+    pub drivers: std::collections::BTreeMap<
+        String,
+        std::collections::BTreeMap<&'static str, Vec<DriverOut>>,
+    >,
+    pub value_of_information: std::collections::BTreeMap<&'static str, InformationOut>,
+    /// Per reform and metric: the draws where it does not help and the box where that happens.
+    pub conditions:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, ConditionOut>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ConditionOut {
+    pub draws: usize,
+    pub draws_not_better: usize,
+    /// The box in words (`path in [lo, hi] and ...`); absent when none is found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#where: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub box_coverage: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub box_density: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct DriverOut {
+    pub parameter: String,
+    pub share_of_spread: f64,
+    pub noise_95: f64,
+    pub effect_with_parameter: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct InformationOut {
+    pub choice_now: String,
+    pub probability_choice_best: f64,
+    pub evpi: f64,
+    /// (parameter, EVPPI), the largest first.
+    pub evppi: Vec<(String, f64)>,
+}
+
+impl HangsOn {
+    /// From the analysis: `options` are the baseline then the reforms.
+    pub(crate) fn new(
+        options: &[String],
+        paths: &[String],
+        drivers: &[EffectDrivers],
+        choices: &[MetricChoice],
+        conditions: &[Condition],
+    ) -> HangsOn {
+        let mut h = HangsOn::default();
+        for c in conditions {
+            h.conditions
+                .entry(options[c.reform + 1].clone())
+                .or_default()
+                .insert(
+                    c.metric,
+                    ConditionOut {
+                        draws: c.draws,
+                        draws_not_better: c.not_better,
+                        r#where: c
+                            .found
+                            .as_ref()
+                            .map(|(l, _)| output::posterior::condition_text(paths, l)),
+                        box_coverage: c.found.as_ref().map(|(_, s)| s.coverage),
+                        box_density: c.found.as_ref().map(|(_, s)| s.density),
+                    },
+                );
+        }
+        for e in drivers {
+            h.drivers
+                .entry(options[e.reform + 1].clone())
+                .or_default()
+                .insert(
+                    e.metric,
+                    e.drivers
+                        .iter()
+                        .map(|d| DriverOut {
+                            parameter: paths[d.parameter].clone(),
+                            share_of_spread: d.share,
+                            noise_95: d.noise_95,
+                            effect_with_parameter: output::posterior::direction(d.direction),
+                        })
+                        .collect(),
+                );
+        }
+        for c in choices {
+            let i = &c.information;
+            h.value_of_information.insert(
+                c.metric,
+                InformationOut {
+                    choice_now: options[i.choice_now].clone(),
+                    probability_choice_best: i.probability_choice_best,
+                    evpi: i.evpi,
+                    evppi: output::posterior::ranked_evppi(i)
+                        .into_iter()
+                        .map(|(j, (v, _))| (paths[j].clone(), v))
+                        .collect(),
+                },
+            );
+        }
+        h
+    }
 }
 
 /// A metric's effect over the posterior, as `--json` writes it.
@@ -221,6 +349,26 @@ impl CommandOutcome for CompareOutcome {
                     }
                 ));
                 s.push_str(&output::posterior::posterior_table(&p.effects));
+                if !p.point {
+                    let options: Vec<String> = std::iter::once(self.baseline.clone())
+                        .chain(p.effects.iter().map(|(r, _, _)| r.clone()))
+                        .collect();
+                    let range = |j: usize| {
+                        p.values
+                            .iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), row| {
+                                (a.min(row[j]), b.max(row[j]))
+                            })
+                    };
+                    s.push_str(&output::posterior::hangs_on_text(
+                        &options,
+                        &p.paths,
+                        &p.drivers,
+                        &p.choices,
+                        &p.conditions,
+                        &range,
+                    ));
+                }
             }
             None => s.push_str(&output::comparison_table(&diffs)),
         }

@@ -27,7 +27,7 @@ use serde::{Serialize, Serializer};
 
 pub(super) use calibrate::{CalibrateOutcome, ParameterOutcome};
 pub(super) use campaign::ShardOutcome;
-pub(super) use compare::{CompareOutcome, PosteriorOutcome, ReformOutcome};
+pub(super) use compare::{CompareOutcome, HangsOn, PosteriorOutcome, ReformOutcome};
 pub(super) use discover::{BoxLimit, BoxStatsOut, DiscoverOutcome, FeatureScore};
 pub(super) use explore::{ExploreId, ExploreListing, ExploreOutcome};
 pub(super) use journey::JourneyOutcome;

@@ -17,6 +17,8 @@ use crate::scenario::Scenario;
 use crate::sim::metrics::Better;
 use crate::stats::{interval, quantile, t95};
 
+pub(crate) mod attribution;
+
 /// The file of draws a calibration writes, and that `--posterior` reads.
 pub(crate) const ENSEMBLE_FILE: &str = "ensemble.csv";
 
