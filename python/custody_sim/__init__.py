@@ -468,6 +468,10 @@ class PosteriorCompareResult:
         effects: ``(reforms, metrics, 8)`` float64 array, columns ``POSTERIOR_COLUMNS``.
         sets: per reform, the calibrated paths it sets itself (the draws leave them alone).
         draws: the ensemble's rows used as draws.
+        parameters: the calibrated parameters' paths (the ensemble's columns).
+        values: ``(draws, parameters)`` float64 array, each draw's parameter values.
+        draw_effects: ``(reforms, metrics, draws)`` float64 array, each draw's mean effect over its
+            paired replications (what the intervals with the assumptions and P(better) are made of).
     """
 
     def __init__(self, raw: dict, seed: int, scale: float, replications: int):
@@ -482,6 +486,25 @@ class PosteriorCompareResult:
         self.effects = _f64(raw["posterior"], (len(self.reforms), m, len(POSTERIOR_COLUMNS)))
         self.sets: dict = {r: list(s) for r, s in zip(self.reforms, raw["sets"])}
         self.draws: tuple = tuple(raw["draws"])
+        self.parameters: tuple = tuple(raw["parameters"])
+        self.values = _f64(raw["values"], (len(self.draws), len(self.parameters)))
+        self.draw_effects = _f64(raw["draw_effects"], (len(self.reforms), m, len(self.draws)))
+        self._drivers = {
+            (self.reforms[k], metric): [
+                {"parameter": p, "share_of_spread": s, "noise_95": n, "effect_with_parameter": w}
+                for p, s, n, w in rows
+            ]
+            for k, metric, rows in raw["drivers"]
+        }
+        self._information = {
+            metric: {
+                "choice_now": self.names[choice],
+                "probability_choice_best": p,
+                "evpi": evpi,
+                "evppi": dict(evppi),
+            }
+            for metric, choice, p, evpi, evppi in raw["information"]
+        }
         self.threads: int = raw["threads"]
         self.wall_time_seconds: float = raw["wall_time_seconds"]
 
@@ -495,6 +518,32 @@ class PosteriorCompareResult:
         """One reform's effect on one metric, as ``{column: value}`` over ``POSTERIOR_COLUMNS``."""
         row = self.effects[self.reforms.index(reform), self.metric_names.index(metric)]
         return dict(zip(POSTERIOR_COLUMNS, map(float, row)))
+
+    def drivers(self, reform: str, metric: str) -> list:
+        """What one reform's effect on one headline metric hangs on (``posterior_drivers.csv``):
+        every calibrated parameter as ``{parameter, share_of_spread, noise_95,
+        effect_with_parameter}``, the largest first-order share of the effect's spread over the
+        draws first; a share above ``noise_95`` is beyond chance (a permutation test at 5%)."""
+        try:
+            return list(self._drivers[(reform, metric)])
+        except KeyError:
+            raise ValueError(
+                f"no drivers for reform {reform!r} and metric {metric!r}: reforms are {self.reforms}, "
+                f"metrics the headline metrics {sorted({m for _, m in self._drivers})}"
+            ) from None
+
+    def value_of_information(self, metric: str) -> dict:
+        """The choice among the baseline and the reforms on one headline metric
+        (``posterior_value_of_information.csv``): ``choice_now`` (the best mean), the probability
+        that it is the best, ``evpi`` (knowing every assumption before choosing, an upper bound)
+        and ``evppi`` (``{parameter: value}``, the most valuable first), in the metric's units."""
+        try:
+            return dict(self._information[metric])
+        except KeyError:
+            raise ValueError(
+                f"no value of information for metric {metric!r}: the headline metrics with a "
+                f"better direction are {sorted(self._information)}"
+            ) from None
 
 
 def compare_posterior(

@@ -169,6 +169,14 @@ fn compare<'py>(
         )?;
         d.set_item("sets", &out.sets)?;
         d.set_item("draws", &out.draws)?;
+        d.set_item("parameters", &out.parameters)?;
+        d.set_item("values", bytes(py, out.values.iter().flatten().copied()))?;
+        d.set_item(
+            "draw_effects",
+            bytes(py, out.draw_effects.iter().flatten().flatten().copied()),
+        )?;
+        d.set_item("drivers", &out.drivers)?;
+        d.set_item("information", &out.information)?;
         d.set_item("threads", out.threads)?;
         d.set_item("wall_time_seconds", out.wall_time_seconds)?;
         return Ok(d);

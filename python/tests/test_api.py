@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import custody_sim
-from conftest import BASELINE, cli, write_scenario
+from conftest import BASELINE, cli, read_csv, write_scenario
 
 
 def test_same_seed_same_numbers_at_any_thread_count():
@@ -133,3 +133,48 @@ def test_compare_over_a_point_posterior_is_the_paired_comparison(tmp_path):
     assert e["share_from_assumptions"] == 0.0
     with pytest.raises(ValueError, match="ensemble.csv"):
         custody_sim.compare_posterior(BASELINE, [reform], tmp_path / "nowhere", scale=0.01)
+
+
+def test_what_a_posterior_effect_hangs_on_equals_the_command_line(tmp_path):
+    # Six draws that differ in the move rate only; the reform shares every address with ICE.
+    ens = tmp_path / "ensemble.csv"
+    rows = "".join(f"{k},{0.1 + 0.1 * k},0.9\n" for k in range(6))
+    ens.write_text("draw,life.move_rate_per_year,ice.nta_probability\n" + rows)
+    reform = write_scenario(
+        tmp_path, "share.toml", '[meta]\nname = "share"\ndescription = "t"\n\n[data_sharing]\norr_to_ice_probability = 1.0\n'
+    )
+    post = custody_sim.compare_posterior(
+        BASELINE, [reform], ens, draws=6, replications=2, scale=0.01, seed=9
+    )
+    cli(
+        "compare", BASELINE, reform, "--posterior", ens, "--draws", 6, "-r", 2, "--scale", 0.01,
+        "-s", 9, "-q", "-o", tmp_path / "cmp", cwd=tmp_path,
+    )
+    assert post.parameters == ("life.move_rate_per_year", "ice.nta_probability")
+    assert np.array_equal(post.values[:, 0], [0.1 + 0.1 * k for k in range(6)])
+    m = "unlocatable_by_ice_at_horizon"
+    i = post.metric_names.index(m)
+    # The draws' means are what the effect's mean is made of.
+    assert post.draw_effects.shape == (1, len(post.metric_names), 6)
+    assert post.draw_effects[0, i].mean() == pytest.approx(post.effect("share", m)["effect_mean"], rel=1e-12)
+    h, drivers = read_csv(tmp_path / "cmp" / "posterior_drivers.csv")
+    mine = post.drivers("share", m)
+    theirs = [r for r in drivers if r[h.index("metric")] == m]
+    assert [d["parameter"] for d in mine] == [r[h.index("parameter")] for r in theirs]
+    for d, r in zip(mine, theirs):
+        assert d["share_of_spread"] == float(r[h.index("share_of_spread")])
+        assert d["noise_95"] == float(r[h.index("noise_95")])
+        assert d["effect_with_parameter"] == r[h.index("effect_with_parameter")]
+    # The nta probability never varies: it explains nothing.
+    assert mine[-1] == {"parameter": "ice.nta_probability", "share_of_spread": 0.0,
+                        "noise_95": mine[-1]["noise_95"], "effect_with_parameter": "flat"}
+    h, info = read_csv(tmp_path / "cmp" / "posterior_value_of_information.csv")
+    v = post.value_of_information(m)
+    theirs = [r for r in info if r[h.index("metric")] == m]
+    assert v["choice_now"] == theirs[0][h.index("choice_now")]
+    assert v["evpi"] == float(theirs[0][h.index("evpi")])
+    assert v["evppi"] == {r[h.index("parameter")]: float(r[h.index("evppi")]) for r in theirs}
+    with pytest.raises(ValueError, match="no drivers for reform 'nope'"):
+        post.drivers("nope", m)
+    with pytest.raises(ValueError, match="better direction"):
+        post.value_of_information("arrived")

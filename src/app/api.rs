@@ -546,11 +546,31 @@ pub struct PosteriorCompareOutput {
     pub sets: Vec<Vec<String>>,
     /// The ensemble's rows used as draws.
     pub draws: Vec<usize>,
+    /// The calibrated parameters' paths (the ensemble's columns).
+    pub parameters: Vec<String>,
+    /// Per draw used, every parameter's value.
+    pub values: Vec<Vec<f64>>,
+    /// Per reform, per metric, per draw: the mean effect over the draw's replications.
+    pub draw_effects: Vec<Vec<Vec<f64>>>,
+    /// Per reform and headline metric (reform index, metric): every parameter's (path, share of
+    /// the spread, noise level at 5%, "rises" / "falls" / "flat"), the largest share first
+    /// (`posterior_drivers.csv`).
+    pub drivers: Vec<PosteriorDrivers>,
+    /// Per headline metric with a better direction: (metric, the choice now (0 the baseline, k
+    /// the k-th reform), the probability it is best, EVPI, every parameter's (path, EVPPI) the
+    /// largest first) (`posterior_value_of_information.csv`).
+    pub information: Vec<PosteriorInformation>,
     /// Worker threads used.
     pub threads: usize,
     /// Wall time of the runs, in seconds.
     pub wall_time_seconds: f64,
 }
+
+/// What one reform's effect on one metric hangs on (see [`PosteriorCompareOutput`]).
+pub type PosteriorDrivers = (usize, &'static str, Vec<(String, f64, f64, &'static str)>);
+
+/// The value of information of the choice on one metric (see [`PosteriorCompareOutput`]).
+pub type PosteriorInformation = (&'static str, usize, f64, f64, Vec<(String, f64)>);
 
 /// `custody-sim compare --posterior`: every reform against the baseline at `draws` draws of the
 /// calibrated ensemble at `posterior` (a calibration's folder or its `ensemble.csv`),
@@ -588,7 +608,53 @@ pub fn compare_posterior(
         &|| {},
     )?;
     let effects = runs.effects(names);
+    let analysis = runs.analyse(&effects, o.seed);
+    let path = |j: usize| runs.paths[j].clone();
     Ok(PosteriorCompareOutput {
+        draw_effects: effects
+            .iter()
+            .map(|(_, _, es)| es.iter().map(|e| e.draw_means.clone()).collect())
+            .collect(),
+        drivers: analysis
+            .drivers
+            .iter()
+            .map(|e| {
+                (
+                    e.reform,
+                    e.metric,
+                    e.drivers
+                        .iter()
+                        .map(|d| {
+                            (
+                                path(d.parameter),
+                                d.share,
+                                d.noise_95,
+                                output::posterior::direction(d.direction),
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+        information: analysis
+            .choices
+            .iter()
+            .map(|c| {
+                let i = &c.information;
+                (
+                    c.metric,
+                    i.choice_now,
+                    i.probability_choice_best,
+                    i.evpi,
+                    output::posterior::ranked_evppi(i)
+                        .into_iter()
+                        .map(|(j, (v, _))| (path(j), v))
+                        .collect(),
+                )
+            })
+            .collect(),
+        parameters: runs.paths.clone(),
+        values: runs.values.clone(),
         metrics: output::schema::metric_names(),
         rows: effects
             .iter()

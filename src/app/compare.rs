@@ -158,14 +158,11 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 &effects,
             )?;
             files.insert(1, output::posterior::FILE.to_string());
-            let per_reform: Vec<&[crate::experiment::posterior::PosteriorEffect]> =
-                effects.iter().map(|(_, _, e)| e.as_slice()).collect();
-            let (drivers, choices) = crate::experiment::posterior::attribution::analyse(
-                &per_reform,
-                &runs.values,
-                &crate::sim::metrics::HEADLINE,
-                crate::rng::mix(args.seed ^ 0xD21E_5E25),
-            );
+            let compare_posterior::Analysis {
+                drivers,
+                choices,
+                conditions,
+            } = runs.analyse(&effects, args.seed);
             output::posterior::write_drivers(
                 &out_dir.join(output::posterior::DRIVERS_FILE),
                 &names[0],
@@ -181,11 +178,6 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 &choices,
                 runs.draws.len(),
             )?;
-            let conditions = crate::experiment::posterior::attribution::conditions(
-                &per_reform,
-                &drivers,
-                &runs.values,
-            );
             output::posterior::write_conditions(
                 &out_dir.join(output::posterior::CONDITIONS_FILE),
                 &names[0],

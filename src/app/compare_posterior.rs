@@ -8,6 +8,7 @@ use anyhow::{anyhow, Result};
 
 use super::BadInput;
 use crate::error::ScenarioError;
+use crate::experiment::posterior::attribution::{self, Condition, EffectDrivers, MetricChoice};
 use crate::experiment::posterior::{self, Ensemble, PosteriorEffect, ENSEMBLE_FILE};
 use crate::runner::{run_summaries, Runner};
 use crate::scenario::scale::at_scale;
@@ -57,6 +58,39 @@ impl PosteriorRuns {
             .zip(effects)
             .map(|((name, sets), e)| (name.clone(), sets.clone(), e))
             .collect()
+    }
+}
+
+/// What the effects over the posterior hang on: per reform and headline metric its drivers and
+/// where it stops helping; per headline metric the value of information of the choice.
+pub(super) struct Analysis {
+    pub drivers: Vec<EffectDrivers>,
+    pub choices: Vec<MetricChoice>,
+    pub conditions: Vec<Condition>,
+}
+
+impl PosteriorRuns {
+    /// The analysis of `effects` (from [`PosteriorRuns::effects`]) over the draws' values; the
+    /// shuffles of the drivers' noise levels come from the master `seed`.
+    pub(super) fn analyse(
+        &self,
+        effects: &[(String, Vec<String>, Vec<PosteriorEffect>)],
+        seed: u64,
+    ) -> Analysis {
+        let per_reform: Vec<&[PosteriorEffect]> =
+            effects.iter().map(|(_, _, e)| e.as_slice()).collect();
+        let (drivers, choices) = attribution::analyse(
+            &per_reform,
+            &self.values,
+            &crate::sim::metrics::HEADLINE,
+            crate::rng::mix(seed ^ 0xD21E_5E25),
+        );
+        let conditions = attribution::conditions(&per_reform, &drivers, &self.values);
+        Analysis {
+            drivers,
+            choices,
+            conditions,
+        }
     }
 }
 
