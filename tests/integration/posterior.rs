@@ -320,3 +320,63 @@ fn the_drivers_of_an_effect_are_the_parameters_that_vary() {
         );
     }
 }
+
+/// The report of a comparison over a calibrated posterior leads with its answer: the key results
+/// first, then the chart of both intervals with its sorted table, before the settings and the
+/// per-reform tables (folded).
+#[test]
+fn the_report_leads_with_the_effects_over_the_assumptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    let rows: Vec<(f64, f64, f64)> = (0..4).map(|k| (0.1 + 0.2 * k as f64, 0.9, 0.85)).collect();
+    let e = ensemble(d, "e.csv", &rows);
+    let out = compare(
+        d,
+        &[
+            "--posterior",
+            e.to_str().unwrap(),
+            "--draws",
+            "4",
+            "-r",
+            "2",
+            "--report",
+            "-o",
+            "r",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in the report"))
+    };
+    let section = at("<h2>Comparison against");
+    let key = at("Key results over 4 draws of the calibrated assumptions");
+    let chart = at("compare-posterior-unlocatable-by-ice-at-horizon");
+    let table = at("Effects on children unlocatable by ice");
+    let settings = at("What each reform changes (scenario_diff.txt)");
+    let paired = at("compare-forest-unlocatable-by-ice-at-horizon");
+    assert!(
+        section < key && key < chart && chart < table && table < settings,
+        "order"
+    );
+    assert!(settings < paired, "the paired charts follow the tables");
+    // The settings table is folded.
+    assert!(
+        html[..settings].ends_with("<details><summary>"),
+        "not folded"
+    );
+    for head in [
+        "95%: random draws only",
+        "95%: with the assumptions",
+        "P(best)",
+    ] {
+        assert!(html[chart..settings].contains(head), "{head}");
+    }
+}

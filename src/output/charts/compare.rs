@@ -201,3 +201,202 @@ fn signed(x: f64) -> String {
         fmt_count(x)
     }
 }
+
+/// The metrics that get a chart of effects over a calibrated posterior: the two main counts.
+pub(crate) const POSTERIOR_METRICS: [&str; 2] = [
+    "unlocatable_by_ice_at_horizon",
+    "unlocatable_pooled_at_horizon",
+];
+
+/// One reform's row of the posterior forest: the mean effect with both intervals.
+struct TwoIntervals {
+    name: String,
+    mean: f64,
+    draws_only: (f64, f64),
+    with_assumptions: (f64, f64),
+}
+
+/// The id of the posterior forest of `metric`.
+pub(crate) fn posterior_chart_id(metric: &str) -> String {
+    format!("compare-posterior-{metric}")
+}
+
+/// One chart per main metric of `posterior_effects.csv` (a `compare --posterior` folder): every
+/// reform sorted by its mean effect, the interval with the assumptions drawn wide and light, the
+/// random draws' drawn narrow and dark inside it. None when the folder has no posterior.
+pub fn charts_for_posterior(compare_dir: &Path, out_dir: &Path) -> Result<Vec<Chart>> {
+    use crate::output::posterior::FILE;
+    if !compare_dir.join(FILE).is_file() {
+        return Ok(Vec::new());
+    }
+    let fix = "re-run the comparison with `custody-sim compare ... --posterior DIR`";
+    let t = Table::read(compare_dir, FILE, COMPARE_MAKE, fix)?;
+    let (c_reform, c_metric, c_mean) = (t.col("reform")?, t.col("metric")?, t.col("effect_mean")?);
+    let (c_dl, c_dh) = (
+        t.col("draws_only_ci95_low")?,
+        t.col("draws_only_ci95_high")?,
+    );
+    let (c_al, c_ah) = (
+        t.col("with_assumptions_ci95_low")?,
+        t.col("with_assumptions_ci95_high")?,
+    );
+    let baseline = t.text(0, t.col("baseline")?).to_string();
+    let draws = t.text(0, t.col("draws")?).to_string();
+    let reps = t.text(0, t.col("replications_per_draw")?).to_string();
+    let mut out = Vec::new();
+    for metric in POSTERIOR_METRICS {
+        let mut rows: Vec<TwoIntervals> = (0..t.rows.len())
+            .filter(|&r| t.text(r, c_metric) == metric)
+            .map(|r| TwoIntervals {
+                name: t.text(r, c_reform).to_string(),
+                mean: t.num(r, c_mean),
+                draws_only: (t.num(r, c_dl), t.num(r, c_dh)),
+                with_assumptions: (t.num(r, c_al), t.num(r, c_ah)),
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by(|a, b| a.mean.total_cmp(&b.mean));
+        let label = in_sentence(&metric_label(metric));
+        let title = format!("Effect of each reform on {label}, with the assumptions' uncertainty");
+        let caption = format!(
+            "Each row is one reform, sorted by its mean effect on {label} against the baseline `{baseline}` over {draws} draws of the calibrated assumptions ({reps} paired replications each). The wide light bar is the 95% interval with the assumptions (where the effect lies for assumptions the published record supports); the narrow dark bar inside it is the 95% interval of the random draws only, which is what a comparison at fixed assumptions reports. Where the light bar crosses the dashed zero line, the sign of the effect depends on the assumptions."
+        );
+        out.push(render(
+            &PosteriorForest {
+                title: &title,
+                metric: &label,
+                footnote: format!(
+                    "{draws} posterior draws x {reps} paired replications; baseline `{baseline}`"
+                ),
+                rows,
+            },
+            out_dir,
+            &posterior_chart_id(metric),
+            &title,
+            &caption,
+        )?);
+    }
+    Ok(out)
+}
+
+/// The posterior forest of one metric.
+struct PosteriorForest<'a> {
+    title: &'a str,
+    metric: &'a str,
+    footnote: String,
+    rows: Vec<TwoIntervals>,
+}
+
+impl Figure for PosteriorForest<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = frame(root, self.title, &footnote(&self.footnote))?;
+        let (lo, hi) = extent(
+            self.rows
+                .iter()
+                .flat_map(|r| {
+                    [
+                        r.mean,
+                        r.with_assumptions.0,
+                        r.with_assumptions.1,
+                        r.draws_only.0,
+                        r.draws_only.1,
+                    ]
+                })
+                .chain([0.0]),
+        );
+        let (lo, hi) = padded(lo, hi);
+        let label_x = hi + (hi - lo) * 0.04;
+        let hi = hi + (hi - lo) * 0.5;
+        let n = self.rows.len();
+        let names: Vec<String> = self.rows.iter().map(|r| r.name.clone()).collect();
+        let x_desc = format!("Effect on {} (reform − baseline)", self.metric);
+        let mut chart = row_chart(
+            &area,
+            &RowAxes {
+                names: &names,
+                x: lo..hi,
+                x_desc: &x_desc,
+                x_labels: 9,
+                x_fmt: &|v| fmt_tick(*v),
+                x_grid: true,
+                label_size: 18.0,
+                label_width: 300,
+                margin_right: 30,
+            },
+        )?;
+        let zero = Pen::dashed(oi::BLACK, 2, 10, 6);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
+                10,
+                6,
+                zero.style(),
+            ))?
+            .label("zero: no effect")
+            .legend(move |(x, y)| legend_line(x, y, zero));
+        let finite = |(a, b): (f64, f64)| a.is_finite() && b.is_finite();
+        for (k, r) in self.rows.iter().enumerate() {
+            let y = (n - 1 - k) as f64;
+            if finite(r.with_assumptions) {
+                let (a, b) = r.with_assumptions;
+                let anno = chart.draw_series(std::iter::once(Rectangle::new(
+                    [(a, y - 0.28), (b, y + 0.28)],
+                    oi::SKY_BLUE.mix(0.55).filled(),
+                )))?;
+                if k == 0 {
+                    anno.label("95%: with the assumptions").legend(|(x, y)| {
+                        Rectangle::new(
+                            [(x, y - 6), (x + 30, y + 6)],
+                            oi::SKY_BLUE.mix(0.55).filled(),
+                        )
+                    });
+                }
+            }
+            if finite(r.draws_only) {
+                let (a, b) = r.draws_only;
+                let anno = chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(a, y), (b, y)],
+                    oi::BLUE.stroke_width(5),
+                )))?;
+                if k == 0 {
+                    anno.label("95%: random draws only").legend(|(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 30, y)], oi::BLUE.stroke_width(5))
+                    });
+                }
+            }
+            if r.mean.is_finite() {
+                let anno = chart.draw_series(std::iter::once(Circle::new(
+                    (r.mean, y),
+                    6,
+                    oi::VERMILLION.filled(),
+                )))?;
+                if k == 0 {
+                    anno.label("mean effect")
+                        .legend(|(x, y)| Circle::new((x + 15, y), 6, oi::VERMILLION.filled()));
+                }
+                let ci = if finite(r.with_assumptions) {
+                    format!(
+                        "  [{}, {}]",
+                        signed(r.with_assumptions.0),
+                        signed(r.with_assumptions.1)
+                    )
+                } else {
+                    String::new()
+                };
+                // Every label in one column right of every bar, clear of the zero line.
+                chart.draw_series(std::iter::once(Text::new(
+                    format!("{}{ci}", signed(r.mean)),
+                    (label_x, y),
+                    label_font(16.0).pos(Pos::new(HPos::Left, VPos::Center)),
+                )))?;
+            }
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        Ok(())
+    }
+}

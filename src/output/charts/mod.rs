@@ -31,8 +31,10 @@ use plotters::style::{register_font, FontStyle};
 use crate::output::files::write_atomic;
 
 pub use calibration::charts_for_calibration;
-pub use compare::charts_for_comparison;
+pub use compare::{charts_for_comparison, charts_for_posterior};
+pub(crate) use compare::{posterior_chart_id, POSTERIOR_METRICS};
 pub use discover::charts_for_discovery;
+pub(crate) use draw::in_sentence;
 pub use journey::{journey_chart, journey_chart_until};
 pub(crate) use policy::change_number;
 pub use policy::{policy_timelines, PolicyHistory};

@@ -22,7 +22,8 @@ pub(super) fn charts(
     timelines: &mut Vec<Timeline>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Chart>> {
-    let mut drawn = charts::charts_for_comparison(&input.dir, sub)?;
+    let mut drawn = charts::charts_for_posterior(&input.dir, sub)?;
+    drawn.extend(charts::charts_for_comparison(&input.dir, sub)?);
     let (groups, mut why) = compare_policies(input);
     notes.append(&mut why);
     if !groups.is_empty() {
@@ -178,4 +179,165 @@ pub(super) fn section(i: &Input) -> Result<Section> {
         tables,
         charts: Vec::new(),
     })
+}
+
+/// A comparison over a calibrated posterior leads with its answer: a paragraph of key results, then
+/// per main metric the chart of every reform's effect with both intervals and its table (sorted
+/// by effect: the effect, the random draws' interval beside the assumptions', the share from the
+/// assumptions, P(better), P(best) and what the effect hangs on); the settings and the per-reform
+/// tables of paired differences are folded below. Nothing changes without `posterior_effects.csv`.
+pub(super) fn lead_with_posterior(i: &Input, section: &mut Section) -> Result<()> {
+    use crate::output::posterior::{DRIVERS_FILE, FILE};
+    let path = i.dir.join(FILE);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let (h, rows) = read_rows(&path)?;
+    let c = |n: &str| col(&h, n).unwrap_or(0);
+    let cell = |r: &Vec<String>, n: &str| r.get(c(n)).cloned().unwrap_or_default();
+    let value = |r: &Vec<String>, n: &str| cell(r, n).parse::<f64>().unwrap_or(f64::NAN);
+    let drivers = read_rows(&i.dir.join(DRIVERS_FILE)).ok();
+    let hangs_on = |reform: &str, metric: &str| -> String {
+        let Some((dh, drows)) = &drivers else {
+            return String::new();
+        };
+        let dc = |n: &str| col(dh, n).unwrap_or(0);
+        drows
+            .iter()
+            .filter(|r| r[dc("reform")] == reform && r[dc("metric")] == metric)
+            .filter(|r| {
+                let s = r[dc("share_of_spread")].parse::<f64>().unwrap_or(0.0);
+                s >= 0.1 && s > r[dc("noise_95")].parse::<f64>().unwrap_or(1.0)
+            })
+            .take(2)
+            .map(|r| {
+                format!(
+                    "{} ({})",
+                    human_name(&r[dc("parameter")]),
+                    crate::output::format::percent(
+                        r[dc("share_of_spread")].parse::<f64>().unwrap_or(0.0)
+                    )
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let percent = |x: f64| {
+        if x.is_nan() {
+            "-".to_string()
+        } else {
+            crate::output::format::percent(x)
+        }
+    };
+    let draws = rows.first().map(|r| cell(r, "draws")).unwrap_or_default();
+    let reps = rows
+        .first()
+        .map(|r| cell(r, "replications_per_draw"))
+        .unwrap_or_default();
+    let mut key = Vec::new();
+    for metric in charts::POSTERIOR_METRICS {
+        let mut of: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|r| cell(r, "metric") == metric)
+            .collect();
+        if of.is_empty() {
+            continue;
+        }
+        of.sort_by(|a, b| value(a, "effect_mean").total_cmp(&value(b, "effect_mean")));
+        let table_rows: Vec<Vec<String>> = of
+            .iter()
+            .map(|r| {
+                let reform = cell(r, "reform");
+                vec![
+                    reform.clone(),
+                    signed(&cell(r, "effect_mean")),
+                    interval(
+                        &cell(r, "draws_only_ci95_low"),
+                        &cell(r, "draws_only_ci95_high"),
+                    ),
+                    interval(
+                        &cell(r, "with_assumptions_ci95_low"),
+                        &cell(r, "with_assumptions_ci95_high"),
+                    ),
+                    percent(value(r, "share_from_assumptions")),
+                    percent(value(r, "probability_better")),
+                    percent(value(r, "probability_best")),
+                    hangs_on(&reform, metric),
+                ]
+            })
+            .collect();
+        let label = human_name(metric);
+        let table = Table {
+            caption: format!(
+                "Effects on {} over the calibrated assumptions, sorted",
+                charts::in_sentence(&label)
+            ),
+            header: strings(&[
+                "reform",
+                "effect",
+                "95%: random draws only",
+                "95%: with the assumptions",
+                "from the assumptions",
+                "P(better)",
+                "P(best)",
+                "what it hangs on",
+            ]),
+            rows: table_rows,
+            note: format!("{draws} draws of the calibrated posterior, {reps} paired replications each (posterior_effects.csv). Random draws only: the interval at fixed assumptions, what a comparison without the posterior reports. With the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects. From the assumptions: the share of one run's variance that comes from them. P(better): the share of draws in which the reform improves the result; P(best): the share in which it is the best of the reforms. What it hangs on: the assumptions that explain the most of the effect's spread over the draws beyond chance, with their share (posterior_drivers.csv)."),
+            collapsed: false,
+        };
+        let id = charts::posterior_chart_id(metric);
+        if let Some(chart) = section.charts.iter_mut().find(|c| c.id == id) {
+            chart.table = Some(table);
+            chart.lead = true;
+        }
+        // The key results: the best reform, and the reforms whose sign the assumptions decide.
+        let best = of.first().filter(|r| value(r, "effect_mean") < 0.0);
+        let unsure: Vec<String> = of
+            .iter()
+            .filter(|r| {
+                value(r, "with_assumptions_ci95_low") < 0.0
+                    && value(r, "with_assumptions_ci95_high") > 0.0
+            })
+            .map(|r| cell(r, "reform"))
+            .collect();
+        let mut sentence = match best {
+            Some(r) => format!(
+                "{label}: \u{201c}{}\u{201d} lowers it most, by {} on average ({} with the assumptions' uncertainty; best of the reforms in {} of the draws).",
+                cell(r, "reform"),
+                num(&(-value(r, "effect_mean")).to_string()),
+                interval(
+                    &(-value(r, "with_assumptions_ci95_high")).to_string(),
+                    &(-value(r, "with_assumptions_ci95_low")).to_string()
+                ),
+                percent(value(r, "probability_best"))
+            ),
+            None => format!("{label}: no reform lowers it on average."),
+        };
+        if unsure.is_empty() {
+            sentence.push_str(" Every reform's sign holds over the assumptions.");
+        } else {
+            sentence.push_str(&format!(
+                " The assumptions decide the sign of: {}.",
+                unsure.join(", ")
+            ));
+        }
+        key.push(sentence);
+    }
+    if key.is_empty() {
+        return Ok(());
+    }
+    section.paragraphs.insert(
+        0,
+        format!(
+            "Key results over {draws} draws of the calibrated assumptions ({reps} paired replications each). {}",
+            key.join(" ")
+        ),
+    );
+    for t in &mut section.tables {
+        t.collapsed = true;
+    }
+    // The answer's charts first.
+    section.charts.sort_by_key(|c| !c.lead);
+    Ok(())
 }

@@ -73,6 +73,9 @@ pub(crate) struct InlineChart {
     pub attached: bool,
     /// A table shown with the chart, under its caption (the changes a policy timeline marks).
     pub table: Option<Table>,
+    /// Shown first in its section, before the section's tables (the answer: a comparison's
+    /// effects over the calibrated assumptions).
+    pub lead: bool,
 }
 
 /// The published sources cited in one scenario file.

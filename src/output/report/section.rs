@@ -52,6 +52,9 @@ pub(crate) fn of_folder(input: &Input, sub: &Path) -> Result<FolderSection> {
     };
     section.paragraphs.extend(notes);
     section.charts = inline_charts(&drawn)?;
+    if input.kind == Kind::Compare {
+        compare::lead_with_posterior(input, &mut section)?;
+    }
     attach_policy_tables(&mut section.charts, &timelines);
     Ok(FolderSection {
         section,
@@ -76,6 +79,7 @@ pub(crate) fn inline_charts(charts: &[Chart]) -> Result<Vec<InlineChart>> {
                 svg,
                 attached: false,
                 table: None,
+                lead: false,
             })
         })
         .collect()
