@@ -359,7 +359,7 @@ fn the_report_leads_with_the_effects_over_the_assumptions() {
     let section = at("<h2>Comparison against");
     let key = at("Key results over 4 draws of the calibrated assumptions");
     let chart = at("compare-posterior-unlocatable-by-ice-at-horizon");
-    let table = at("Effects on children unlocatable by ice");
+    let table = at("Effects on children unlocatable by ICE");
     let settings = at("What each reform changes (scenario_diff.txt)");
     let paired = at("compare-forest-unlocatable-by-ice-at-horizon");
     assert!(
