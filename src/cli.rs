@@ -125,6 +125,14 @@ pub struct ExplorerArgs {
     /// Master seed, shared by every setting (common random numbers).
     #[arg(short, long, default_value_t = 20190101)]
     pub seed: u64,
+    /// A calibrated posterior: a calibration's output folder (its `ensemble.csv`) or the file.
+    /// Every setting runs at each of --draws draws (-r replications each), and the page shades the
+    /// range the assumptions allow beside the random draws' band.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
+    /// With --posterior: how many draws, spread evenly over the ensemble (2 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "posterior", value_parser = clap::value_parser!(u64).range(2..=1000))]
+    pub draws: u64,
     /// `--threads`.
     #[command(flatten)]
     pub workers: Workers,

@@ -1032,3 +1032,104 @@ fn browser_moves_the_levers_with_keyboard_and_mouse() {
         artefacts.display()
     );
 }
+
+/// Over a calibrated posterior: a point posterior gives the runs of plain replications (stream
+/// k x R + r), and draws that differ shade the range the assumptions allow, wider than the random
+/// draws' band, with a sentence in the reading; a bad ensemble is refused with nothing written.
+#[test]
+fn the_page_shows_the_range_the_assumptions_allow_beside_the_random_band() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = explorer_file(dir, "tiny.toml", &format!("{SHARING}{INTEGRATED}"));
+    std::fs::write(
+        dir.join("point.csv"),
+        "draw,life.move_rate_per_year,ice.nta_probability\n0,0.35,0.9\n1,0.35,0.9\n",
+    )
+    .unwrap();
+    // 2 draws x 2 replications: streams 0..4, as 4 plain replications.
+    let point = page_data(&make_page(
+        dir,
+        &file,
+        "point.html",
+        &["--posterior", "point.csv", "--draws", "2"],
+    ));
+    cmd(dir)
+        .args(["explorer", file.to_str().unwrap(), "--out", "plain.html"])
+        .args(["--scale", "0.01", "-r", "4", "-s", "7", "-q"])
+        .assert()
+        .success();
+    let plain = page_data(&std::fs::read_to_string(dir.join("plain.html")).unwrap());
+    for (a, b) in point["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(plain["cells"].as_array().unwrap())
+    {
+        assert_eq!(a["runs"], b["runs"], "the same streams");
+        assert_eq!(a["end"]["ice"][0], b["end"]["ice"][0]);
+    }
+    assert_eq!(point["posterior"]["point"], true);
+    std::fs::write(
+        dir.join("wide.csv"),
+        "draw,life.move_rate_per_year,ice.nta_probability\n0,0.1,0.6\n1,0.4,0.8\n2,0.8,0.95\n",
+    )
+    .unwrap();
+    let html = make_page(
+        dir,
+        &file,
+        "wide.html",
+        &["--posterior", "wide.csv", "--draws", "3"],
+    );
+    let wide = page_data(&html);
+    assert_eq!(wide["posterior"]["draws"], 3);
+    let cells = wide["cells"].as_array().unwrap();
+    for c in cells {
+        let mean = floats(&c["ice"]["mean"]);
+        let half = floats(&c["ice"]["half"]);
+        let (lo, hi) = (floats(&c["ice"]["range"][0]), floats(&c["ice"]["range"][1]));
+        for m in 0..mean.len() {
+            assert!(lo[m] <= mean[m] && mean[m] <= hi[m], "month {m}");
+        }
+        let last = mean.len() - 1;
+        assert!(
+            hi[last] - lo[last] > 2.0 * half[last],
+            "{} vs {}",
+            hi[last] - lo[last],
+            half[last]
+        );
+        let range = &c["change"]["range"];
+        assert!(range[0][0].as_f64().unwrap() <= range[0][1].as_f64().unwrap());
+    }
+    let reference = wide["reference"].as_u64().unwrap() as usize;
+    let other = if reference == 0 { 1 } else { 0 };
+    let reading = cells[other]["reading"].as_str().unwrap();
+    assert!(
+        reading.contains("nobody knows the model's assumptions exactly"),
+        "{reading}"
+    );
+    assert!(html.contains("light: what the assumptions allow"));
+    refused(
+        dir,
+        &[
+            "explorer",
+            file.to_str().unwrap(),
+            "--out",
+            "bad.html",
+            "--posterior",
+            "nowhere.csv",
+        ],
+        &["nowhere.csv", "--posterior"],
+    );
+    refused(
+        dir,
+        &[
+            "explorer",
+            file.to_str().unwrap(),
+            "--out",
+            "bad.html",
+            "--draws",
+            "3",
+        ],
+        &["--posterior"],
+    );
+}

@@ -100,11 +100,48 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
         .into());
     }
     let grid = ex.grid();
-    let scenarios: Vec<Scenario> = grid
-        .iter()
-        .map(|levels| ex.scenario(levels, args.scale))
-        .collect::<Result<_, _>>()
-        .map_err(BadInput)?;
+    let ensemble = args
+        .posterior
+        .as_deref()
+        .map(super::compare_posterior::load_ensemble)
+        .transpose()?;
+    // Per setting, per draw (one draw, the scenario as it is, without a posterior): the
+    // parameters to run. A draw sets the calibrated assumptions in every setting except where a
+    // lever sets one itself (as `compare --posterior` keeps a reform's own levers).
+    let (params, posterior): (Vec<Vec<crate::sim::Params>>, Option<page::PosteriorView>) =
+        match &ensemble {
+            None => (
+                grid.iter()
+                    .map(|levels| ex.scenario(levels, args.scale).map(|s| vec![s.params]))
+                    .collect::<Result<_, _>>()
+                    .map_err(BadInput)?,
+                None,
+            ),
+            Some(e) => {
+                let chosen = e.spread(args.draws as usize);
+                let mut all = Vec::with_capacity(grid.len());
+                for levels in &grid {
+                    let whole = ex.scenario(levels, 1.0).map_err(BadInput)?;
+                    let label = format!("{} setting {levels:?}", ex.file.display());
+                    let mut per_draw = Vec::with_capacity(chosen.len());
+                    for &d in &chosen {
+                        let (with, _) = e.apply(d, &ex.base, &whole, &label).map_err(BadInput)?;
+                        per_draw.push(
+                            at_scale(&with, args.scale, &label)
+                                .map_err(BadInput)?
+                                .params,
+                        );
+                    }
+                    all.push(per_draw);
+                }
+                let view = page::PosteriorView {
+                    ensemble: e.file.display().to_string(),
+                    draws: chosen.len(),
+                    point: e.is_point(&chosen),
+                };
+                (all, Some(view))
+            }
+        };
     let parent = match args.out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -129,21 +166,24 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
 
     let runner = Runner::new(args.workers.threads).context("cannot start worker threads")?;
     let reps = args.replications;
-    let jobs: Vec<(usize, u64)> = (0..scenarios.len())
-        .flat_map(|c| (0..reps).map(move |r| (c, r)))
+    let draws = params.first().map_or(1, Vec::len) as u64;
+    // Setting c, draw k, replication r runs on stream k x reps + r: common random numbers across
+    // settings within a draw, and without a posterior exactly the streams 0..reps.
+    let jobs: Vec<(usize, usize, u64)> = (0..params.len())
+        .flat_map(|c| (0..draws as usize).flat_map(move |k| (0..reps).map(move |r| (c, k, r))))
         .collect();
     let bar = progress_bar(jobs.len() as u64, args.quiet, "runs");
-    bar.set_message(format!("{} settings", scenarios.len()));
+    bar.set_message(format!("{} settings", params.len()));
     let results = runner.map(
         &jobs,
-        |&(c, r)| {
+        |&(c, k, r)| {
             let mut log = MonthlyLog {
                 days: &month_days,
                 columns: &columns,
                 next: 0,
                 points: Vec::with_capacity(month_days.len()),
             };
-            let summary = simulate(&scenarios[c].params, args.seed, r, &mut log);
+            let summary = simulate(&params[c][k], args.seed, k as u64 * reps + r, &mut log);
             Ok(RunDigest {
                 summary,
                 monthly: log.points,
@@ -152,8 +192,9 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    let mut cells: Vec<CellRuns> = (0..scenarios.len()).map(|_| Vec::new()).collect();
-    for (&(c, r), result) in jobs.iter().zip(results) {
+    let mut cells: Vec<CellRuns> = (0..params.len()).map(|_| Vec::new()).collect();
+    for (&(c, k, r), result) in jobs.iter().zip(results) {
+        let r = k as u64 * reps + r;
         let digest = result.map_err(|e| anyhow!("setting {c}, replication {r} failed: {e}"))?;
         if digest.monthly.len() != months.len() {
             return Err(anyhow!(
@@ -191,13 +232,14 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
         steps: ex.steps.clone(),
         cells,
         scaled,
+        posterior,
     };
     let html = page::render(&input)?;
     crate::output::write_atomic_text(&args.out, &html)?;
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {
         println!(
-            "Explorer page {}: {} settings ({}) x {reps} replications = {} runs at {}% of the cohort, seed {}, {} threads",
+            "Explorer page {}: {} settings ({}) x {}{reps} replications = {} runs at {}% of the cohort, seed {}, {} threads",
             args.out.display(),
             grid.len(),
             ex.levers
@@ -205,6 +247,11 @@ pub(super) fn explorer(args: &ExplorerArgs) -> Result<()> {
                 .map(|l| format!("{} {}", l.levels.len(), l.key))
                 .collect::<Vec<_>>()
                 .join(" x "),
+            if draws > 1 {
+                format!("{draws} posterior draws x ")
+            } else {
+                String::new()
+            },
             jobs.len(),
             crate::output::format::percent_number(args.scale),
             args.seed,

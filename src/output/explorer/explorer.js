@@ -74,7 +74,9 @@
   var unlMax = 0, flowMax = [0, 0];
   D.cells.forEach(function (c) {
     [c.ice, c.pooled].forEach(function (s) {
-      s.mean.forEach(function (m, i) { unlMax = Math.max(unlMax, (m + s.half[i]) / scale); });
+      s.mean.forEach(function (m, i) {
+        unlMax = Math.max(unlMax, (m + s.half[i]) / scale, s.range ? s.range[1][i] / scale : 0);
+      });
     });
     c.flows.forEach(function (f) {
       flowMax[0] = Math.max(flowMax[0], (f[0] + f[1]) / scale);
@@ -131,6 +133,19 @@
       el('line', { x1: left, x2: W - right, y1: y(cfg.hline.y), y2: y(cfg.hline.y), stroke: C.dark, 'stroke-width': 3 }, svg);
     }
     cfg.series.forEach(function (s) {
+      // Over a calibrated posterior: the range the assumptions allow, lighter and outlined,
+      // under the random draws' band.
+      if (s.range) {
+        var top = [], bottom = [];
+        s.range[1].forEach(function (v, i) { top.push(x(i).toFixed(1) + ',' + y(s.toY(v)).toFixed(1)); });
+        s.range[0].forEach(function (v, i) { bottom.unshift(x(i).toFixed(1) + ',' + y(Math.max(0, s.toY(v))).toFixed(1)); });
+        el('polygon', {
+          points: top.concat(bottom).join(' '), fill: s.color, 'fill-opacity': 0.07, stroke: s.color,
+          'stroke-opacity': 0.5, 'stroke-dasharray': '2 4', 'data-range': s.id, 'aria-hidden': 'true'
+        }, svg);
+      }
+    });
+    cfg.series.forEach(function (s) {
       if (s.band) {
         var up = [], down = [];
         s.mean.forEach(function (m, i) {
@@ -157,10 +172,13 @@
       series.push({ id: 'ice-today', mean: refCell.ice.mean, half: refCell.ice.half, toY: toY, color: C.grey, width: 2 });
       series.push({ id: 'pooled-today', mean: refCell.pooled.mean, half: refCell.pooled.half, toY: toY, color: C.grey, dash: '9 5', width: 2 });
     }
-    series.push({ id: 'ice', mean: cell.ice.mean, half: cell.ice.half, toY: toY, color: C.vermillion, band: true });
-    series.push({ id: 'pooled', mean: cell.pooled.mean, half: cell.pooled.half, toY: toY, color: C.blue, dash: '9 5', band: true });
+    series.push({ id: 'ice', mean: cell.ice.mean, half: cell.ice.half, range: cell.ice.range, toY: toY, color: C.vermillion, band: true });
+    series.push({ id: 'pooled', mean: cell.pooled.mean, half: cell.pooled.half, range: cell.pooled.range, toY: toY, color: C.blue, dash: '9 5', band: true });
     items.push({ label: 'Unlocatable by ICE', color: C.vermillion });
     items.push({ label: 'by every agency', color: C.blue, dash: '9 5' });
+    if (cell.ice.range) {
+      items.push({ label: 'light: what the assumptions allow', color: C.grey, dash: '2 4', width: 1.5 });
+    }
     if (cell !== refCell) {
       items.push({ label: 'ICE, today', color: C.grey, width: 2 });
       items.push({ label: 'every agency, today', color: C.grey, dash: '9 5', width: 2 });

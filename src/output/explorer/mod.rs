@@ -105,6 +105,20 @@ pub(crate) struct PageInput {
     pub cells: Vec<CellRuns>,
     /// The values changed to simulate a share of the cohort: path, full scale, simulated.
     pub scaled: Vec<(String, String, String)>,
+    /// With a calibrated posterior: each cell's runs are `draws` groups of `replications`, draw
+    /// by draw.
+    pub posterior: Option<PosteriorView>,
+}
+
+/// The calibrated posterior a page was run over.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PosteriorView {
+    /// The ensemble file read.
+    pub ensemble: String,
+    /// How many draws of it every setting ran at.
+    pub draws: usize,
+    /// Whether those draws are all the same point.
+    pub point: bool,
 }
 
 /// A series over the months: means and half-widths of the 95% intervals across replications.
@@ -112,6 +126,10 @@ pub(crate) struct PageInput {
 pub(crate) struct Series {
     pub mean: Vec<f64>,
     pub half: Vec<f64>,
+    /// Over a posterior: per month, the range the assumptions allow (the 2.5% and 97.5%
+    /// quantiles of the draws' means); `half` is then the random draws' half-width only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[Vec<f64>; 2]>,
 }
 
 /// A way into or out of unlocatable (a flow), for the flows chart.
@@ -151,6 +169,9 @@ pub(crate) struct CellData {
 pub(crate) struct EndData {
     pub ice: [f64; 3],
     pub pooled: [f64; 3],
+    /// Over a posterior: the range the assumptions allow, ICE's then pooled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[[f64; 2]; 2]>,
     pub arrived: [f64; 3],
     pub released: [f64; 3],
     pub ice_accurate: [f64; 3],
@@ -160,6 +181,9 @@ pub(crate) struct EndData {
 pub(crate) struct ChangeData {
     pub ice: [f64; 3],
     pub pooled: [f64; 3],
+    /// Over a posterior: the range the assumptions allow, ICE's then pooled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[[f64; 2]; 2]>,
 }
 
 /// The page's data, embedded as JSON.
@@ -180,6 +204,27 @@ pub(crate) struct PageData {
     pub omitted: Vec<String>,
     pub run_metrics: Vec<&'static str>,
     pub cells: Vec<CellData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorView>,
+}
+
+/// Over a posterior: `values` (one per run, draw by draw) as `draws` groups, their mean, the
+/// random draws' interval and the assumptions' (see [`crate::experiment::posterior::spread`]).
+fn over_draws(values: &[f64], p: &PosteriorView) -> crate::experiment::posterior::Spread {
+    let per = (values.len() / p.draws.max(1)).max(1);
+    let groups: Vec<Vec<f64>> = values.chunks(per).map(<[f64]>::to_vec).collect();
+    crate::experiment::posterior::spread(&groups, p.point)
+}
+
+/// A spread as the page's (mean, low, high) with the random draws' interval, and the range.
+fn spread_triple(
+    s: &crate::experiment::posterior::Spread,
+    f: impl Fn(f64) -> f64,
+) -> ([f64; 3], [f64; 2]) {
+    (
+        [f(s.mean), f(s.draws_only.0), f(s.draws_only.1)],
+        [f(s.with_assumptions.0), f(s.with_assumptions.1)],
+    )
 }
 
 /// `x` rounded to one decimal.
@@ -269,12 +314,34 @@ pub(crate) fn page_data(input: &PageInput) -> PageData {
         .enumerate()
         .map(|(c, runs)| {
             let series = |k: usize, f: &dyn Fn(f64) -> f64| -> Series {
+                if let Some(p) = &input.posterior {
+                    let sp: Vec<_> = (0..input.months.len())
+                        .map(|m| over_draws(&at_month(runs, k, m), p))
+                        .collect();
+                    let h = |s: &crate::experiment::posterior::Spread| {
+                        let h = (s.draws_only.1 - s.draws_only.0) / 2.0;
+                        if h.is_finite() {
+                            h
+                        } else {
+                            0.0
+                        }
+                    };
+                    return Series {
+                        mean: sp.iter().map(|s| f(s.mean)).collect(),
+                        half: sp.iter().map(|s| f(h(s))).collect(),
+                        range: Some([
+                            sp.iter().map(|s| f(s.with_assumptions.0)).collect(),
+                            sp.iter().map(|s| f(s.with_assumptions.1)).collect(),
+                        ]),
+                    };
+                }
                 let iv: Vec<Interval> = (0..input.months.len())
                     .map(|m| interval(&at_month(runs, k, m)))
                     .collect();
                 Series {
                     mean: iv.iter().map(|i| f(i.mean)).collect(),
                     half: iv.iter().map(|i| f(half(i))).collect(),
+                    range: None,
                 }
             };
             let per_mille = |x: f64| (x * 1000.0).round();
@@ -298,21 +365,59 @@ pub(crate) fn page_data(input: &PageInput) -> PageData {
                     .unwrap_or([0.0; 3])
             };
             let end_of = |name: &str| triple(&interval(&metric(runs, name)), r1);
+            // Over a posterior: the random draws' intervals and the assumptions' ranges of the
+            // numbers at the horizon and of the change against today's policy, draw by draw.
+            let (end_main, change_main) = match &input.posterior {
+                None => (
+                    (
+                        [
+                            end_of("unlocatable_by_ice_at_horizon"),
+                            end_of("unlocatable_pooled_at_horizon"),
+                        ],
+                        None,
+                    ),
+                    (
+                        [
+                            diff("unlocatable_by_ice_at_horizon"),
+                            diff("unlocatable_pooled_at_horizon"),
+                        ],
+                        None,
+                    ),
+                ),
+                Some(p) => {
+                    let end = |name: &str| spread_triple(&over_draws(&metric(runs, name), p), r1);
+                    let change = |name: &str| {
+                        let d: Vec<f64> = metric(runs, name)
+                            .iter()
+                            .zip(metric(reference, name))
+                            .map(|(a, b)| a - b)
+                            .collect();
+                        spread_triple(&over_draws(&d, p), r1)
+                    };
+                    let (ei, ri) = end("unlocatable_by_ice_at_horizon");
+                    let (ep, rp) = end("unlocatable_pooled_at_horizon");
+                    let (ci, rci) = change("unlocatable_by_ice_at_horizon");
+                    let (cp, rcp) = change("unlocatable_pooled_at_horizon");
+                    (([ei, ep], Some([ri, rp])), ([ci, cp], Some([rci, rcp])))
+                }
+            };
             CellData {
                 ice: series(0, &r1),
                 pooled: series(1, &r1),
                 accurate: (2..6).map(|k| series(k, &per_mille)).collect(),
                 flows,
                 end: EndData {
-                    ice: end_of("unlocatable_by_ice_at_horizon"),
-                    pooled: end_of("unlocatable_pooled_at_horizon"),
+                    ice: end_main.0[0],
+                    pooled: end_main.0[1],
+                    range: end_main.1,
                     arrived: end_of("arrived"),
                     released: end_of("released"),
                     ice_accurate: triple(&interval(&at_month(runs, 4, last)), per_mille),
                 },
                 change: ChangeData {
-                    ice: diff("unlocatable_by_ice_at_horizon"),
-                    pooled: diff("unlocatable_pooled_at_horizon"),
+                    ice: change_main.0[0],
+                    pooled: change_main.0[1],
+                    range: change_main.1,
                 },
                 runs: RUN_METRICS.iter().map(|m| metric(runs, m)).collect(),
                 reading: text::reading(input, c, &horizon),
@@ -343,6 +448,7 @@ pub(crate) fn page_data(input: &PageInput) -> PageData {
         ways,
         run_metrics: RUN_METRICS.to_vec(),
         cells,
+        posterior: input.posterior.clone(),
     }
 }
 

@@ -162,6 +162,9 @@ fn summaries(input: &PageInput, c: usize) -> Vec<RunSummary> {
 }
 
 fn diff(input: &PageInput, c: usize, name: &str) -> Interval {
+    if input.posterior.is_some() {
+        return within_draws(input, &paired_differences(input, c, name));
+    }
     paired(&summaries(input, input.reference), &summaries(input, c))
         .into_iter()
         .find(|d| d.metric == name)
@@ -169,15 +172,71 @@ fn diff(input: &PageInput, c: usize, name: &str) -> Interval {
         .unwrap_or(interval(&[0.0, 0.0]))
 }
 
+/// Setting `c`'s value of `name` less today's, run by run (the same streams).
+fn paired_differences(input: &PageInput, c: usize, name: &str) -> Vec<f64> {
+    metric(&input.cells[c], name)
+        .iter()
+        .zip(metric(&input.cells[input.reference], name))
+        .map(|(a, b)| a - b)
+        .collect()
+}
+
+/// The interval of `values` (one per run): over a posterior, the random draws' only (within
+/// draws), which is what the page's brackets show; the assumptions' range is said apart.
+fn within_draws(input: &PageInput, values: &[f64]) -> Interval {
+    let all = interval(values);
+    match &input.posterior {
+        None => all,
+        Some(p) => {
+            let s = super::over_draws(values, p);
+            Interval {
+                mean: s.mean,
+                low: s.draws_only.0,
+                high: s.draws_only.1,
+                ..all
+            }
+        }
+    }
+}
+
 fn end(input: &PageInput, c: usize, name: &str) -> Interval {
-    interval(&metric(&input.cells[c], name))
+    within_draws(input, &metric(&input.cells[c], name))
 }
 
 /// The share of followed children whose record at agency `k` (0 CBP, 1 ORR, 2 ICE, 3 court)
 /// holds the true address, on the last month's end.
 fn accurate(input: &PageInput, c: usize, k: usize) -> Interval {
     let last = input.months.len().saturating_sub(1);
-    interval(&at_month(&input.cells[c], 2 + k, last))
+    within_draws(input, &at_month(&input.cells[c], 2 + k, last))
+}
+
+/// Over a posterior, the sentence on the assumptions: where the change in children unlocatable
+/// by ICE lies over the draws (the 2.5% and 97.5% quantiles of the draws' mean changes).
+fn assumptions_sentence(input: &PageInput, c: usize) -> Option<String> {
+    let p = input.posterior.as_ref()?;
+    let s = super::over_draws(
+        &paired_differences(input, c, "unlocatable_by_ice_at_horizon"),
+        p,
+    );
+    let (lo, hi) = (
+        s.with_assumptions.0 / input.scale,
+        s.with_assumptions.1 / input.scale,
+    );
+    let step = step_for(lo.abs().max(hi.abs()));
+    let words = |x: f64| {
+        let x = rounded(x, step);
+        if x < 0.0 {
+            format!("{} fewer", thousands(-x))
+        } else {
+            format!("{} more", thousands(x))
+        }
+    };
+    Some(format!(
+        "But nobody knows the model's assumptions exactly: over {} sets of assumptions that fit the published record, this change ranges from {} to {} children unlocatable by ICE (the light shading in the chart).",
+        p.draws,
+        words(lo),
+        words(hi)
+    ))
 }
 
 /// The largest flow of a group for ICE in cell `c` ("became_unlocatable" or "found_again"), as
@@ -311,11 +370,23 @@ pub(crate) fn reading(input: &PageInput, c: usize, horizon: &str) -> String {
         share(&ice_acc),
         share(&accurate(input, r, 2))
     );
-    format!("{first} {second} {third}")
+    match assumptions_sentence(input, c) {
+        Some(fourth) => format!("{first} {second} {third} {fourth}"),
+        None => format!("{first} {second} {third}"),
+    }
 }
 
 /// What the page's numbers are: full-cohort estimates from a share of the cohort.
 pub(crate) fn cohort_note(input: &PageInput) -> String {
+    if let Some(p) = &input.posterior {
+        return format!(
+            "Every setting ran at {} sets of the model's assumptions drawn from a calibration to the published record ({}), {} replications each, at {} of the cohort (numbers of children scaled up to the whole cohort). The brackets and the dark bands show the random draws' 95% interval; the light shading shows what the assumptions allow (95% of the draws' means), usually far wider.",
+            p.draws,
+            p.ensemble,
+            input.replications,
+            percent(input.scale)
+        );
+    }
     if input.scale == 1.0 {
         format!(
             "Numbers are model estimates for the whole cohort, each the mean of {} replications with its 95% interval in brackets.",
