@@ -74,6 +74,16 @@ pub(crate) mod schema {
                 "beats_baseline_share",
                 "mean_regret",
                 "max_regret",
+                "mean_ci95_low",
+                "mean_ci95_high",
+                "beats_baseline_ci95_low",
+                "beats_baseline_ci95_high",
+                "mean_regret_ci95_low",
+                "mean_regret_ci95_high",
+                "first_half_mean",
+                "first_half_beats_baseline_share",
+                "first_half_mean_regret",
+                "converged",
             ]
             .map(String::from),
         );
@@ -452,6 +462,15 @@ fn write_robustness(
                 row.push(fmt_num(r.beats_baseline_share));
                 row.push(fmt_num(r.mean_regret));
                 row.push(fmt_num(r.max_regret));
+                for (a, b) in [r.mean_ci, r.beats_ci, r.mean_regret_ci] {
+                    row.push(fmt_num(a));
+                    row.push(fmt_num(b));
+                }
+                let h = &r.first_half;
+                row.push(fmt_num(h.mean));
+                row.push(fmt_num(h.beats_baseline_share));
+                row.push(fmt_num(h.mean_regret));
+                row.push(r.converged.to_string());
                 out.write_record(&row)?;
             }
         }
@@ -499,11 +518,11 @@ pub(crate) fn table(e: &Explore, r: &ExploreResult) -> String {
         .map(|p| schema::percentile_column(*p))
         .collect();
     s.push_str(&format!(
-        "  {:<36} {:>12} {:>30} {:>14} {:>12}\n",
+        "  {:<36} {:>12} {:>30} {:>22} {:>12}\n",
         "policy",
         "mean",
         pct.join(" / "),
-        "beats baseline",
+        "beats baseline [95%]",
         "max regret"
     ));
     for (p, per) in r.robustness.iter().enumerate() {
@@ -512,10 +531,15 @@ pub(crate) fn table(e: &Explore, r: &ExploreResult) -> String {
         let beats = if p == 0 {
             "-".to_string()
         } else {
-            format!("{:.0}%", 100.0 * x.beats_baseline_share)
+            format!(
+                "{:.0}% [{:.0}-{:.0}%]",
+                100.0 * x.beats_baseline_share,
+                100.0 * x.beats_ci.0,
+                100.0 * x.beats_ci.1
+            )
         };
         s.push_str(&format!(
-            "  {:<36} {:>12.1} {:>30} {:>14} {:>12.1}\n",
+            "  {:<36} {:>12.1} {:>30} {:>22} {:>12.1}\n",
             e.policies[p].name,
             x.mean,
             ps.join(" / "),
@@ -523,5 +547,23 @@ pub(crate) fn table(e: &Explore, r: &ExploreResult) -> String {
             x.max_regret
         ));
     }
+    let moving: Vec<&str> = r
+        .robustness
+        .iter()
+        .enumerate()
+        .filter(|(_, per)| per.iter().any(|x| !x.converged))
+        .map(|(p, _)| e.policies[p].name.as_str())
+        .collect();
+    s.push_str(&format!(
+        "[95%]: Wilson interval of the share over the futures. {}\n",
+        if moving.is_empty() {
+            "Converged: every policy's mean, share and mean regret over the first half of the futures lies inside the interval over all of them.".to_string()
+        } else {
+            format!(
+                "Not converged for {} (robustness.csv, `converged`): a figure over the first half of the futures lies outside the interval over all of them; more futures would still move it.",
+                moving.join(", ")
+            )
+        }
+    ));
     s
 }

@@ -178,6 +178,31 @@ fn explore_writes_tidy_outputs_identical_at_one_and_two_threads() {
         .find(|r| r[0] == "baseline" && r[1] == "unlocatable_by_ice_at_horizon")
         .unwrap();
     assert_eq!(base[col(&h, "beats_baseline_share")], "0");
+    // Every figure with its 95% interval over the futures, and the convergence check.
+    for r in &rows {
+        let x = |c: &str| r[col(&h, c)].parse::<f64>().unwrap();
+        for (v, lo, hi) in [
+            ("mean", "mean_ci95_low", "mean_ci95_high"),
+            (
+                "beats_baseline_share",
+                "beats_baseline_ci95_low",
+                "beats_baseline_ci95_high",
+            ),
+            (
+                "mean_regret",
+                "mean_regret_ci95_low",
+                "mean_regret_ci95_high",
+            ),
+        ] {
+            assert!(x(lo) <= x(v) + 1e-9 && x(v) <= x(hi) + 1e-9, "{v}: {r:?}");
+        }
+        assert!((0.0..=1.0).contains(&x("beats_baseline_ci95_low")));
+        assert!(["true", "false"].contains(&r[col(&h, "converged")].as_str()));
+    }
+    // The baseline never beats itself: its share's interval is Wilson's for 0 of 5.
+    assert_eq!(base[col(&h, "beats_baseline_ci95_low")], "0");
+    let hi: f64 = base[col(&h, "beats_baseline_ci95_high")].parse().unwrap();
+    assert!((hi - 0.4345).abs() < 1e-3, "{hi}");
     // explore.json says which parameters were uncertain, with their ranges and origin.
     let info: serde_json::Value =
         serde_json::from_slice(&read(dir.path().join("t1/explore.json"))).unwrap();

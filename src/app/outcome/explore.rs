@@ -69,6 +69,12 @@ pub(crate) struct Robustness {
     pub beats_baseline_share: f64,
     pub mean_regret: f64,
     pub max_regret: f64,
+    /// 95% intervals over the futures: the mean's (t), the share's (Wilson), the mean regret's.
+    pub mean_ci95: [f64; 2],
+    pub beats_baseline_ci95: [f64; 2],
+    pub mean_regret_ci95: [f64; 2],
+    /// Whether the figures over the first half of the futures lie inside those intervals.
+    pub converged: bool,
 }
 
 impl<'a> ExploreOutcome<'a> {
@@ -134,6 +140,10 @@ fn policies(e: &Explore, r: &ExploreResult) -> Vec<PolicyOutcome> {
                         beats_baseline_share: x.beats_baseline_share,
                         mean_regret: x.mean_regret,
                         max_regret: x.max_regret,
+                        mean_ci95: [x.mean_ci.0, x.mean_ci.1],
+                        beats_baseline_ci95: [x.beats_ci.0, x.beats_ci.1],
+                        mean_regret_ci95: [x.mean_regret_ci.0, x.mean_regret_ci.1],
+                        converged: x.converged,
                     };
                     (e.metrics[m].clone(), robustness)
                 })
