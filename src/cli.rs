@@ -434,7 +434,10 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub workers: Workers,
     /// Keep adding replications until every headline difference's 95% half-width is below W.
-    #[arg(long, value_name = "W", conflicts_with = "posterior")]
+    /// With --posterior: keep doubling the draws (or the replications per draw, where the random
+    /// draws' part of the variance is the larger) until every headline effect's mean over the
+    /// posterior is known to within W (95% half-width).
+    #[arg(long, value_name = "W")]
     pub target_ci: Option<f64>,
     /// A calibrated posterior: a calibration's output folder (its `ensemble.csv`) or the file.
     /// Every reform against the baseline at each of --draws draws (paired within a draw), with
@@ -448,7 +451,8 @@ pub struct CompareArgs {
     /// it, as `run --scale` does (after a posterior draw's values).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
-    /// Cap on replications per scenario with --target-ci.
+    /// Cap on replications per scenario with --target-ci (with --posterior: on draws x
+    /// replications per draw).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub max_replications: u64,
     /// Output folder (default: `outputs/compare-<baseline file name>`).

@@ -87,21 +87,45 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let bar = progress_bar(0, quiet, "runs");
     let (per_scenario, n, stop_reason, posterior) = match ensemble {
         Some(ensemble) => {
-            let draws = (args.draws as usize).min(ensemble.draws.len());
-            bar.set_length(draws as u64 * args.replications * (1 + reforms.len()) as u64);
-            let runs = compare_posterior::run(
-                &runner,
-                (&base, &reforms),
-                &names,
-                ensemble,
-                draws,
-                (args.seed, args.replications, args.scale),
-                &mut |k| bar.set_message(format!("posterior draw {} of {draws}", k + 1)),
-                &|| bar.inc(1),
-            )?;
+            // With --target-ci, each round doubles the draws, or the replications per draw where
+            // the random draws' part of the effect's variance is the larger, and runs afresh
+            // (the draws spread over the ensemble and the streams k x R + r change with them).
+            let available = ensemble.draws.len();
+            let (mut draws, mut reps) = ((args.draws as usize).min(available), args.replications);
+            let (runs, stop) = loop {
+                bar.set_length(draws as u64 * reps * (1 + reforms.len()) as u64);
+                bar.set_position(0);
+                let runs = compare_posterior::run(
+                    &runner,
+                    (&base, &reforms),
+                    &names,
+                    ensemble.clone(),
+                    draws,
+                    (args.seed, reps, args.scale),
+                    &mut |k| bar.set_message(format!("posterior draw {} of {draws}", k + 1)),
+                    &|| bar.inc(1),
+                )?;
+                let Some(w) = args.target_ci else {
+                    break (runs, None);
+                };
+                let (widest, more_reps) = compare_posterior::precision(&runs.effects(&names));
+                if widest <= w {
+                    break (runs, Some(format!("target met: every headline effect's mean over the posterior is known to within {w} (95% half-width; widest {widest:.3}) with {draws} draws x {reps} replications")));
+                }
+                let can_draw =
+                    draws < available && 2 * draws as u64 * reps <= args.max_replications;
+                let can_rep = 2 * draws as u64 * reps <= args.max_replications;
+                if can_draw && !(more_reps && can_rep) {
+                    draws = (2 * draws).min(available);
+                } else if can_rep {
+                    reps *= 2;
+                } else {
+                    break (runs, Some(format!("cap reached: {draws} draws x {reps} replications (--max-replications {}, {available} draws in the ensemble) and the widest headline half-width is still {widest:.3} > {w}", args.max_replications)));
+                }
+            };
             let flat = runs.flat();
             let n = flat[0].len() as u64;
-            (flat, n, None, Some(runs))
+            (flat, n, stop, Some((runs, reps)))
         }
         None => {
             let scaled = |s: &Scenario, file: &std::path::Path| -> Result<Scenario> {
@@ -150,7 +174,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .map(String::from)
         .to_vec();
     let posterior = match posterior {
-        Some(runs) => {
+        Some((runs, reps)) => {
             let effects = runs.effects(&names);
             output::posterior::write_posterior_effects(
                 &out_dir.join(output::posterior::FILE),
@@ -203,7 +227,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 choices,
                 ensemble: runs.ensemble_file.display().to_string(),
                 draws: runs.draws,
-                replications_per_draw: args.replications,
+                replications_per_draw: reps,
                 point: runs.point,
                 effects,
             })

@@ -94,6 +94,30 @@ impl PosteriorRuns {
     }
 }
 
+/// How precisely the comparison knows each headline effect's mean over the posterior: the widest
+/// 95% half-width t x sqrt((var_assumptions + var_draws / R) / D) among the reforms' headline
+/// effects (D draws, R replications each), and whether, for that effect, the random draws' part
+/// (var_draws / R) is the larger, so that more replications per draw narrow it faster than more
+/// draws.
+pub(super) fn precision(effects: &[(String, Vec<String>, Vec<PosteriorEffect>)]) -> (f64, bool) {
+    let mut widest = (0.0, false);
+    for (_, _, es) in effects {
+        for e in es
+            .iter()
+            .filter(|e| crate::sim::metrics::HEADLINE.contains(&e.metric))
+        {
+            let s = &e.spread;
+            let (d, r) = (e.draws.max(1) as f64, e.replications.max(1) as f64);
+            let noise = s.var_draws / r;
+            let half = crate::stats::t95(e.draws.max(2)) * ((s.var_assumptions + noise) / d).sqrt();
+            if half > widest.0 {
+                widest = (half, noise > s.var_assumptions);
+            }
+        }
+    }
+    widest
+}
+
 /// The ensemble at `path`: a calibration's output folder (its `ensemble.csv`) or the file itself.
 pub(super) fn load_ensemble(path: &Path) -> Result<Ensemble> {
     let file = if path.is_dir() {

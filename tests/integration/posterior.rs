@@ -380,3 +380,54 @@ fn the_report_leads_with_the_effects_over_the_assumptions() {
         assert!(html[chart..settings].contains(head), "{head}");
     }
 }
+
+/// `--target-ci` over the posterior: a loose target is met at once; a tight one doubles the
+/// draws while the ensemble has more, then the replications, up to the cap, and says so.
+#[test]
+fn adaptive_draws_and_replications_stop_at_the_target_or_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    reform(d);
+    let rows: Vec<(f64, f64, f64)> = (0..4).map(|k| (0.1 + 0.2 * k as f64, 0.9, 0.85)).collect();
+    let e = ensemble(d, "e.csv", &rows);
+    let run = |extra: &[&str], out: &str| -> serde_json::Value {
+        let mut args = vec![
+            "compare",
+            "small.toml",
+            "reform.toml",
+            "--posterior",
+            e.to_str().unwrap(),
+            "--draws",
+            "2",
+            "-r",
+            "2",
+            "--json",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        json_of(d, &args)
+    };
+    let loose = run(&["--target-ci", "1e9"], "loose");
+    assert_eq!(loose["posterior"]["draws"].as_array().unwrap().len(), 2);
+    assert!(loose["stop_reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("target met"));
+    let tight = run(
+        &["--target-ci", "1e-9", "--max-replications", "16"],
+        "tight",
+    );
+    // 2 draws -> 4 (all the ensemble) -> then replications 2 -> 4 (16 runs per scenario).
+    assert_eq!(tight["posterior"]["draws"].as_array().unwrap().len(), 4);
+    assert_eq!(tight["posterior"]["replications_per_draw"], 4);
+    assert!(tight["stop_reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("cap reached"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("tight/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["posterior"]["replications_per_draw"], 4);
+}
