@@ -186,7 +186,14 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 drivers,
                 choices,
                 conditions,
+                rankings,
             } = runs.analyse(&effects, args.seed);
+            output::posterior::write_rankings(
+                &out_dir.join(output::posterior::RANKINGS_FILE),
+                &names[1..],
+                &rankings,
+                runs.draws.len(),
+            )?;
             output::posterior::write_drivers(
                 &out_dir.join(output::posterior::DRIVERS_FILE),
                 &names[0],
@@ -212,6 +219,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             files.insert(2, output::posterior::DRIVERS_FILE.to_string());
             files.insert(3, output::posterior::INFORMATION_FILE.to_string());
             files.insert(4, output::posterior::CONDITIONS_FILE.to_string());
+            files.insert(5, output::posterior::RANKINGS_FILE.to_string());
             Some(PosteriorOutcome {
                 hangs_on: super::outcome::HangsOn::new(
                     &names,

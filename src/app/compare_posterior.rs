@@ -8,7 +8,9 @@ use anyhow::{anyhow, Result};
 
 use super::BadInput;
 use crate::error::ScenarioError;
-use crate::experiment::posterior::attribution::{self, Condition, EffectDrivers, MetricChoice};
+use crate::experiment::posterior::attribution::{
+    self, Condition, EffectDrivers, MetricChoice, Ranking,
+};
 use crate::experiment::posterior::{self, Ensemble, PosteriorEffect, ENSEMBLE_FILE};
 use crate::runner::{run_summaries, Runner};
 use crate::scenario::scale::at_scale;
@@ -67,6 +69,7 @@ pub(super) struct Analysis {
     pub drivers: Vec<EffectDrivers>,
     pub choices: Vec<MetricChoice>,
     pub conditions: Vec<Condition>,
+    pub rankings: Vec<Ranking>,
 }
 
 impl PosteriorRuns {
@@ -90,6 +93,7 @@ impl PosteriorRuns {
             drivers,
             choices,
             conditions,
+            rankings: attribution::rankings(&per_reform, &crate::sim::metrics::HEADLINE),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::files::write_atomic;
 use super::format::{fmt_num, unsigned_zero};
 use super::{columns, printed_label};
 use crate::experiment::posterior::attribution::{
-    Condition, EffectDrivers, Information, Limit, MetricChoice,
+    Condition, EffectDrivers, Information, Limit, MetricChoice, Ranking,
 };
 use crate::experiment::posterior::PosteriorEffect;
 use crate::sim::metrics;
@@ -518,4 +518,55 @@ fn range_words(lo: f64, hi: f64, &(min, max): &(f64, f64)) -> String {
         (false, true) => format!("at most {}", n(hi)),
         (false, false) => "anything".to_string(),
     }
+}
+
+/// The rankings of the reforms (`compare --posterior`).
+pub(crate) const RANKINGS_FILE: &str = "posterior_rankings.csv";
+
+/// Its columns, in order.
+pub(crate) const RANKING_COLUMNS: [&str; 8] = [
+    "metric",
+    "better",
+    "rank",
+    "reform",
+    "probability_beats_next",
+    "probability_order_holds",
+    "probability_top_three_hold",
+    "draws",
+];
+
+/// Write `posterior_rankings.csv`: per headline metric with a better direction, the reforms by
+/// mean effect (the best first), the share of draws in which each beats the next, and in which
+/// the whole order and the first three places hold.
+pub(crate) fn write_rankings(
+    path: &Path,
+    reforms: &[String],
+    rankings: &[Ranking],
+    draws: usize,
+) -> Result<()> {
+    let catalogue = metrics::catalogue();
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(RANKING_COLUMNS)?;
+        for r in rankings {
+            let better = catalogue
+                .iter()
+                .find(|c| c.key == r.metric)
+                .map_or("", |c| c.better.name());
+            for (k, &reform) in r.order.iter().enumerate() {
+                out.write_record([
+                    r.metric.to_string(),
+                    better.to_string(),
+                    (k + 1).to_string(),
+                    reforms[reform].clone(),
+                    r.beats_next.get(k).map_or(String::new(), |&p| fmt_num(p)),
+                    fmt_num(r.whole),
+                    fmt_num(r.top_three),
+                    draws.to_string(),
+                ])?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    })
 }

@@ -303,12 +303,21 @@ fn the_drivers_of_an_effect_are_the_parameters_that_vary() {
         let not: usize = r[col(&hc, "draws_not_better")].parse().unwrap();
         assert!(not <= 8);
     }
+    // One reform: ranked first on every metric with a better direction, with no next to beat.
+    let (hr, ranks) = rows_of(&d.join("m/posterior_rankings.csv"));
+    assert_eq!(ranks.len(), cond.len());
+    for r in &ranks {
+        assert_eq!(r[col(&hr, "rank")], "1");
+        assert_eq!(r[col(&hr, "reform")], "reform");
+        assert_eq!(r[col(&hr, "probability_beats_next")], "");
+    }
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("m/manifest.json")).unwrap()).unwrap();
     for f in [
         "posterior_drivers.csv",
         "posterior_value_of_information.csv",
         "posterior_conditions.csv",
+        "posterior_rankings.csv",
     ] {
         assert!(
             manifest["outputs"]
@@ -376,6 +385,7 @@ fn the_report_leads_with_the_effects_over_the_assumptions() {
         "95%: random draws only",
         "95%: with the assumptions",
         "P(best)",
+        "P(beats the next)",
     ] {
         assert!(html[chart..settings].contains(head), "{head}");
     }

@@ -453,6 +453,88 @@ pub(crate) fn conditions(
     out
 }
 
+/// The ranking of the reforms on one metric, and how often it holds over the draws.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ranking {
+    pub metric: &'static str,
+    /// The reforms (indices) by mean effect, the best first.
+    pub order: Vec<usize>,
+    /// For each place but the last: the share of draws in which that reform's effect is better
+    /// than the next one's (ties count half).
+    pub beats_next: Vec<f64>,
+    /// The share of draws in which the whole order holds (strictly).
+    pub whole: f64,
+    /// The share of draws in which the first three (or all, if fewer) hold their places.
+    pub top_three: f64,
+}
+
+/// The ranking of the reforms on each of `metrics` that has a better direction, from their
+/// per-draw mean effects.
+pub(crate) fn rankings(effects: &[&[PosteriorEffect]], metrics: &[&str]) -> Vec<Ranking> {
+    let mut out = Vec::new();
+    for &metric in metrics {
+        let per: Vec<&PosteriorEffect> = effects
+            .iter()
+            .filter_map(|r| r.iter().find(|e| e.metric == metric))
+            .collect();
+        if per.len() != effects.len() || per.is_empty() {
+            continue;
+        }
+        let sign = match per[0].better {
+            Better::Lower => -1.0,
+            Better::Higher => 1.0,
+            Better::Neither => continue,
+        };
+        let mut order: Vec<usize> = (0..per.len()).collect();
+        order.sort_by(|&a, &b| {
+            (sign * per[b].spread.mean)
+                .total_cmp(&(sign * per[a].spread.mean))
+                .then(a.cmp(&b))
+        });
+        let draws = per[0].draw_means.len();
+        let v = |k: usize, d: usize| sign * per[k].draw_means[d];
+        let share = |f: &dyn Fn(usize) -> f64| -> f64 {
+            if draws == 0 {
+                f64::NAN
+            } else {
+                (0..draws).map(f).sum::<f64>() / draws as f64
+            }
+        };
+        let beats_next = order
+            .windows(2)
+            .map(|w| {
+                share(&|d| {
+                    let (a, b) = (v(w[0], d), v(w[1], d));
+                    if a > b {
+                        1.0
+                    } else if a == b {
+                        0.5
+                    } else {
+                        0.0
+                    }
+                })
+            })
+            .collect();
+        let holds = |upto: usize| {
+            share(&|d| {
+                let ok = (0..upto).all(|k| {
+                    // Place k holds: better than every reform after it.
+                    order[k + 1..].iter().all(|&o| v(order[k], d) > v(o, d))
+                });
+                f64::from(u8::from(ok))
+            })
+        };
+        out.push(Ranking {
+            metric: per[0].metric,
+            beats_next,
+            whole: holds(order.len().saturating_sub(1)),
+            top_three: holds(3.min(order.len().saturating_sub(1))),
+            order,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,5 +721,38 @@ mod tests {
         }
         let mean_share = total / 20.0;
         assert!(mean_share < 0.1, "{mean_share}");
+    }
+
+    fn effect(metric: &'static str, means: Vec<f64>) -> PosteriorEffect {
+        PosteriorEffect {
+            metric,
+            better: Better::Lower,
+            spread: super::super::spread(std::slice::from_ref(&means), false),
+            probability_better: f64::NAN,
+            probability_best: f64::NAN,
+            draws: means.len(),
+            replications: 1,
+            draw_means: means,
+        }
+    }
+
+    /// Three reforms over four draws (lower is better): A is best in every draw; B beats C in
+    /// three of four. The order A, B, C holds in three draws.
+    #[test]
+    fn a_ranking_holds_in_the_draws_where_every_place_holds() {
+        let m = "unlocatable_by_ice_at_horizon";
+        let (a, b, c) = (
+            effect(m, vec![-10.0, -12.0, -11.0, -9.0]),
+            effect(m, vec![-5.0, -6.0, -1.0, -4.0]),
+            effect(m, vec![-3.0, -2.0, -2.0, -1.0]),
+        );
+        let (a, b, c) = ([a], [b], [c]);
+        // Given out of order: C, A, B.
+        let r = rankings(&[&c, &a, &b], &[m]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].order, vec![1, 2, 0]);
+        assert_eq!(r[0].beats_next, vec![1.0, 0.75]);
+        assert_eq!(r[0].whole, 0.75);
+        assert_eq!(r[0].top_three, 0.75);
     }
 }

@@ -197,6 +197,21 @@ pub(super) fn lead_with_posterior(i: &Input, section: &mut Section) -> Result<()
     let cell = |r: &Vec<String>, n: &str| r.get(c(n)).cloned().unwrap_or_default();
     let value = |r: &Vec<String>, n: &str| cell(r, n).parse::<f64>().unwrap_or(f64::NAN);
     let drivers = read_rows(&i.dir.join(DRIVERS_FILE)).ok();
+    let rankings = read_rows(&i.dir.join(crate::output::posterior::RANKINGS_FILE)).ok();
+    // From posterior_rankings.csv: (P(beats the next), P(the first three hold)) of a reform.
+    let ranked = |reform: &str, metric: &str| -> (f64, f64) {
+        let Some((rh, rrows)) = &rankings else {
+            return (f64::NAN, f64::NAN);
+        };
+        let rc = |n: &str| col(rh, n).unwrap_or(0);
+        rrows
+            .iter()
+            .find(|r| r[rc("reform")] == reform && r[rc("metric")] == metric)
+            .map_or((f64::NAN, f64::NAN), |r| {
+                let p = |n: &str| r[rc(n)].parse::<f64>().unwrap_or(f64::NAN);
+                (p("probability_beats_next"), p("probability_top_three_hold"))
+            })
+    };
     let hangs_on = |reform: &str, metric: &str| -> String {
         let Some((dh, drows)) = &drivers else {
             return String::new();
@@ -262,6 +277,7 @@ pub(super) fn lead_with_posterior(i: &Input, section: &mut Section) -> Result<()
                     percent(value(r, "share_from_assumptions")),
                     percent(value(r, "probability_better")),
                     percent(value(r, "probability_best")),
+                    percent(ranked(&reform, metric).0),
                     hangs_on(&reform, metric),
                 ]
             })
@@ -280,10 +296,11 @@ pub(super) fn lead_with_posterior(i: &Input, section: &mut Section) -> Result<()
                 "from the assumptions",
                 "P(better)",
                 "P(best)",
+                "P(beats the next)",
                 "what it hangs on",
             ]),
             rows: table_rows,
-            note: format!("{draws} draws of the calibrated posterior, {reps} paired replications each (posterior_effects.csv). Random draws only: the interval at fixed assumptions, what a comparison without the posterior reports. With the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects. From the assumptions: the share of one run's variance that comes from them. P(better): the share of draws in which the reform improves the result; P(best): the share in which it is the best of the reforms. What it hangs on: the assumptions that explain the most of the effect's spread over the draws beyond chance, with their share (posterior_drivers.csv)."),
+            note: format!("{draws} draws of the calibrated posterior, {reps} paired replications each (posterior_effects.csv). Random draws only: the interval at fixed assumptions, what a comparison without the posterior reports. With the assumptions: the 2.5% to 97.5% quantiles of the draws' mean effects. From the assumptions: the share of one run's variance that comes from them. P(better): the share of draws in which the reform improves the result; P(best): the share in which it is the best of the reforms. P(beats the next): the share of draws in which it does better than the reform on the next row (posterior_rankings.csv). What it hangs on: the assumptions that explain the most of the effect's spread over the draws beyond chance, with their share (posterior_drivers.csv)."),
             collapsed: false,
         };
         let id = charts::posterior_chart_id(metric);
@@ -314,6 +331,15 @@ pub(super) fn lead_with_posterior(i: &Input, section: &mut Section) -> Result<()
             ),
             None => format!("{label}: no reform lowers it on average."),
         };
+        if let Some(r) = best {
+            let top = ranked(&cell(r, "reform"), metric).1;
+            if !top.is_nan() {
+                sentence.push_str(&format!(
+                    " The first three places hold in {} of the draws.",
+                    percent(top)
+                ));
+            }
+        }
         if unsure.is_empty() {
             sentence.push_str(" Every reform's sign holds over the assumptions.");
         } else {
