@@ -112,8 +112,21 @@ fn check_report(html_path: &Path, charts_dir: &Path) {
         );
     }
     assert!(html.contains("Where the published inputs come from"));
-    // A glossary in plain words defines the report's terms.
-    assert!(html.contains("id=\"glossary\""), "no glossary");
+    // A glossary in plain words defines the report's terms. It is folded after the results:
+    // the first section (the answer) comes before it and before the list of what was run.
+    let glossary = html.find("id=\"glossary\"").expect("no glossary");
+    let first_section = html.find("<section id=\"s0-").expect("no section");
+    let what_was_run = html
+        .find("<section id=\"what-was-run\"")
+        .expect("no list of runs");
+    assert!(
+        first_section < what_was_run && what_was_run < glossary,
+        "the answer first"
+    );
+    assert!(
+        html[glossary..].find("<details>") < html[glossary..].find("<dl>"),
+        "the glossary is folded"
+    );
     for term in [
         "Locatable / unlocatable",
         "Contact window",
