@@ -81,9 +81,9 @@ pub(super) fn build(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
     bar.finish_and_clear();
     if !quiet {
         println!(
-            "Wrote {} ({} chart(s) inline; their SVG and PNG files are in {}/). Open it in any browser; it needs no network.",
+            "Wrote {} ({} inline; their SVG and PNG files are in {}/). Open it in any browser; it needs no network.",
             out.display(),
-            n_charts,
+            crate::output::format::counted(n_charts, "chart", "charts"),
             charts_dir.display()
         );
     }

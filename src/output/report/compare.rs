@@ -161,12 +161,24 @@ pub(super) fn section(i: &Input) -> Result<Section> {
         );
     }
     let stop = i.str("stop_reason");
+    let posterior = &i.manifest["posterior"];
+    let runs = match (posterior["draws"].as_u64(), posterior["replications_per_draw"].as_u64()) {
+        (Some(d), Some(r)) => format!(
+            "{} of the calibrated assumptions, {} each (the paired differences below pool all {} runs)",
+            counted(d, "draw", "draws"),
+            counted(r, "paired replication", "paired replications"),
+            d * r
+        ),
+        _ => format!(
+            "{} each",
+            counted(i.str("replications"), "paired replication", "paired replications")
+        ),
+    };
     let mut paragraphs = vec![
         format!(
-            "{} compared with the baseline \u{201c}{}\u{201d}: {} each, seed {}. Every scenario is run with the same seed, so replication r of each draws the same synthetic children, arrival times and sponsors; the differences therefore come from the reforms, not from chance.",
+            "{} compared with the baseline \u{201c}{}\u{201d}: {runs}, seed {}. Every scenario is run with the same seed, so replication r of each draws the same synthetic children, arrival times and sponsors; the differences therefore come from the reforms, not from chance.",
             counted(reforms.len(), "reform", "reforms"),
             i.name(),
-            counted(i.str("replications"), "paired replication", "paired replications"),
             i.str("seed")
         ),
     ];

@@ -11,6 +11,7 @@ use super::cells::strings;
 use super::folders::Input;
 use super::{InlineChart, Table};
 use crate::output::charts::{change_number, PolicyHistory};
+use crate::output::format::counted;
 use crate::output::manifest::hash_sources;
 use crate::sim::params::{Policy, PolicyChange};
 
@@ -157,15 +158,21 @@ pub(super) fn policy_groups_note(
                 format!("only that of {} could be read", and_list(names))
             };
             format!(
-                "Policy history: {whose}, with {} dated change(s); its timeline and table of changes are below.",
-                h.changes.len()
+                "Policy history: {whose}, with {}; its timeline and table of changes are below.",
+                counted(h.changes.len(), "dated change", "dated changes")
             )
         }
         _ => format!(
             "Policy history: the scenarios' histories differ. There is one timeline per distinct history, each with its table of changes: {}.",
             groups
                 .iter()
-                .map(|(names, h)| format!("{} ({} change(s))", and_list(names), h.changes.len()))
+                .map(|(names, h)| {
+                    format!(
+                        "{} ({})",
+                        and_list(names),
+                        counted(h.changes.len(), "change", "changes")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
