@@ -646,7 +646,7 @@ pub fn compare_posterior(
                     i.choice_now,
                     i.probability_choice_best,
                     i.evpi,
-                    output::posterior::ranked_evppi(i)
+                    i.ranked()
                         .into_iter()
                         .map(|(j, (v, _))| (path(j), v))
                         .collect(),

@@ -9,9 +9,10 @@ use super::files::write_atomic;
 use super::format::{fmt_num, unsigned_zero};
 use super::{columns, printed_label};
 use crate::experiment::posterior::attribution::{
-    Condition, EffectDrivers, Information, Limit, MetricChoice, Ranking,
+    Condition, EffectDrivers, Limit, MetricChoice, Ranking,
 };
 use crate::experiment::posterior::PosteriorEffect;
+use crate::experiment::prim::PrimBox;
 use crate::sim::metrics;
 
 /// The file.
@@ -317,7 +318,7 @@ pub(crate) fn write_information(
         out.write_record(INFORMATION_COLUMNS)?;
         for c in choices {
             let i = &c.information;
-            for (rank, (j, (value, degree))) in ranked_evppi(i).into_iter().enumerate() {
+            for (rank, (j, (value, degree))) in i.ranked().into_iter().enumerate() {
                 let row: [String; INFORMATION_COLUMNS.len()] = [
                     c.metric.to_string(),
                     c.better.name().to_string(),
@@ -339,22 +340,16 @@ pub(crate) fn write_information(
     })
 }
 
-/// Every parameter's (column, (EVPPI, degree)), the most valuable first (ties by column).
-pub(crate) fn ranked_evppi(i: &Information) -> Vec<(usize, (f64, usize))> {
-    let mut v: Vec<(usize, (f64, usize))> = i.evppi.iter().copied().enumerate().collect();
-    v.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    v
-}
-
 /// The printed lines under the posterior table: per reform, what its effect on the first headline
-/// metric hangs on; then which research would change the choice on it.
+/// metric hangs on and where it stops helping (`range`: the draws' box, for the words of a
+/// condition's limits); then which research would change the choice on it.
 pub(crate) fn hangs_on_text(
     options: &[String],
     paths: &[String],
     drivers: &[EffectDrivers],
     choices: &[MetricChoice],
     conditions: &[Condition],
-    x_range: &dyn Fn(usize) -> (f64, f64),
+    range: &PrimBox,
 ) -> String {
     let name = super::report::human_name;
     let Some(first) = metrics::HEADLINE.first() else {
@@ -367,7 +362,7 @@ pub(crate) fn hangs_on_text(
         let top: Vec<String> = e
             .drivers
             .iter()
-            .filter(|d| d.share > d.noise_95 && d.share >= 0.1)
+            .filter(|d| d.beyond_chance() && d.share >= 0.1)
             .take(3)
             .map(|d| {
                 format!(
@@ -412,7 +407,7 @@ pub(crate) fn hangs_on_text(
                         .map(|&(j, lo, hi)| format!(
                             "{} is {}",
                             name(&paths[j]),
-                            range_words(lo, hi, &x_range(j))
+                            range_words(lo, hi, &(range.lo[j], range.hi[j]))
                         ))
                         .collect::<Vec<_>>()
                         .join(" and "),
@@ -425,7 +420,8 @@ pub(crate) fn hangs_on_text(
     }
     if let Some(c) = choices.iter().find(|c| c.metric == *first) {
         let i = &c.information;
-        let worth: Vec<String> = ranked_evppi(i)
+        let worth: Vec<String> = i
+            .ranked()
             .into_iter()
             .take(3)
             .filter(|(_, (v, _))| *v > 0.0)

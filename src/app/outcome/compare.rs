@@ -82,7 +82,7 @@ pub(crate) struct PosteriorOutcome {
     /// Per draw used, every parameter's value.
     #[serde(skip)]
     pub values: Vec<Vec<f64>>,
-    /// `drivers` and `choices` as `--json` writes them.
+    /// `drivers`, `choices` and `conditions` as `--json` writes them.
     #[serde(rename = "hangs_on")]
     pub hangs_on: HangsOn,
 }
@@ -185,7 +185,8 @@ impl HangsOn {
                     choice_now: options[i.choice_now].clone(),
                     probability_choice_best: i.probability_choice_best,
                     evpi: i.evpi,
-                    evppi: output::posterior::ranked_evppi(i)
+                    evppi: i
+                        .ranked()
                         .into_iter()
                         .map(|(j, (v, _))| (paths[j].clone(), v))
                         .collect(),
@@ -353,20 +354,13 @@ impl CommandOutcome for CompareOutcome {
                     let options: Vec<String> = std::iter::once(self.baseline.clone())
                         .chain(p.effects.iter().map(|(r, _, _)| r.clone()))
                         .collect();
-                    let range = |j: usize| {
-                        p.values
-                            .iter()
-                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), row| {
-                                (a.min(row[j]), b.max(row[j]))
-                            })
-                    };
                     s.push_str(&output::posterior::hangs_on_text(
                         &options,
                         &p.paths,
                         &p.drivers,
                         &p.choices,
                         &p.conditions,
-                        &range,
+                        &crate::experiment::prim::data_box(&p.values),
                     ));
                 }
             }

@@ -102,6 +102,13 @@ pub(crate) struct Driver {
     pub degree: usize,
 }
 
+impl Driver {
+    /// Whether the share is beyond what chance reaches (the permutation test at 5%).
+    pub(crate) fn beyond_chance(&self) -> bool {
+        self.share > self.noise_95
+    }
+}
+
 /// The share of the spread of `y` that the regression on `col` explains, with the fit.
 fn share(col: &[f64], y: &[f64]) -> (f64, Fit) {
     let my = mean(y);
@@ -200,6 +207,25 @@ pub(crate) struct Information {
     pub evppi: Vec<(f64, usize)>,
 }
 
+impl Information {
+    /// Every parameter's (column, (EVPPI, degree)), the most valuable first (ties by column).
+    pub(crate) fn ranked(&self) -> Vec<(usize, (f64, usize))> {
+        let mut v: Vec<(usize, (f64, usize))> = self.evppi.iter().copied().enumerate().collect();
+        v.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        v
+    }
+}
+
+/// A gain in expected benefit over `best_mean`, with what the sum of maxima leaves over the best
+/// mean by rounding alone (when no draw changes the choice) taken as none.
+fn gain(value: f64, best_mean: f64) -> f64 {
+    if value > 1e-9 * (1.0 + best_mean.abs()) {
+        value
+    } else {
+        0.0
+    }
+}
+
 /// The value of information of a choice among options whose benefit in each draw is
 /// `benefit[option][draw]` (more is better), over the draws `x[draw][parameter]`. An option's
 /// regression on a parameter is used only where it explains more of the benefit's spread than
@@ -227,24 +253,7 @@ pub(crate) fn information(
             .sum::<f64>()
             / n.max(1) as f64
     };
-    let evpi = max_over(&|d, k| benefit[d][k]) - best_mean;
-    let evpi = if evpi > 1e-9 * (1.0 + best_mean.abs()) {
-        evpi
-    } else {
-        0.0
-    };
-    let mut score = 0.0;
-    for k in 0..n {
-        let best = (0..benefit.len())
-            .map(|d| benefit[d][k])
-            .fold(f64::NEG_INFINITY, f64::max);
-        let winners = (0..benefit.len())
-            .filter(|&d| benefit[d][k] == best)
-            .count();
-        if benefit[choice_now][k] == best {
-            score += 1.0 / winners as f64;
-        }
-    }
+    let evpi = gain(max_over(&|d, k| benefit[d][k]) - best_mean, best_mean);
     let columns = x.first().map_or(0, Vec::len);
     let evppi = (0..columns)
         .map(|j| {
@@ -263,22 +272,18 @@ pub(crate) fn information(
                     }
                 })
                 .collect();
-            let value = max_over(&|d, k| fits[d].fitted[k]) - best_mean;
-            // A choice no value of the parameter changes gains nothing; what the sum of maxima
-            // leaves over the best mean then is rounding.
             // In a sample, a regression's fitted values can scatter beyond the draws' own
             // spread: what one parameter is worth is capped at what everything is worth.
-            let value = if value > 1e-9 * (1.0 + best_mean.abs()) {
-                value.min(evpi)
-            } else {
-                0.0
-            };
+            let value = gain(max_over(&|d, k| fits[d].fitted[k]) - best_mean, best_mean).min(evpi);
             (value, fits.iter().map(|f| f.degree).max().unwrap_or(0))
         })
         .collect();
     Information {
         choice_now,
-        probability_choice_best: if n == 0 { f64::NAN } else { score / n as f64 },
+        probability_choice_best: super::best_shares(benefit)
+            .get(choice_now)
+            .copied()
+            .unwrap_or(f64::NAN),
         evpi,
         evppi,
     }
@@ -305,6 +310,18 @@ pub(crate) struct MetricChoice {
     pub information: Information,
 }
 
+/// Every reform's effect on `metric`, in the reforms' order (`None` if a reform lacks it).
+fn on_metric<'a>(
+    effects: &[&'a [PosteriorEffect]],
+    metric: &str,
+) -> Option<Vec<&'a PosteriorEffect>> {
+    let per: Vec<&PosteriorEffect> = effects
+        .iter()
+        .filter_map(|r| r.iter().find(|e| e.metric == metric))
+        .collect();
+    (per.len() == effects.len() && !per.is_empty()).then_some(per)
+}
+
 /// The drivers of every reform's effect on each of `metrics`, and the value of information of the
 /// choice on each of them that has a better direction, from the reforms' effects over the draws
 /// (`effects[reform][metric]`, each with its per-draw means) and the draws' parameter values
@@ -319,13 +336,9 @@ pub(crate) fn analyse(
     let mut choices = Vec::new();
     let order = shuffles(x.len(), seed);
     for &metric in metrics {
-        let per_reform: Vec<&PosteriorEffect> = effects
-            .iter()
-            .filter_map(|r| r.iter().find(|e| e.metric == metric))
-            .collect();
-        if per_reform.len() != effects.len() || per_reform.is_empty() {
+        let Some(per_reform) = on_metric(effects, metric) else {
             continue;
-        }
+        };
         for (k, e) in per_reform.iter().enumerate() {
             all.push(EffectDrivers {
                 reform: k,
@@ -334,10 +347,8 @@ pub(crate) fn analyse(
                 drivers: drivers(x, &e.draw_means, &order),
             });
         }
-        let sign = match per_reform[0].better {
-            Better::Lower => -1.0,
-            Better::Higher => 1.0,
-            Better::Neither => continue,
+        let Some(sign) = per_reform[0].better.sign() else {
+            continue;
         };
         let benefit: Vec<Vec<f64>> = std::iter::once(vec![0.0; x.len()])
             .chain(
@@ -400,17 +411,15 @@ pub(crate) fn conditions(
         let Some(effect) = effects[e.reform].iter().find(|f| f.metric == e.metric) else {
             continue;
         };
-        let sign = match effect.better {
-            Better::Lower => -1.0,
-            Better::Higher => 1.0,
-            Better::Neither => continue,
+        let Some(sign) = effect.better.sign() else {
+            continue;
         };
         let y: Vec<bool> = effect.draw_means.iter().map(|m| sign * m <= 0.0).collect();
         let not_better = y.iter().filter(|&&c| c).count();
         let dims: Vec<usize> = e
             .drivers
             .iter()
-            .filter(|d| d.share > d.noise_95)
+            .filter(|d| d.beyond_chance())
             .take(CONDITION_DIMENSIONS)
             .map(|d| d.parameter)
             .collect();
@@ -473,17 +482,11 @@ pub(crate) struct Ranking {
 pub(crate) fn rankings(effects: &[&[PosteriorEffect]], metrics: &[&str]) -> Vec<Ranking> {
     let mut out = Vec::new();
     for &metric in metrics {
-        let per: Vec<&PosteriorEffect> = effects
-            .iter()
-            .filter_map(|r| r.iter().find(|e| e.metric == metric))
-            .collect();
-        if per.len() != effects.len() || per.is_empty() {
+        let Some(per) = on_metric(effects, metric) else {
             continue;
-        }
-        let sign = match per[0].better {
-            Better::Lower => -1.0,
-            Better::Higher => 1.0,
-            Better::Neither => continue,
+        };
+        let Some(sign) = per[0].better.sign() else {
+            continue;
         };
         let mut order: Vec<usize> = (0..per.len()).collect();
         order.sort_by(|&a, &b| {

@@ -237,10 +237,8 @@ pub(crate) fn spread(x: &[Vec<f64>], point: bool) -> Spread {
 /// in the `better` direction (a draw with no effect counts half). NaN when neither direction is
 /// better.
 pub(crate) fn probability_better(x: &[Vec<f64>], better: Better) -> f64 {
-    let sign = match better {
-        Better::Lower => -1.0,
-        Better::Higher => 1.0,
-        Better::Neither => return f64::NAN,
+    let Some(sign) = better.sign() else {
+        return f64::NAN;
     };
     let score: f64 = x
         .iter()
@@ -278,38 +276,52 @@ pub(crate) struct PosteriorEffect {
 /// with the best mean effect (lowest where lower is better, highest where higher is) scores 1,
 /// shared equally among ties; averaged over the draws. `reforms[k][m]` is reform k's metric m.
 pub(crate) fn rank(reforms: &mut [Vec<PosteriorEffect>]) {
-    let Some(first) = reforms.first() else {
-        return;
-    };
-    let (metrics, draws) = (first.len(), first.first().map_or(0, |e| e.draw_means.len()));
+    let metrics = reforms.first().map_or(0, Vec::len);
     for m in 0..metrics {
-        let sign = match reforms[0][m].better {
-            Better::Lower => -1.0,
-            Better::Higher => 1.0,
-            Better::Neither => {
-                for r in reforms.iter_mut() {
-                    r[m].probability_best = f64::NAN;
-                }
-                continue;
+        let Some(sign) = reforms[0][m].better.sign() else {
+            for r in reforms.iter_mut() {
+                r[m].probability_best = f64::NAN;
             }
+            continue;
         };
-        let mut score = vec![0.0; reforms.len()];
-        for d in 0..draws {
-            let v: Vec<f64> = reforms.iter().map(|r| sign * r[m].draw_means[d]).collect();
-            let best = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let winners: Vec<usize> = (0..v.len()).filter(|&k| v[k] == best).collect();
-            for &k in &winners {
-                score[k] += 1.0 / winners.len() as f64;
-            }
+        let improvement: Vec<Vec<f64>> = reforms
+            .iter()
+            .map(|r| r[m].draw_means.iter().map(|v| sign * v).collect())
+            .collect();
+        for (r, p) in reforms.iter_mut().zip(best_shares(&improvement)) {
+            r[m].probability_best = p;
         }
-        for (r, s) in reforms.iter_mut().zip(score) {
-            r[m].probability_best = if draws == 0 {
+    }
+}
+
+/// Per option, the share of draws in which it is the best (the largest of `values[option][draw]`,
+/// ties shared equally); NaN without draws. P(best) of the reforms and the probability that the
+/// choice made now is the best (the value of information) alike.
+pub(crate) fn best_shares(values: &[Vec<f64>]) -> Vec<f64> {
+    let draws = values.first().map_or(0, Vec::len);
+    let mut score = vec![0.0; values.len()];
+    for d in 0..draws {
+        let best = values
+            .iter()
+            .map(|v| v[d])
+            .fold(f64::NEG_INFINITY, f64::max);
+        let winners: Vec<usize> = (0..values.len())
+            .filter(|&k| values[k][d] == best)
+            .collect();
+        for &k in &winners {
+            score[k] += 1.0 / winners.len() as f64;
+        }
+    }
+    score
+        .into_iter()
+        .map(|s| {
+            if draws == 0 {
                 f64::NAN
             } else {
                 s / draws as f64
-            };
-        }
-    }
+            }
+        })
+        .collect()
 }
 
 /// Per draw, per replication, every metric's value.

@@ -91,6 +91,47 @@ pub fn charts_for_comparison(compare_dir: &Path, out_dir: &Path) -> Result<Vec<C
     Ok(out)
 }
 
+/// The axes of a forest plot: one row per name (the first at the top) over `x`, with the dashed
+/// zero line in the legend as `zero_label`.
+fn forest_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    names: &[String],
+    x: std::ops::Range<f64>,
+    x_desc: &str,
+    label_width: u32,
+    zero_label: &str,
+) -> Result<super::draw::Chart2d<'a, DB>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = names.len();
+    let mut chart = row_chart(
+        area,
+        &RowAxes {
+            names,
+            x,
+            x_desc,
+            x_labels: 9,
+            x_fmt: &|v| fmt_tick(*v),
+            x_grid: true,
+            label_size: 18.0,
+            label_width,
+            margin_right: 30,
+        },
+    )?;
+    let zero = Pen::dashed(oi::BLACK, 2, 10, 6);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
+            10,
+            6,
+            zero.style(),
+        ))?
+        .label(zero_label)
+        .legend(move |(x, y)| legend_line(x, y, zero));
+    Ok(chart)
+}
+
 /// The forest plot of one metric: a row per reform.
 struct Forest<'a> {
     title: &'a str,
@@ -125,30 +166,7 @@ impl Figure for Forest<'_> {
         let n = self.rows.len();
         let names: Vec<String> = self.rows.iter().map(|r| r.name.clone()).collect();
         let x_desc = format!("Difference in {} (reform − baseline)", self.metric);
-        let mut chart = row_chart(
-            &area,
-            &RowAxes {
-                names: &names,
-                x: lo..hi,
-                x_desc: &x_desc,
-                x_labels: 9,
-                x_fmt: &|v| fmt_tick(*v),
-                x_grid: true,
-                label_size: 18.0,
-                label_width: 260,
-                margin_right: 30,
-            },
-        )?;
-        let zero = Pen::dashed(oi::BLACK, 2, 10, 6);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
-                10,
-                6,
-                zero.style(),
-            ))?
-            .label("zero: no difference")
-            .legend(move |(x, y)| legend_line(x, y, zero));
+        let mut chart = forest_axes(&area, &names, lo..hi, &x_desc, 260, "zero: no difference")?;
         for (k, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             if r.low.is_finite() && r.high.is_finite() {
@@ -315,30 +333,7 @@ impl Figure for PosteriorForest<'_> {
         let n = self.rows.len();
         let names: Vec<String> = self.rows.iter().map(|r| r.name.clone()).collect();
         let x_desc = format!("Effect on {} (reform − baseline)", self.metric);
-        let mut chart = row_chart(
-            &area,
-            &RowAxes {
-                names: &names,
-                x: lo..hi,
-                x_desc: &x_desc,
-                x_labels: 9,
-                x_fmt: &|v| fmt_tick(*v),
-                x_grid: true,
-                label_size: 18.0,
-                label_width: 300,
-                margin_right: 30,
-            },
-        )?;
-        let zero = Pen::dashed(oi::BLACK, 2, 10, 6);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
-                10,
-                6,
-                zero.style(),
-            ))?
-            .label("zero: no effect")
-            .legend(move |(x, y)| legend_line(x, y, zero));
+        let mut chart = forest_axes(&area, &names, lo..hi, &x_desc, 300, "zero: no effect")?;
         let finite = |(a, b): (f64, f64)| a.is_finite() && b.is_finite();
         for (k, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - k) as f64;

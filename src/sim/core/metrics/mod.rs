@@ -55,6 +55,16 @@ impl Better {
             Better::Neither => "neither",
         }
     }
+
+    /// The sign that turns a change into an improvement: -1 where lower is better, +1 where
+    /// higher is, `None` where neither is.
+    pub fn sign(self) -> Option<f64> {
+        match self {
+            Better::Lower => Some(-1.0),
+            Better::Higher => Some(1.0),
+            Better::Neither => None,
+        }
+    }
 }
 
 /// The unit of a duration.
