@@ -474,13 +474,14 @@ class PosteriorCompareResult:
             paired replications (what the intervals with the assumptions and P(better) are made of).
     """
 
-    def __init__(self, raw: dict, seed: int, scale: float, replications: int):
+    def __init__(self, raw: dict, seed: int, scale: float):
         self.names: tuple = tuple(raw["names"])
         self.baseline: str = self.names[0]
         self.reforms: tuple = self.names[1:]
         self.seed = seed
         self.scale = scale
-        self.replications_per_draw = replications
+        self.replications_per_draw: int = raw["replications_per_draw"]
+        self.stop_reason: str | None = raw["stop_reason"]
         self.metric_names: tuple = tuple(raw["metrics"])
         m = len(self.metric_names)
         self.effects = _f64(raw["posterior"], (len(self.reforms), m, len(POSTERIOR_COLUMNS)))
@@ -556,11 +557,17 @@ def compare_posterior(
     replications: int | None = None,
     threads: int = 0,
     scale: float = 1.0,
+    target_ci: float | None = None,
+    max_replications: int = 200,
 ) -> PosteriorCompareResult:
     """Reforms against a baseline over draws of a calibrated posterior, as ``custody-sim compare
     --posterior``: ``posterior`` is a calibration's output folder (its ``ensemble.csv``) or the
     file; ``draws`` draws spread over it, ``replications`` paired replications per draw (draw k,
-    replication r on stream k x replications + r). Other arguments as :func:`compare`.
+    replication r on stream k x replications + r). With ``target_ci``, more draws or more
+    replications per draw until every headline effect's mean over the posterior is known to within
+    it, capped by the ensemble and ``max_replications`` draws x replications (as ``--target-ci``
+    with ``--posterior``; ``stop_reason`` says which stop was reached). Other arguments as
+    :func:`compare`.
 
     Returns:
         a :class:`PosteriorCompareResult` (the numbers of ``posterior_effects.csv``).
@@ -578,12 +585,12 @@ def compare_posterior(
         replications,
         threads,
         float(scale),
-        None,
-        200,
+        None if target_ci is None else float(target_ci),
+        max_replications,
         os.fspath(posterior),
         draws,
     )
-    return PosteriorCompareResult(raw, seed, float(scale), replications)
+    return PosteriorCompareResult(raw, seed, float(scale))
 
 
 def parameters(scenario: PathLike) -> dict:

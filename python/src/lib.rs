@@ -169,6 +169,8 @@ fn compare<'py>(
         )?;
         d.set_item("sets", &out.sets)?;
         d.set_item("draws", &out.draws)?;
+        d.set_item("replications_per_draw", out.replications_per_draw)?;
+        d.set_item("stop_reason", &out.stop_reason)?;
         d.set_item("parameters", &out.parameters)?;
         d.set_item("values", bytes(py, out.values.iter().flatten().copied()))?;
         d.set_item(

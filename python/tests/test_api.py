@@ -133,6 +133,15 @@ def test_compare_over_a_point_posterior_is_the_paired_comparison(tmp_path):
     assert e["share_from_assumptions"] == 0.0
     with pytest.raises(ValueError, match="ensemble.csv"):
         custody_sim.compare_posterior(BASELINE, [reform], tmp_path / "nowhere", scale=0.01)
+    assert post.stop_reason is None and post.replications_per_draw == 2
+    # A target no run can meet over a point posterior: all the variance is the random draws',
+    # so the replications per draw double (2, 4, 8) up to the cap of 8 runs, the draws do not.
+    tight = custody_sim.compare_posterior(
+        BASELINE, [reform], tmp_path, draws=1, replications=2, scale=0.01, seed=5,
+        target_ci=1e-9, max_replications=8,
+    )
+    assert len(tight.draws) == 1 and tight.replications_per_draw == 8
+    assert tight.stop_reason.startswith("cap reached")
 
 
 def test_what_a_posterior_effect_hangs_on_equals_the_command_line(tmp_path):

@@ -262,23 +262,7 @@ pub fn compare(
     names: &[String],
     o: &CompareOptions,
 ) -> Result<CompareOutput> {
-    check_range("replications", o.replications, 2, 100_000)?;
-    check_range("max_replications", o.max_replications, 2, 100_000)?;
-    check_range("threads", o.threads, 0, 1024)?;
-    if reforms.is_empty() {
-        return Err(bad_argument(
-            "reforms",
-            "none given: compare needs one reform or more".into(),
-        ));
-    }
-    if let Some(w) = o.target_ci {
-        if !(w.is_finite() && w > 0.0) {
-            return Err(bad_argument(
-                "target_ci",
-                format!("{w}: must be a positive number (the largest acceptable 95% half-width)"),
-            ));
-        }
-    }
+    check_options(o, reforms)?;
     let name = |i: usize| names.get(i).cloned().unwrap_or_else(|| format!("#{i}"));
     let changes = reforms
         .iter()
@@ -546,6 +530,10 @@ pub struct PosteriorCompareOutput {
     pub sets: Vec<Vec<String>>,
     /// The ensemble's rows used as draws.
     pub draws: Vec<usize>,
+    /// Paired replications per draw (more than asked when a target needed them).
+    pub replications_per_draw: u64,
+    /// With a target: whether it was met or a cap reached.
+    pub stop_reason: Option<String>,
     /// The calibrated parameters' paths (the ensemble's columns).
     pub parameters: Vec<String>,
     /// Per draw used, every parameter's value.
@@ -572,10 +560,35 @@ pub type PosteriorDrivers = (usize, &'static str, Vec<(String, f64, f64, &'stati
 /// The value of information of the choice on one metric (see [`PosteriorCompareOutput`]).
 pub type PosteriorInformation = (&'static str, usize, f64, f64, Vec<(String, f64)>);
 
+/// The checks of `compare` and `compare_posterior`: replications, cap, threads, at least one
+/// reform, a positive target.
+fn check_options(o: &CompareOptions, reforms: &[Scenario]) -> Result<()> {
+    check_range("replications", o.replications, 2, 100_000)?;
+    check_range("max_replications", o.max_replications, 2, 100_000)?;
+    check_range("threads", o.threads, 0, 1024)?;
+    if reforms.is_empty() {
+        return Err(bad_argument(
+            "reforms",
+            "none given: compare needs one reform or more".into(),
+        ));
+    }
+    if let Some(w) = o.target_ci {
+        if !(w.is_finite() && w > 0.0) {
+            return Err(bad_argument(
+                "target_ci",
+                format!("{w}: must be a positive number (the largest acceptable 95% half-width)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `custody-sim compare --posterior`: every reform against the baseline at `draws` draws of the
 /// calibrated ensemble at `posterior` (a calibration's folder or its `ensemble.csv`),
-/// `o.replications` paired replications per draw, at `scale` of the cohort. `base` and `reforms`
-/// are whole-cohort scenarios (the draws are applied before the scale).
+/// `o.replications` paired replications per draw, at `scale` of the cohort; with `o.target_ci`,
+/// more draws or replications until every headline effect's mean over the posterior is known to
+/// within it (as `--target-ci` with `--posterior`). `base` and `reforms` are whole-cohort
+/// scenarios (the draws are applied before the scale).
 pub fn compare_posterior(
     base: &Scenario,
     reforms: &[Scenario],
@@ -583,30 +596,25 @@ pub fn compare_posterior(
     o: &CompareOptions,
     (posterior, draws, scale): (&Path, u64, f64),
 ) -> Result<PosteriorCompareOutput> {
-    check_range("replications", o.replications, 2, 100_000)?;
-    check_range("threads", o.threads, 0, 1024)?;
+    check_options(o, reforms)?;
     check_range("draws", draws, 1, 100_000)?;
-    if reforms.is_empty() {
-        return Err(bad_argument(
-            "reforms",
-            "none given: compare needs one reform or more".into(),
-        ));
-    }
     super::explorer::check_scale(scale).map_err(BadInput)?;
     let ensemble = super::compare_posterior::load_ensemble(posterior)?;
     let runner = Runner::new(o.threads).context("cannot start worker threads")?;
     let started = Instant::now();
-    let draws = (draws as usize).min(ensemble.draws.len());
-    let runs = super::compare_posterior::run(
+    let runs = super::compare_posterior::run_to_target(
         &runner,
         (base, reforms),
         names,
-        ensemble,
-        draws,
-        (o.seed, o.replications, scale),
-        &mut |_| {},
+        &ensemble,
+        (draws as usize, o.replications),
+        (o.seed, scale),
+        (o.target_ci, o.max_replications),
+        &mut |_, _, _| {},
         &|| {},
     )?;
+    let (replications_per_draw, stop_reason, runs) =
+        (runs.replications, runs.stop_reason, runs.runs);
     let effects = runs.effects(names);
     let analysis = runs.analyse(&effects, o.seed);
     let path = |j: usize| runs.paths[j].clone();
@@ -678,6 +686,8 @@ pub fn compare_posterior(
             .collect(),
         sets: effects.into_iter().map(|(_, sets, _)| sets).collect(),
         draws: runs.draws,
+        replications_per_draw,
+        stop_reason,
         threads: runner.threads(),
         wall_time_seconds: started.elapsed().as_secs_f64(),
     })

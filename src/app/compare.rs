@@ -87,42 +87,27 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let bar = progress_bar(0, quiet, "runs");
     let (per_scenario, n, stop_reason, posterior) = match ensemble {
         Some(ensemble) => {
-            // With --target-ci, each round doubles the draws, or the replications per draw where
-            // the random draws' part of the effect's variance is the larger, and runs afresh
-            // (the draws spread over the ensemble and the streams k x R + r change with them).
-            let available = ensemble.draws.len();
-            let (mut draws, mut reps) = ((args.draws as usize).min(available), args.replications);
-            let (runs, stop) = loop {
-                bar.set_length(draws as u64 * reps * (1 + reforms.len()) as u64);
-                bar.set_position(0);
-                let runs = compare_posterior::run(
-                    &runner,
-                    (&base, &reforms),
-                    &names,
-                    ensemble.clone(),
-                    draws,
-                    (args.seed, reps, args.scale),
-                    &mut |k| bar.set_message(format!("posterior draw {} of {draws}", k + 1)),
-                    &|| bar.inc(1),
-                )?;
-                let Some(w) = args.target_ci else {
-                    break (runs, None);
-                };
-                let (widest, more_reps) = compare_posterior::precision(&runs.effects(&names));
-                if widest <= w {
-                    break (runs, Some(format!("target met: every headline effect's mean over the posterior is known to within {w} (95% half-width; widest {widest:.3}) with {draws} draws x {reps} replications")));
-                }
-                let can_draw =
-                    draws < available && 2 * draws as u64 * reps <= args.max_replications;
-                let can_rep = 2 * draws as u64 * reps <= args.max_replications;
-                if can_draw && !(more_reps && can_rep) {
-                    draws = (2 * draws).min(available);
-                } else if can_rep {
-                    reps *= 2;
-                } else {
-                    break (runs, Some(format!("cap reached: {draws} draws x {reps} replications (--max-replications {}, {available} draws in the ensemble) and the widest headline half-width is still {widest:.3} > {w}", args.max_replications)));
-                }
-            };
+            let compare_posterior::Adaptive {
+                runs,
+                replications: reps,
+                stop_reason: stop,
+            } = compare_posterior::run_to_target(
+                &runner,
+                (&base, &reforms),
+                &names,
+                &ensemble,
+                (args.draws as usize, args.replications),
+                (args.seed, args.scale),
+                (args.target_ci, args.max_replications),
+                &mut |draws, reps, k| {
+                    if k == 0 {
+                        bar.set_length(draws as u64 * reps * (1 + reforms.len()) as u64);
+                        bar.set_position(0);
+                    }
+                    bar.set_message(format!("posterior draw {} of {draws}", k + 1));
+                },
+                &|| bar.inc(1),
+            )?;
             let flat = runs.flat();
             let n = flat[0].len() as u64;
             (flat, n, stop, Some((runs, reps)))

@@ -208,6 +208,71 @@ pub(super) fn run(
     })
 }
 
+/// The runs of a comparison over the posterior, with how they ended.
+pub(super) struct Adaptive {
+    pub runs: PosteriorRuns,
+    /// Replications per draw in the last round.
+    pub replications: u64,
+    /// With a target: whether it was met or a cap reached.
+    pub stop_reason: Option<String>,
+}
+
+/// [`run`] at `draws` draws of `reps` replications; with a target `w` (`--target-ci`), again
+/// with twice the draws, or twice the replications per draw where the random draws' part of the
+/// effect's variance is the larger ([`precision`]), until every headline effect's mean over the
+/// posterior is known to within `w`, or the ensemble's size or `max` draws x replications stop
+/// it. Each round runs afresh: the draws spread over the ensemble and the streams k x R + r
+/// change with D and R. `batch` is told each round's runs. The one loop of `compare --posterior`
+/// and the Python package's `compare_posterior`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_to_target(
+    runner: &Runner,
+    scenarios: (&Scenario, &[Scenario]),
+    names: &[String],
+    ensemble: &Ensemble,
+    (draws, reps): (usize, u64),
+    (seed, scale): (u64, f64),
+    (target, max): (Option<f64>, u64),
+    batch: &mut dyn FnMut(usize, u64, usize),
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Adaptive> {
+    let available = ensemble.draws.len();
+    let (mut draws, mut reps) = (draws.min(available), reps);
+    loop {
+        let runs = run(
+            runner,
+            scenarios,
+            names,
+            ensemble.clone(),
+            draws,
+            (seed, reps, scale),
+            &mut |k| batch(draws, reps, k),
+            on_done,
+        )?;
+        let done = |runs, stop_reason| Adaptive {
+            runs,
+            replications: reps,
+            stop_reason,
+        };
+        let Some(w) = target else {
+            return Ok(done(runs, None));
+        };
+        let (widest, more_reps) = precision(&runs.effects(names));
+        if widest <= w {
+            return Ok(done(runs, Some(format!("target met: every headline effect's mean over the posterior is known to within {w} (95% half-width; widest {widest:.3}) with {draws} draws x {reps} replications"))));
+        }
+        let can_rep = 2 * draws as u64 * reps <= max;
+        let can_draw = draws < available && can_rep;
+        if can_draw && !more_reps {
+            draws = (2 * draws).min(available);
+        } else if can_rep {
+            reps *= 2;
+        } else {
+            return Ok(done(runs, Some(format!("cap reached: {draws} draws x {reps} replications (--max-replications {max}, {available} draws in the ensemble) and the widest headline half-width is still {widest:.3} > {w}"))));
+        }
+    }
+}
+
 /// `run SCENARIO --posterior DIR`: the scenario at `--draws` draws of the ensemble, `-r`
 /// replications each; every metric with the assumptions' interval beside the random draws'
 /// (`posterior_metrics.csv`, `manifest.json`, and the printed headline table).
